@@ -1,0 +1,50 @@
+"""Writing the audit log. Call ``record`` inside the transaction of the change it describes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from intranet.models import AuditEntry
+
+
+def record(actor, action: str, target: models.Model, **details: Any) -> AuditEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Audit entries are written in the transaction of the change they record.")
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(actor.email if actor is not None and actor.pk else "système"),
+        action=action,
+        target_type=target._meta.model_name,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        details=details,
+    )
+
+
+class AuditAction(models.TextChoices):
+    COLLEGE_CREATED = "college.created", _("collège created")
+    COLLEGE_UPDATED = "college.updated", _("collège updated")
+    MEMBERSHIP_ADDED = "membership.added", _("added to a collège")
+    MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", _("role in a collège changed")
+    MEMBERSHIP_REMOVED = "membership.removed", _("removed from a collège")
+    BOARD_ROLE_SET = "board.role_set", _("board role set")
+    BOARD_REMOVED = "board.removed", _("removed from the board")
+    STAFF_GRANTED = "member.staff_granted", _("made staff")
+    STAFF_REVOKED = "member.staff_revoked", _("no longer staff")
+    MEMBER_INVITED = "member.invited", _("invited")
+    INVITATION_RESENT = "invitation.resent", _("invitation sent again")
+    INVITATION_REVOKED = "invitation.revoked", _("invitation revoked")
+    INVITATION_ACCEPTED = "invitation.accepted", _("invitation accepted")
+    MEMBER_DEACTIVATED = "member.deactivated", _("account deactivated")
+    MEMBER_REACTIVATED = "member.reactivated", _("account reactivated")
+    PROFILE_UPDATED_BY_STAFF = "profile.updated_by_staff", _("profile edited by staff")
+
+
+def action_label(code: str) -> str:
+    try:
+        return AuditAction(code).label
+    except ValueError:
+        return code

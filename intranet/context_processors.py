@@ -1,0 +1,11 @@
+"""What the base layout needs on every page: the navigation the viewer is allowed to use."""
+
+from intranet import policies
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    return {
+        "viewer_is_member": policies.is_member(user),
+        "viewer_is_staff": policies.can_manage_association(user),
+    }

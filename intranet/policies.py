@@ -1,0 +1,35 @@
+"""Who may do what with people, collèges and profiles. Views, templates and actions ask here."""
+
+from __future__ import annotations
+
+
+def is_member(user) -> bool:
+    """Any active account: every member reads the directory and the general space."""
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_manage_association(user) -> bool:
+    """Staff manage collèges, memberships, roles, invitations and read the audit log."""
+    return is_member(user) and user.is_staff
+
+
+def can_view_member(viewer, member) -> bool:
+    """Members see active members; staff also see deactivated accounts."""
+    return is_member(viewer) and (member.is_active or can_manage_association(viewer))
+
+
+def can_edit_profile(user, profile) -> bool:
+    return is_member(user) and (profile.user_id == user.pk or can_manage_association(user))
+
+
+def visible_contact(viewer, profile) -> dict[str, str]:
+    """The contact details of ``profile`` that ``viewer`` may read, as the profile allows."""
+    sees_everything = profile.user_id == viewer.pk or can_manage_association(viewer)
+    contact = {}
+    if profile.user.email and (sees_everything or profile.show_email):
+        contact["email"] = profile.user.email
+    if profile.phone and (sees_everything or profile.show_phone):
+        contact["phone"] = profile.phone
+    if profile.website:
+        contact["website"] = profile.website
+    return contact

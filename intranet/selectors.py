@@ -1,0 +1,147 @@
+"""Reads about people and collèges, filtered to what the viewer may see, as querysets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from intranet import policies
+from intranet.models import AuditEntry, BoardMembership, College, CollegeMembership, Invitation, Territory, User
+
+
+def _members_with_profiles() -> QuerySet[User]:
+    return User.objects.select_related("profile", "profile__territory", "board_membership")
+
+
+def colleges_with_members() -> QuerySet[College]:
+    """Collèges with their active members (coordinators first) prefetched as ``active_memberships``."""
+    memberships = (
+        CollegeMembership.objects.filter(user__is_active=True)
+        .select_related("user", "user__profile", "user__profile__territory")
+        .order_by("role", "user__last_name", "user__first_name")
+    )
+    return College.objects.prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="active_memberships"))
+
+
+def my_colleges_with_members(user: User) -> QuerySet[College]:
+    return colleges_with_members().filter(memberships__user=user, is_active=True)
+
+
+def active_colleges() -> QuerySet[College]:
+    return College.objects.filter(is_active=True)
+
+
+def college_for_member(viewer: User, slug: str) -> College:
+    """Any member may open a collège's page: who is in which collège is known within the association."""
+    if not policies.is_member(viewer):
+        raise Http404
+    try:
+        return colleges_with_members().get(slug=slug, is_active=True)
+    except College.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    text: str = ""
+    college: College | None = None
+    skill: str = ""
+    territory: Territory | None = None
+
+
+def directory_members(viewer: User, filters: DirectoryFilters) -> QuerySet[User]:
+    members = (
+        _members_with_profiles()
+        .filter(is_active=True)
+        .prefetch_related("profile__skills", Prefetch("college_memberships", queryset=CollegeMembership.objects.select_related("college")))
+        .order_by("last_name", "first_name", "pk")
+    )
+    if filters.college is not None:
+        members = members.filter(college_memberships__college=filters.college)
+    if filters.territory is not None:
+        members = members.filter(profile__territory=filters.territory)
+    if filters.skill:
+        members = members.filter(profile__skills__slug=filters.skill)
+    for word in filters.text.split()[:8]:
+        members = members.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(profile__organisation__icontains=word)
+            | Q(profile__trade__icontains=word)
+            | Q(profile__bio__icontains=word)
+            | Q(profile__skills__name__icontains=word)
+        )
+    return members.distinct()
+
+
+def member_for_viewer(viewer: User, member_id: int) -> User:
+    """The member page's person, or 404 for a missing one and for one the viewer may not see."""
+    member = (
+        _members_with_profiles()
+        .prefetch_related("profile__skills", Prefetch("college_memberships", queryset=CollegeMembership.objects.select_related("college")))
+        .filter(pk=member_id)
+        .first()
+    )
+    if member is None or not policies.can_view_member(viewer, member):
+        raise Http404
+    return member
+
+
+def members_by_territory_and_college() -> tuple[list[Territory], list[College], dict[tuple[int | None, int], int]]:
+    """Counts of active members per (territory, collège) for the directory's chart."""
+    counts = (
+        CollegeMembership.objects.filter(user__is_active=True, college__is_active=True)
+        .values("user__profile__territory", "college")
+        .annotate(members=Count("user", distinct=True))
+    )
+    table = {(row["user__profile__territory"], row["college"]): row["members"] for row in counts}
+    return list(Territory.objects.all()), list(active_colleges()), table
+
+
+def all_members_for_staff() -> QuerySet[User]:
+    return _members_with_profiles().prefetch_related(
+        Prefetch("college_memberships", queryset=CollegeMembership.objects.select_related("college"))
+    )
+
+
+def college_for_staff(slug: str) -> College:
+    try:
+        return colleges_with_members().get(slug=slug)
+    except College.DoesNotExist:
+        raise Http404 from None
+
+
+def board_memberships() -> QuerySet[BoardMembership]:
+    return BoardMembership.objects.select_related("user", "user__profile").order_by("role", "user__last_name")
+
+
+def invitations_for_staff() -> QuerySet[Invitation]:
+    return Invitation.objects.select_related("college", "invited_by", "accepted_user")
+
+
+def pending_invitations() -> QuerySet[Invitation]:
+    return Invitation.objects.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""
+    text: str = ""
+    since: object = None
+    until: object = None
+
+
+def audit_entries(filters: AuditFilters) -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.all()
+    if filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.text:
+        entries = entries.filter(Q(target_label__icontains=filters.text) | Q(actor_label__icontains=filters.text))
+    if filters.since:
+        entries = entries.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        entries = entries.filter(created_at__date__lte=filters.until)
+    return entries

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.urls import path
+
+from intranet.views import accounts, members, staff
+
+urlpatterns = [
+    path("", members.home, name="home"),
+    path("colleges/<slug:slug>/", members.college_detail, name="college_detail"),
+    path("annuaire/", members.directory, name="directory"),
+    path("annuaire/<int:member_id>/", members.member_detail, name="member_detail"),
+    path("profil/", members.edit_profile, name="edit_profile"),
+    # Accounts
+    path("compte/connexion/", accounts.LoginView.as_view(), name="login"),
+    path("compte/deconnexion/", accounts.auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/mot-de-passe/", accounts.password_change, name="password_change"),
+    path("compte/mot-de-passe/modifie/", accounts.password_change_done, name="password_change_done"),
+    path("compte/mot-de-passe-oublie/", accounts.password_reset, name="password_reset"),
+    path("compte/mot-de-passe-oublie/envoye/", accounts.password_reset_done, name="password_reset_done"),
+    path("compte/reinitialiser/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
+    path("compte/reinitialiser/termine/", accounts.password_reset_complete, name="password_reset_complete"),
+    path("invitation/<str:token>/", accounts.accept_invitation, name="accept_invitation"),
+    path("langue/", accounts.switch_language, name="switch_language"),
+    # Staff
+    path("equipe/", staff.dashboard, name="staff_dashboard"),
+    path("equipe/colleges/nouveau/", staff.college_create, name="staff_college_create"),
+    path("equipe/colleges/<slug:slug>/", staff.college_manage, name="staff_college"),
+    path("equipe/colleges/<slug:slug>/membres/", staff.college_add_member, name="staff_college_add_member"),
+    path(
+        "equipe/colleges/<slug:slug>/membres/<int:membership_id>/role/",
+        staff.college_change_role,
+        name="staff_college_change_role",
+    ),
+    path(
+        "equipe/colleges/<slug:slug>/membres/<int:membership_id>/retirer/",
+        staff.college_remove_member,
+        name="staff_college_remove_member",
+    ),
+    path("equipe/ca/", staff.board, name="staff_board"),
+    path("equipe/ca/<int:user_id>/retirer/", staff.board_remove, name="staff_board_remove"),
+    path("equipe/membres/", staff.members, name="staff_members"),
+    path("equipe/membres/<int:user_id>/compte/", staff.member_account, name="staff_member_account"),
+    path("equipe/invitations/", staff.invitations, name="staff_invitations"),
+    path("equipe/invitations/<int:invitation_id>/", staff.invitation_update, name="staff_invitation_update"),
+    path("equipe/journal/", staff.audit_log, name="staff_audit_log"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,119 @@
+"""Logging in and out, passwords, invitations and the language switch."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intranet import actions
+from intranet.forms import AcceptInvitationForm, LoginForm
+from intranet.models import Invitation, normalize_email_address
+
+
+def _set_language_cookie(response, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=getattr(settings, "SESSION_COOKIE_SECURE", False),
+    )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The interface follows the member's saved language from their first page on.
+        _set_language_cookie(response, form.get_user().language)
+        return response
+
+
+def login_attempt_username(request, credentials) -> str:
+    """Failed logins are counted per account whatever the case the address was typed in."""
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return normalize_email_address(raw)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Too many failures: the same answer whether or not the account exists."""
+    form = LoginForm(request, data=None)
+    context = {
+        "form": form,
+        "locked_out": True,
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "registration/login.html", context, status=429)
+
+
+@login_not_required
+def accept_invitation(request, token: str):
+    invitation = actions.find_invitation(token)
+    status = invitation.status if invitation else None
+    if status != Invitation.Status.PENDING:
+        return render(
+            request,
+            "intranet/invitation_invalid.html",
+            {"status": status},
+            status=404 if invitation is None else 410,
+        )
+    if request.user.is_authenticated:
+        messages.info(request, _("You are already logged in. Log out to accept an invitation for someone else."))
+        return redirect("home")
+    initial = {"first_name": invitation.first_name, "last_name": invitation.last_name}
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.accept_invitation(
+                token=token,
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            response = redirect("home")
+            _set_language_cookie(response, user.language)
+            return response
+    return render(request, "intranet/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_not_required
+@require_POST
+def switch_language(request):
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = reverse("home")
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        actions.set_preferred_language(request.user, language=language)
+        _set_language_cookie(response, language)
+    return response
+
+
+password_change = auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done"))
+password_change_done = auth_views.PasswordChangeDoneView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    email_template_name="registration/password_reset_email.txt",
+    html_email_template_name="registration/password_reset_email.html",
+    subject_template_name="registration/password_reset_subject.txt",
+    extra_email_context={"site_url": settings.SITE_URL},
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view()
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view()
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view()

@@ -1,0 +1,79 @@
+"""The pages every member uses: home, collèges, the directory and their own profile."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from intranet import actions, policies, selectors
+from intranet.charts import territory_college_chart
+from intranet.forms import DirectoryFilterForm, ProfileForm
+from intranet.models import Skill
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def home(request):
+    colleges = selectors.my_colleges_with_members(request.user)
+    return render(request, "intranet/home.html", {"colleges": colleges})
+
+
+def college_detail(request, slug: str):
+    college = selectors.college_for_member(request.user, slug)
+    return render(request, "intranet/college_detail.html", {"college": college})
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else DirectoryFilterForm().filters()
+    if form.is_bound and form.errors:
+        messages.warning(request, _("Some filters were not understood and have been ignored."))
+    members = selectors.directory_members(request.user, filters)
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "directory/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "chart": territory_college_chart(*selectors.members_by_territory_and_college()),
+            "skills": Skill.objects.filter(profiles__user__is_active=True).distinct()[:60],
+        },
+    )
+
+
+def member_detail(request, member_id: int):
+    member = selectors.member_for_viewer(request.user, member_id)
+    return render(
+        request,
+        "directory/member_detail.html",
+        {
+            "member": member,
+            "contact": policies.visible_contact(request.user, member.profile),
+            "can_edit": policies.can_edit_profile(request.user, member.profile),
+        },
+    )
+
+
+def edit_profile(request):
+    profile = request.user.profile
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        actions.update_profile(
+            request.user,
+            profile=profile,
+            first_name=data.pop("first_name"),
+            last_name=data.pop("last_name"),
+            skills=data.pop("skills_text"),
+            **data,
+        )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("member_detail", member_id=request.user.pk)
+    return render(request, "directory/profile_form.html", {"form": form})
