@@ -90,7 +90,12 @@ def update_college(
         if College.objects.filter(name__iexact=name).exclude(pk=college.pk).exists():
             raise ActionRefused(_("A collège already has this name."), field="name")
         changes = {}
-        for field, value in (("name", name), ("description", description), ("position", position), ("is_active", is_active)):
+        for field, value in (
+            ("name", name),
+            ("description", description),
+            ("position", position),
+            ("is_active", is_active),
+        ):
             if getattr(college, field) != value:
                 changes[field] = {"from": getattr(college, field), "to": value}
                 setattr(college, field, value)
@@ -103,7 +108,9 @@ def update_college(
 # --- Memberships and roles ------------------------------------------------------------------
 
 
-def add_college_member(actor: User, *, college: College, user: User, role: str = CollegeRole.MEMBER) -> CollegeMembership:
+def add_college_member(
+    actor: User, *, college: College, user: User, role: str = CollegeRole.MEMBER
+) -> CollegeMembership:
     _require_staff(actor)
     with transaction.atomic():
         if CollegeMembership.objects.filter(college=college, user=user).exists():
@@ -117,7 +124,9 @@ def add_college_member(actor: User, *, college: College, user: User, role: str =
 def change_college_role(actor: User, *, membership: CollegeMembership, role: str) -> CollegeMembership:
     _require_staff(actor)
     with transaction.atomic():
-        membership = CollegeMembership.objects.select_for_update().select_related("college", "user").get(pk=membership.pk)
+        membership = (
+            CollegeMembership.objects.select_for_update().select_related("college", "user").get(pk=membership.pk)
+        )
         if membership.role != role:
             previous = membership.role
             membership.role = role
@@ -149,12 +158,18 @@ def set_board_role(actor: User, *, user: User, role: str) -> BoardMembership:
     with transaction.atomic():
         if role in BOARD_OFFICES:
             previous_holder = (
-                BoardMembership.objects.select_for_update().filter(role=role).exclude(user=user).select_related("user").first()
+                BoardMembership.objects.select_for_update()
+                .filter(role=role)
+                .exclude(user=user)
+                .select_related("user")
+                .first()
             )
             if previous_holder:
                 previous_holder.role = BoardRole.MEMBER
                 previous_holder.save(update_fields=["role"])
-                record(actor, AuditAction.BOARD_ROLE_SET, previous_holder.user, role={"from": role, "to": BoardRole.MEMBER})
+                record(
+                    actor, AuditAction.BOARD_ROLE_SET, previous_holder.user, role={"from": role, "to": BoardRole.MEMBER}
+                )
         membership = BoardMembership.objects.select_for_update().filter(user=user).first()
         previous_role = membership.role if membership else None
         if membership is None:
@@ -350,7 +365,9 @@ def _send_invitation_email(invitation_id: int, token: str) -> None:
 # --- Profiles and preferences ---------------------------------------------------------------
 
 
-def update_profile(actor: User, *, profile: Profile, first_name: str, last_name: str, skills: list[str], **fields) -> Profile:
+def update_profile(
+    actor: User, *, profile: Profile, first_name: str, last_name: str, skills: list[str], **fields
+) -> Profile:
     if not policies.can_edit_profile(actor, profile):
         raise PermissionError("Not allowed to edit this profile.")
     with transaction.atomic():
@@ -362,13 +379,14 @@ def update_profile(actor: User, *, profile: Profile, first_name: str, last_name:
         if (user.first_name, user.last_name) != (first_name, last_name):
             user.first_name, user.last_name = first_name, last_name
             user.save(update_fields=["first_name", "last_name"])
-        profile.skills.set(_skills_named(skills))
+        profile.skills.set(ensure_skills(skills))
         if actor.pk != user.pk:
             record(actor, AuditAction.PROFILE_UPDATED_BY_STAFF, user, fields=sorted(fields))
     return profile
 
 
-def _skills_named(names: list[str]) -> list[Skill]:
+def ensure_skills(names: list[str]) -> list[Skill]:
+    """The skills with these names, creating the missing ones (tags are shared by all profiles)."""
     skills = []
     for name in names:
         slug = slugify(name)

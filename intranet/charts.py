@@ -62,7 +62,9 @@ def territory_college_chart(territories, colleges, counts: dict) -> Chart:
             row.counts.append(count)
             if count:
                 width = count * scale
-                row.segments.append(Segment(college.name, PALETTE[position % len(PALETTE)], count, round(x, 1), round(width, 1)))
+                row.segments.append(
+                    Segment(college.name, PALETTE[position % len(PALETTE)], count, round(x, 1), round(width, 1))
+                )
                 x += width
         rows.append(row)
     legend = [(college.name, PALETTE[position % len(PALETTE)]) for position, college in enumerate(colleges)]

@@ -27,11 +27,17 @@ class LoginForm(AuthenticationForm):
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     college = forms.ModelChoiceField(
-        label=_("Collège"), queryset=College.objects.filter(is_active=True), to_field_name="slug", required=False,
+        label=_("Collège"),
+        queryset=College.objects.filter(is_active=True),
+        to_field_name="slug",
+        required=False,
         empty_label=_("All collèges"),
     )
     territory = forms.ModelChoiceField(
-        label=_("Territory"), queryset=Territory.objects.all(), to_field_name="code", required=False,
+        label=_("Territory"),
+        queryset=Territory.objects.all(),
+        to_field_name="code",
+        required=False,
         empty_label=_("All territories"),
     )
     skill = forms.SlugField(label=_("Skill"), required=False, max_length=80)
@@ -51,8 +57,11 @@ class DirectoryFilterForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     skills_text = forms.CharField(
-        label=_("Skills"), required=False, max_length=600,
+        label=_("Skills"),
+        required=False,
+        max_length=600,
         help_text=_("Separated by commas, for example: documentary, film education, sound editing."),
     )
 
@@ -121,10 +130,14 @@ class InvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     college = forms.ModelChoiceField(
-        label=_("Collège"), queryset=College.objects.filter(is_active=True), required=False,
+        label=_("Collège"),
+        queryset=College.objects.filter(is_active=True),
+        required=False,
         empty_label=_("No collège for now"),
     )
-    college_role = forms.ChoiceField(label=_("Role in the collège"), choices=CollegeRole.choices, initial=CollegeRole.MEMBER)
+    college_role = forms.ChoiceField(
+        label=_("Role in the collège"), choices=CollegeRole.choices, initial=CollegeRole.MEMBER
+    )
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="fr")
 
 
@@ -132,7 +145,9 @@ class AcceptInvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
@@ -150,7 +165,9 @@ class AcceptInvitationForm(forms.Form):
             self.add_error("password2", _("The two passwords differ."))
         elif password1:
             candidate = User(
-                email=self.invitation.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+                email=self.invitation.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
             )
             try:
                 password_validation.validate_password(password1, candidate)
@@ -160,7 +177,9 @@ class AcceptInvitationForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All actions")), *AuditAction.choices])
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *AuditAction.choices]
+    )
     q = forms.CharField(label=_("Person or target"), required=False, max_length=100)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -52,9 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)
-    is_staff = models.BooleanField(
-        _("staff"), default=False, help_text=_("Member of the association's salaried team.")
-    )
+    is_staff = models.BooleanField(_("staff"), default=False, help_text=_("Member of the association's salaried team."))
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     language = models.CharField(
         _("interface language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
@@ -91,9 +89,7 @@ class College(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     members_group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="college_as_members")
-    coordinators_group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="college_as_coordinators"
-    )
+    coordinators_group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="college_as_coordinators")
 
     class Meta:
         verbose_name = _("collège")
@@ -222,9 +218,7 @@ class Invitation(models.Model):
     email = models.EmailField(_("e-mail address"))
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
-    college = models.ForeignKey(
-        College, verbose_name=_("collège"), null=True, blank=True, on_delete=models.SET_NULL
-    )
+    college = models.ForeignKey(College, verbose_name=_("collège"), null=True, blank=True, on_delete=models.SET_NULL)
     college_role = models.CharField(
         _("role in the collège"), max_length=20, choices=CollegeRole.choices, default=CollegeRole.MEMBER
     )

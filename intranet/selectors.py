@@ -56,7 +56,10 @@ def directory_members(viewer: User, filters: DirectoryFilters) -> QuerySet[User]
     members = (
         _members_with_profiles()
         .filter(is_active=True)
-        .prefetch_related("profile__skills", Prefetch("college_memberships", queryset=CollegeMembership.objects.select_related("college")))
+        .prefetch_related(
+            "profile__skills",
+            Prefetch("college_memberships", queryset=CollegeMembership.objects.select_related("college")),
+        )
         .order_by("last_name", "first_name", "pk")
     )
     if filters.college is not None:
@@ -81,7 +84,10 @@ def member_for_viewer(viewer: User, member_id: int) -> User:
     """The member page's person, or 404 for a missing one and for one the viewer may not see."""
     member = (
         _members_with_profiles()
-        .prefetch_related("profile__skills", Prefetch("college_memberships", queryset=CollegeMembership.objects.select_related("college")))
+        .prefetch_related(
+            "profile__skills",
+            Prefetch("college_memberships", queryset=CollegeMembership.objects.select_related("college")),
+        )
         .filter(pk=member_id)
         .first()
     )

@@ -29,7 +29,7 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) in production.")
     # Development only: a fixed key keeps sessions across restarts of `make run`.
-    SECRET_KEY = "django-insecure-development-key-never-used-in-production-0123456789"
+    SECRET_KEY = "django-insecure-development-key-never-used-in-production-0123456789"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -97,7 +97,9 @@ def accept_invitation(request, token: str):
 def switch_language(request):
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = reverse("home")
     response = HttpResponseRedirect(next_url)
     if language in dict(settings.LANGUAGES):

@@ -188,7 +188,10 @@ def member_account(request, user_id: int):
     member = get_object_or_404(User, pk=user_id)
     operation = request.POST.get("operation")
     operations = {
-        "deactivate": (lambda: actions.deactivate_member(request.user, user=member), _("%(person)s can no longer log in.")),
+        "deactivate": (
+            lambda: actions.deactivate_member(request.user, user=member),
+            _("%(person)s can no longer log in."),
+        ),
         "reactivate": (lambda: actions.reactivate_member(request.user, user=member), _("%(person)s can log in again.")),
         "grant_staff": (
             lambda: actions.set_staff_status(request.user, user=member, is_staff=True),
@@ -209,7 +212,7 @@ def member_account(request, user_id: int):
             _refused(request, refusal)
         else:
             messages.success(request, success % {"person": member})
-    return redirect(request.POST.get("back") if request.POST.get("back", "").startswith("/equipe/") else "staff_members")
+    return redirect("staff_members")
 
 
 @staff_only

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from intranet.demo import DEMO_PASSWORD, demo_login_lines, seed_demo
+from intranet.models import User
+
+
+class Command(BaseCommand):
+    help = "Load the demo association (idempotent: only what is missing is created)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when the database already has members.")
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("Members already exist: demo data not loaded.")
+            return
+        created = seed_demo()
+        summary = "{people} people, {memberships} collège memberships, {board} board roles created".format(**created)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({summary})."))
+        lines = demo_login_lines()
+        if lines:
+            self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+            self.stdout.write("\n".join(lines))

@@ -1,0 +1,53 @@
+"""The fixed cast of people every test can call on, and shared test settings."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group
+
+from intranet.bodies import create_association_bodies
+from intranet.models import College, Territory
+from tests.factories import make_member, make_staff
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def association_bodies(transactional_db):
+    """Transactional tests empty the database after each test, migration data included:
+    they ask for this fixture to find the four collèges again."""
+    create_association_bodies(group_model=Group, college_model=College, territory_model=Territory)
+
+
+@pytest.fixture
+def cast(db):
+    """A member of each collège, a coordinator, the board, staff and an outsider with no collège."""
+    staff = make_staff(email="equipe@example.org", first_name="Estelle", last_name="Équipe")
+    people = SimpleNamespace(staff=staff)
+    for slug in ("production", "diffusion", "education", "patrimoine"):
+        setattr(people, f"{slug}_member", make_member(actor=staff, college=slug, email=f"membre.{slug}@example.org"))
+    people.coordinator = make_member(
+        actor=staff, college="production", role="coordinator", email="animation.production@example.org"
+    )
+    people.board_member = make_member(actor=staff, college="diffusion", board_role="member", email="ca@example.org")
+    people.president = make_member(actor=staff, college="production", board_role="president", email="presidence@example.org")
+    people.secretary = make_member(actor=staff, college="education", board_role="secretary", email="secretariat@example.org")
+    people.outsider = make_member(actor=staff, email="sans.college@example.org")
+    return people
+
+
+@pytest.fixture
+def login(client):
+    """Log a person in on the test client (django-axes needs a request, so no client.login)."""
+
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login

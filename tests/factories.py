@@ -1,0 +1,50 @@
+"""Factories for people and their roles; roles go through the actions so groups stay in sync."""
+
+from __future__ import annotations
+
+import factory
+
+from intranet import actions
+from intranet.groups import sync_user_groups
+from intranet.models import College, Profile, Territory, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        user = model_class.objects.create_user(*args, password=PASSWORD, **kwargs)
+        sync_user_groups(user)
+        return user
+
+
+def make_staff(**kwargs) -> User:
+    return UserFactory(is_staff=True, **kwargs)
+
+
+def make_member(
+    *,
+    actor: User,
+    college: str | None = None,
+    role: str = "member",
+    board_role: str | None = None,
+    territory: str | None = None,
+    **kwargs,
+) -> User:
+    user = UserFactory(**kwargs)
+    if college:
+        actions.add_college_member(actor, college=College.objects.get(slug=college), user=user, role=role)
+    if board_role:
+        actions.set_board_role(actor, user=user, role=board_role)
+    if territory:
+        Profile.objects.filter(user=user).update(territory=Territory.objects.get(code=territory))
+    return user

@@ -1,0 +1,63 @@
+"""The home page: "my collèges" with their members, and the collège pages."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_member_sees_their_college_with_its_members(cast, login):
+    response = login(cast.production_member).get(reverse("home"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Production" in page
+    assert cast.coordinator.get_full_name() in page
+    assert cast.president.get_full_name() in page
+    # Another collège's members are not listed as colleagues.
+    assert cast.patrimoine_member.get_full_name() not in page
+
+
+def test_coordinator_is_marked_as_such(cast, login):
+    page = login(cast.production_member).get(reverse("home")).content.decode()
+    assert "animateur" in page.lower()
+
+
+def test_member_without_college_gets_a_clear_message(cast, login):
+    response = login(cast.outsider).get(reverse("home"))
+    assert response.status_code == 200
+    assert "aucun collège" in response.content.decode()
+
+
+def test_home_query_count_does_not_grow_with_members(cast, login, django_assert_max_num_queries):
+    from tests.factories import make_member
+
+    client = login(cast.production_member)
+    for _ in range(15):
+        make_member(actor=cast.staff, college="production")
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+
+
+def test_member_can_open_any_college_page(cast, login):
+    response = login(cast.production_member).get(reverse("college_detail", args=["patrimoine"]))
+    assert response.status_code == 200
+    assert cast.patrimoine_member.get_full_name() in response.content.decode()
+
+
+def test_unknown_college_is_a_404(cast, login):
+    assert login(cast.production_member).get(reverse("college_detail", args=["cuisine"])).status_code == 404
+
+
+def test_deactivated_member_is_not_listed(cast, login):
+    from intranet import actions
+
+    actions.deactivate_member(cast.staff, user=cast.coordinator)
+    page = login(cast.production_member).get(reverse("home")).content.decode()
+    assert cast.coordinator.get_full_name() not in page
