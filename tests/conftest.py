@@ -36,8 +36,12 @@ def cast(db):
         actor=staff, college="production", role="coordinator", email="animation.production@example.org"
     )
     people.board_member = make_member(actor=staff, college="diffusion", board_role="member", email="ca@example.org")
-    people.president = make_member(actor=staff, college="production", board_role="president", email="presidence@example.org")
-    people.secretary = make_member(actor=staff, college="education", board_role="secretary", email="secretariat@example.org")
+    people.president = make_member(
+        actor=staff, college="production", board_role="president", email="presidence@example.org"
+    )
+    people.secretary = make_member(
+        actor=staff, college="education", board_role="secretary", email="secretariat@example.org"
+    )
     people.outsider = make_member(actor=staff, email="sans.college@example.org")
     return people
 

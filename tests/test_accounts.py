@@ -106,7 +106,11 @@ def test_password_change(cast, login):
     client = login(cast.production_member)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "un nouveau mot de passe", "new_password2": "un nouveau mot de passe"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "un nouveau mot de passe",
+            "new_password2": "un nouveau mot de passe",
+        },
     )
     assert response.status_code == 302
     cast.production_member.refresh_from_db()

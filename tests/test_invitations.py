@@ -71,7 +71,9 @@ def test_staff_invites_and_the_invited_person_joins(cast, login, django_capture_
 
 def _invitation_link(cast, django_capture_on_commit_callbacks, **kwargs):
     with django_capture_on_commit_callbacks(execute=True):
-        actions.invite_member(cast.staff, email="nouvelle@example.org", first_name="Nora", last_name="Nouvelle", **kwargs)
+        actions.invite_member(
+            cast.staff, email="nouvelle@example.org", first_name="Nora", last_name="Nouvelle", **kwargs
+        )
     return invitation_path(mail.outbox[-1])
 
 
@@ -141,17 +143,18 @@ def test_inviting_an_existing_member_is_refused_with_the_form_kept(cast, login):
 
 def test_invitation_email_is_in_the_chosen_language(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        actions.invite_member(cast.staff, email="guest@example.org", first_name="Gwen", last_name="Guest", language="en")
+        actions.invite_member(
+            cast.staff, email="guest@example.org", first_name="Gwen", last_name="Guest", language="en"
+        )
     assert "You are invited" in mail.outbox[-1].body
 
 
 def test_no_email_leaves_when_the_invitation_is_rolled_back(cast, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            actions.invite_member(cast.staff, email="x@example.org", first_name="X", last_name="Y")
-            raise RuntimeError("something failed after the invitation")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        actions.invite_member(cast.staff, email="x@example.org", first_name="X", last_name="Y")
+        raise RuntimeError("something failed after the invitation")
     assert mail.outbox == []
     assert not Invitation.objects.exists()
 

@@ -165,7 +165,9 @@ def test_audit_log_filters_by_action_and_text(cast, login):
     assert {entry.target_id for entry in response.context["page"]} == {str(cast.secretary.pk)}
 
 
-@pytest.mark.parametrize("query", ["action=nope", "since=hier&until=2026-13-45", "page=abc", "page=99999", "q=" + "x" * 500])
+@pytest.mark.parametrize(
+    "query", ["action=nope", "since=hier&until=2026-13-45", "page=abc", "page=99999", "q=" + "x" * 500]
+)
 def test_audit_log_survives_garbage_filters(cast, login, query):
     response = login(cast.staff).get(reverse("staff_audit_log") + "?" + query)
     assert response.status_code == 200

@@ -11,6 +11,7 @@ from intranet import actions, policies, selectors
 from intranet.charts import territory_college_chart
 from intranet.forms import DirectoryFilterForm, ProfileForm
 from intranet.models import Skill
+from intranet.selectors import DirectoryFilters
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -27,7 +28,7 @@ def college_detail(request, slug: str):
 
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
-    filters = form.filters() if form.is_bound else DirectoryFilterForm().filters()
+    filters = form.filters() if form.is_bound else DirectoryFilters()
     if form.is_bound and form.errors:
         messages.warning(request, _("Some filters were not understood and have been ignored."))
     members = selectors.directory_members(request.user, filters)

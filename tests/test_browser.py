@@ -1,0 +1,30 @@
+"""A real Chromium logs in as a demo member and finds their collèges."""
+
+import pytest
+from django.core.management import call_command
+
+from intranet.demo import DEMO_PASSWORD
+from tests.browser import browser_page  # noqa: F401 - the fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_demo_member_logs_in_and_sees_their_colleges(live_server, association_bodies, browser_page):  # noqa: F811
+    call_command("seed_demo")
+    page = browser_page
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").inner_text() == "Se connecter"
+    page.get_by_label("Adresse e-mail").fill("camille.martin@demo.federation.example")
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_role("heading", name="Mes collèges").is_visible()
+    production = page.get_by_role("region", name="Production")
+    assert production.is_visible()
+    assert production.get_by_text("Isabelle Garnier").is_visible()
+
+    page.get_by_role("link", name="Annuaire").click()
+    assert page.get_by_role("heading", name="Annuaire des membres").is_visible()
+    page.get_by_label("Langue").select_option("en")
+    page.get_by_role("button", name="Changer de langue").click()
+    assert page.get_by_role("heading", name="Members' directory").is_visible()

@@ -1,0 +1,48 @@
+"""`seed_demo` builds a plausible association and is idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from intranet.demo import DEMO_PASSWORD, PEOPLE
+from intranet.models import BoardMembership, College, CollegeMembership, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        User.objects.count(),
+        CollegeMembership.objects.count(),
+        sorted(BoardMembership.objects.values_list("user__email", "role")),
+        sorted(User.objects.values_list("email", "is_staff")),
+    )
+
+
+def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(capsys):
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+    assert snapshot() == first
+    assert first[0] == len(PEOPLE) >= 40
+    for college in College.objects.all():
+        assert college.memberships.filter(role="coordinator").exists(), college
+    roles = {role for _email, role in first[2]}
+    assert {"president", "secretary"} <= roles
+    assert User.objects.filter(is_staff=True).exists()
+    output = capsys.readouterr().out
+    assert "claire.moreau@demo.federation.example" in output
+    assert DEMO_PASSWORD in output
+
+
+def test_demo_accounts_log_in_with_the_printed_password(client):
+    call_command("seed_demo")
+    response = client.post(
+        "/compte/connexion/", {"username": "sarah.faure@demo.federation.example", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_if_empty_leaves_an_existing_database_alone(cast):
+    before = snapshot()
+    call_command("seed_demo", "--if-empty")
+    assert snapshot() == before

@@ -1,0 +1,94 @@
+"""The page's WebSocket: authenticated, origin-checked, closed when the account is deactivated."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from intranet import actions
+from intranet.asgi import application
+from realtime.consumers import CLOSE_NOT_AUTHENTICATED, CLOSE_SESSION_ENDED
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+def session_cookie_for(user) -> bytes:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+def socket(headers):
+    return WebsocketCommunicator(application, "/ws/", headers=headers)
+
+
+@pytest.fixture
+def member(association_bodies):
+    from tests.factories import make_member, make_staff
+
+    staff = make_staff()
+    return make_member(actor=staff, college="production"), staff
+
+
+async def test_member_connects_and_is_greeted(member):
+    user, _staff = member
+    cookie = await sync_to_async(session_cookie_for)(user)
+    communicator = socket([ORIGIN, (b"cookie", cookie)])
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_json_from() == {"event": "hello", "data": {"user": user.pk}}
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from() == {"event": "pong"}
+    await communicator.disconnect()
+
+
+async def test_anonymous_socket_is_closed_with_a_login_code(association_bodies):
+    communicator = socket([ORIGIN])
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": CLOSE_NOT_AUTHENTICATED}
+
+
+async def test_socket_from_another_origin_is_refused(member):
+    user, _staff = member
+    cookie = await sync_to_async(session_cookie_for)(user)
+    communicator = socket([(b"origin", b"https://evil.example"), (b"cookie", cookie)])
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def test_socket_without_origin_is_refused(member):
+    user, _staff = member
+    cookie = await sync_to_async(session_cookie_for)(user)
+    connected, _ = await socket([(b"cookie", cookie)]).connect()
+    assert not connected
+
+
+async def test_deactivating_an_account_closes_its_open_sockets(member):
+    user, staff = member
+    cookie = await sync_to_async(session_cookie_for)(user)
+    communicator = socket([ORIGIN, (b"cookie", cookie)])
+    await communicator.connect()
+    await communicator.receive_json_from()
+    await sync_to_async(actions.deactivate_member)(staff, user=user)
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+
+
+async def test_unknown_messages_get_an_error_not_a_crash(member):
+    user, _staff = member
+    cookie = await sync_to_async(session_cookie_for)(user)
+    communicator = socket([ORIGIN, (b"cookie", cookie)])
+    await communicator.connect()
+    await communicator.receive_json_from()
+    await communicator.send_json_to({"type": "subscribe", "thread": 1})
+    assert (await communicator.receive_json_from())["event"] == "error"
+    await communicator.send_json_to(["not", "an", "object"])
+    assert (await communicator.receive_json_from())["event"] == "error"
+    await communicator.disconnect()
