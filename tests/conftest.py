@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 
 from intranet.bodies import create_association_bodies
@@ -16,6 +17,17 @@ from tests.factories import make_member, make_staff
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _channel_layer_per_worker(worker_id):
+    """Parallel workers sharing one Redis must not hear each other's groups (same user ids)."""
+    from channels.layers import channel_layers
+
+    config = settings.CHANNEL_LAYERS["default"].get("CONFIG")
+    if config is not None:
+        config["prefix"] = f"test-{worker_id}"
+        channel_layers.backends.clear()
 
 
 @pytest.fixture
