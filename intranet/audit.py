@@ -48,3 +48,18 @@ def action_label(code: str) -> str:
         return AuditAction(code).label
     except ValueError:
         return code
+
+
+def describe_details(details: dict) -> list[str]:
+    """The details of an entry as short readable lines ("role: member → coordinator")."""
+    lines = []
+    for key, value in sorted((details or {}).items()):
+        if isinstance(value, dict) and set(value) == {"from", "to"}:
+            lines.append(f"{key}: {value['from'] if value['from'] is not None else '—'} → {value['to']}")
+        elif isinstance(value, dict):
+            lines.extend(f"{key}.{line}" for line in describe_details(value))
+        elif isinstance(value, list):
+            lines.append(f"{key}: {', '.join(str(item) for item in value)}")
+        elif value is not None:
+            lines.append(f"{key}: {value}")
+    return lines

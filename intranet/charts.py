@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-LABEL_WIDTH = 190
-BAR_AREA = 420
+LABEL_WIDTH = 150
+BAR_AREA = 200
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
 TOP = 8
@@ -46,7 +46,7 @@ class Chart:
 
 
 def territory_college_chart(territories, colleges, counts: dict) -> Chart:
-    keys = [(territory.pk, str(territory)) for territory in territories]
+    keys = [(territory.pk, territory.name) for territory in territories]
     if any(territory_id is None for territory_id, _college in counts):
         keys.append((None, _("Territory not given")))
     totals = {key: sum(counts.get((key, college.pk), 0) for college in colleges) for key, _label in keys}
@@ -71,7 +71,7 @@ def territory_college_chart(territories, colleges, counts: dict) -> Chart:
     return Chart(
         rows=rows,
         legend=legend,
-        width=LABEL_WIDTH + BAR_AREA + 40,
+        width=LABEL_WIDTH + BAR_AREA + 30,
         height=TOP * 2 + len(rows) * ROW_HEIGHT,
         label_width=LABEL_WIDTH,
         max_total=max_total,

@@ -74,3 +74,18 @@ def test_unknown_language_changes_nothing(client, language):
 def test_language_switch_never_redirects_to_another_site(client):
     response = client.post(reverse("switch_language"), {"language": "en", "next": "https://evil.example/"})
     assert response.url == reverse("home")
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_french_until_the_member_chooses(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="fr">' in page
+
+
+@pytest.mark.django_db
+def test_language_chosen_on_the_login_page_is_adopted_by_the_account(client, cast):
+    client.post(reverse("switch_language"), {"language": "en", "next": reverse("login")})
+    client.post(reverse("login"), {"username": cast.production_member.email, "password": PASSWORD})
+    cast.production_member.refresh_from_db()
+    assert cast.production_member.language == "en"
+    assert '<html lang="en">' in client.get(reverse("home")).content.decode()

@@ -196,3 +196,11 @@ def test_non_staff_cannot_change_memberships_by_posting(cast, login):
 def test_actions_refuse_a_non_staff_actor(cast):
     with pytest.raises(PermissionError):
         actions.add_college_member(cast.coordinator, college=College.objects.get(slug="patrimoine"), user=cast.outsider)
+
+
+def test_audit_log_shows_changes_readably(cast, login):
+    membership = CollegeMembership.objects.get(user=cast.production_member)
+    actions.change_college_role(cast.staff, membership=membership, role="coordinator")
+    page = login(cast.staff).get(reverse("staff_audit_log")).content.decode()
+    assert "role: member → coordinator" in page
+    assert "college: production" in page

@@ -34,9 +34,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        user = form.get_user()
+        # A language picked on the login page is the latest explicit choice: the account adopts it.
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in dict(settings.LANGUAGES):
+            actions.set_preferred_language(user, language=chosen)
         response = super().form_valid(form)
-        # The interface follows the member's saved language from their first page on.
-        _set_language_cookie(response, form.get_user().language)
+        _set_language_cookie(response, user.language)
         return response
 
 
