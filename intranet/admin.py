@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from intranet import actions
+from intranet import actions, policies
 from intranet.models import (
     AuditEntry,
     BoardMembership,
@@ -23,7 +23,28 @@ admin.site.site_header = _("Federation intranet — administration")
 admin.site.site_title = _("Intranet administration")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class StaffAdmin(admin.ModelAdmin):
+    """Staff see the admin through the association's policy, not through per-model permissions."""
+
+    def has_module_permission(self, request):
+        return policies.can_manage_association(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policies.can_manage_association(request.user)
+
+
+class ReferenceDataAdmin(StaffAdmin):
+    def has_add_permission(self, request, obj=None):
+        return policies.can_manage_association(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return policies.can_manage_association(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return policies.can_manage_association(request.user)
+
+
+class ReadOnlyAdmin(StaffAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -49,13 +70,6 @@ class UserAdmin(ReadOnlyAdmin):
                 actions.deactivate_member(request.user, user=member)
             except actions.ActionRefused as refusal:
                 self.message_user(request, f"{member}: {refusal.message}", messages.WARNING)
-
-    def has_change_permission(self, request, obj=None):
-        # Needed for the admin action; the form itself stays read-only (no editable fields).
-        return obj is None and request.user.is_staff
-
-    def get_actions(self, request):
-        return super().get_actions(request) if request.user.is_staff else {}
 
 
 class MembershipInline(admin.TabularInline):
@@ -99,12 +113,12 @@ class ProfileAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(ReferenceDataAdmin):
     list_display = ["code", "name"]
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(ReferenceDataAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -4,6 +4,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
@@ -23,6 +24,14 @@ def session_cookie_for(user) -> bytes:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
+
+
+@pytest.fixture(autouse=True)
+async def _close_connections_of_the_sync_thread():
+    """Database work done for the consumer runs in asgiref's sync thread; close its connection,
+    or PostgreSQL refuses to drop the test database at the end."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 def socket(headers):

@@ -1,0 +1,107 @@
+"""Who may open which page: every route of the core, for the whole cast.
+
+A new route without its line here makes `test_every_route_is_covered` fail.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = [
+    "production_member",
+    "diffusion_member",
+    "education_member",
+    "patrimoine_member",
+    "coordinator",
+    "board_member",
+    "president",
+    "secretary",
+    "staff",
+    "outsider",
+]
+
+MEMBER_PAGES = {
+    "home": {},
+    "college_detail": {"slug": "production"},
+    "directory": {},
+    "member_detail": None,  # filled with the viewer's colleague below
+    "edit_profile": {},
+    "password_change": {},
+    "password_change_done": {},
+}
+PUBLIC_PAGES = {
+    "login": {},
+    "password_reset": {},
+    "password_reset_done": {},
+    "password_reset_complete": {},
+}
+# Routes covered elsewhere: POST-only, token links, staff screens (tests/test_staff.py).
+COVERED_ELSEWHERE = {
+    "logout",
+    "switch_language",
+    "accept_invitation",
+    "password_reset_confirm",
+    "staff_dashboard",
+    "staff_college_create",
+    "staff_college",
+    "staff_college_add_member",
+    "staff_college_change_role",
+    "staff_college_remove_member",
+    "staff_board",
+    "staff_board_remove",
+    "staff_members",
+    "staff_member_account",
+    "staff_invitations",
+    "staff_invitation_update",
+    "staff_audit_log",
+}
+
+
+def test_every_route_is_covered():
+    names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
+    covered = set(MEMBER_PAGES) | set(PUBLIC_PAGES) | COVERED_ELSEWHERE
+    assert names - covered == set()
+
+
+def page_url(name, cast):
+    kwargs = MEMBER_PAGES[name]
+    if kwargs is None:
+        kwargs = {"member_id": cast.patrimoine_member.pk}
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(MEMBER_PAGES))
+@pytest.mark.parametrize("person", EVERYONE)
+def test_every_member_opens_the_member_pages(cast, login, name, person):
+    assert login(getattr(cast, person)).get(page_url(name, cast)).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(MEMBER_PAGES))
+def test_anonymous_visitors_are_sent_to_login_from_member_pages(client, cast, name):
+    url = page_url(name, cast)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_PAGES))
+def test_public_pages_open_without_login(client, db, name):
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_staff_open_the_admin_and_see_the_association(cast, login):
+    client = login(cast.staff)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:intranet_college_changelist") in page
+    assert client.get(reverse("admin:intranet_college_changelist")).status_code == 200
+    assert client.get(reverse("admin:intranet_territory_add")).status_code == 200
+    # Governed records are read-only there: they change through the audited staff screens.
+    assert client.get(reverse("admin:intranet_college_add")).status_code == 403
+
+
+@pytest.mark.parametrize("person", ["production_member", "coordinator", "president"])
+def test_members_do_not_get_into_the_admin(cast, login, person):
+    response = login(getattr(cast, person)).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
