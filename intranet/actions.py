@@ -7,8 +7,8 @@ writes its audit row there, keeps the managed groups in sync, and schedules side
 
 from __future__ import annotations
 
-import hashlib
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
@@ -35,9 +35,11 @@ from intranet.models import (
     Invitation,
     Profile,
     Skill,
+    Territory,
     User,
     normalize_email_address,
 )
+from intranet.selectors import hash_token
 from realtime.events import close_sockets_on_commit
 
 
@@ -50,6 +52,16 @@ class ActionRefused(Exception):
         self.field = field
 
 
+@contextmanager
+def _refuse_on_conflict(message: str, *, field: str | None = None):
+    """Turn a uniqueness conflict (usually a concurrent request) into a clear refusal."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        raise ActionRefused(message, field=field) from error
+
+
 def _require_staff(actor: User) -> None:
     if not policies.can_manage_association(actor):
         raise PermissionError("Only staff manage the association.")
@@ -60,7 +72,7 @@ def _require_staff(actor: User) -> None:
 
 def create_college(actor: User, *, name: str, slug: str = "", description: str = "", position: int = 0) -> College:
     _require_staff(actor)
-    slug = slugify(slug or name)
+    slug = slugify(slug or name)[: College._meta.get_field("slug").max_length].strip("-")
     if not slug:
         raise ActionRefused(_("Choose a short name made of letters or digits."), field="slug")
     with transaction.atomic():
@@ -69,14 +81,15 @@ def create_college(actor: User, *, name: str, slug: str = "", description: str =
         if College.objects.filter(name__iexact=name).exists():
             raise ActionRefused(_("A collège already has this name."), field="name")
         members_name, coordinators_name = college_group_names(slug)
-        college = College.objects.create(
-            slug=slug,
-            name=name,
-            description=description,
-            position=position,
-            members_group=Group.objects.create(name=members_name),
-            coordinators_group=Group.objects.create(name=coordinators_name),
-        )
+        with _refuse_on_conflict(_("A collège already uses this name or short name."), field="name"):
+            college = College.objects.create(
+                slug=slug,
+                name=name,
+                description=description,
+                position=position,
+                members_group=Group.objects.create(name=members_name),
+                coordinators_group=Group.objects.create(name=coordinators_name),
+            )
         record(actor, AuditAction.COLLEGE_CREATED, college, name=name, slug=slug)
     return college
 
@@ -115,7 +128,9 @@ def add_college_member(
     with transaction.atomic():
         if CollegeMembership.objects.filter(college=college, user=user).exists():
             raise ActionRefused(_("%(person)s is already in this collège.") % {"person": user}, field="user")
-        membership = CollegeMembership.objects.create(college=college, user=user, role=role)
+        # A concurrent request may have added the same person since the check above.
+        with _refuse_on_conflict(_("%(person)s is already in this collège.") % {"person": user}, field="user"):
+            membership = CollegeMembership.objects.create(college=college, user=user, role=role)
         sync_user_groups(user)
         record(actor, AuditAction.MEMBERSHIP_ADDED, user, college=college.slug, role=role)
     return membership
@@ -145,7 +160,14 @@ def change_college_role(actor: User, *, membership: CollegeMembership, role: str
 def remove_college_member(actor: User, *, membership: CollegeMembership) -> None:
     _require_staff(actor)
     with transaction.atomic():
-        membership = CollegeMembership.objects.select_related("college", "user").get(pk=membership.pk)
+        membership = (
+            CollegeMembership.objects.select_for_update()
+            .select_related("college", "user")
+            .filter(pk=membership.pk)
+            .first()
+        )
+        if membership is None:
+            return  # Already removed (a double submit): nothing left to do.
         user, college, role = membership.user, membership.college, membership.role
         membership.delete()
         sync_user_groups(user)
@@ -172,11 +194,13 @@ def set_board_role(actor: User, *, user: User, role: str) -> BoardMembership:
                 )
         membership = BoardMembership.objects.select_for_update().filter(user=user).first()
         previous_role = membership.role if membership else None
-        if membership is None:
-            membership = BoardMembership.objects.create(user=user, role=role)
-        elif membership.role != role:
-            membership.role = role
-            membership.save(update_fields=["role"])
+        # Two staff members handing over the same office at once: the second one is told to retry.
+        with _refuse_on_conflict(_("The board changed meanwhile; please try again.")):
+            if membership is None:
+                membership = BoardMembership.objects.create(user=user, role=role)
+            elif membership.role != role:
+                membership.role = role
+                membership.save(update_fields=["role"])
         if previous_role != role:
             sync_user_groups(user)
             record(actor, AuditAction.BOARD_ROLE_SET, user, role={"from": previous_role, "to": role})
@@ -237,16 +261,30 @@ def reactivate_member(actor: User, *, user: User) -> User:
     return user
 
 
+# --- Reference data (territories, skills), edited in the admin ---------------------------------
+
+
+def save_reference_item(actor: User, *, item: Territory | Skill) -> None:
+    _require_staff(actor)
+    with transaction.atomic():
+        created = item.pk is None
+        item.save()
+        record(actor, AuditAction.REFERENCE_CREATED if created else AuditAction.REFERENCE_UPDATED, item)
+
+
+def delete_reference_item(actor: User, *, item: Territory | Skill) -> None:
+    _require_staff(actor)
+    with transaction.atomic():
+        record(actor, AuditAction.REFERENCE_DELETED, item)
+        item.delete()
+
+
 # --- Invitations ----------------------------------------------------------------------------
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _new_token() -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
-    return token, _hash_token(token)
+    return token, hash_token(token)
 
 
 def invite_member(
@@ -280,7 +318,7 @@ def invite_member(
             expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
         record(actor, AuditAction.MEMBER_INVITED, invitation, college=college.slug if college else None)
-        transaction.on_commit(partial(_send_invitation_email, invitation.pk, token))
+        _send_invitation_email_on_commit(invitation, token)
     return invitation
 
 
@@ -296,7 +334,7 @@ def resend_invitation(actor: User, *, invitation: Invitation) -> Invitation:
         invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
         invitation.save(update_fields=["token_hash", "revoked_at", "expires_at"])
         record(actor, AuditAction.INVITATION_RESENT, invitation)
-        transaction.on_commit(partial(_send_invitation_email, invitation.pk, token))
+        _send_invitation_email_on_commit(invitation, token)
     return invitation
 
 
@@ -313,17 +351,16 @@ def revoke_invitation(actor: User, *, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def find_invitation(token: str) -> Invitation | None:
-    """The invitation behind a link, whatever its state (the page explains expired or used links)."""
-    if not token or len(token) > 100:
-        return None
-    return Invitation.objects.filter(token_hash=_hash_token(token)).select_related("college").first()
-
-
 def accept_invitation(*, token: str, password: str, first_name: str, last_name: str) -> User:
     """The invited person chooses a password: the account is created with its memberships."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(token_hash=_hash_token(token)).first()
+        invitation = (
+            # Lock only the invitation: the joined collège and inviter may be missing (outer joins).
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("college", "invited_by")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
         if invitation is None or invitation.status != Invitation.Status.PENDING:
             raise ActionRefused(_("This invitation link is no longer valid."))
         if User.objects.filter(email__iexact=invitation.email).exists():
@@ -339,14 +376,28 @@ def accept_invitation(*, token: str, password: str, first_name: str, last_name: 
                 )
         except IntegrityError as error:
             raise ActionRefused(_("An account already exists for this e-mail address. Log in instead.")) from error
-        if invitation.college_id:
-            CollegeMembership.objects.create(user=user, college_id=invitation.college_id, role=invitation.college_role)
-        sync_user_groups(user)
         invitation.accepted_at = timezone.now()
         invitation.accepted_user = user
         invitation.save(update_fields=["accepted_at", "accepted_user"])
         record(user, AuditAction.INVITATION_ACCEPTED, invitation)
+        if invitation.college is not None:
+            CollegeMembership.objects.create(user=user, college=invitation.college, role=invitation.college_role)
+            # The staff member who invited is the one who decided this membership.
+            record(
+                invitation.invited_by,
+                AuditAction.MEMBERSHIP_ADDED,
+                user,
+                college=invitation.college.slug,
+                role=invitation.college_role,
+                invitation=invitation.pk,
+            )
+        sync_user_groups(user)
     return user
+
+
+def _send_invitation_email_on_commit(invitation: Invitation, token: str) -> None:
+    # robust: the invitation is saved whatever the mail server says; staff can send it again.
+    transaction.on_commit(partial(_send_invitation_email, invitation.pk, token), robust=True)
 
 
 def _send_invitation_email(invitation_id: int, token: str) -> None:
@@ -366,12 +417,36 @@ def _send_invitation_email(invitation_id: int, token: str) -> None:
 
 
 def update_profile(
-    actor: User, *, profile: Profile, first_name: str, last_name: str, skills: list[str], **fields
+    actor: User,
+    *,
+    profile: Profile,
+    first_name: str,
+    last_name: str,
+    skills: list[str],
+    organisation: str,
+    trade: str,
+    territory: Territory | None,
+    bio: str,
+    phone: str,
+    website: str,
+    show_email: bool,
+    show_phone: bool,
 ) -> Profile:
     if not policies.can_edit_profile(actor, profile):
         raise PermissionError("Not allowed to edit this profile.")
+    fields = {
+        "organisation": organisation,
+        "trade": trade,
+        "territory": territory,
+        "bio": bio,
+        "phone": phone,
+        "website": website,
+        "show_email": show_email,
+        "show_phone": show_phone,
+    }
     with transaction.atomic():
         profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+        changed = sorted(name for name, value in fields.items() if getattr(profile, name) != value)
         for name, value in fields.items():
             setattr(profile, name, value)
         profile.save()
@@ -381,7 +456,7 @@ def update_profile(
             user.save(update_fields=["first_name", "last_name"])
         profile.skills.set(ensure_skills(skills))
         if actor.pk != user.pk:
-            record(actor, AuditAction.PROFILE_UPDATED_BY_STAFF, user, fields=sorted(fields))
+            record(actor, AuditAction.PROFILE_UPDATED_BY_STAFF, user, fields=changed)
     return profile
 
 

@@ -34,6 +34,18 @@ class StaffAdmin(admin.ModelAdmin):
 
 
 class ReferenceDataAdmin(StaffAdmin):
+    """Edited here, audited like every other change."""
+
+    def save_model(self, request, obj, form, change):
+        actions.save_reference_item(request.user, item=obj)
+
+    def delete_model(self, request, obj):
+        actions.delete_reference_item(request.user, item=obj)
+
+    def delete_queryset(self, request, queryset):
+        for item in queryset:
+            actions.delete_reference_item(request.user, item=item)
+
     def has_add_permission(self, request, obj=None):
         return policies.can_manage_association(request.user)
 

@@ -41,6 +41,9 @@ class AuditAction(models.TextChoices):
     MEMBER_DEACTIVATED = "member.deactivated", _("account deactivated")
     MEMBER_REACTIVATED = "member.reactivated", _("account reactivated")
     PROFILE_UPDATED_BY_STAFF = "profile.updated_by_staff", _("profile edited by staff")
+    REFERENCE_CREATED = "reference.created", _("reference data added")
+    REFERENCE_UPDATED = "reference.updated", _("reference data changed")
+    REFERENCE_DELETED = "reference.deleted", _("reference data deleted")
 
 
 def action_label(code: str) -> str:

@@ -8,4 +8,5 @@ def navigation(request):
     return {
         "viewer_is_member": policies.is_member(user),
         "viewer_is_staff": policies.can_manage_association(user),
+        "viewer_can_use_admin": policies.can_use_admin(user),
     }

@@ -125,8 +125,12 @@ class BoardRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Board role"), choices=BoardRole.choices, initial=BoardRole.MEMBER)
 
 
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
+
+
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     college = forms.ModelChoiceField(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,9 +31,10 @@ class UserManager(BaseUserManager):
             raise ValueError("An e-mail address is required.")
         user = self.model(email=normalize_email_address(email), **extra_fields)
         user.set_password(password)
-        user.save(using=self._db)
         # Every person has a directory profile, whichever way the account was made.
-        Profile.objects.create(user=user)
+        with transaction.atomic(using=self._db):
+            user.save(using=self._db)
+            Profile.objects.using(self._db).create(user=user)
         return user
 
     def create_user(self, email, password=None, **extra_fields):

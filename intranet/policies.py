@@ -13,6 +13,10 @@ def can_manage_association(user) -> bool:
     return is_member(user) and user.is_staff
 
 
+def can_use_admin(user) -> bool:
+    return can_manage_association(user) or bool(is_member(user) and user.is_superuser)
+
+
 def can_view_member(viewer, member) -> bool:
     """Members see active members; staff also see deactivated accounts."""
     return is_member(viewer) and (member.is_active or can_manage_association(viewer))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -9,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from intranet import policies
-from intranet.models import AuditEntry, BoardMembership, College, CollegeMembership, Invitation, Territory, User
+from intranet.models import AuditEntry, BoardMembership, College, CollegeMembership, Invitation, Skill, Territory, User
 
 
 def _members_with_profiles() -> QuerySet[User]:
@@ -53,6 +54,9 @@ class DirectoryFilters:
 
 
 def directory_members(viewer: User, filters: DirectoryFilters) -> QuerySet[User]:
+    """Active members matching the filters; the directory maps the sector as it is now."""
+    if not policies.is_member(viewer):
+        return User.objects.none()
     members = (
         _members_with_profiles()
         .filter(is_active=True)
@@ -114,14 +118,58 @@ def all_members_for_staff() -> QuerySet[User]:
 
 
 def college_for_staff(slug: str) -> College:
-    try:
-        return colleges_with_members().get(slug=slug)
-    except College.DoesNotExist:
-        raise Http404 from None
+    return _get_or_404(colleges_with_members(), slug=slug)
 
 
 def board_memberships() -> QuerySet[BoardMembership]:
     return BoardMembership.objects.select_related("user", "user__profile").order_by("role", "user__last_name")
+
+
+def skills_in_use(limit: int = 60) -> QuerySet[Skill]:
+    return Skill.objects.filter(profiles__user__is_active=True).distinct().order_by("name")[:limit]
+
+
+def staff_members(text: str = "") -> QuerySet[User]:
+    people = all_members_for_staff().order_by("-is_active", "last_name", "first_name")
+    for word in text.split()[:8]:
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
+    return people
+
+
+def active_member_count() -> int:
+    return User.objects.filter(is_active=True).count()
+
+
+def _get_or_404(queryset: QuerySet, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def member_for_staff(user_id: int) -> User:
+    return _get_or_404(User.objects.all(), pk=user_id)
+
+
+def membership_for_staff(slug: str, membership_id: int) -> CollegeMembership:
+    return _get_or_404(
+        CollegeMembership.objects.select_related("user", "college"), pk=membership_id, college__slug=slug
+    )
+
+
+def invitation_for_staff(invitation_id: int) -> Invitation:
+    return _get_or_404(Invitation.objects.all(), pk=invitation_id)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_from_link(token: str) -> Invitation | None:
+    """The invitation behind a link, whatever its state (the page explains expired or used links)."""
+    if not token or len(token) > 100:
+        return None
+    return Invitation.objects.filter(token_hash=hash_token(token)).select_related("college").first()
 
 
 def invitations_for_staff() -> QuerySet[Invitation]:

@@ -179,7 +179,12 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
+# A success must not wipe the failures counted against an address or another account: otherwise
+# anyone with an account could guess 9 times, log in as themselves, and guess again.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "intranet.views.accounts.client_address"
+# Behind reverse proxies, how many of them append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_USERNAME_CALLABLE = "intranet.views.accounts.login_attempt_username"
 AXES_LOCKOUT_CALLABLE = "intranet.views.accounts.locked_out"
 AXES_VERBOSE = False

@@ -6,41 +6,46 @@ import pytest
 from django.urls import reverse
 
 from intranet import actions
-from intranet.models import Profile, Skill
+from intranet.models import Profile, Skill, Territory
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
 
+def fill_profile(user, *, territory, skills, **fields):
+    values = {"organisation": "", "trade": "", "bio": "", "phone": "", "website": "", "show_email": True}
+    values.update(fields)
+    actions.update_profile(
+        user,
+        profile=user.profile,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        skills=skills,
+        territory=Territory.objects.get(code=territory),
+        show_phone=values.pop("show_phone", False),
+        **values,
+    )
+
+
 @pytest.fixture
 def sector(cast):
     """A few profiles with trades, territories and skills."""
-    animator = make_member(
-        actor=cast.staff, college="production", territory="33", first_name="Anna", last_name="Nimation"
-    )
-    actions.update_profile(
+    animator = make_member(actor=cast.staff, college="production", first_name="Anna", last_name="Nimation")
+    fill_profile(
         animator,
-        profile=animator.profile,
-        first_name="Anna",
-        last_name="Nimation",
+        territory="33",
         skills=["Cinéma d'animation", "Stop motion"],
         trade="Réalisatrice",
         organisation="Studio Pâte à modeler",
         show_email=False,
-        show_phone=False,
         phone="05 00 00 00 00",
     )
-    projectionist = make_member(
-        actor=cast.staff, college="diffusion", territory="87", first_name="Paul", last_name="Projo"
-    )
-    actions.update_profile(
+    projectionist = make_member(actor=cast.staff, college="diffusion", first_name="Paul", last_name="Projo")
+    fill_profile(
         projectionist,
-        profile=projectionist.profile,
-        first_name="Paul",
-        last_name="Projo",
+        territory="87",
         skills=["Projection"],
         trade="Projectionniste",
-        show_email=True,
         show_phone=True,
         phone="05 11 11 11 11",
     )

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from intranet import actions
+from intranet import actions, selectors
 from intranet.forms import AcceptInvitationForm, LoginForm
 from intranet.models import Invitation, normalize_email_address
 
@@ -50,6 +50,17 @@ def login_attempt_username(request, credentials) -> str:
     return normalize_email_address(raw)
 
 
+def client_address(request) -> str:
+    """The client's address for throttling: the peer, or the entry our own proxies added."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            # Entries before the ones our proxies appended can be forged by the client.
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def locked_out(request, original_response=None, credentials=None):
     """Too many failures: the same answer whether or not the account exists."""
     form = LoginForm(request, data=None)
@@ -63,7 +74,7 @@ def locked_out(request, original_response=None, credentials=None):
 
 @login_not_required
 def accept_invitation(request, token: str):
-    invitation = actions.find_invitation(token)
+    invitation = selectors.invitation_from_link(token)
     status = invitation.status if invitation else None
     if status != Invitation.Status.PENDING:
         return render(

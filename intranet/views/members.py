@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from intranet import actions, policies, selectors
 from intranet.charts import territory_college_chart
 from intranet.forms import DirectoryFilterForm, ProfileForm
-from intranet.models import Skill
 from intranet.selectors import DirectoryFilters
 
 DIRECTORY_PAGE_SIZE = 24
@@ -44,7 +43,7 @@ def directory(request):
             "filters": filters,
             "query": query.urlencode(),
             "chart": territory_college_chart(*selectors.members_by_territory_and_college()),
-            "skills": Skill.objects.filter(profiles__user__is_active=True).distinct()[:60],
+            "skills": selectors.skills_in_use(),
         },
     )
 
@@ -67,14 +66,7 @@ def edit_profile(request):
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        actions.update_profile(
-            request.user,
-            profile=profile,
-            first_name=data.pop("first_name"),
-            last_name=data.pop("last_name"),
-            skills=data.pop("skills_text"),
-            **data,
-        )
+        actions.update_profile(request.user, profile=profile, skills=data.pop("skills_text"), **data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("member_detail", member_id=request.user.pk)
     return render(request, "directory/profile_form.html", {"form": form})

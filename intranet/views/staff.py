@@ -9,9 +9,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,8 +23,9 @@ from intranet.forms import (
     CollegeForm,
     CollegeRoleForm,
     InvitationForm,
+    MemberSearchForm,
 )
-from intranet.models import College, CollegeMembership, Invitation, User
+from intranet.models import College
 
 AUDIT_PAGE_SIZE = 50
 MEMBERS_PAGE_SIZE = 50
@@ -56,7 +56,7 @@ def dashboard(request):
         {
             "colleges": College.objects.all(),
             "pending_invitations": selectors.pending_invitations().count(),
-            "active_members": User.objects.filter(is_active=True).count(),
+            "active_members": selectors.active_member_count(),
             "recent_entries": selectors.audit_entries(selectors.AuditFilters())[:8],
         },
     )
@@ -114,7 +114,7 @@ def college_manage(request, slug: str):
 @staff_only
 @require_POST
 def college_add_member(request, slug: str):
-    college = get_object_or_404(College, slug=slug)
+    college = selectors.college_for_staff(slug)
     form = AddMemberForm(request.POST)
     if form.is_valid():
         try:
@@ -133,7 +133,7 @@ def college_add_member(request, slug: str):
 @staff_only
 @require_POST
 def college_change_role(request, slug: str, membership_id: int):
-    membership = get_object_or_404(CollegeMembership, pk=membership_id, college__slug=slug)
+    membership = selectors.membership_for_staff(slug, membership_id)
     form = CollegeRoleForm(request.POST)
     if form.is_valid():
         actions.change_college_role(request.user, membership=membership, role=form.cleaned_data["role"])
@@ -146,7 +146,7 @@ def college_change_role(request, slug: str, membership_id: int):
 @staff_only
 @require_POST
 def college_remove_member(request, slug: str, membership_id: int):
-    membership = get_object_or_404(CollegeMembership, pk=membership_id, college__slug=slug)
+    membership = selectors.membership_for_staff(slug, membership_id)
     actions.remove_college_member(request.user, membership=membership)
     messages.success(request, _("%(person)s has left the collège.") % {"person": membership.user})
     return redirect("staff_college", slug=slug)
@@ -165,7 +165,7 @@ def board(request):
 @staff_only
 @require_POST
 def board_remove(request, user_id: int):
-    member = get_object_or_404(User, pk=user_id)
+    member = selectors.member_for_staff(user_id)
     actions.remove_from_board(request.user, user=member)
     messages.success(request, _("%(person)s is no longer on the board.") % {"person": member})
     return redirect("staff_board")
@@ -173,11 +173,9 @@ def board_remove(request, user_id: int):
 
 @staff_only
 def members(request):
-    text = request.GET.get("q", "").strip()[:100]
-    people = selectors.all_members_for_staff().order_by("-is_active", "last_name", "first_name")
-    if text:
-        people = people.filter(Q(first_name__icontains=text) | Q(last_name__icontains=text) | Q(email__icontains=text))
-    page = Paginator(people, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    form = MemberSearchForm(request.GET or None)
+    text = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
+    page = Paginator(selectors.staff_members(text), MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "staff/members.html", {"page": page, "text": text})
 
 
@@ -185,7 +183,7 @@ def members(request):
 @require_POST
 def member_account(request, user_id: int):
     """Deactivate, reactivate, grant or revoke staff rights, as the button pressed says."""
-    member = get_object_or_404(User, pk=user_id)
+    member = selectors.member_for_staff(user_id)
     operation = request.POST.get("operation")
     operations = {
         "deactivate": (
@@ -236,7 +234,7 @@ def invitations(request):
 @staff_only
 @require_POST
 def invitation_update(request, invitation_id: int):
-    invitation = get_object_or_404(Invitation, pk=invitation_id)
+    invitation = selectors.invitation_for_staff(invitation_id)
     try:
         if request.POST.get("operation") == "revoke":
             actions.revoke_invitation(request.user, invitation=invitation)
