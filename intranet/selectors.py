@@ -5,12 +5,22 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from intranet import policies
-from intranet.models import AuditEntry, BoardMembership, College, CollegeMembership, Invitation, Skill, Territory, User
+from intranet.models import (
+    AuditEntry,
+    BoardMembership,
+    BoardRole,
+    College,
+    CollegeMembership,
+    Invitation,
+    Skill,
+    Territory,
+    User,
+)
 
 
 def _members_with_profiles() -> QuerySet[User]:
@@ -121,8 +131,17 @@ def college_for_staff(slug: str) -> College:
     return _get_or_404(colleges_with_members(), slug=slug)
 
 
+def board_for_member(user: User) -> QuerySet[BoardMembership] | None:
+    """The board's active members, for the home page of a board member (None for the others)."""
+    if not BoardMembership.objects.filter(user=user).exists():
+        return None
+    return board_memberships().filter(user__is_active=True)
+
+
 def board_memberships() -> QuerySet[BoardMembership]:
-    return BoardMembership.objects.select_related("user", "user__profile").order_by("role", "user__last_name")
+    # Officers first, in the order of the statutes, then board members.
+    office_order = Case(*(When(role=role, then=Value(rank)) for rank, role in enumerate(BoardRole.values)))
+    return BoardMembership.objects.select_related("user", "user__profile").order_by(office_order, "user__last_name")
 
 
 def skills_in_use(limit: int = 60) -> QuerySet[Skill]:

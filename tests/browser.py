@@ -35,7 +35,8 @@ def browser_page():
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls stay safe.
+    # Playwright's sync API runs an event loop in this thread: prepare data before this fixture,
+    # and let teardown's ORM calls through.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)

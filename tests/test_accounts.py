@@ -139,3 +139,34 @@ def test_password_reset_for_unknown_address_looks_the_same_and_sends_nothing(cli
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert mail.outbox == []
+
+
+def test_logging_in_as_oneself_does_not_reset_the_count_against_a_victim(client, cast):
+    """Nine guesses, a login of one's own, nine more guesses: the victim's account is locked."""
+    attacker = cast.outsider
+    for round_ in range(2):
+        for attempt in range(9):
+            post_login(client, "membre.production@example.org", f"guess {round_}-{attempt}", address="192.0.2.66")
+        assert post_login(client, attacker.email, PASSWORD, address=f"192.0.2.{100 + round_}").status_code == 302
+        client.post(reverse("logout"))
+    response = post_login(client, "membre.production@example.org", PASSWORD, address="192.0.2.200")
+    assert response.status_code == 429
+
+
+def test_behind_trusted_proxies_the_forwarded_client_address_is_counted(client, cast, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(10):
+        client.post(
+            reverse("login"),
+            {"username": f"personne{attempt}@example.org", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"forged, 198.51.100.{attempt}",
+        )
+    # Ten different clients behind the same proxy: nobody is locked out.
+    response = client.post(
+        reverse("login"),
+        {"username": "membre.production@example.org", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.50",
+    )
+    assert response.status_code == 302

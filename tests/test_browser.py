@@ -9,8 +9,14 @@ from tests.browser import browser_page  # noqa: F401 - the fixture
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_demo_member_logs_in_and_sees_their_colleges(live_server, association_bodies, browser_page):  # noqa: F811
+@pytest.fixture
+def demo_data(association_bodies):
+    # Before the browser starts: ORM work while Playwright's event loop runs would happen in
+    # another connection context, left open at teardown.
     call_command("seed_demo")
+
+
+def test_demo_member_logs_in_and_sees_their_colleges(live_server, demo_data, browser_page):  # noqa: F811
     page = browser_page
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Se connecter"

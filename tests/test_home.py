@@ -61,3 +61,16 @@ def test_deactivated_member_is_not_listed(cast, login):
     actions.deactivate_member(cast.staff, user=cast.coordinator)
     page = login(cast.production_member).get(reverse("home")).content.decode()
     assert cast.coordinator.get_full_name() not in page
+
+
+def test_board_members_see_the_board_on_their_home_page(cast, login):
+    page = login(cast.board_member).get(reverse("home")).content.decode()
+    board = page[page.index('id="board-title"') :]
+    names = [cast.president.get_full_name(), cast.secretary.get_full_name(), cast.board_member.get_full_name()]
+    # Officers first (president, secretary), then board members.
+    assert [board.index(name) for name in names] == sorted(board.index(name) for name in names)
+
+
+def test_members_off_the_board_do_not_get_the_board_card(cast, login):
+    page = login(cast.production_member).get(reverse("home")).content.decode()
+    assert 'id="board-title"' not in page

@@ -164,3 +164,36 @@ def test_only_staff_can_invite(cast, login, person):
     response = invite(login(getattr(cast, person)))
     assert response.status_code == 404
     assert not Invitation.objects.exists()
+
+
+def test_accepting_an_invitation_audits_the_membership_it_creates(client, cast, django_capture_on_commit_callbacks):
+    production = cast.production_member.college_memberships.get().college
+    path = _invitation_link(cast, django_capture_on_commit_callbacks, college=production)
+    client.post(path, {"first_name": "Nora", "last_name": "N", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    user = User.objects.get(email="nouvelle@example.org")
+    entry = AuditEntry.objects.get(action=AuditAction.MEMBERSHIP_ADDED, target_id=str(user.pk))
+    assert entry.actor == cast.staff
+    assert entry.details["college"] == "production"
+
+
+def test_a_failing_mail_server_keeps_the_invitation_and_shows_no_error(cast, login, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.test_invitations.BrokenMailServer"
+    client = login(cast.staff)
+    with caplog.at_level("ERROR"):
+        response = invite(client)
+    assert response.status_code == 302
+    assert Invitation.objects.filter(email="nouvelle@example.org").exists()
+
+
+class BrokenMailServer:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+def test_an_overlong_email_address_is_refused_by_the_form(cast, login):
+    response = invite(login(cast.staff), email="a" * 250 + "@example.org")
+    assert response.status_code == 200
+    assert not Invitation.objects.exists()

@@ -101,3 +101,18 @@ async def test_unknown_messages_get_an_error_not_a_crash(member):
     await communicator.send_json_to(["not", "an", "object"])
     assert (await communicator.receive_json_from())["event"] == "error"
     await communicator.disconnect()
+
+
+async def test_malformed_frames_get_an_error_and_keep_the_socket_open(member):
+    user, _staff = member
+    cookie = await sync_to_async(session_cookie_for)(user)
+    communicator = socket([ORIGIN, (b"cookie", cookie)])
+    await communicator.connect()
+    await communicator.receive_json_from()
+    await communicator.send_to(text_data="{not json")
+    assert (await communicator.receive_json_from())["event"] == "error"
+    await communicator.send_to(bytes_data=b"\x00\x01")
+    assert (await communicator.receive_json_from())["event"] == "error"
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from() == {"event": "pong"}
+    await communicator.disconnect()

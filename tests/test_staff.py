@@ -204,3 +204,77 @@ def test_audit_log_shows_changes_readably(cast, login):
     page = login(cast.staff).get(reverse("staff_audit_log")).content.decode()
     assert "role: member → coordinator" in page
     assert "college: production" in page
+
+
+def staff_post_routes(cast):
+    production_membership = CollegeMembership.objects.get(user=cast.production_member)
+    invitation = actions.invite_member(cast.staff, email="x@example.org", first_name="X", last_name="Y")
+    return [
+        (reverse("staff_college_create"), {"name": "Intrus", "position": 1}),
+        (reverse("staff_college", args=["production"]), {"name": "Renommé", "position": 1}),
+        (reverse("staff_college_add_member", args=["production"]), {"user": cast.outsider.pk, "role": "member"}),
+        (
+            reverse("staff_college_change_role", args=["production", production_membership.pk]),
+            {"role": "coordinator"},
+        ),
+        (reverse("staff_college_remove_member", args=["production", production_membership.pk]), {}),
+        (reverse("staff_board"), {"user": cast.outsider.pk, "role": "president"}),
+        (reverse("staff_board_remove", args=[cast.president.pk]), {}),
+        (reverse("staff_member_account", args=[cast.production_member.pk]), {"operation": "deactivate"}),
+        (reverse("staff_invitations"), {"email": "y@example.org", "first_name": "Y", "last_name": "Z"}),
+        (reverse("staff_invitation_update", args=[invitation.pk]), {"operation": "revoke"}),
+    ]
+
+
+@pytest.mark.parametrize("person", ["production_member", "coordinator", "president", "secretary", "outsider"])
+def test_no_staff_change_can_be_posted_by_someone_else(cast, login, person):
+    routes = staff_post_routes(cast)
+    entries_before = AuditEntry.objects.count()
+    client = login(getattr(cast, person))
+    for url, data in routes:
+        assert client.post(url, data).status_code == 404, url
+    assert AuditEntry.objects.count() == entries_before
+
+
+def test_an_archived_college_disappears_for_members(cast, login):
+    production = College.objects.get(slug="production")
+    actions.update_college(
+        cast.staff, college=production, name=production.name, description="", position=0, is_active=False
+    )
+    client = login(cast.production_member)
+    assert "Production" not in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("college_detail", args=["production"])).status_code == 404
+    assert login(cast.staff).get(reverse("staff_college", args=["production"])).status_code == 200
+
+
+def test_a_very_long_college_name_gets_a_short_name_that_fits(cast):
+    college = actions.create_college(cast.staff, name="Collège " + "très " * 17 + "long")
+    assert len(college.slug) <= 50
+    assert not college.slug.endswith("-")
+
+
+def test_removing_a_membership_twice_is_harmless(cast):
+    membership = CollegeMembership.objects.get(user=cast.production_member)
+    actions.remove_college_member(cast.staff, membership=membership)
+    actions.remove_college_member(cast.staff, membership=membership)
+    assert not CollegeMembership.objects.filter(user=cast.production_member).exists()
+
+
+def test_a_concurrent_duplicate_membership_is_refused_clearly(cast, monkeypatch):
+    """The check passes in both requests; the database constraint answers the second one."""
+    production = College.objects.get(slug="production")
+    monkeypatch.setattr(CollegeMembership.objects, "filter", lambda **kwargs: CollegeMembership.objects.none())
+    with pytest.raises(actions.ActionRefused):
+        actions.add_college_member(cast.staff, college=production, user=cast.coordinator)
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=" + "x" * 500, "page=zz"])
+def test_staff_member_search_survives_garbage(cast, login, query):
+    assert login(cast.staff).get(reverse("staff_members") + "?" + query).status_code == 200
+
+
+def test_reference_data_edited_in_the_admin_is_audited(cast, login):
+    client = login(cast.staff)
+    response = client.post(reverse("admin:intranet_skill_add"), {"name": "Sous-titrage", "slug": "sous-titrage"})
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.REFERENCE_CREATED, target_label="Sous-titrage").exists()

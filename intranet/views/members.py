@@ -16,8 +16,14 @@ DIRECTORY_PAGE_SIZE = 24
 
 
 def home(request):
-    colleges = selectors.my_colleges_with_members(request.user)
-    return render(request, "intranet/home.html", {"colleges": colleges})
+    return render(
+        request,
+        "intranet/home.html",
+        {
+            "colleges": selectors.my_colleges_with_members(request.user),
+            "board": selectors.board_for_member(request.user),
+        },
+    )
 
 
 def college_detail(request, slug: str):
