@@ -38,6 +38,16 @@ def socket(headers):
     return WebsocketCommunicator(application, "/ws/", headers=headers)
 
 
+async def greeted_socket(user) -> WebsocketCommunicator:
+    """A socket of this member's session, connected and past the greeting."""
+    cookie = await sync_to_async(session_cookie_for)(user)
+    communicator = socket([ORIGIN, (b"cookie", cookie)])
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await communicator.receive_json_from() == {"event": "hello", "data": {"user": user.pk}}
+    return communicator
+
+
 @pytest.fixture
 def member(association_bodies):
     from tests.factories import make_member, make_staff
@@ -48,11 +58,7 @@ def member(association_bodies):
 
 async def test_member_connects_and_is_greeted(member):
     user, _staff = member
-    cookie = await sync_to_async(session_cookie_for)(user)
-    communicator = socket([ORIGIN, (b"cookie", cookie)])
-    connected, _ = await communicator.connect()
-    assert connected
-    assert await communicator.receive_json_from() == {"event": "hello", "data": {"user": user.pk}}
+    communicator = await greeted_socket(user)
     await communicator.send_json_to({"type": "ping"})
     assert await communicator.receive_json_from() == {"event": "pong"}
     await communicator.disconnect()
@@ -82,20 +88,14 @@ async def test_socket_without_origin_is_refused(member):
 
 async def test_deactivating_an_account_closes_its_open_sockets(member):
     user, staff = member
-    cookie = await sync_to_async(session_cookie_for)(user)
-    communicator = socket([ORIGIN, (b"cookie", cookie)])
-    await communicator.connect()
-    await communicator.receive_json_from()
+    communicator = await greeted_socket(user)
     await sync_to_async(actions.deactivate_member)(staff, user=user)
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
 
 
 async def test_unknown_messages_get_an_error_not_a_crash(member):
     user, _staff = member
-    cookie = await sync_to_async(session_cookie_for)(user)
-    communicator = socket([ORIGIN, (b"cookie", cookie)])
-    await communicator.connect()
-    await communicator.receive_json_from()
+    communicator = await greeted_socket(user)
     await communicator.send_json_to({"type": "subscribe", "thread": 1})
     assert (await communicator.receive_json_from())["event"] == "error"
     await communicator.send_json_to(["not", "an", "object"])
@@ -105,10 +105,7 @@ async def test_unknown_messages_get_an_error_not_a_crash(member):
 
 async def test_malformed_frames_get_an_error_and_keep_the_socket_open(member):
     user, _staff = member
-    cookie = await sync_to_async(session_cookie_for)(user)
-    communicator = socket([ORIGIN, (b"cookie", cookie)])
-    await communicator.connect()
-    await communicator.receive_json_from()
+    communicator = await greeted_socket(user)
     await communicator.send_to(text_data="{not json")
     assert (await communicator.receive_json_from())["event"] == "error"
     await communicator.send_to(bytes_data=b"\x00\x01")
