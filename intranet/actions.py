@@ -40,7 +40,7 @@ from intranet.models import (
     normalize_email_address,
 )
 from intranet.selectors import hash_token
-from realtime.events import close_sockets_on_commit
+from realtime.events import close_sockets_on_commit, tell_users_access_changed_on_commit
 
 
 class ActionRefused(Exception):
@@ -70,6 +70,13 @@ def _require_staff(actor: User) -> None:
 # --- Collèges -------------------------------------------------------------------------------
 
 
+def create_forum_for_college(college: College) -> None:
+    # Imported here: the forums app builds on the core, not the other way round.
+    from forums.actions import create_forum_for_college as create_forum
+
+    create_forum(college)
+
+
 def create_college(actor: User, *, name: str, slug: str = "", description: str = "", position: int = 0) -> College:
     _require_staff(actor)
     slug = slugify(slug or name)[: College._meta.get_field("slug").max_length].strip("-")
@@ -90,6 +97,7 @@ def create_college(actor: User, *, name: str, slug: str = "", description: str =
                 members_group=Group.objects.create(name=members_name),
                 coordinators_group=Group.objects.create(name=coordinators_name),
             )
+        create_forum_for_college(college)
         record(actor, AuditAction.COLLEGE_CREATED, college, name=name, slug=slug)
     return college
 
@@ -115,6 +123,9 @@ def update_college(
         if changes:
             college.save()
             record(actor, AuditAction.COLLEGE_UPDATED, college, changes=changes)
+            if "is_active" in changes:
+                member_ids = college.memberships.values_list("user_id", flat=True)
+                tell_users_access_changed_on_commit(user_ids=list(member_ids))
     return college
 
 
@@ -172,6 +183,8 @@ def remove_college_member(actor: User, *, membership: CollegeMembership) -> None
         membership.delete()
         sync_user_groups(user)
         record(actor, AuditAction.MEMBERSHIP_REMOVED, user, college=college.slug, role=role)
+        # Their open pages stop receiving this collège's live events at once.
+        tell_users_access_changed_on_commit(user_ids=[user.pk])
 
 
 def set_board_role(actor: User, *, user: User, role: str) -> BoardMembership:
@@ -217,6 +230,7 @@ def remove_from_board(actor: User, *, user: User) -> None:
         membership.delete()
         sync_user_groups(user)
         record(actor, AuditAction.BOARD_REMOVED, user, role=role)
+        tell_users_access_changed_on_commit(user_ids=[user.pk])
 
 
 def set_staff_status(actor: User, *, user: User, is_staff: bool) -> User:
@@ -230,6 +244,7 @@ def set_staff_status(actor: User, *, user: User, is_staff: bool) -> User:
             user.save(update_fields=["is_staff"])
             sync_user_groups(user)
             record(actor, AuditAction.STAFF_GRANTED if is_staff else AuditAction.STAFF_REVOKED, user)
+            tell_users_access_changed_on_commit(user_ids=[user.pk])
     return user
 
 

@@ -44,6 +44,13 @@ class AuditAction(models.TextChoices):
     REFERENCE_CREATED = "reference.created", _("reference data added")
     REFERENCE_UPDATED = "reference.updated", _("reference data changed")
     REFERENCE_DELETED = "reference.deleted", _("reference data deleted")
+    POST_HIDDEN = "post.hidden", _("message hidden")
+    POST_UNHIDDEN = "post.unhidden", _("message shown again")
+    THREAD_PINNED = "thread.pinned", _("thread pinned")
+    THREAD_UNPINNED = "thread.unpinned", _("thread unpinned")
+    THREAD_LOCKED = "thread.locked", _("thread locked")
+    THREAD_UNLOCKED = "thread.unlocked", _("thread unlocked")
+    THREAD_MOVED = "thread.moved", _("thread moved")
 
 
 def action_label(code: str) -> str:

@@ -12,12 +12,28 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
 def normalize_email_address(email: str) -> str:
     """E-mail addresses are compared without case everywhere (login, invitations)."""
     return (email or "").strip().lower()
+
+
+HANDLE_PATTERN = r"[a-z0-9][a-z0-9._-]*[a-z0-9]"
+
+
+def unique_handle(first_name: str, last_name: str, email: str = "") -> str:
+    """The name others type after @ to mention someone: "camille.martin", "camille.martin2"…"""
+    base = ".".join(part for part in (slugify(first_name), slugify(last_name)) if part).replace("-", ".")
+    base = base or slugify(email.split("@")[0]).replace("-", ".") or "membre"
+    base = base[:40].strip("._-") or "membre"
+    handle, counter = base, 1
+    while User.objects.filter(handle=handle).exists():
+        counter += 1
+        handle = f"{base}{counter}"
+    return handle
 
 
 class UserManager(BaseUserManager):
@@ -29,6 +45,9 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
+        extra_fields.setdefault(
+            "handle", unique_handle(extra_fields.get("first_name", ""), extra_fields.get("last_name", ""), email)
+        )
         user = self.model(email=normalize_email_address(email), **extra_fields)
         user.set_password(password)
         # Every person has a directory profile, whichever way the account was made.
@@ -52,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
+    handle = models.CharField(
+        _("handle"), max_length=50, unique=True, help_text=_("Others mention you with @ followed by this name.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False, help_text=_("Member of the association's salaried team."))
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "intranet",
     "realtime",
+    "forums",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from intranet.views import accounts, members, staff
 
@@ -42,5 +42,6 @@ urlpatterns = [
     path("equipe/invitations/", staff.invitations, name="staff_invitations"),
     path("equipe/invitations/<int:invitation_id>/", staff.invitation_update, name="staff_invitation_update"),
     path("equipe/journal/", staff.audit_log, name="staff_audit_log"),
+    path("forums/", include("forums.urls")),
     path("admin/", admin.site.urls),
 ]

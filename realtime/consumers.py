@@ -1,18 +1,33 @@
 """The one authenticated WebSocket each page opens.
 
-It joins the group of its user so that the server can reach every page a person has open
-(and close them all when the account is deactivated).
+It joins the group of its user (so the server can reach every page a person has open, and close
+them when the account is deactivated), and the groups of what the page subscribes to, once the
+owning app's policy agrees. On subscribing, the page says the last event it saw and gets what
+it missed from the database.
 """
 
 from __future__ import annotations
 
+import logging
+
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from realtime import subscriptions
 from realtime.events import user_group
+
+logger = logging.getLogger(__name__)
 
 # Application close codes (4000–4999 are ours to define).
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_SESSION_ENDED = 4403
+CLOSE_TRY_AGAIN_LATER = 1013
+MAX_SUBSCRIPTIONS = 50
+MAX_MESSAGE_CHARACTERS = 2_000
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**53
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -23,15 +38,37 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
+        self.user = user
+        self.subscribed: dict[tuple[str, int], str] = {}
         self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        except Exception:
+            # The channel layer (Redis) is down: no 500 on the handshake; the page retries later
+            # and catches up from the database.
+            logger.warning("Channel layer unavailable, socket of user %s told to retry", user.pk, exc_info=True)
+            self.group = None
+            await self.accept()
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
         await self.accept()
         await self.send_json({"event": "hello", "data": {"user": user.pk}})
 
     async def disconnect(self, code):
-        group = getattr(self, "group", None)
-        if group:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        groups = [getattr(self, "group", None), *getattr(self, "subscribed", {}).values()]
+        for group in filter(None, groups):
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:  # noqa: S110 - the layer is down; its groups expire on their own
+                pass
+
+    async def dispatch(self, message):
+        # Hot path: forwarding an already-encoded event touches no database, so it skips the
+        # per-message thread hop that closes stale connections.
+        if message["type"] == "live.event":
+            await self.send(text_data=message["text"])
+            return
+        await super().dispatch(message)
 
     @classmethod
     async def decode_json(cls, text_data):
@@ -42,15 +79,63 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
-            await self.send_json({"event": "error", "data": {"code": "text_frames_only"}})
+            await self._error("text_frames_only")
+            return
+        if len(text_data) > MAX_MESSAGE_CHARACTERS:
+            await self._error("message_too_large")
             return
         await super().receive(text_data=text_data, **kwargs)
 
     async def receive_json(self, content, **kwargs):
-        if isinstance(content, dict) and content.get("type") == "ping":
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
             await self.send_json({"event": "pong"})
+        elif kind == "subscribe":
+            await self._subscribe(content)
+        elif kind == "unsubscribe":
+            await self._unsubscribe(content)
         else:
-            await self.send_json({"event": "error", "data": {"code": "unknown_message"}})
+            await self._error("unknown_message")
+
+    async def _subscribe(self, content):
+        name, target, since = content.get("channel"), content.get("id"), content.get("since", 0)
+        kind = subscriptions.get(name) if isinstance(name, str) else None
+        if kind is None or not _is_int(target) or not _is_int(since):
+            await self._error("bad_subscription")
+            return
+        if (name, target) not in self.subscribed and len(self.subscribed) >= MAX_SUBSCRIPTIONS:
+            await self._error("too_many_subscriptions")
+            return
+        group = await database_sync_to_async(kind.authorize)(self.user, target)
+        if group is None:
+            # Missing and forbidden look the same.
+            await self.send_json({"event": "error", "data": {"code": "not_found", "channel": name, "id": target}})
+            return
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.subscribed[(name, target)] = group
+        await self.send_json({"event": "subscribed", "data": {"channel": name, "id": target}})
+        # Joined first, replayed second: nothing falls between; the page drops what it sees twice.
+        for text in await database_sync_to_async(kind.replay)(self.user, target, since):
+            await self.send(text_data=text)
+
+    async def _unsubscribe(self, content):
+        key = (content.get("channel"), content.get("id"))
+        group = self.subscribed.pop(key, None)
+        if group is not None:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def _error(self, code: str):
+        await self.send_json({"event": "error", "data": {"code": code}})
+
+    async def access_changed(self, message):
+        """Someone's rights changed: drop, at once, every subscription the policy no longer allows."""
+        for (name, target), group in list(self.subscribed.items()):
+            kind = subscriptions.get(name)
+            still_allowed = await database_sync_to_async(kind.authorize)(self.user, target)
+            if still_allowed != group:
+                await self.channel_layer.group_discard(group, self.channel_name)
+                del self.subscribed[(name, target)]
+                await self.send_json({"event": "unsubscribed", "data": {"channel": name, "id": target}})
 
     async def session_end(self, message):
         await self.close(code=CLOSE_SESSION_ENDED)

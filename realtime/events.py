@@ -21,6 +21,28 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def send_on_commit(text: str, *, groups: Iterable[str]) -> None:
+    """Send an already-encoded event to these groups once the transaction commits.
+
+    The text is encoded once by the caller and forwarded as is by every socket. Groups are
+    decided now, inside the transaction, from the same policies as the pages.
+    """
+    targets = sorted(set(groups))
+    if targets:
+        transaction.on_commit(partial(_send_text_skipping_commit, targets, text))
+
+
+def tell_users_access_changed_on_commit(*, user_ids: Iterable[int]) -> None:
+    """Their open sockets re-check every subscription now (left a collège, thread moved…)."""
+    recipients = sorted(set(user_ids))
+    if recipients:
+        transaction.on_commit(partial(_group_send_skipping_commit, recipients, {"type": "access.changed"}))
+
+
+def tell_group_access_changed_on_commit(group: str) -> None:
+    transaction.on_commit(partial(_send_to_groups, [group], {"type": "access.changed"}))
+
+
 def close_sockets_on_commit(*, user_ids: Iterable[int], reason: str) -> None:
     """Close every open socket of these people once the transaction commits (e.g. deactivation).
 
@@ -35,12 +57,21 @@ def close_sockets_on_commit(*, user_ids: Iterable[int], reason: str) -> None:
 
 
 def _group_send_skipping_commit(user_ids: list[int], message: dict) -> None:
+    _send_to_groups([user_group(user_id) for user_id in user_ids], message)
+
+
+def _send_text_skipping_commit(groups: list[str], text: str) -> None:
+    _send_to_groups(groups, {"type": "live.event", "text": text})
+
+
+def _send_to_groups(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     send = async_to_sync(layer.group_send)
-    for user_id in user_ids:
+    for group in groups:
         try:
-            send(user_group(user_id), message)
+            send(group, message)
         except Exception:
-            logger.warning("Could not reach the channel layer for user %s", user_id, exc_info=True)
+            # The change is committed and saved; pages catch up from the database on reconnect.
+            logger.warning("Could not reach the channel layer for %s", group, exc_info=True)

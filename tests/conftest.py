@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
+from forums.bodies import create_forums
+from forums.models import Forum
 from intranet.bodies import create_association_bodies
 from intranet.models import College, Territory
 from tests.factories import make_member, make_staff
@@ -35,6 +37,7 @@ def association_bodies(transactional_db):
     """Transactional tests empty the database after each test, migration data included:
     they ask for this fixture to find the four collèges again."""
     create_association_bodies(group_model=Group, college_model=College, territory_model=Territory)
+    create_forums(forum_model=Forum, college_model=College)
 
 
 @pytest.fixture

@@ -1,0 +1,321 @@
+"""Every change in the forums: threads, posts, moderation, reactions and reading state.
+
+Each action runs in one transaction, writes its event to ``ForumEvent`` (the log pages catch up
+from) and its audit row for moderation, and sends live events only after commit, only to the
+groups of the thread and forum concerned (whose sockets joined after asking the policy).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forums import policies
+from forums.models import (
+    FollowLevel,
+    Forum,
+    ForumEvent,
+    ForumKind,
+    Mention,
+    Post,
+    PostRevision,
+    Reaction,
+    ReactionKind,
+    ReadState,
+    Thread,
+)
+from forums.selectors import mention_resolver
+from intranet.actions import ActionRefused
+from intranet.audit import AuditAction, record
+from intranet.markdown import MAX_LENGTH, render_markdown
+from intranet.models import College, User
+from realtime.events import send_on_commit, tell_group_access_changed_on_commit, user_group
+
+TITLE_MAX_LENGTH = 200
+
+
+def thread_group(thread_id: int) -> str:
+    return f"forum-thread.{thread_id}"
+
+
+def forum_group(forum_id: int) -> str:
+    return f"forum.{forum_id}"
+
+
+def encode_event(event: ForumEvent) -> str:
+    return json.dumps(
+        {"event": event.kind, "id": event.pk, "data": event.data}, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def _emit(kind: str, *, thread: Thread, forum: Forum | None = None, **data) -> ForumEvent:
+    forum = forum or thread.forum
+    data = {"thread": thread.pk, "forum": forum.pk, **data}
+    event = ForumEvent.objects.create(forum=forum, thread=thread, kind=kind, data=data)
+    send_on_commit(encode_event(event), groups=[thread_group(thread.pk), forum_group(forum.pk)])
+    return event
+
+
+def _activity(thread: Thread) -> dict:
+    return {
+        "post_count": thread.post_count,
+        "last_activity": thread.last_activity_at.isoformat(),
+        "pinned": thread.pinned,
+        "locked": thread.locked,
+    }
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ActionRefused(_("Write a message first."), field="body")
+    if len(body) > MAX_LENGTH:
+        raise ActionRefused(
+            _("A message is limited to %(limit)s characters (this one has %(length)s).")
+            % {"limit": MAX_LENGTH, "length": len(body)},
+            field="body",
+        )
+    return body
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").replace("\x00", "").split())
+    if not title:
+        raise ActionRefused(_("Give the thread a title."), field="title")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ActionRefused(
+            _("A title is limited to %(limit)s characters.") % {"limit": TITLE_MAX_LENGTH}, field="title"
+        )
+    return title
+
+
+def _add_post(actor: User, thread: Thread, body: str) -> Post:
+    """Number the post, store it rendered, record mentions, and make the author follow the thread."""
+    rendered = render_markdown(body, resolve_mention=mention_resolver(thread.forum))
+    now = timezone.now()
+    Thread.objects.filter(pk=thread.pk).update(post_count=F("post_count") + 1, last_activity_at=now)
+    thread.refresh_from_db(fields=["post_count", "last_activity_at"])
+    post = Post.objects.create(
+        thread=thread, number=thread.post_count, author=actor, body=body, body_html=rendered.html, created_at=now
+    )
+    Mention.objects.bulk_create([Mention(post=post, user_id=user_id) for user_id in rendered.mentioned_user_ids])
+    state, _created = ReadState.objects.get_or_create(user=actor, thread=thread)
+    state.last_read_number = post.number
+    if state.follow == FollowLevel.NORMAL:
+        state.follow = FollowLevel.FOLLOWING
+    state.save(update_fields=["last_read_number", "follow"])
+    return post
+
+
+def start_thread(actor: User, *, forum: Forum, title: str, body: str) -> Thread:
+    if not policies.can_start_thread(actor, forum):
+        raise PermissionError("Cannot start a thread here.")
+    title, body = _clean_title(title), _clean_body(body)
+    with transaction.atomic():
+        thread = Thread.objects.create(forum=forum, title=title, author=actor)
+        post = _add_post(actor, thread, body)
+        _emit(
+            "thread.created", thread=thread, post=post.pk, number=post.number, title=thread.title, **_activity(thread)
+        )
+    return thread
+
+
+def reply(actor: User, *, thread: Thread, body: str) -> Post:
+    body = _clean_body(body)
+    with transaction.atomic():
+        # The thread row is the lock that numbers posts one after the other.
+        thread = Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
+        if not policies.can_read_forum(actor, thread.forum):
+            raise PermissionError("Cannot read this thread.")
+        if not policies.can_reply(actor, thread):
+            raise ActionRefused(_("This thread is locked: no new replies."))
+        post = _add_post(actor, thread, body)
+        _emit("post.created", thread=thread, post=post.pk, number=post.number, **_activity(thread))
+    _tell_reader(actor, thread, post.number)
+    return post
+
+
+def edit_post(actor: User, *, post: Post, body: str) -> Post:
+    body = _clean_body(body)
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
+        if not policies.can_edit_post(actor, post):
+            raise PermissionError("Cannot edit this post.")
+        if body == post.body:
+            return post
+        PostRevision.objects.create(
+            post=post, body=post.body, body_html=post.body_html, written_at=post.edited_at or post.created_at
+        )
+        rendered = render_markdown(body, resolve_mention=mention_resolver(post.thread.forum))
+        post.body, post.body_html, post.edited_at = body, rendered.html, timezone.now()
+        post.save(update_fields=["body", "body_html", "edited_at"])
+        already = set(post.mentions.values_list("user_id", flat=True))
+        Mention.objects.bulk_create(
+            [Mention(post=post, user_id=user_id) for user_id in rendered.mentioned_user_ids - already]
+        )
+        _emit("post.edited", thread=post.thread, post=post.pk, number=post.number)
+    return post
+
+
+def delete_post(actor: User, *, post: Post) -> Post:
+    """The author withdraws their words: the text and its history go; the place in the thread stays."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
+        if not policies.can_delete_post(actor, post):
+            raise PermissionError("Cannot delete this post.")
+        post.revisions.all().delete()
+        post.body, post.body_html, post.deleted_at = "", "", timezone.now()
+        post.save(update_fields=["body", "body_html", "deleted_at"])
+        _emit("post.deleted", thread=post.thread, post=post.pk, number=post.number)
+    return post
+
+
+def hide_post(actor: User, *, post: Post, reason: str) -> Post:
+    reason = " ".join((reason or "").split())[:300]
+    if not reason:
+        raise ActionRefused(_("Say why the message is hidden."), field="reason")
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
+        if not policies.can_moderate_forum(actor, post.thread.forum):
+            raise PermissionError("Cannot moderate this forum.")
+        post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
+        post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        record(actor, AuditAction.POST_HIDDEN, post, thread=post.thread_id, reason=reason)
+        _emit("post.hidden", thread=post.thread, post=post.pk, number=post.number)
+    return post
+
+
+def unhide_post(actor: User, *, post: Post) -> Post:
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
+        if not policies.can_moderate_forum(actor, post.thread.forum):
+            raise PermissionError("Cannot moderate this forum.")
+        if post.hidden_at is None:
+            return post
+        post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
+        post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+        record(actor, AuditAction.POST_UNHIDDEN, post, thread=post.thread_id)
+        _emit("post.unhidden", thread=post.thread, post=post.pk, number=post.number)
+    return post
+
+
+def _moderate_thread(actor: User, thread: Thread) -> Thread:
+    thread = Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
+    if not policies.can_moderate_forum(actor, thread.forum):
+        raise PermissionError("Cannot moderate this forum.")
+    return thread
+
+
+def set_thread_pinned(actor: User, *, thread: Thread, pinned: bool) -> Thread:
+    with transaction.atomic():
+        thread = _moderate_thread(actor, thread)
+        if thread.pinned != pinned:
+            thread.pinned = pinned
+            thread.save(update_fields=["pinned"])
+            record(actor, AuditAction.THREAD_PINNED if pinned else AuditAction.THREAD_UNPINNED, thread)
+            _emit("thread.pinned", thread=thread, **_activity(thread))
+    return thread
+
+
+def set_thread_locked(actor: User, *, thread: Thread, locked: bool) -> Thread:
+    with transaction.atomic():
+        thread = _moderate_thread(actor, thread)
+        if thread.locked != locked:
+            thread.locked = locked
+            thread.save(update_fields=["locked"])
+            record(actor, AuditAction.THREAD_LOCKED if locked else AuditAction.THREAD_UNLOCKED, thread)
+            _emit("thread.locked", thread=thread, **_activity(thread))
+    return thread
+
+
+def move_thread(actor: User, *, thread: Thread, forum: Forum) -> Thread:
+    with transaction.atomic():
+        thread = _moderate_thread(actor, thread)
+        if not policies.can_moderate_forum(actor, forum):
+            raise PermissionError("Cannot move a thread into a forum one does not moderate.")
+        if thread.forum_id == forum.pk:
+            return thread
+        origin = thread.forum
+        thread.forum = forum
+        thread.save(update_fields=["forum"])
+        record(actor, AuditAction.THREAD_MOVED, thread, origin=origin.slug, destination=forum.slug)
+        _emit("thread.moved_out", thread=thread, forum=origin, destination=forum.pk)
+        _emit("thread.moved", thread=thread, title=thread.title, origin=origin.pk, **_activity(thread))
+        # Readers of the old forum who cannot read the new one lose the thread's live events now.
+        tell_group_access_changed_on_commit(thread_group(thread.pk))
+    return thread
+
+
+def toggle_reaction(actor: User, *, post: Post, kind: str) -> bool:
+    """Add the reaction, or take it back if already given; returns whether it is now given."""
+    if kind not in ReactionKind.values:
+        raise ActionRefused(_("Unknown reaction."))
+    with transaction.atomic():
+        post = Post.objects.select_related("thread", "thread__forum").get(pk=post.pk)
+        if not policies.can_read_forum(actor, post.thread.forum) or post.is_deleted:
+            raise PermissionError("Cannot react to this post.")
+        removed, _details = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
+        if not removed:
+            Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
+        _emit("post.reacted", thread=post.thread, post=post.pk, number=post.number)
+    return not removed
+
+
+def mark_thread_read(user: User, *, thread: Thread, up_to: int) -> int:
+    """Move the reader's mark forward (never back); returns the number now read."""
+    up_to = max(0, min(up_to, thread.post_count))
+    with transaction.atomic():
+        state, _created = ReadState.objects.get_or_create(user=user, thread=thread)
+        if up_to > state.last_read_number:
+            state.last_read_number = up_to
+            state.save(update_fields=["last_read_number"])
+            _tell_reader(user, thread, up_to)
+    return max(up_to, state.last_read_number)
+
+
+def mark_forum_read(user: User, *, forum: Forum) -> None:
+    if not policies.can_read_forum(user, forum):
+        raise PermissionError("Cannot read this forum.")
+    with transaction.atomic():
+        for thread in Thread.objects.filter(forum=forum).only("pk", "post_count", "forum_id"):
+            state, _created = ReadState.objects.get_or_create(user=user, thread=thread)
+            if state.last_read_number < thread.post_count:
+                state.last_read_number = thread.post_count
+                state.save(update_fields=["last_read_number"])
+        send_on_commit(
+            json.dumps({"event": "forum.read", "data": {"forum": forum.pk}}, separators=(",", ":")),
+            groups=[user_group(user.pk)],
+        )
+
+
+def set_follow(user: User, *, thread: Thread, level: str) -> None:
+    if level not in FollowLevel.values:
+        raise ActionRefused(_("Unknown choice."))
+    with transaction.atomic():
+        ReadState.objects.update_or_create(user=user, thread=thread, defaults={"follow": level})
+
+
+def _tell_reader(user: User, thread: Thread, number: int) -> None:
+    """The reader's other pages update their unread counters."""
+    send_on_commit(
+        json.dumps(
+            {"event": "thread.read", "data": {"thread": thread.pk, "forum": thread.forum_id, "read": number}},
+            separators=(",", ":"),
+        ),
+        groups=[user_group(user.pk)],
+    )
+
+
+def create_forum_for_college(college: College) -> Forum:
+    """Called by the action that creates a collège, in its transaction."""
+    return Forum.objects.create(
+        kind=ForumKind.COLLEGE,
+        college=college,
+        slug=college.slug,
+        name=college.name,
+        position=10 + college.position,
+    )

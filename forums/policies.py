@@ -1,0 +1,73 @@
+"""Who may read, write and moderate in which forum. Pages, actions, the socket and mentions ask here."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from forums.models import Forum, ForumKind, Post, Thread
+from intranet import policies as core
+from intranet.models import BOARD_OFFICES, BoardMembership, CollegeMembership, CollegeRole
+
+
+def readable_forums_q(user) -> Q:
+    """The forums ``user`` may read, as a filter usable in any query on Forum."""
+    if not core.is_member(user):
+        return Q(pk__in=[])
+    if core.can_manage_association(user):
+        return Q()
+    readable = Q(kind=ForumKind.GENERAL) | Q(
+        kind=ForumKind.COLLEGE,
+        college__is_active=True,
+        college__memberships__user=user,
+    )
+    if BoardMembership.objects.filter(user=user).exists():
+        readable |= Q(kind=ForumKind.BOARD)
+    return readable
+
+
+def can_read_forum(user, forum: Forum) -> bool:
+    if not core.is_member(user):
+        return False
+    if core.can_manage_association(user) or forum.kind == ForumKind.GENERAL:
+        return True
+    if forum.kind == ForumKind.BOARD:
+        return BoardMembership.objects.filter(user=user).exists()
+    return forum.college.is_active and CollegeMembership.objects.filter(user=user, college_id=forum.college_id).exists()
+
+
+def can_moderate_forum(user, forum: Forum) -> bool:
+    """Staff moderate everything; a collège's coordinators its forum; the board's officers theirs."""
+    if not core.is_member(user):
+        return False
+    if core.can_manage_association(user):
+        return True
+    if forum.kind == ForumKind.COLLEGE:
+        return CollegeMembership.objects.filter(
+            user=user, college_id=forum.college_id, role=CollegeRole.COORDINATOR
+        ).exists()
+    if forum.kind == ForumKind.BOARD:
+        return BoardMembership.objects.filter(user=user, role__in=BOARD_OFFICES).exists()
+    return False
+
+
+def can_start_thread(user, forum: Forum) -> bool:
+    return can_read_forum(user, forum)
+
+
+def can_reply(user, thread: Thread) -> bool:
+    if not can_read_forum(user, thread.forum):
+        return False
+    return not thread.locked or can_moderate_forum(user, thread.forum)
+
+
+def can_edit_post(user, post: Post) -> bool:
+    """Authors edit their own words, while the thread is open and the post neither hidden nor deleted."""
+    return post.author_id == user.pk and not post.is_deleted and not post.is_hidden and can_reply(user, post.thread)
+
+
+def can_delete_post(user, post: Post) -> bool:
+    return post.author_id == user.pk and not post.is_deleted and can_read_forum(user, post.thread.forum)
+
+
+def can_see_hidden_text(user, post: Post) -> bool:
+    return post.author_id == user.pk or can_moderate_forum(user, post.thread.forum)

@@ -1,0 +1,170 @@
+"""Reads of the forums, filtered by the forum policy, with reading state and counters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404
+from django.urls import reverse
+
+from forums import policies
+from forums.models import FollowLevel, Forum, ForumEvent, Post, Reaction, ReactionKind, ReadState, Thread
+from intranet.models import User
+
+POSTS_PER_PAGE = 20
+THREADS_PER_PAGE = 30
+REPLAY_LIMIT = 500
+
+
+def visible_forums(user) -> QuerySet[Forum]:
+    return Forum.objects.filter(policies.readable_forums_q(user)).distinct().select_related("college")
+
+
+def _last_read(user) -> Subquery:
+    return Subquery(
+        ReadState.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_number")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _follow(user) -> Subquery:
+    return Subquery(ReadState.objects.filter(user=user, thread=OuterRef("pk")).values("follow")[:1])
+
+
+def threads_with_reading_state(user) -> QuerySet[Thread]:
+    return Thread.objects.annotate(
+        last_read=Coalesce(_last_read(user), Value(0)),
+        follow_level=Coalesce(_follow(user), Value(FollowLevel.NORMAL)),
+    ).annotate(unread=Greatest(F("post_count") - F("last_read"), Value(0)))
+
+
+def forums_with_unread(user) -> list[Forum]:
+    """The forums the member reads, each with ``unread`` (posts not yet read, muted threads aside)."""
+    forums = list(visible_forums(user))
+    counts = (
+        threads_with_reading_state(user)
+        .filter(forum__in=[forum.pk for forum in forums])
+        .exclude(follow_level=FollowLevel.MUTED)
+        .values("forum")
+        .annotate(total=Sum("unread"), threads=Count("pk"))
+    )
+    by_forum = {row["forum"]: row for row in counts}
+    for forum in forums:
+        forum.unread = by_forum.get(forum.pk, {}).get("total") or 0
+        forum.thread_count = by_forum.get(forum.pk, {}).get("threads") or 0
+    return forums
+
+
+def forum_for_user(user, slug: str) -> Forum:
+    forum = visible_forums(user).filter(slug=slug).first()
+    if forum is None:
+        raise Http404
+    return forum
+
+
+def threads_of_forum(user, forum: Forum) -> QuerySet[Thread]:
+    return (
+        threads_with_reading_state(user)
+        .filter(forum=forum)
+        .select_related("author")
+        .order_by("-pinned", "-last_activity_at", "-pk")
+    )
+
+
+def thread_for_user(user, thread_id: int) -> Thread:
+    """The thread, or 404 for a missing one and for one the member may not read."""
+    thread = Thread.objects.select_related("forum", "forum__college", "author").filter(pk=thread_id).first()
+    if thread is None or not policies.can_read_forum(user, thread.forum):
+        raise Http404
+    return thread
+
+
+def post_for_user(user, post_id: int) -> Post:
+    post = (
+        Post.objects.select_related("thread", "thread__forum", "thread__forum__college", "author")
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or not policies.can_read_forum(user, post.thread.forum):
+        raise Http404
+    return post
+
+
+def read_state(user, thread: Thread) -> ReadState:
+    return ReadState.objects.filter(user=user, thread=thread).first() or ReadState(
+        user=user, thread=thread, last_read_number=0
+    )
+
+
+def page_of_number(number: int) -> int:
+    return max(1, (number - 1) // POSTS_PER_PAGE + 1)
+
+
+def page_count(thread: Thread) -> int:
+    return page_of_number(max(thread.post_count, 1))
+
+
+def posts_of_page(thread: Thread, page: int) -> QuerySet[Post]:
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    return (
+        Post.objects.filter(thread=thread, number__gte=first, number__lt=first + POSTS_PER_PAGE)
+        .select_related("author", "hidden_by")
+        .order_by("number")
+    )
+
+
+@dataclass
+class ReactionCount:
+    kind: str
+    emoji: str
+    count: int
+    mine: bool
+
+
+def reactions_for(user, posts: list[Post]) -> dict[int, list[ReactionCount]]:
+    """Per post: each reaction used, its count and whether the viewer gave it (one query)."""
+    rows = (
+        Reaction.objects.filter(post__in=[post.pk for post in posts])
+        .values("post", "kind")
+        .annotate(count=Count("pk"), mine=Count("pk", filter=Q(user=user)))
+    )
+    result: dict[int, list[ReactionCount]] = {post.pk: [] for post in posts}
+    labels = dict(ReactionKind.choices)
+    for row in rows:
+        result[row["post"]].append(
+            ReactionCount(row["kind"], labels.get(row["kind"], "?"), row["count"], row["mine"] > 0)
+        )
+    order = list(labels)
+    for counts in result.values():
+        counts.sort(key=lambda reaction: order.index(reaction.kind) if reaction.kind in order else 99)
+    return result
+
+
+def mention_resolver(forum: Forum):
+    """Resolves @handle to people who can read ``forum``; everyone else stays plain text."""
+
+    def resolve(handle: str):
+        person = User.objects.filter(handle=handle, is_active=True).first()
+        if person is None or not policies.can_read_forum(person, forum):
+            return None
+        return person.pk, reverse("member_detail", args=[person.pk])
+
+    return resolve
+
+
+def moderated_forums(user) -> list[Forum]:
+    return [forum for forum in visible_forums(user) if policies.can_moderate_forum(user, forum)]
+
+
+def latest_event_id() -> int:
+    return ForumEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def thread_events_since(user, thread_id: int, since: int) -> list[ForumEvent]:
+    return list(ForumEvent.objects.filter(thread_id=thread_id, pk__gt=since).order_by("pk")[:REPLAY_LIMIT])
+
+
+def forum_events_since(user, forum_id: int, since: int) -> list[ForumEvent]:
+    return list(ForumEvent.objects.filter(forum_id=forum_id, pk__gt=since).order_by("pk")[:REPLAY_LIMIT])

@@ -1,0 +1,316 @@
+"""Forum pages: thin, every answer from the forum policy and selectors, every change an action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from forums import actions, policies, selectors
+from forums.forms import FollowForm, HideForm, PostForm, ThreadForm
+from forums.models import Post, ReactionKind, Thread
+from intranet.actions import ActionRefused
+from intranet.markdown import quote_as_markdown
+
+
+@dataclass
+class PostView:
+    """A post as one viewer sees it: what they may read of it and which buttons they get."""
+
+    post: Post
+    reactions: list
+    show_text: bool
+    can_edit: bool
+    can_delete: bool
+    can_moderate: bool
+    can_react: bool
+    can_quote: bool
+    unread: bool
+    url: str
+
+
+def _post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list[PostView]:
+    moderator = policies.can_moderate_forum(user, thread.forum)
+    can_reply = policies.can_reply(user, thread)
+    reactions = selectors.reactions_for(user, posts)
+    views = []
+    for post in posts:
+        post.thread = thread  # already loaded: the policy reads it without a query
+        mine = post.author_id == user.pk
+        views.append(
+            PostView(
+                post=post,
+                reactions=reactions.get(post.pk, []),
+                show_text=not post.is_deleted and (not post.is_hidden or mine or moderator),
+                can_edit=mine and can_reply and not post.is_deleted and not post.is_hidden,
+                can_delete=mine and not post.is_deleted,
+                can_moderate=moderator and not post.is_deleted,
+                can_react=not post.is_deleted and not post.is_hidden,
+                can_quote=can_reply and not post.is_deleted and not post.is_hidden,
+                unread=post.number > last_read,
+                url=_thread_url(thread, post.number),
+            )
+        )
+    return views
+
+
+def _thread_url(thread: Thread, number: int | None = None) -> str:
+    url = reverse("forums:thread", args=[thread.pk])
+    if number:
+        url += f"?page={selectors.page_of_number(number)}#post-{number}"
+    return url
+
+
+def index(request):
+    return render(
+        request,
+        "forums/index.html",
+        {"forums": selectors.forums_with_unread(request.user), "live_since": selectors.latest_event_id()},
+    )
+
+
+@require_GET
+def unread_counts(request):
+    """Unread counters per forum, for pages that update them live."""
+    return JsonResponse(
+        {
+            str(forum.pk): {
+                "count": forum.unread,
+                "label": ngettext("%(count)s unread", "%(count)s unread", forum.unread) % {"count": forum.unread},
+            }
+            for forum in selectors.forums_with_unread(request.user)
+        }
+    )
+
+
+def forum_detail(request, slug: str):
+    forum = selectors.forum_for_user(request.user, slug)
+    page = Paginator(selectors.threads_of_forum(request.user, forum), selectors.THREADS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "forums/forum.html",
+        {
+            "forum": forum,
+            "page": page,
+            "can_start": policies.can_start_thread(request.user, forum),
+            "live_since": selectors.latest_event_id(),
+        },
+    )
+
+
+def thread_create(request, slug: str):
+    forum = selectors.forum_for_user(request.user, slug)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = actions.start_thread(
+                request.user, forum=forum, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+            )
+        except ActionRefused as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        else:
+            return redirect("forums:thread", thread_id=thread.pk)
+    return render(request, "forums/thread_form.html", {"forum": forum, "form": form})
+
+
+@require_POST
+def forum_mark_read(request, slug: str):
+    forum = selectors.forum_for_user(request.user, slug)
+    actions.mark_forum_read(request.user, forum=forum)
+    messages.success(request, _("Everything in this forum is marked as read."))
+    return redirect("forums:forum", slug=forum.slug)
+
+
+def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
+    thread = selectors.thread_for_user(request.user, thread_id)
+    state = selectors.read_state(request.user, thread)
+    last_read_before = state.last_read_number
+    if "unread" in request.GET:
+        return redirect(_thread_url(thread, min(last_read_before + 1, thread.post_count)))
+    pages = Paginator(range(max(thread.post_count, 1)), selectors.POSTS_PER_PAGE)
+    page = pages.get_page(request.GET.get("page"))
+    posts = list(selectors.posts_of_page(thread, page.number))
+    if posts:
+        actions.mark_thread_read(request.user, thread=thread, up_to=posts[-1].number)
+    if reply_form is None:
+        initial = {}
+        quote_id = request.GET.get("quote", "")
+        if quote_id.isdigit():
+            quoted = Post.objects.filter(pk=int(quote_id), thread=thread, deleted_at=None, hidden_at=None).first()
+            if quoted is not None:
+                initial["body"] = quote_as_markdown(quoted.author.handle, quoted.body)
+        reply_form = PostForm(initial=initial)
+    return render(
+        request,
+        "forums/thread.html",
+        {
+            "thread": thread,
+            "forum": thread.forum,
+            "page": page,
+            "post_views": _post_views(request.user, thread, posts, last_read_before),
+            "first_unread": last_read_before + 1 if last_read_before < thread.post_count else None,
+            "first_unread_url": _thread_url(thread, last_read_before + 1),
+            "can_reply": policies.can_reply(request.user, thread),
+            "can_moderate": policies.can_moderate_forum(request.user, thread.forum),
+            "move_targets": [f for f in selectors.moderated_forums(request.user) if f.pk != thread.forum_id],
+            "follow": state.follow,
+            "reply_form": reply_form,
+            "is_last_page": page.number == pages.num_pages,
+            "live_since": selectors.latest_event_id(),
+            "reaction_choices": ReactionKind.choices,
+        },
+    )
+
+
+@require_POST
+def thread_reply(request, thread_id: int):
+    thread = selectors.thread_for_user(request.user, thread_id)
+    form = PostForm(request.POST)
+    if form.is_valid():
+        try:
+            post = actions.reply(request.user, thread=thread, body=form.cleaned_data["body"])
+        except ActionRefused as refusal:
+            form.add_error("body", refusal.message)
+        else:
+            return redirect(_thread_url(thread, post.number))
+    # A rejected reply comes back with what was typed.
+    response = thread_detail(request, thread_id, reply_form=form)
+    response.status_code = 400
+    return response
+
+
+@require_POST
+def thread_moderate(request, thread_id: int):
+    thread = selectors.thread_for_user(request.user, thread_id)
+    if not policies.can_moderate_forum(request.user, thread.forum):
+        raise PermissionDenied
+    operation = request.POST.get("operation")
+    if operation in {"pin", "unpin"}:
+        actions.set_thread_pinned(request.user, thread=thread, pinned=operation == "pin")
+    elif operation in {"lock", "unlock"}:
+        actions.set_thread_locked(request.user, thread=thread, locked=operation == "lock")
+    elif operation == "move":
+        target = next((f for f in selectors.moderated_forums(request.user) if str(f.pk) == request.POST.get("forum")), None)
+        if target is None:
+            messages.error(request, _("Choose a forum you moderate."))
+        else:
+            actions.move_thread(request.user, thread=thread, forum=target)
+            messages.success(request, _("The thread now lives in “%(forum)s”.") % {"forum": target.name})
+    else:
+        messages.error(request, _("Unknown operation."))
+    return redirect("forums:thread", thread_id=thread.pk)
+
+
+@require_POST
+def thread_follow(request, thread_id: int):
+    thread = selectors.thread_for_user(request.user, thread_id)
+    form = FollowForm(request.POST)
+    if form.is_valid():
+        actions.set_follow(request.user, thread=thread, level=form.cleaned_data["level"])
+    return redirect("forums:thread", thread_id=thread.pk)
+
+
+@require_POST
+def thread_mark_read(request, thread_id: int):
+    thread = selectors.thread_for_user(request.user, thread_id)
+    number = request.POST.get("number", "")
+    if not number.isdigit():
+        return JsonResponse({"error": "number"}, status=400)
+    return JsonResponse({"read": actions.mark_thread_read(request.user, thread=thread, up_to=int(number))})
+
+
+def thread_row(request, thread_id: int):
+    """One line of a forum's list, for pages that insert new threads live."""
+    thread = selectors.thread_for_user(request.user, thread_id)
+    row = selectors.threads_of_forum(request.user, thread.forum).get(pk=thread.pk)
+    return render(request, "forums/_thread_row.html", {"thread": row})
+
+
+def post_fragment(request, post_id: int):
+    """One post as the viewer sees it, for pages that update live."""
+    post = selectors.post_for_user(request.user, post_id)
+    state = selectors.read_state(request.user, post.thread)
+    view = _post_views(request.user, post.thread, [post], state.last_read_number)[0]
+    return render(
+        request, "forums/_post.html", {"view": view, "thread": post.thread, "reaction_choices": ReactionKind.choices}
+    )
+
+
+def post_edit(request, post_id: int):
+    post = selectors.post_for_user(request.user, post_id)
+    if not policies.can_edit_post(request.user, post):
+        raise PermissionDenied
+    form = PostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_post(request.user, post=post, body=form.cleaned_data["body"])
+        except ActionRefused as refusal:
+            form.add_error("body", refusal.message)
+        else:
+            return redirect(_thread_url(post.thread, post.number))
+    return render(request, "forums/post_form.html", {"form": form, "post": post, "thread": post.thread})
+
+
+def post_history(request, post_id: int):
+    post = selectors.post_for_user(request.user, post_id)
+    if post.is_hidden and not policies.can_see_hidden_text(request.user, post):
+        raise Http404
+    return render(
+        request, "forums/post_history.html", {"post": post, "thread": post.thread, "revisions": post.revisions.all()}
+    )
+
+
+@require_POST
+def post_delete(request, post_id: int):
+    post = selectors.post_for_user(request.user, post_id)
+    if not policies.can_delete_post(request.user, post):
+        raise PermissionDenied
+    actions.delete_post(request.user, post=post)
+    messages.success(request, _("Your message has been deleted."))
+    return redirect(_thread_url(post.thread, post.number))
+
+
+@require_POST
+def post_hide(request, post_id: int):
+    post = selectors.post_for_user(request.user, post_id)
+    if not policies.can_moderate_forum(request.user, post.thread.forum):
+        raise PermissionDenied
+    form = HideForm(request.POST)
+    if form.is_valid():
+        actions.hide_post(request.user, post=post, reason=form.cleaned_data["reason"])
+    else:
+        messages.error(request, _("Say why the message is hidden."))
+    return redirect(_thread_url(post.thread, post.number))
+
+
+@require_POST
+def post_unhide(request, post_id: int):
+    post = selectors.post_for_user(request.user, post_id)
+    if not policies.can_moderate_forum(request.user, post.thread.forum):
+        raise PermissionDenied
+    actions.unhide_post(request.user, post=post)
+    return redirect(_thread_url(post.thread, post.number))
+
+
+@require_POST
+def post_react(request, post_id: int):
+    post = selectors.post_for_user(request.user, post_id)
+    try:
+        actions.toggle_reaction(request.user, post=post, kind=request.POST.get("kind", ""))
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    except PermissionError:
+        raise PermissionDenied from None
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    return redirect(_thread_url(post.thread, post.number))

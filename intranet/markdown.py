@@ -1,0 +1,82 @@
+"""Markdown for everything members write: python-markdown, then nh3 keeps only safe HTML.
+
+Mentions (@handle) become links only for people the caller's resolver accepts (those who can
+read the text); everyone else stays plain text.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+from markdown.inlinepatterns import InlineProcessor
+
+from intranet.models import HANDLE_PATTERN
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li",
+    "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "span",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "span": {"class"}, "th": {"align"}, "td": {"align"}}
+MAX_LENGTH = 20_000
+
+
+@dataclass
+class Rendered:
+    html: str
+    mentioned_user_ids: set[int] = field(default_factory=set)
+
+
+MentionResolver = Callable[[str], "tuple[int, str] | None"]
+
+
+class _MentionPattern(InlineProcessor):
+    def __init__(self, pattern, md, resolve: MentionResolver, found: set[int]):
+        super().__init__(pattern, md)
+        self.resolve = resolve
+        self.found = found
+
+    def handleMatch(self, match, data):  # noqa: N802 - python-markdown's API
+        resolved = self.resolve(match.group(1).lower())
+        if resolved is None:
+            return None, None, None  # not a readable person: the text stays as typed
+        user_id, url = resolved
+        self.found.add(user_id)
+        element = ElementTree.Element("a", {"class": "mention", "href": url})
+        element.text = "@" + match.group(1)
+        return element, match.start(0), match.end(0)
+
+
+def render_markdown(source: str, *, resolve_mention: MentionResolver | None = None) -> Rendered:
+    found: set[int] = set()
+    md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists", "nl2br"], output_format="html")
+    # Raw HTML typed by a member is escaped rather than passed through, before nh3 even looks.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    if resolve_mention is not None:
+        pattern = r"(?<![\w@.])@(" + HANDLE_PATTERN + r")"
+        md.inlinePatterns.register(_MentionPattern(pattern, md, resolve_mention, found), "mention", 175)
+    html = md.convert(source)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+    return Rendered(html=clean, mentioned_user_ids=found)
+
+
+def quote_as_markdown(author_handle: str, body: str) -> str:
+    """The text a reply starts with when it quotes a post."""
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in body.strip().splitlines())
+    return f"> @{author_handle} :\n{quoted}\n\n"
+
+
+def plain_excerpt(html: str, length: int = 160) -> str:
+    text = re.sub(r"\s+", " ", nh3.clean(html, tags=set())).strip()
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

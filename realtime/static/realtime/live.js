@@ -1,0 +1,114 @@
+// The page's one live connection. Elements with data-live-channel/data-live-id say what the
+// page shows; this module subscribes to them, replays what was missed after a reconnection
+// (the server keeps the events), drops duplicates, and hands each event to the listeners.
+
+const listeners = new Map();
+const seen = new Set();
+let lastEventId = Number(document.body.dataset.liveSince || 0);
+let socket = null;
+let retryDelay = 1000;
+let stopped = false;
+
+const MAX_DELAY = 30000;
+const CLOSE_NOT_AUTHENTICATED = 4401;
+const CLOSE_SESSION_ENDED = 4403;
+
+export function on(eventName, listener) {
+  if (!listeners.has(eventName)) listeners.set(eventName, []);
+  listeners.get(eventName).push(listener);
+}
+
+export function announce(text) {
+  const region = document.getElementById("live-announcer");
+  if (region) region.textContent = text;
+}
+
+function emit(eventName, data, id) {
+  for (const listener of listeners.get(eventName) || []) {
+    try {
+      listener(data, id);
+    } catch (error) {
+      console.error(error);
+    }
+  }
+}
+
+function subscriptions() {
+  const found = new Map();
+  for (const element of document.querySelectorAll("[data-live-channel][data-live-id]")) {
+    found.set(`${element.dataset.liveChannel}:${element.dataset.liveId}`, {
+      channel: element.dataset.liveChannel,
+      id: Number(element.dataset.liveId),
+    });
+  }
+  return [...found.values()];
+}
+
+function handle(message) {
+  if (typeof message.id === "number") {
+    if (seen.has(message.id)) return; // replayed and received live: once is enough
+    seen.add(message.id);
+    if (message.id > lastEventId) lastEventId = message.id;
+  }
+  emit(message.event, message.data || {}, message.id);
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  socket = new WebSocket(`${scheme}${location.host}/ws/`);
+  socket.addEventListener("open", () => {
+    retryDelay = 1000;
+    document.body.dataset.live = "connected";
+    for (const subscription of subscriptions()) {
+      socket.send(JSON.stringify({ type: "subscribe", ...subscription, since: lastEventId }));
+    }
+  });
+  socket.addEventListener("message", (event) => {
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    handle(message);
+  });
+  socket.addEventListener("close", (event) => {
+    document.body.dataset.live = "disconnected";
+    if (stopped || event.code === CLOSE_NOT_AUTHENTICATED || event.code === CLOSE_SESSION_ENDED) {
+      emit("closed", { code: event.code });
+      return;
+    }
+    // Back off, with some jitter so that a restarted server is not hit by every page at once.
+    const delay = retryDelay * (0.75 + Math.random() / 2);
+    retryDelay = Math.min(retryDelay * 2, MAX_DELAY);
+    setTimeout(connect, delay);
+  });
+}
+
+export function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content || "";
+}
+
+export function post(url, fields) {
+  return fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
+    body: new URLSearchParams(fields),
+  });
+}
+
+export async function fetchFragment(url) {
+  const response = await fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
+  if (!response.ok) return null;
+  const template = document.createElement("template");
+  template.innerHTML = (await response.text()).trim();
+  return template.content.firstElementChild;
+}
+
+window.addEventListener("pagehide", () => {
+  stopped = true;
+  socket?.close();
+});
+
+if (subscriptions().length) connect();

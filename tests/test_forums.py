@@ -1,0 +1,298 @@
+"""Forums: who reads and writes where, Markdown safety, moderation, reading state."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from forums import actions
+from forums.models import FollowLevel, Forum, ForumEvent, Mention, Post, ReadState
+from intranet.actions import ActionRefused
+from intranet.audit import AuditAction
+from intranet.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+COLLEGE_READERS = {"production": ["production_member", "coordinator", "president", "staff"]}
+NOT_PRODUCTION = ["diffusion_member", "education_member", "patrimoine_member", "board_member", "secretary", "outsider"]
+
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "iframe", "svg", "img", "object", "embed", "style"}:
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.found.append(f"{tag}[{name}]")
+            if name in {"href", "src"} and (value or "").strip().lower().startswith(("javascript:", "data:")):
+                self.found.append(f"{tag}[{name}={value}]")
+
+
+def dangerous_markup(html: str) -> list[str]:
+    """Elements and attributes that could run a script, as a browser would parse the HTML."""
+    parser = _Elements()
+    parser.feed(html)
+    return parser.found
+
+
+def forum(slug):
+    return Forum.objects.get(slug=slug)
+
+
+@pytest.fixture
+def production_thread(cast):
+    return actions.start_thread(
+        cast.production_member, forum=forum("production"), title="Tournage en Gironde", body="Qui a un **drone** ?"
+    )
+
+
+@pytest.mark.parametrize("person", COLLEGE_READERS["production"])
+def test_production_readers_open_the_forum_and_the_thread(cast, login, production_thread, person):
+    client = login(getattr(cast, person))
+    assert client.get(reverse("forums:forum", args=["production"])).status_code == 200
+    response = client.get(reverse("forums:thread", args=[production_thread.pk]))
+    assert response.status_code == 200
+    assert "<strong>drone</strong>" in response.content.decode()
+
+
+@pytest.mark.parametrize("person", NOT_PRODUCTION)
+def test_others_get_the_same_404_as_for_a_missing_thread(cast, login, production_thread, person):
+    client = login(getattr(cast, person))
+    post = production_thread.posts.get()
+    for url in (
+        reverse("forums:forum", args=["production"]),
+        reverse("forums:thread", args=[production_thread.pk]),
+        reverse("forums:post", args=[post.pk]),
+        reverse("forums:history", args=[post.pk]),
+        reverse("forums:thread_row", args=[production_thread.pk]),
+        reverse("forums:new_thread", args=["production"]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.get(reverse("forums:thread", args=[999999])).status_code == 404
+    for url, data in (
+        (reverse("forums:reply", args=[production_thread.pk]), {"body": "intrusion"}),
+        (reverse("forums:react", args=[post.pk]), {"kind": "+1"}),
+        (reverse("forums:moderate", args=[production_thread.pk]), {"operation": "lock"}),
+        (reverse("forums:mark_read", args=[production_thread.pk]), {"number": "1"}),
+        (reverse("forums:follow", args=[production_thread.pk]), {"level": "muted"}),
+    ):
+        assert client.post(url, data).status_code == 404, url
+    assert production_thread.posts.count() == 1
+
+
+def test_the_forum_index_lists_only_readable_forums(cast, login):
+    slugs = {f.slug for f in login(cast.production_member).get(reverse("forums:index")).context["forums"]}
+    assert slugs == {"general", "production"}
+    slugs = {f.slug for f in login(cast.president).get(reverse("forums:index")).context["forums"]}
+    assert slugs == {"general", "production", "conseil-d-administration"}
+    assert len(login(cast.staff).get(reverse("forums:index")).context["forums"]) == 6
+
+
+def test_anonymous_visitors_are_sent_to_login(client, production_thread):
+    response = client.get(reverse("forums:thread", args=[production_thread.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_member_replies_and_the_thread_moves_up(cast, login, production_thread):
+    older = actions.start_thread(cast.coordinator, forum=forum("production"), title="Plus ancien", body="...")
+    client = login(cast.production_member)
+    response = client.post(reverse("forums:reply", args=[production_thread.pk]), {"body": "J'en ai un, @animation !"})
+    assert response.status_code == 302
+    assert production_thread.posts.count() == 2
+    threads = list(client.get(reverse("forums:forum", args=["production"])).context["page"])
+    assert [t.pk for t in threads] == [production_thread.pk, older.pk]
+
+
+def test_empty_and_oversized_messages_are_refused_and_what_was_typed_is_kept(cast, login, production_thread):
+    client = login(cast.production_member)
+    response = client.post(reverse("forums:reply", args=[production_thread.pk]), {"body": "   "})
+    assert response.status_code == 400
+    assert response.context["reply_form"].errors["body"]
+    long_text = "é" * 20_001
+    response = client.post(reverse("forums:reply", args=[production_thread.pk]), {"body": long_text})
+    assert response.status_code == 400
+    assert "20000" in response.content.decode().replace("\u202f", "").replace(" ", "")
+    assert long_text in response.content.decode()
+    assert production_thread.posts.count() == 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[clic](javascript:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        "<svg onload=alert(1)>",
+        '<iframe src="https://evil.example"></iframe>',
+        "[x](JaVaScRiPt:alert(1))",
+        '<p style="background:url(javascript:alert(1))">x</p>',
+    ],
+)
+def test_markdown_never_lets_a_script_through(cast, production_thread, payload):
+    post = actions.reply(cast.production_member, thread=production_thread, body=payload)
+    assert dangerous_markup(post.body_html) == []
+
+
+def test_mentions_link_only_people_who_can_read_the_thread(cast, production_thread):
+    readable, outsider = cast.coordinator, cast.patrimoine_member
+    post = actions.reply(
+        cast.production_member, thread=production_thread, body=f"Merci @{readable.handle} et @{outsider.handle}"
+    )
+    assert f'href="/annuaire/{readable.pk}/"' in post.body_html
+    assert f"/annuaire/{outsider.pk}/" not in post.body_html
+    assert f"@{outsider.handle}" in post.body_html
+    assert set(Mention.objects.filter(post=post).values_list("user", flat=True)) == {readable.pk}
+
+
+def test_quoting_prefills_the_reply(cast, login, production_thread):
+    post = production_thread.posts.get()
+    response = login(cast.coordinator).get(reverse("forums:thread", args=[production_thread.pk]) + f"?quote={post.pk}")
+    assert f"&gt; @{cast.production_member.handle} :" in response.content.decode()
+
+
+def test_author_edits_with_a_visible_history(cast, login, production_thread):
+    post = production_thread.posts.get()
+    client = login(cast.production_member)
+    assert client.post(reverse("forums:edit", args=[post.pk]), {"body": "Qui a un **drone** ? (trouvé)"}).status_code == 302
+    history = login(cast.coordinator).get(reverse("forums:history", args=[post.pk])).content.decode()
+    assert "(trouvé)" in history and "Qui a un <strong>drone</strong> ?</p>" in history
+    # Someone else cannot edit it.
+    assert login(cast.coordinator).post(reverse("forums:edit", args=[post.pk]), {"body": "x"}).status_code == 403
+
+
+def test_author_deletes_their_message(cast, login, production_thread):
+    post = actions.reply(cast.coordinator, thread=production_thread, body="Oups, mauvais fil")
+    assert login(cast.production_member).post(reverse("forums:delete", args=[post.pk])).status_code == 403
+    login(cast.coordinator).post(reverse("forums:delete", args=[post.pk]))
+    post.refresh_from_db()
+    assert post.is_deleted and post.body == ""
+    page = login(cast.production_member).get(reverse("forums:thread", args=[production_thread.pk])).content.decode()
+    assert "Oups" not in page
+
+
+def test_coordinator_hides_a_message_with_a_reason_audited(cast, login, production_thread):
+    post = production_thread.posts.get()
+    client = login(cast.coordinator)
+    assert client.post(reverse("forums:hide", args=[post.pk]), {"reason": "Hors sujet"}).status_code == 302
+    post.refresh_from_db()
+    assert post.is_hidden and post.hidden_reason == "Hors sujet"
+    assert AuditEntry.objects.filter(action=AuditAction.POST_HIDDEN, actor=cast.coordinator).exists()
+    page = login(cast.president).get(reverse("forums:thread", args=[production_thread.pk])).content.decode()
+    assert "Hors sujet" in page and "drone" not in page
+    login(cast.coordinator).post(reverse("forums:unhide", args=[post.pk]))
+    post.refresh_from_db()
+    assert not post.is_hidden
+
+
+def test_members_cannot_moderate(cast, login, production_thread):
+    post = production_thread.posts.get()
+    client = login(cast.production_member)
+    assert client.post(reverse("forums:hide", args=[post.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("forums:moderate", args=[production_thread.pk]), {"operation": "lock"}).status_code == 403
+
+
+def test_coordinator_pins_locks_and_moves_within_what_they_moderate(cast, login, production_thread):
+    client = login(cast.coordinator)
+    client.post(reverse("forums:moderate", args=[production_thread.pk]), {"operation": "pin"})
+    client.post(reverse("forums:moderate", args=[production_thread.pk]), {"operation": "lock"})
+    production_thread.refresh_from_db()
+    assert production_thread.pinned and production_thread.locked
+    # Not a forum they moderate: nothing moves.
+    client.post(
+        reverse("forums:moderate", args=[production_thread.pk]), {"operation": "move", "forum": forum("general").pk}
+    )
+    production_thread.refresh_from_db()
+    assert production_thread.forum.slug == "production"
+    # Staff move it.
+    login(cast.staff).post(
+        reverse("forums:moderate", args=[production_thread.pk]), {"operation": "move", "forum": forum("general").pk}
+    )
+    production_thread.refresh_from_db()
+    assert production_thread.forum.slug == "general"
+    logged = set(AuditEntry.objects.filter(target_id=str(production_thread.pk)).values_list("action", flat=True))
+    assert {AuditAction.THREAD_PINNED, AuditAction.THREAD_LOCKED, AuditAction.THREAD_MOVED} <= logged
+
+
+def test_nobody_but_moderators_posts_in_a_locked_thread(cast, login, production_thread):
+    actions.set_thread_locked(cast.coordinator, thread=production_thread, locked=True)
+    response = login(cast.production_member).post(reverse("forums:reply", args=[production_thread.pk]), {"body": "Et moi ?"})
+    assert response.status_code == 400
+    assert production_thread.posts.count() == 1
+    with pytest.raises(ActionRefused):
+        actions.reply(cast.production_member, thread=production_thread, body="Et moi ?")
+    actions.reply(cast.coordinator, thread=production_thread, body="Je clos la discussion.")
+    assert production_thread.posts.count() == 2
+
+
+def test_reactions_toggle(cast, login, production_thread):
+    post = production_thread.posts.get()
+    client = login(cast.coordinator)
+    client.post(reverse("forums:react", args=[post.pk]), {"kind": "+1"})
+    assert post.reactions.count() == 1
+    client.post(reverse("forums:react", args=[post.pk]), {"kind": "+1"})
+    assert post.reactions.count() == 0
+    client.post(reverse("forums:react", args=[post.pk]), {"kind": "<script>"})
+    assert post.reactions.count() == 0
+
+
+def test_unread_counts_first_unread_link_and_mark_all_read(cast, login, production_thread):
+    for n in range(3):
+        actions.reply(cast.coordinator, thread=production_thread, body=f"Réponse {n}")
+    client = login(cast.president)
+    forums_page = client.get(reverse("forums:index")).context["forums"]
+    assert next(f for f in forums_page if f.slug == "production").unread == 4
+    ReadState.objects.update_or_create(user=cast.president, thread=production_thread, defaults={"last_read_number": 2})
+    response = client.get(reverse("forums:thread", args=[production_thread.pk]) + "?unread")
+    assert response.url.endswith("?page=1#post-3")
+    client.post(reverse("forums:mark_forum_read", args=["production"]))
+    assert next(f for f in client.get(reverse("forums:index")).context["forums"] if f.slug == "production").unread == 0
+
+
+def test_authors_and_repliers_follow_and_can_mute(cast, login, production_thread):
+    actions.reply(cast.coordinator, thread=production_thread, body="Je suis")
+    assert ReadState.objects.get(user=cast.coordinator, thread=production_thread).follow == FollowLevel.FOLLOWING
+    assert ReadState.objects.get(user=cast.production_member, thread=production_thread).follow == FollowLevel.FOLLOWING
+    login(cast.coordinator).post(reverse("forums:follow", args=[production_thread.pk]), {"level": "muted"})
+    assert ReadState.objects.get(user=cast.coordinator, thread=production_thread).follow == FollowLevel.MUTED
+
+
+def test_long_threads_are_paginated(cast, login, production_thread):
+    for n in range(25):
+        actions.reply(cast.coordinator, thread=production_thread, body=f"Message {n}")
+    client = login(cast.production_member)
+    first = client.get(reverse("forums:thread", args=[production_thread.pk]))
+    assert [v.post.number for v in first.context["post_views"]] == list(range(1, 21))
+    second = client.get(reverse("forums:thread", args=[production_thread.pk]) + "?page=2")
+    assert [v.post.number for v in second.context["post_views"]] == list(range(21, 27))
+    assert client.get(reverse("forums:thread", args=[production_thread.pk]) + "?page=zz").status_code == 200
+
+
+def test_every_change_is_logged_for_catch_up(cast, production_thread):
+    post = actions.reply(cast.coordinator, thread=production_thread, body="Un")
+    actions.edit_post(cast.coordinator, post=post, body="Deux")
+    actions.hide_post(cast.staff, post=post, reason="Test")
+    kinds = list(ForumEvent.objects.filter(thread=production_thread).order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["thread.created", "post.created", "post.edited", "post.hidden"]
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_thread_and_forum_pages_query_count_does_not_grow(cast, login, production_thread, count, django_assert_max_num_queries):
+    posts = [
+        Post(thread=production_thread, number=n, author=cast.coordinator, body="x", body_html="<p>x</p>")
+        for n in range(2, count + 2)
+    ]
+    Post.objects.bulk_create(posts)
+    production_thread.post_count = count + 1
+    production_thread.save()
+    for n in range(count):
+        actions.start_thread(cast.coordinator, forum=forum("production"), title=f"Fil {n}", body="x")
+    client = login(cast.production_member)
+    with django_assert_max_num_queries(24):
+        assert client.get(reverse("forums:thread", args=[production_thread.pk]) + "?page=2").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("forums:forum", args=["production"])).status_code == 200
