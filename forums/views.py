@@ -200,7 +200,9 @@ def thread_moderate(request, thread_id: int):
     elif operation in {"lock", "unlock"}:
         actions.set_thread_locked(request.user, thread=thread, locked=operation == "lock")
     elif operation == "move":
-        target = next((f for f in selectors.moderated_forums(request.user) if str(f.pk) == request.POST.get("forum")), None)
+        target = next(
+            (f for f in selectors.moderated_forums(request.user) if str(f.pk) == request.POST.get("forum")), None
+        )
         if target is None:
             messages.error(request, _("Choose a forum you moderate."))
         else:

@@ -40,7 +40,7 @@ class _MentionPattern(InlineProcessor):
         self.resolve = resolve
         self.found = found
 
-    def handleMatch(self, match, data):  # noqa: N802 - python-markdown's API
+    def handleMatch(self, match, data):
         resolved = self.resolve(match.group(1).lower())
         if resolved is None:
             return None, None, None  # not a readable person: the text stays as typed

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SubscriptionKind:
-    authorize: Callable[[object, int], "str | None"]
-    replay: Callable[[object, int, int], "list[str]"]
+    authorize: Callable[[object, int], str | None]
+    replay: Callable[[object, int, int], list[str]]
 
 
 _kinds: dict[str, SubscriptionKind] = {}

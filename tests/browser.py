@@ -30,6 +30,68 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def asgi_server():
+    """The real ASGI application (HTTP and WebSockets) served by daphne in a thread of the test
+    process, so that it shares the test database (including SQLite's in-memory one)."""
+    import socket
+    import threading
+    import time
+
+    from daphne.server import Server
+
+    from intranet.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = Server(
+        application=application,
+        endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+        signal_handlers=False,
+        verbosity=0,
+    )
+    thread = threading.Thread(target=server.run, daemon=True, name="daphne")
+    thread.start()
+    for _ in range(100):
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    from twisted.internet import reactor
+
+    reactor.callFromThread(reactor.stop)
+
+
+@pytest.fixture
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def log_in(browser, base_url: str, email: str, password: str):
+    """A new browser context (its own cookies) logged in as this person; returns its page."""
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(base_url + "/compte/connexion/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.click("form[action='/compte/connexion/'] button[type=submit]")
+    page.wait_for_url(base_url + "/")
+    return page
+
+
 @pytest.fixture
 def browser_page():
     require_chromium()

@@ -158,7 +158,10 @@ def test_quoting_prefills_the_reply(cast, login, production_thread):
 def test_author_edits_with_a_visible_history(cast, login, production_thread):
     post = production_thread.posts.get()
     client = login(cast.production_member)
-    assert client.post(reverse("forums:edit", args=[post.pk]), {"body": "Qui a un **drone** ? (trouvé)"}).status_code == 302
+    assert (
+        client.post(reverse("forums:edit", args=[post.pk]), {"body": "Qui a un **drone** ? (trouvé)"}).status_code
+        == 302
+    )
     history = login(cast.coordinator).get(reverse("forums:history", args=[post.pk])).content.decode()
     assert "(trouvé)" in history and "Qui a un <strong>drone</strong> ?</p>" in history
     # Someone else cannot edit it.
@@ -193,7 +196,9 @@ def test_members_cannot_moderate(cast, login, production_thread):
     post = production_thread.posts.get()
     client = login(cast.production_member)
     assert client.post(reverse("forums:hide", args=[post.pk]), {"reason": "x"}).status_code == 403
-    assert client.post(reverse("forums:moderate", args=[production_thread.pk]), {"operation": "lock"}).status_code == 403
+    assert (
+        client.post(reverse("forums:moderate", args=[production_thread.pk]), {"operation": "lock"}).status_code == 403
+    )
 
 
 def test_coordinator_pins_locks_and_moves_within_what_they_moderate(cast, login, production_thread):
@@ -220,7 +225,9 @@ def test_coordinator_pins_locks_and_moves_within_what_they_moderate(cast, login,
 
 def test_nobody_but_moderators_posts_in_a_locked_thread(cast, login, production_thread):
     actions.set_thread_locked(cast.coordinator, thread=production_thread, locked=True)
-    response = login(cast.production_member).post(reverse("forums:reply", args=[production_thread.pk]), {"body": "Et moi ?"})
+    response = login(cast.production_member).post(
+        reverse("forums:reply", args=[production_thread.pk]), {"body": "Et moi ?"}
+    )
     assert response.status_code == 400
     assert production_thread.posts.count() == 1
     with pytest.raises(ActionRefused):
@@ -281,7 +288,9 @@ def test_every_change_is_logged_for_catch_up(cast, production_thread):
 
 
 @pytest.mark.parametrize("count", [10, 60])
-def test_thread_and_forum_pages_query_count_does_not_grow(cast, login, production_thread, count, django_assert_max_num_queries):
+def test_thread_and_forum_pages_query_count_does_not_grow(
+    cast, login, production_thread, count, django_assert_max_num_queries
+):
     posts = [
         Post(thread=production_thread, number=n, author=cast.coordinator, body="x", body_html="<p>x</p>")
         for n in range(2, count + 2)
@@ -296,3 +305,32 @@ def test_thread_and_forum_pages_query_count_does_not_grow(cast, login, productio
         assert client.get(reverse("forums:thread", args=[production_thread.pk]) + "?page=2").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("forums:forum", args=["production"])).status_code == 200
+
+
+def test_unread_counters_for_live_pages(cast, login, production_thread):
+    actions.reply(cast.coordinator, thread=production_thread, body="Nouveau")
+    counts = login(cast.president).get(reverse("forums:unread_counts")).json()
+    production = forum("production")
+    assert counts[str(production.pk)]["count"] == 2
+    assert str(forum("patrimoine").pk) not in counts
+    assert login(cast.outsider).get(reverse("forums:unread_counts")).json().get(str(production.pk)) is None
+
+
+@pytest.mark.parametrize("person", ["production_member", "coordinator", "president", "staff"])
+def test_readers_use_every_forum_route(cast, login, production_thread, person):
+    client = login(getattr(cast, person))
+    post = production_thread.posts.get()
+    for url in (
+        reverse("forums:index"),
+        reverse("forums:unread_counts"),
+        reverse("forums:new_thread", args=["production"]),
+        reverse("forums:post", args=[post.pk]),
+        reverse("forums:history", args=[post.pk]),
+        reverse("forums:thread_row", args=[production_thread.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.post(reverse("forums:mark_read", args=[production_thread.pk]), {"number": "1"}).status_code == 200
+    assert client.post(reverse("forums:follow", args=[production_thread.pk]), {"level": "following"}).status_code == 302
+    assert client.post(reverse("forums:mark_forum_read", args=["production"])).status_code == 302
+    response = client.post(reverse("forums:new_thread", args=["production"]), {"title": "Un fil", "body": "Texte"})
+    assert response.status_code == 302

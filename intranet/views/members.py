@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from forums.selectors import forums_with_unread, latest_event_id
 from intranet import actions, policies, selectors
 from intranet.charts import territory_college_chart
 from intranet.forms import DirectoryFilterForm, ProfileForm
@@ -22,6 +23,8 @@ def home(request):
         {
             "colleges": selectors.my_colleges_with_members(request.user),
             "board": selectors.board_for_member(request.user),
+            "forums": forums_with_unread(request.user),
+            "live_since": latest_event_id(),
         },
     )
 

@@ -1,0 +1,577 @@
+"""Fan-out benchmark of the forums' live events: latency and delivery to N subscribed sockets.
+
+For each channel layer (in-memory, Redis pub/sub), each consumer (the project's ``LiveConsumer``,
+and the naive one of ``bench/naive_asgi.py``) and each number N of subscribers, it:
+
+1. starts the real ASGI application in its own daphne process (the in-memory layer lives inside
+   one process, so the posting action must run in the server, hence the HTTP POSTs below);
+2. opens N authenticated WebSockets on ``/ws/`` (one per member, as N open thread pages) and
+   subscribes each to the benchmark thread;
+3. posts replies at a fixed rate through the real reply view (session + CSRF token), recording
+   t0 just before each POST is sent;
+4. records, on every socket, when the matching ``post.created`` event arrives (matched by post
+   number, read from the view's redirect).
+
+Latency is receipt − t0, so it includes the request's own handling (transaction, rendering of
+the Markdown, commit): it is an upper bound of commit → receipt. The client runs on the same
+machine as the server and shares its cores.
+
+The database is a throwaway SQLite file under a temporary INTRANET_VAR_DIR (or the PostgreSQL
+database given with ``--database-url``, which must be empty and disposable), migrated and filled
+by ``bench/setup_db.py`` through the project's own actions.
+
+Usage, from the repository root::
+
+    .venv/bin/python bench/fanout.py --quick          # smoke run: N = 20, 50; 10 posts
+    .venv/bin/python bench/fanout.py                  # N = 50, 200, 500; 20 posts at 4/s
+    .venv/bin/python bench/fanout.py --layers memory --consumers optimized --sizes 500 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import http.client
+import json
+import math
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+APPLICATIONS = {"optimized": "intranet.asgi:application", "naive": "bench.naive_asgi:application"}
+LAYERS = ("memory", "redis")
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+PORTS = range(8100, 8200)  # 8000 belongs to the developer's own server
+
+# Every wait is bounded (seconds).
+SERVER_START_TIMEOUT = 60
+HTTP_TIMEOUT = 30
+HANDSHAKE_TIMEOUT = 30
+SUBSCRIBE_TIMEOUT = 180  # all N sockets connected and subscribed
+DELIVERY_GRACE = 10  # after the last POST was answered
+CLOSE_TIMEOUT = 20
+SETUP_TIMEOUT = 900
+# Handshakes in flight at once: daphne's listen backlog is 50, and a burst beyond it only adds
+# SYN retries (whole seconds) to the connection phase.
+HANDSHAKES_AT_ONCE = 50
+SETTLE_SECONDS = 1.0  # between the last subscription and the first post
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+LIVE_SINCE = re.compile(r'data-live-since="(\d+)"')
+POST_NUMBER = re.compile(r"#post-(\d+)")
+
+
+class BenchError(Exception):
+    """The benchmark could not measure (server down, refused request…); the message says why."""
+
+
+# --- HTTP, with the standard library (run in threads so that the event loop keeps receiving) ---
+
+
+@dataclass
+class HttpAnswer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: str
+    sent_at: float  # perf_counter() just before the request left
+
+
+def http_request(
+    port: int, method: str, path: str, *, cookies: dict[str, str], headers: dict | None = None, body=None
+) -> HttpAnswer:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
+    try:
+        connection.connect()  # outside the timed part: t0 is taken when the request is written
+        all_headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()), **(headers or {})}
+        sent_at = time.perf_counter()
+        connection.request(method, path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        return HttpAnswer(response.status, response.headers, response.read().decode("utf-8", "replace"), sent_at)
+    finally:
+        connection.close()
+
+
+class Poster:
+    """The member who replies in the thread, through the reply view like a browser would."""
+
+    def __init__(self, port: int, thread: int, cookie_name: str, session: str):
+        self.port = port
+        self.origin = f"http://127.0.0.1:{port}"
+        self.thread_path = f"/forums/fils/{thread}/"
+        self.cookies = {cookie_name: session}
+        self.csrf_token = ""
+
+    def open_thread(self) -> int:
+        """GET the thread page: takes the CSRF cookie and token; returns the page's latest event id."""
+        answer = http_request(self.port, "GET", self.thread_path, cookies=self.cookies)
+        if answer.status != 200:
+            raise BenchError(f"GET {self.thread_path} answered {answer.status} (session not accepted?)")
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            self.cookies.update({name: morsel.value for name, morsel in SimpleCookie(header).items()})
+        token, since = CSRF_META.search(answer.body), LIVE_SINCE.search(answer.body)
+        if token is None or since is None or "csrftoken" not in self.cookies:
+            raise BenchError("the thread page has no csrf-token meta tag, data-live-since or csrftoken cookie")
+        self.csrf_token = token.group(1)
+        return int(since.group(1))
+
+    def reply(self, text: str) -> tuple[float, int]:
+        """POST a reply; returns (t0, number of the new post)."""
+        answer = http_request(
+            self.port,
+            "POST",
+            f"{self.thread_path}repondre/",
+            cookies=self.cookies,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": self.csrf_token,
+                "Origin": self.origin,
+                "Referer": self.origin + self.thread_path,
+            },
+            body=urlencode({"body": text}),
+        )
+        number = POST_NUMBER.search(answer.headers.get("Location") or "")
+        if answer.status != 302 or number is None:
+            raise BenchError(f"reply answered {answer.status}, Location {answer.headers.get('Location')!r}")
+        return answer.sent_at, int(number.group(1))
+
+
+# --- WebSocket subscribers ----------------------------------------------------------------------
+
+
+@dataclass
+class Subscriber:
+    cookie: str
+    received: dict[int, float] = field(default_factory=dict)  # post number -> perf_counter() at receipt
+    websocket: ClientConnection | None = None
+    reader: asyncio.Task | None = None
+    error: str | None = None
+
+
+async def open_subscriber(
+    subscriber: Subscriber, *, port: int, thread: int, since: int, gate: asyncio.Semaphore
+) -> None:
+    """Connect, subscribe to the thread, wait for "subscribed", then keep reading in a task."""
+    try:
+        async with gate:
+            websocket = await connect(
+                f"ws://127.0.0.1:{port}/ws/",
+                origin=f"http://127.0.0.1:{port}",
+                additional_headers={"Cookie": subscriber.cookie},
+                open_timeout=HANDSHAKE_TIMEOUT,
+                close_timeout=5,
+                ping_interval=None,  # pages send no pings; keep the wire to what is measured
+                proxy=None,  # never route the benchmark through a proxy from the environment
+            )
+            subscriber.websocket = websocket
+            await websocket.send(json.dumps({"type": "subscribe", "channel": "thread", "id": thread, "since": since}))
+            async with asyncio.timeout(HANDSHAKE_TIMEOUT):
+                while True:
+                    message = json.loads(await websocket.recv())
+                    if message.get("event") == "subscribed":
+                        break
+                    if message.get("event") == "error":
+                        raise BenchError(f"subscription refused: {message.get('data')}")
+    except ConnectionClosed as closed:
+        subscriber.error = f"closed by the server ({closed.rcvd.code if closed.rcvd else 'no close frame'})"
+        return
+    except (OSError, TimeoutError, BenchError, ValueError) as error:
+        subscriber.error = f"{type(error).__name__}: {error}"
+        return
+    subscriber.reader = asyncio.create_task(read_events(subscriber))
+
+
+async def read_events(subscriber: Subscriber) -> None:
+    """Time every post.created event. The receipt time is taken before any parsing."""
+    with contextlib.suppress(ConnectionClosed):
+        async for text in subscriber.websocket:
+            received_at = time.perf_counter()
+            # Cheap filter first; the naive consumer re-encodes with spaces, so no exact prefix.
+            if "post.created" in text:
+                event = json.loads(text)
+                if event.get("event") == "post.created":
+                    subscriber.received.setdefault(event["data"]["number"], received_at)
+
+
+async def close_all(subscribers: list[Subscriber]) -> None:
+    sockets = [s.websocket for s in subscribers if s.websocket is not None]
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(CLOSE_TIMEOUT):
+            await asyncio.gather(*(websocket.close() for websocket in sockets), return_exceptions=True)
+    for subscriber in subscribers:
+        if subscriber.reader is not None:
+            subscriber.reader.cancel()
+
+
+# --- The server under test ---------------------------------------------------------------------
+
+_next_port = PORTS.start
+
+
+def free_port() -> int:
+    """A free port of 8100–8199, rotating so that a restarted server never meets TIME_WAIT."""
+    global _next_port
+    for _attempt in range(len(PORTS)):
+        port, _next_port = _next_port, PORTS.start + (_next_port + 1 - PORTS.start) % len(PORTS)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise BenchError("no free port in 8100–8199")
+
+
+class Server:
+    """One daphne process serving the application; stopped (then killed) on leaving the block."""
+
+    def __init__(self, application: str, env: dict[str, str], log_path: Path):
+        self.application, self.env, self.log_path = application, env, log_path
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed command line
+                [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), self.application],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            self._wait_until_answering()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def _wait_until_answering(self) -> None:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchError(f"daphne exited with {self.process.returncode}:\n{self.log_tail()}")
+            with contextlib.suppress(OSError):
+                http_request(self.port, "GET", "/compte/connexion/", cookies={})
+                return
+            time.sleep(0.2)
+        raise BenchError(f"daphne did not answer within {SERVER_START_TIMEOUT} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_tail(self, lines: int = 30) -> str:
+        with contextlib.suppress(OSError):
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        return "(no log)"
+
+
+# --- One measurement -----------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    layer: str
+    consumer: str
+    size: int
+    latencies_ms: list[float]
+    expected: int  # size × posts asked for: a failed post or socket counts as undelivered
+    connected: int
+    posts_ok: int
+    problems: list[str]
+
+    @property
+    def delivered_percent(self) -> float:
+        return 100.0 * len(self.latencies_ms) / self.expected if self.expected else math.nan
+
+    def percentile(self, p: float) -> float:
+        """Nearest-rank percentile of the delivered latencies (ms)."""
+        values = sorted(self.latencies_ms)
+        if not values:
+            return math.nan
+        return values[max(1, math.ceil(p / 100 * len(values))) - 1]
+
+
+async def measure(
+    layer: str, consumer: str, size: int, *, people: dict, env: dict[str, str], args, log_dir: Path
+) -> Measure:
+    problems: list[str] = []
+    log_path = log_dir / f"daphne-{layer}-{consumer}-{size}.log"
+    with Server(APPLICATIONS[consumer], env, log_path) as server:
+        poster = Poster(server.port, people["thread"], people["cookie_name"], people["poster_session"])
+        await asyncio.to_thread(poster.open_thread)
+        # One unmeasured reply warms the request path (imports, Markdown, first queries).
+        await asyncio.to_thread(poster.reply, "Échauffement du banc.")
+        since = await asyncio.to_thread(poster.open_thread)
+
+        cookie_name = people["cookie_name"]
+        subscribers = [Subscriber(f"{cookie_name}={key}") for key in people["member_sessions"][:size]]
+        gate = asyncio.Semaphore(HANDSHAKES_AT_ONCE)
+        try:
+            try:
+                async with asyncio.timeout(SUBSCRIBE_TIMEOUT):
+                    await asyncio.gather(
+                        *(
+                            open_subscriber(s, port=server.port, thread=people["thread"], since=since, gate=gate)
+                            for s in subscribers
+                        )
+                    )
+            except TimeoutError:
+                problems.append(f"subscriptions not all done within {SUBSCRIBE_TIMEOUT} s")
+            live = [s for s in subscribers if s.reader is not None]
+            errors = sorted({s.error for s in subscribers if s.error})
+            if len(live) < size:
+                problems.append(f"{size - len(live)} of {size} sockets not subscribed: {'; '.join(errors[:3])}")
+            await asyncio.sleep(SETTLE_SECONDS)
+
+            sent: dict[int, float] = {}  # post number -> t0
+
+            async def post(index: int, start: float) -> None:
+                # Scheduled on a fixed clock, so a slow answer does not lower the rate.
+                await asyncio.sleep(max(0.0, start + index / args.rate - time.perf_counter()))
+                try:
+                    t0, number = await asyncio.to_thread(poster.reply, f"Message {index + 1} du banc de diffusion.")
+                except (OSError, BenchError) as error:
+                    problems.append(f"post {index + 1}: {error}")
+                else:
+                    sent[number] = t0
+
+            start = time.perf_counter()
+            await asyncio.gather(*(post(index, start) for index in range(args.posts)))
+
+            deadline = time.perf_counter() + DELIVERY_GRACE
+            while time.perf_counter() < deadline and not all(sent.keys() <= s.received.keys() for s in live):
+                await asyncio.sleep(0.05)
+        finally:
+            await close_all(subscribers)
+
+    latencies = [
+        (subscriber.received[number] - t0) * 1000
+        for subscriber in subscribers
+        for number, t0 in sent.items()
+        if number in subscriber.received
+    ]
+    return Measure(layer, consumer, size, latencies, size * args.posts, len(live), len(sent), problems)
+
+
+# --- Preparation ---------------------------------------------------------------------------------
+
+
+def redis_answers(url: str) -> bool:
+    """PING the Redis of REDIS_URL (host and port only) without any client library."""
+    match = re.match(r"rediss?://(?:[^@/]*@)?([^:/]+)(?::(\d+))?", url)
+    if match is None:
+        return False
+    try:
+        with socket.create_connection((match.group(1), int(match.group(2) or 6379)), timeout=2) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def run_step(command: list[str], env: dict[str, str], what: str) -> None:
+    try:
+        done = subprocess.run(  # noqa: S603 - fixed command lines
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=SETUP_TIMEOUT, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise BenchError(f"{what} took more than {SETUP_TIMEOUT} s") from error
+    if done.returncode != 0:
+        raise BenchError(f"{what} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+
+
+def prepare_database(env: dict[str, str], members: int, var_dir: Path) -> dict:
+    print(f"Preparing the database (migrate, {members} members, sessions)…", flush=True)
+    started = time.monotonic()
+    run_step([PYTHON, "manage.py", "migrate", "--noinput"], env, "manage.py migrate")
+    output = var_dir / "people.json"
+    run_step(
+        [PYTHON, "-m", "bench.setup_db", "--members", str(members), "--output", str(output)], env, "bench.setup_db"
+    )
+    print(f"  ready in {time.monotonic() - started:.0f} s", flush=True)
+    return json.loads(output.read_text(encoding="utf-8"))
+
+
+def raise_open_files_limit() -> None:
+    """500 client sockets plus the server's own (it inherits the limit): go to the hard limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+# --- Report --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """A configuration over its repeats: medians of the percentiles, worst delivery."""
+
+    layer: str
+    consumer: str
+    size: int
+    measures: list[Measure]
+
+    def median(self, p: float) -> float:
+        values = [m.percentile(p) for m in self.measures if m.latencies_ms]
+        return statistics.median(values) if values else math.nan
+
+    @property
+    def delivered(self) -> float:
+        return min(m.delivered_percent for m in self.measures)
+
+
+def print_table(summaries: list[Summary], repeat: int) -> None:
+    note = f" (median of {repeat} runs; delivered: worst run)" if repeat > 1 else ""
+    print(f"\nFan-out latency, t0 = reply POST sent → post.created received{note}")
+    header = f"{'layer':<7} {'consumer':<10} {'N':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'delivered':>10}"
+    print(header)
+    print("-" * len(header))
+    for s in summaries:
+        print(
+            f"{s.layer:<7} {s.consumer:<10} {s.size:>4} {s.median(50):>8.1f} {s.median(95):>8.1f} "
+            f"{s.median(99):>8.1f} {s.delivered:>9.2f}%"
+        )
+
+
+def print_comparison(summaries: list[Summary], target_ms: float = 150.0) -> None:
+    """Optimized vs naive p95 at the largest N, and the issue's targets."""
+    largest = max(s.size for s in summaries)
+    by_key = {(s.layer, s.consumer, s.size): s for s in summaries}
+    for layer in LAYERS:
+        optimized, naive = by_key.get((layer, "optimized", largest)), by_key.get((layer, "naive", largest))
+        if optimized is None:
+            continue
+        p95 = optimized.median(95)
+        verdict = [
+            f"p95 {p95:.0f} ms {'≤' if p95 <= target_ms else '>'} {target_ms:.0f} ms",
+            f"delivered {optimized.delivered:.2f}%",
+        ]
+        if naive is not None:
+            ratio = naive.median(95) / p95 if p95 else math.nan
+            verdict.append(f"naive p95 {naive.median(95):.0f} ms = {ratio:.2f}× optimized")
+        print(f"{layer}, N={largest}: optimized " + ", ".join(verdict))
+
+
+# --- Main ----------------------------------------------------------------------------------------
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,200,500", help="numbers of subscribers (default 50,200,500)")
+    parser.add_argument("--posts", type=int, default=20, help="measured replies per run (default 20)")
+    parser.add_argument("--rate", type=float, default=4.0, help="replies per second (default 4)")
+    parser.add_argument("--layers", default="memory,redis", help="channel layers: memory,redis")
+    parser.add_argument("--consumers", default="optimized,naive", help="consumers: optimized,naive")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per configuration, medians reported")
+    parser.add_argument("--quick", action="store_true", help="smoke run: sizes 20,50 and 10 posts")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
+    parser.add_argument("--database-url", help="an EMPTY, disposable database (e.g. PostgreSQL); default SQLite")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.posts = "20,50", 10
+    args.sizes = sorted({int(size) for size in args.sizes.split(",")})
+    args.layers = [layer for layer in LAYERS if layer in args.layers.split(",")]
+    args.consumers = [name for name in APPLICATIONS if name in args.consumers.split(",")]
+    if not (args.sizes and args.layers and args.consumers and args.posts > 0 and args.rate > 0):
+        parser.error("nothing to measure: check --sizes, --layers, --consumers, --posts and --rate")
+    return args
+
+
+async def run(args: argparse.Namespace, var_dir: Path) -> list[Summary]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "intranet.settings",
+        "INTRANET_VAR_DIR": str(var_dir),
+        "DEBUG": "false",  # as in production: no query log kept per request
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("REDIS_URL", None)
+    env.pop("DATABASE_URL", None)
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    people = prepare_database(env, max(args.sizes), var_dir)
+
+    summaries = []
+    for layer in args.layers:
+        layer_env = dict(env)
+        if layer == "redis":
+            if not redis_answers(args.redis_url):
+                print(f"NOTE: Redis at {args.redis_url} does not answer: Redis runs skipped.", flush=True)
+                continue
+            # A prefix of our own: other processes on the same Redis never hear our groups.
+            layer_env.update(REDIS_URL=args.redis_url, CHANNEL_LAYER_PREFIX=f"bench-fanout-{os.getpid()}")
+        for size in args.sizes:
+            for consumer in args.consumers:
+                summary = Summary(layer, consumer, size, [])
+                for attempt in range(args.repeat):
+                    m = await measure(layer, consumer, size, people=people, env=layer_env, args=args, log_dir=var_dir)
+                    summary.measures.append(m)
+                    print(
+                        f"  {layer:<6} {consumer:<9} N={size:<4} run {attempt + 1}: "
+                        f"p50 {m.percentile(50):6.1f}  p95 {m.percentile(95):6.1f}  p99 {m.percentile(99):6.1f} ms  "
+                        f"delivered {m.delivered_percent:6.2f}%  ({m.connected} sockets, {m.posts_ok} posts)",
+                        flush=True,
+                    )
+                    for problem in m.problems:
+                        print(f"    problem: {problem}", flush=True)
+                summaries.append(summary)
+    return summaries
+
+
+def main() -> int:
+    args = parse_arguments()
+    raise_open_files_limit()
+    var_dir = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
+    print(
+        f"Fan-out benchmark: sizes {args.sizes}, {args.posts} posts at {args.rate}/s, layers {args.layers}, "
+        f"consumers {args.consumers}, {os.cpu_count()} CPUs; files in {var_dir}",
+        flush=True,
+    )
+    try:
+        summaries = asyncio.run(run(args, var_dir))
+    except BenchError as error:
+        print(f"Benchmark aborted: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep:
+            print(f"Kept {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+    if summaries:
+        print_table(summaries, args.repeat)
+        print_comparison(summaries)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""In a real Chromium: a reply appears live in another member's browser; no XSS payload runs."""
+
+import pytest
+
+from forums import actions
+from forums.models import Forum
+from tests.browser import asgi_server, browser, log_in  # noqa: F401 - fixtures
+from tests.factories import PASSWORD, make_member, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+XSS_CORPUS = [
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 2">',
+    "[clique](javascript:window.__pwned=3)",
+    '<a href="javascript:window.__pwned=4">lien</a>',
+    "<svg/onload=window.__pwned=5>",
+    '<iframe srcdoc="<script>parent.__pwned=6</script>"></iframe>',
+    "![image](javascript:window.__pwned=7)",
+    '<details open ontoggle="window.__pwned=8">',
+    '"><script>window.__pwned=9</script>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=10>",
+    "[x](data:text/html;base64,PHNjcmlwdD5wYXJlbnQuX19wd25lZD0xMTwvc2NyaXB0Pg==)",
+    "`<script>window.__pwned=12</script>`",
+]
+
+
+@pytest.fixture
+def two_members(association_bodies):
+    staff = make_staff()
+    author = make_member(actor=staff, college="production", email="auteur@example.org")
+    reader = make_member(actor=staff, college="production", email="lecteur@example.org")
+    thread = actions.start_thread(author, forum=Forum.objects.get(slug="production"), title="En direct", body="Bonjour")
+    return author, reader, thread
+
+
+def test_a_reply_appears_live_in_the_other_members_browser(asgi_server, two_members, browser):  # noqa: F811
+    author, reader, thread = two_members
+    thread_url = f"{asgi_server}/forums/fils/{thread.pk}/"
+    reader_page = log_in(browser, asgi_server, reader.email, PASSWORD)
+    reader_page.goto(thread_url)
+    reader_page.wait_for_function("document.body.dataset.live === 'connected'")
+    author_page = log_in(browser, asgi_server, author.email, PASSWORD)
+    author_page.goto(thread_url)
+    author_page.fill("textarea[name=body]", "Réponse **en direct** pour toi")
+    author_page.click("#reply button[type=submit]")
+    author_page.wait_for_url(f"{thread_url}?page=1#post-2")
+    # No reload on the reader's side: the message shows up in place.
+    arrived = reader_page.locator("#post-2")
+    arrived.wait_for(timeout=5_000)
+    assert "en direct" in arrived.inner_text()
+    assert arrived.locator("strong").inner_text() == "en direct"
+
+
+@pytest.fixture
+def xss_thread(two_members):
+    # Written before the browser starts (see tests/browser.py on ORM work and Playwright's loop).
+    author, reader, thread = two_members
+    for payload in XSS_CORPUS:
+        actions.reply(author, thread=thread, body=payload)
+    return two_members
+
+
+def test_no_payload_of_the_xss_corpus_runs(asgi_server, xss_thread, browser):  # noqa: F811
+    _author, reader, thread = xss_thread
+    page = log_in(browser, asgi_server, reader.email, PASSWORD)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    page.wait_for_function("document.body.dataset.live === 'connected'")
+    for link in page.locator(".post__body a").all():
+        link.click(modifiers=["Alt"], no_wait_after=True, timeout=2_000)
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert page.locator(".post").count() == len(XSS_CORPUS) + 1

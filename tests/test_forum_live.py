@@ -1,0 +1,160 @@
+"""Live threads over the page socket: who may subscribe, events after commit, catch-up, revocation."""
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.db import transaction
+
+from forums import actions
+from forums.models import Forum
+from intranet import actions as core_actions
+from intranet.models import CollegeMembership
+from tests.factories import make_member, make_staff
+from tests.test_realtime import greeted_socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def people(association_bodies):
+    staff = make_staff()
+    return {
+        "staff": staff,
+        "author": make_member(actor=staff, college="production"),
+        "reader": make_member(actor=staff, college="production"),
+        "other": make_member(actor=staff, college="patrimoine"),
+    }
+
+
+@pytest.fixture
+def thread(people):
+    forum = Forum.objects.get(slug="production")
+    return actions.start_thread(people["author"], forum=forum, title="Repérages", body="Premier message")
+
+
+async def subscribe(communicator, channel, target, since=0):
+    await communicator.send_json_to({"type": "subscribe", "channel": channel, "id": target, "since": since})
+    return await communicator.receive_json_from()
+
+
+async def test_reader_subscribes_and_receives_a_reply(people, thread):
+    socket = await greeted_socket(people["reader"])
+    answer = await subscribe(socket, "thread", thread.pk, since=10**9)
+    assert answer == {"event": "subscribed", "data": {"channel": "thread", "id": thread.pk}}
+    post = await sync_to_async(actions.reply)(people["author"], thread=thread, body="Une réponse")
+    event = await socket.receive_json_from(timeout=3)
+    assert event["event"] == "post.created"
+    assert event["data"]["post"] == post.pk and event["data"]["number"] == 2
+    assert "body" not in event["data"]  # the text is fetched through the page, which asks the policy
+    await socket.disconnect()
+
+
+async def test_another_colleges_thread_is_refused_like_a_missing_one(people, thread):
+    socket = await greeted_socket(people["other"])
+    refused = await subscribe(socket, "thread", thread.pk)
+    missing = await subscribe(socket, "thread", 987654)
+    assert refused["event"] == missing["event"] == "error"
+    assert refused["data"]["code"] == missing["data"]["code"] == "not_found"
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Secret de collège")
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.disconnect()
+
+
+async def test_events_leave_only_after_commit(people, thread):
+    socket = await greeted_socket(people["reader"])
+    await subscribe(socket, "thread", thread.pk, since=10**9)
+
+    def reply_inside_a_transaction():
+        with transaction.atomic():
+            actions.reply(people["author"], thread=thread, body="Pas encore")
+            assert async_to_sync(socket.receive_nothing)(timeout=0.3)
+
+    await sync_to_async(reply_inside_a_transaction)()
+    assert (await socket.receive_json_from(timeout=3))["event"] == "post.created"
+
+    def rolled_back_reply():
+        with transaction.atomic():
+            actions.reply(people["author"], thread=thread, body="Jamais")
+            transaction.set_rollback(True)
+
+    await sync_to_async(rolled_back_reply)()
+    assert await socket.receive_nothing(timeout=0.3)
+    await socket.disconnect()
+
+
+async def test_a_page_that_reconnects_gets_what_it_missed(people, thread):
+    socket = await greeted_socket(people["reader"])
+    await subscribe(socket, "thread", thread.pk, since=10**9)
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Vu en direct")
+    seen = await socket.receive_json_from(timeout=3)
+    await socket.disconnect()
+
+    # The laptop is closed: two messages, an edit and a hidden message arrive meanwhile.
+    first = await sync_to_async(actions.reply)(people["author"], thread=thread, body="Pendant l'absence 1")
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Pendant l'absence 2")
+    await sync_to_async(actions.edit_post)(people["author"], post=first, body="Pendant l'absence 1 (corrigé)")
+
+    socket = await greeted_socket(people["reader"])
+    assert (await subscribe(socket, "thread", thread.pk, since=seen["id"]))["event"] == "subscribed"
+    replayed = [await socket.receive_json_from(timeout=3) for _ in range(3)]
+    assert [event["event"] for event in replayed] == ["post.created", "post.created", "post.edited"]
+    assert [event["data"]["number"] for event in replayed] == [3, 4, 3]
+    assert await socket.receive_nothing(timeout=0.2)
+    await socket.disconnect()
+
+
+async def test_leaving_the_college_stops_its_events_at_once(people, thread):
+    socket = await greeted_socket(people["reader"])
+    await subscribe(socket, "thread", thread.pk, since=10**9)
+    await subscribe(socket, "forum", thread.forum_id, since=10**9)
+
+    def remove_reader():
+        membership = CollegeMembership.objects.get(user=people["reader"], college__slug="production")
+        core_actions.remove_college_member(people["staff"], membership=membership)
+
+    await sync_to_async(remove_reader)()
+    dropped = [await socket.receive_json_from(timeout=3) for _ in range(2)]
+    assert {event["event"] for event in dropped} == {"unsubscribed"}
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Après son départ")
+    assert await socket.receive_nothing(timeout=0.3)
+    # And a new subscription is refused.
+    assert (await subscribe(socket, "thread", thread.pk))["data"]["code"] == "not_found"
+    await socket.disconnect()
+
+
+async def test_moving_a_thread_away_drops_readers_of_the_old_forum(people, thread):
+    socket = await greeted_socket(people["reader"])
+    await subscribe(socket, "thread", thread.pk, since=10**9)
+    board = await sync_to_async(Forum.objects.get)(slug="conseil-d-administration")
+    await sync_to_async(actions.move_thread)(people["staff"], thread=thread, forum=board)
+    events = []
+    while True:
+        event = await socket.receive_json_from(timeout=3)
+        events.append(event["event"])
+        if event["event"] == "unsubscribed":
+            break
+    assert "unsubscribed" in events
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "subscribe", "channel": "thread", "id": "1"},
+        {"type": "subscribe", "channel": "thread", "id": True},
+        {"type": "subscribe", "channel": "nope", "id": 1},
+        {"type": "subscribe", "channel": "thread", "id": 1, "since": -5},
+        {"type": "subscribe", "channel": "thread", "id": 2**80},
+    ],
+)
+async def test_malformed_subscriptions_get_an_error(people, message):
+    socket = await greeted_socket(people["reader"])
+    await socket.send_json_to(message)
+    assert (await socket.receive_json_from())["data"]["code"] == "bad_subscription"
+    await socket.disconnect()
+
+
+async def test_oversized_messages_get_an_error(people):
+    socket = await greeted_socket(people["reader"])
+    await socket.send_to(text_data='{"type": "ping", "padding": "' + "x" * 5000 + '"}')
+    assert (await socket.receive_json_from())["data"]["code"] == "message_too_large"
+    await socket.disconnect()
