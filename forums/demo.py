@@ -127,7 +127,8 @@ FORUM_THREADS: dict[str, tuple[DemoThread, ...]] = {
                     "Lucas Boyer",
                     "Plusieurs d'entre nous achètent chacun de leur côté du matériel qui dort les trois quarts de "
                     "l'année. Je propose de recenser ce que chacun serait prêt à prêter ou louer à prix coûtant "
-                    "entre adhérents. De mon côté : **deux enregistreurs 8 pistes**, une perche et un kit de micros HF.",
+                    "entre adhérents. De mon côté : **deux enregistreurs 8 pistes**, une perche "
+                    "et un kit de micros HF.",
                 ),
                 (
                     "Maxime François",

@@ -111,6 +111,9 @@ class PostRevision(models.Model):
     class Meta:
         ordering = ["-written_at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.post} ({self.written_at:%Y-%m-%d %H:%M})"
+
 
 class Mention(models.Model):
     """A person mentioned in a post who could read it when it was written (for notifications)."""
@@ -120,6 +123,9 @@ class Mention(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_mention_per_person_and_post")]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in {self.post_id}"
 
 
 class ReactionKind(models.TextChoices):
@@ -139,6 +145,9 @@ class Reaction(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "user", "kind"], name="one_reaction_of_a_kind")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.post_id}"
+
 
 class FollowLevel(models.TextChoices):
     NORMAL = "normal", _("normal")
@@ -157,6 +166,9 @@ class ReadState(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "thread"], name="one_read_state_per_thread")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} up to {self.last_read_number}"
+
 
 class ForumEvent(models.Model):
     """What happened in the forums, in order: sent live after commit, replayed on reconnect."""
@@ -172,3 +184,6 @@ class ForumEvent(models.Model):
             models.Index(fields=["thread", "id"], name="event_replay_by_thread"),
             models.Index(fields=["forum", "id"], name="event_replay_by_forum"),
         ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind}"

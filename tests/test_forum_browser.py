@@ -55,7 +55,7 @@ def test_a_reply_appears_live_in_the_other_members_browser(asgi_server, two_memb
 @pytest.fixture
 def xss_thread(two_members):
     # Written before the browser starts (see tests/browser.py on ORM work and Playwright's loop).
-    author, reader, thread = two_members
+    author, _reader, thread = two_members
     for payload in XSS_CORPUS:
         actions.reply(author, thread=thread, body=payload)
     return two_members
