@@ -91,6 +91,7 @@ class HttpAnswer:
     headers: http.client.HTTPMessage
     body: str
     sent_at: float  # perf_counter() just before the request left
+    answered_at: float  # perf_counter() once the whole answer was read
 
 
 def http_request(
@@ -103,7 +104,8 @@ def http_request(
         sent_at = time.perf_counter()
         connection.request(method, path, body=body, headers=all_headers)
         response = connection.getresponse()
-        return HttpAnswer(response.status, response.headers, response.read().decode("utf-8", "replace"), sent_at)
+        body = response.read().decode("utf-8", "replace")
+        return HttpAnswer(response.status, response.headers, body, sent_at, time.perf_counter())
     finally:
         connection.close()
 
@@ -131,8 +133,8 @@ class Poster:
         self.csrf_token = token.group(1)
         return int(since.group(1))
 
-    def reply(self, text: str) -> tuple[float, int]:
-        """POST a reply; returns (t0, number of the new post)."""
+    def reply(self, text: str) -> tuple[float, float, int]:
+        """POST a reply; returns (t0, time the answer took in ms, number of the new post)."""
         answer = http_request(
             self.port,
             "POST",
@@ -149,7 +151,7 @@ class Poster:
         number = POST_NUMBER.search(answer.headers.get("Location") or "")
         if answer.status != 302 or number is None:
             raise BenchError(f"reply answered {answer.status}, Location {answer.headers.get('Location')!r}")
-        return answer.sent_at, int(number.group(1))
+        return answer.sent_at, (answer.answered_at - answer.sent_at) * 1000, int(number.group(1))
 
 
 # --- WebSocket subscribers ----------------------------------------------------------------------
@@ -303,6 +305,7 @@ class Measure:
     size: int
     latencies_ms: list[float]
     expected: int  # size × posts asked for: a failed post or socket counts as undelivered
+    request_ms: list[float]  # how long each reply POST took to be answered
     connected: int
     posts_ok: int
     problems: list[str]
@@ -352,16 +355,20 @@ async def measure(
             await asyncio.sleep(SETTLE_SECONDS)
 
             sent: dict[int, float] = {}  # post number -> t0
+            request_ms: list[float] = []
 
             async def post(index: int, start: float) -> None:
                 # Scheduled on a fixed clock, so a slow answer does not lower the rate.
                 await asyncio.sleep(max(0.0, start + index / args.rate - time.perf_counter()))
                 try:
-                    t0, number = await asyncio.to_thread(poster.reply, f"Message {index + 1} du banc de diffusion.")
+                    t0, took_ms, number = await asyncio.to_thread(
+                        poster.reply, f"Message {index + 1} du banc de diffusion."
+                    )
                 except (OSError, BenchError) as error:
                     problems.append(f"post {index + 1}: {error}")
                 else:
                     sent[number] = t0
+                    request_ms.append(took_ms)
 
             start = time.perf_counter()
             await asyncio.gather(*(post(index, start) for index in range(args.posts)))
@@ -378,7 +385,7 @@ async def measure(
         for number, t0 in sent.items()
         if number in subscriber.received
     ]
-    return Measure(layer, consumer, size, latencies, size * args.posts, len(live), len(sent), problems)
+    return Measure(layer, consumer, size, latencies, size * args.posts, request_ms, len(live), len(sent), problems)
 
 
 # --- Preparation ---------------------------------------------------------------------------------
@@ -447,18 +454,27 @@ class Summary:
     def delivered(self) -> float:
         return min(m.delivered_percent for m in self.measures)
 
+    @property
+    def request_median(self) -> float:
+        values = [ms for m in self.measures for ms in m.request_ms]
+        return statistics.median(values) if values else math.nan
+
 
 def print_table(summaries: list[Summary], repeat: int) -> None:
     note = f" (median of {repeat} runs; delivered: worst run)" if repeat > 1 else ""
     print(f"\nFan-out latency, t0 = reply POST sent → post.created received{note}")
-    header = f"{'layer':<7} {'consumer':<10} {'N':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'delivered':>10}"
+    header = (
+        f"{'layer':<7} {'consumer':<10} {'N':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'delivered':>10}"
+        f" {'POST p50 ms':>12}"
+    )
     print(header)
     print("-" * len(header))
     for s in summaries:
         print(
             f"{s.layer:<7} {s.consumer:<10} {s.size:>4} {s.median(50):>8.1f} {s.median(95):>8.1f} "
-            f"{s.median(99):>8.1f} {s.delivered:>9.2f}%"
+            f"{s.median(99):>8.1f} {s.delivered:>9.2f}% {s.request_median:>12.1f}"
         )
+    print("POST p50 ms: median time for the reply POST itself to be answered (part of every latency).")
 
 
 def print_comparison(summaries: list[Summary], target_ms: float = 150.0) -> None:
@@ -539,7 +555,8 @@ async def run(args: argparse.Namespace, var_dir: Path) -> list[Summary]:
                     print(
                         f"  {layer:<6} {consumer:<9} N={size:<4} run {attempt + 1}: "
                         f"p50 {m.percentile(50):6.1f}  p95 {m.percentile(95):6.1f}  p99 {m.percentile(99):6.1f} ms  "
-                        f"delivered {m.delivered_percent:6.2f}%  ({m.connected} sockets, {m.posts_ok} posts)",
+                        f"delivered {m.delivered_percent:6.2f}%  ({m.connected} sockets, {m.posts_ok} posts, "
+                        f"POST p50 {statistics.median(m.request_ms) if m.request_ms else math.nan:.0f} ms)",
                         flush=True,
                     )
                     for problem in m.problems:

@@ -32,6 +32,21 @@ def _is_int(value) -> bool:
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
+    layer_unavailable = False
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception:
+            if getattr(self, "channel_name", None) is not None:
+                raise  # the layer was up: a real error, not an outage
+            # Channels asks the layer for this socket's channel before the handshake: with Redis
+            # down that fails. Serve the handshake without a layer and tell the page to retry.
+            logger.warning("Channel layer unavailable for a new socket", exc_info=True)
+            self.layer_unavailable = True
+            self.channel_layer_alias = "unavailable"  # no such layer: Channels runs without one
+            await super().__call__(scope, receive, send)
+
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
@@ -42,6 +57,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         self.subscribed: dict[tuple[str, int], str] = {}
         self.group = user_group(user.pk)
+        if self.layer_unavailable:
+            self.group = None
+            await self.accept()
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
         try:
             await self.channel_layer.group_add(self.group, self.channel_name)
         except Exception:

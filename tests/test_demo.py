@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from forums.models import Forum, Post, Thread
 from intranet.demo import DEMO_PASSWORD, PEOPLE
 from intranet.models import BoardMembership, College, CollegeMembership, User
 
@@ -11,6 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def snapshot():
     return (
+        Thread.objects.count(),
+        Post.objects.count(),
         User.objects.count(),
         CollegeMembership.objects.count(),
         sorted(BoardMembership.objects.values_list("user__email", "role")),
@@ -23,10 +26,12 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(c
     first = snapshot()
     call_command("seed_demo")
     assert snapshot() == first
-    assert first[0] == len(PEOPLE) >= 40
+    assert first[2] == len(PEOPLE) >= 40
+    for forum in Forum.objects.all():
+        assert forum.threads.count() >= 2, forum
     for college in College.objects.all():
         assert college.memberships.filter(role="coordinator").exists(), college
-    roles = {role for _email, role in first[2]}
+    roles = {role for _email, role in first[4]}
     assert {"president", "secretary"} <= roles
     assert User.objects.filter(is_staff=True).exists()
     output = capsys.readouterr().out

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from forums.demo import seed_forum_demo
 from intranet.demo import DEMO_PASSWORD, demo_login_lines, seed_demo
 from intranet.models import User
 
@@ -15,7 +16,12 @@ class Command(BaseCommand):
             self.stdout.write("Members already exist: demo data not loaded.")
             return
         created = seed_demo()
-        summary = "{people} people, {memberships} collège memberships, {board} board roles created".format(**created)
+        created["threads"] = seed_forum_demo()
+        summary = (
+            "{people} people, {memberships} collège memberships, {board} board roles, {threads} threads created".format(
+                **created
+            )
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({summary})."))
         lines = demo_login_lines()
         if lines:
