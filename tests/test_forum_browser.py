@@ -51,6 +51,13 @@ def test_a_reply_appears_live_in_the_other_members_browser(asgi_server, two_memb
     assert "en direct" in arrived.inner_text()
     assert arrived.locator("strong").inner_text() == "en direct"
 
+    # An edit replaces the text in place, still without a reload.
+    author_page.locator("#post-2").get_by_role("link", name="Modifier").click()
+    author_page.fill("textarea[name=body]", "Réponse corrigée")
+    author_page.get_by_role("button", name="Enregistrer").click()
+    reader_page.locator("#post-2", has_text="Réponse corrigée").wait_for(timeout=5_000)
+    assert reader_page.locator("#post-2").get_by_role("link", name="modifié").is_visible()
+
 
 @pytest.fixture
 def xss_thread(two_members):
