@@ -243,15 +243,17 @@ def free_port() -> int:
 class Server:
     """One daphne process serving the application; stopped (then killed) on leaving the block."""
 
-    def __init__(self, application: str, env: dict[str, str], log_path: Path):
-        self.application, self.env, self.log_path = application, env, log_path
+    def __init__(self, application: str, env: dict[str, str], log_path: Path, profile_path: Path | None = None):
+        self.application, self.env, self.log_path, self.profile_path = application, env, log_path, profile_path
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
         with self.log_path.open("ab") as log:
+            # Under cProfile, the statistics are written when daphne stops on SIGTERM (Twisted exits cleanly).
+            profiler = ["-m", "cProfile", "-o", str(self.profile_path)] if self.profile_path else []
             self.process = subprocess.Popen(  # noqa: S603 - fixed command line
-                [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), self.application],
+                [PYTHON, *profiler, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), self.application],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -295,6 +297,67 @@ class Server:
         return "(no log)"
 
 
+# --- CPU accounting (Linux /proc): the machine is shared, so say how busy it was ----------------
+
+
+@dataclass
+class CpuSample:
+    busy: int  # clock ticks of all CPUs not idle
+    total: int  # clock ticks of all CPUs
+    client: int  # ticks of this process (all its threads)
+    server: int  # ticks of the daphne process
+
+
+def _process_ticks(pid: int | str) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        # Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    return 0
+
+
+def cpu_sample(server_pid: int | None = None) -> CpuSample | None:
+    try:
+        ticks = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None  # not Linux: no accounting
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return CpuSample(sum(ticks) - idle, sum(ticks), _process_ticks("self"), _process_ticks(server_pid or 0))
+
+
+@dataclass
+class CpuUse:
+    """Cores used on average over a window: by the server, by this client, by everything else."""
+
+    server: float
+    client: float
+    other: float
+
+    @classmethod
+    def between(cls, before: CpuSample | None, after: CpuSample | None) -> CpuUse | None:
+        if before is None or after is None or after.total <= before.total:
+            return None
+        one_cpu = (after.total - before.total) / (os.cpu_count() or 1)  # ticks of one core over the window
+        server, client = after.server - before.server, after.client - before.client
+        other = max(0, after.busy - before.busy - server - client)
+        return cls(server / one_cpu, client / one_cpu, other / one_cpu)
+
+
+async def wait_for_quiet_machine(limit_seconds: float, threshold: float = 0.3) -> float | None:
+    """Wait (bounded) until other processes use less than `threshold` cores; returns their last use."""
+    deadline = time.monotonic() + limit_seconds
+    announced = False
+    while True:
+        before = cpu_sample()
+        await asyncio.sleep(1.0)
+        use = CpuUse.between(before, cpu_sample())
+        if use is None or use.other < threshold or time.monotonic() >= deadline:
+            return None if use is None else use.other
+        if not announced:
+            print(f"    waiting for the machine to calm down (other processes use {use.other:.1f} cores)…", flush=True)
+            announced = True
+
+
 # --- One measurement -----------------------------------------------------------------------------
 
 
@@ -306,6 +369,7 @@ class Measure:
     latencies_ms: list[float]
     expected: int  # size × posts asked for: a failed post or socket counts as undelivered
     request_ms: list[float]  # how long each reply POST took to be answered
+    cpu: CpuUse | None  # while posting and delivering
     connected: int
     posts_ok: int
     problems: list[str]
@@ -313,6 +377,12 @@ class Measure:
     @property
     def delivered_percent(self) -> float:
         return 100.0 * len(self.latencies_ms) / self.expected if self.expected else math.nan
+
+    @property
+    def cpu_text(self) -> str:
+        if self.cpu is None:
+            return "CPU not measured"
+        return f"cores used: server {self.cpu.server:.2f}, client {self.cpu.client:.2f}, others {self.cpu.other:.2f}"
 
     def percentile(self, p: float) -> float:
         """Nearest-rank percentile of the delivered latencies (ms)."""
@@ -327,7 +397,12 @@ async def measure(
 ) -> Measure:
     problems: list[str] = []
     log_path = log_dir / f"daphne-{layer}-{consumer}-{size}.log"
-    with Server(APPLICATIONS[consumer], env, log_path) as server:
+    profile_path = log_dir / f"daphne-{layer}-{consumer}-{size}.prof" if args.profile else None
+    if args.quiet_wait > 0:
+        other = await wait_for_quiet_machine(args.quiet_wait)
+        if other is not None and other >= 0.3:
+            problems.append(f"machine still busy before the run: other processes used {other:.1f} cores")
+    with Server(APPLICATIONS[consumer], env, log_path, profile_path) as server:
         poster = Poster(server.port, people["thread"], people["cookie_name"], people["poster_session"])
         await asyncio.to_thread(poster.open_thread)
         # One unmeasured reply warms the request path (imports, Markdown, first queries).
@@ -370,12 +445,14 @@ async def measure(
                     sent[number] = t0
                     request_ms.append(took_ms)
 
+            cpu_before = cpu_sample(server.process.pid)
             start = time.perf_counter()
             await asyncio.gather(*(post(index, start) for index in range(args.posts)))
 
             deadline = time.perf_counter() + DELIVERY_GRACE
             while time.perf_counter() < deadline and not all(sent.keys() <= s.received.keys() for s in live):
                 await asyncio.sleep(0.05)
+            cpu = CpuUse.between(cpu_before, cpu_sample(server.process.pid))
         finally:
             await close_all(subscribers)
 
@@ -385,7 +462,7 @@ async def measure(
         for number, t0 in sent.items()
         if number in subscriber.received
     ]
-    return Measure(layer, consumer, size, latencies, size * args.posts, request_ms, len(live), len(sent), problems)
+    return Measure(layer, consumer, size, latencies, size * args.posts, request_ms, cpu, len(live), len(sent), problems)
 
 
 # --- Preparation ---------------------------------------------------------------------------------
@@ -459,13 +536,17 @@ class Summary:
         values = [ms for m in self.measures for ms in m.request_ms]
         return statistics.median(values) if values else math.nan
 
+    def cpu_median(self, who: str) -> float:
+        values = [getattr(m.cpu, who) for m in self.measures if m.cpu is not None]
+        return statistics.median(values) if values else math.nan
+
 
 def print_table(summaries: list[Summary], repeat: int) -> None:
     note = f" (median of {repeat} runs; delivered: worst run)" if repeat > 1 else ""
     print(f"\nFan-out latency, t0 = reply POST sent → post.created received{note}")
     header = (
         f"{'layer':<7} {'consumer':<10} {'N':>4} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'delivered':>10}"
-        f" {'POST p50 ms':>12}"
+        f" {'POST p50 ms':>12} {'server CPU':>11} {'other CPU':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -473,8 +554,10 @@ def print_table(summaries: list[Summary], repeat: int) -> None:
         print(
             f"{s.layer:<7} {s.consumer:<10} {s.size:>4} {s.median(50):>8.1f} {s.median(95):>8.1f} "
             f"{s.median(99):>8.1f} {s.delivered:>9.2f}% {s.request_median:>12.1f}"
+            f" {s.cpu_median('server'):>11.2f} {s.cpu_median('other'):>10.2f}"
         )
     print("POST p50 ms: median time for the reply POST itself to be answered (part of every latency).")
+    print("server CPU / other CPU: cores used while posting by daphne / by processes other than daphne and this one.")
 
 
 def print_comparison(summaries: list[Summary], target_ms: float = 150.0) -> None:
@@ -511,9 +594,17 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     parser.add_argument("--database-url", help="an EMPTY, disposable database (e.g. PostgreSQL); default SQLite")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
+    parser.add_argument("--profile", action="store_true", help="run daphne under cProfile (implies --keep)")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=120,
+        help="before each run, wait up to this many seconds for other processes to use < 0.3 cores (0: never)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.posts = "20,50", 10
+    args.keep = args.keep or args.profile
     args.sizes = sorted({int(size) for size in args.sizes.split(",")})
     args.layers = [layer for layer in LAYERS if layer in args.layers.split(",")]
     args.consumers = [name for name in APPLICATIONS if name in args.consumers.split(",")]
@@ -550,13 +641,20 @@ async def run(args: argparse.Namespace, var_dir: Path) -> list[Summary]:
             for consumer in args.consumers:
                 summary = Summary(layer, consumer, size, [])
                 for attempt in range(args.repeat):
-                    m = await measure(layer, consumer, size, people=people, env=layer_env, args=args, log_dir=var_dir)
+                    try:
+                        m = await measure(
+                            layer, consumer, size, people=people, env=layer_env, args=args, log_dir=var_dir
+                        )
+                    except BenchError as error:
+                        # One failed run (server crash, refused request) is reported, not fatal.
+                        m = Measure(layer, consumer, size, [], size * args.posts, [], None, 0, 0, [str(error)])
                     summary.measures.append(m)
                     print(
                         f"  {layer:<6} {consumer:<9} N={size:<4} run {attempt + 1}: "
                         f"p50 {m.percentile(50):6.1f}  p95 {m.percentile(95):6.1f}  p99 {m.percentile(99):6.1f} ms  "
                         f"delivered {m.delivered_percent:6.2f}%  ({m.connected} sockets, {m.posts_ok} posts, "
-                        f"POST p50 {statistics.median(m.request_ms) if m.request_ms else math.nan:.0f} ms)",
+                        f"POST p50 {statistics.median(m.request_ms) if m.request_ms else math.nan:.0f} ms; "
+                        f"{m.cpu_text})",
                         flush=True,
                     )
                     for problem in m.problems:

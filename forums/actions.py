@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,9 +94,12 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _add_post(actor: User, thread: Thread, body: str) -> Post:
+def _render(forum: Forum, body: str):
+    return render_markdown(body, resolve_mention=mention_resolver(forum, body))
+
+
+def _add_post(actor: User, thread: Thread, body: str, rendered) -> Post:
     """Number the post, store it rendered, record mentions, and make the author follow the thread."""
-    rendered = render_markdown(body, resolve_mention=mention_resolver(thread.forum))
     now = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(post_count=F("post_count") + 1, last_activity_at=now)
     thread.refresh_from_db(fields=["post_count", "last_activity_at"])
@@ -113,11 +117,11 @@ def _add_post(actor: User, thread: Thread, body: str) -> Post:
 
 def start_thread(actor: User, *, forum: Forum, title: str, body: str) -> Thread:
     if not policies.can_start_thread(actor, forum):
-        raise PermissionError("Cannot start a thread here.")
+        raise PermissionDenied("Cannot start a thread here.")
     title, body = _clean_title(title), _clean_body(body)
     with transaction.atomic():
         thread = Thread.objects.create(forum=forum, title=title, author=actor)
-        post = _add_post(actor, thread, body)
+        post = _add_post(actor, thread, body, _render(forum, body))
         _emit(
             "thread.created", thread=thread, post=post.pk, number=post.number, title=thread.title, **_activity(thread)
         )
@@ -126,14 +130,18 @@ def start_thread(actor: User, *, forum: Forum, title: str, body: str) -> Thread:
 
 def reply(actor: User, *, thread: Thread, body: str) -> Post:
     body = _clean_body(body)
+    # Rendered before taking the thread's lock, which every reply to this thread waits for.
+    rendered, rendered_forum_id = _render(thread.forum, body), thread.forum_id
     with transaction.atomic():
         # The thread row is the lock that numbers posts one after the other.
         thread = Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
         if not policies.can_read_forum(actor, thread.forum):
-            raise PermissionError("Cannot read this thread.")
+            raise PermissionDenied("Cannot read this thread.")
         if not policies.can_reply(actor, thread):
             raise ActionRefused(_("This thread is locked: no new replies."))
-        post = _add_post(actor, thread, body)
+        if thread.forum_id != rendered_forum_id:
+            rendered = _render(thread.forum, body)  # moved meanwhile: mentions follow the new readers
+        post = _add_post(actor, thread, body, rendered)
         _emit("post.created", thread=thread, post=post.pk, number=post.number, **_activity(thread))
     _tell_reader(actor, thread, post.number)
     return post
@@ -144,15 +152,17 @@ def edit_post(actor: User, *, post: Post, body: str) -> Post:
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
         if not policies.can_edit_post(actor, post):
-            raise PermissionError("Cannot edit this post.")
+            raise PermissionDenied("Cannot edit this post.")
         if body == post.body:
             return post
         PostRevision.objects.create(
             post=post, body=post.body, body_html=post.body_html, written_at=post.edited_at or post.created_at
         )
-        rendered = render_markdown(body, resolve_mention=mention_resolver(post.thread.forum))
+        rendered = _render(post.thread.forum, body)
         post.body, post.body_html, post.edited_at = body, rendered.html, timezone.now()
         post.save(update_fields=["body", "body_html", "edited_at"])
+        # The stored mentions are those of the current text.
+        post.mentions.exclude(user_id__in=rendered.mentioned_user_ids).delete()
         already = set(post.mentions.values_list("user_id", flat=True))
         Mention.objects.bulk_create(
             [Mention(post=post, user_id=user_id) for user_id in rendered.mentioned_user_ids - already]
@@ -166,7 +176,7 @@ def delete_post(actor: User, *, post: Post) -> Post:
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
         if not policies.can_delete_post(actor, post):
-            raise PermissionError("Cannot delete this post.")
+            raise PermissionDenied("Cannot delete this post.")
         post.revisions.all().delete()
         post.body, post.body_html, post.deleted_at = "", "", timezone.now()
         post.save(update_fields=["body", "body_html", "deleted_at"])
@@ -181,7 +191,7 @@ def hide_post(actor: User, *, post: Post, reason: str) -> Post:
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
         if not policies.can_moderate_forum(actor, post.thread.forum):
-            raise PermissionError("Cannot moderate this forum.")
+            raise PermissionDenied("Cannot moderate this forum.")
         post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         record(actor, AuditAction.POST_HIDDEN, post, thread=post.thread_id, reason=reason)
@@ -193,7 +203,7 @@ def unhide_post(actor: User, *, post: Post) -> Post:
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
         if not policies.can_moderate_forum(actor, post.thread.forum):
-            raise PermissionError("Cannot moderate this forum.")
+            raise PermissionDenied("Cannot moderate this forum.")
         if post.hidden_at is None:
             return post
         post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
@@ -206,7 +216,7 @@ def unhide_post(actor: User, *, post: Post) -> Post:
 def _moderate_thread(actor: User, thread: Thread) -> Thread:
     thread = Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
     if not policies.can_moderate_forum(actor, thread.forum):
-        raise PermissionError("Cannot moderate this forum.")
+        raise PermissionDenied("Cannot moderate this forum.")
     return thread
 
 
@@ -236,17 +246,21 @@ def move_thread(actor: User, *, thread: Thread, forum: Forum) -> Thread:
     with transaction.atomic():
         thread = _moderate_thread(actor, thread)
         if not policies.can_moderate_forum(actor, forum):
-            raise PermissionError("Cannot move a thread into a forum one does not moderate.")
+            raise PermissionDenied("Cannot move a thread into a forum one does not moderate.")
         if thread.forum_id == forum.pk:
             return thread
         origin = thread.forum
         thread.forum = forum
         thread.save(update_fields=["forum"])
         record(actor, AuditAction.THREAD_MOVED, thread, origin=origin.slug, destination=forum.slug)
+        # Mentions of people who cannot read the new forum are not theirs to be notified of.
+        mentions = Mention.objects.filter(post__thread=thread).select_related("user")
+        Mention.objects.filter(pk__in=[m.pk for m in mentions if not policies.can_read_forum(m.user, forum)]).delete()
+        # First, readers of the old forum who cannot read the new one lose the thread's events;
+        # then the events of the move itself.
+        tell_group_access_changed_on_commit(thread_group(thread.pk))
         _emit("thread.moved_out", thread=thread, forum=origin, destination=forum.pk)
         _emit("thread.moved", thread=thread, title=thread.title, origin=origin.pk, **_activity(thread))
-        # Readers of the old forum who cannot read the new one lose the thread's live events now.
-        tell_group_access_changed_on_commit(thread_group(thread.pk))
     return thread
 
 
@@ -256,8 +270,8 @@ def toggle_reaction(actor: User, *, post: Post, kind: str) -> bool:
         raise ActionRefused(_("Unknown reaction."))
     with transaction.atomic():
         post = Post.objects.select_related("thread", "thread__forum").get(pk=post.pk)
-        if not policies.can_read_forum(actor, post.thread.forum) or post.is_deleted:
-            raise PermissionError("Cannot react to this post.")
+        if not policies.can_react(actor, post):
+            raise PermissionDenied("Cannot react to this post.")
         removed, _details = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
         if not removed:
             Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
@@ -270,22 +284,25 @@ def mark_thread_read(user: User, *, thread: Thread, up_to: int) -> int:
     up_to = max(0, min(up_to, thread.post_count))
     with transaction.atomic():
         state, _created = ReadState.objects.get_or_create(user=user, thread=thread)
-        if up_to > state.last_read_number:
-            state.last_read_number = up_to
-            state.save(update_fields=["last_read_number"])
+        # Conditional, so that two pages marking at once never move the mark back.
+        moved = ReadState.objects.filter(pk=state.pk, last_read_number__lt=up_to).update(last_read_number=up_to)
+        if moved:
             _tell_reader(user, thread, up_to)
     return max(up_to, state.last_read_number)
 
 
 def mark_forum_read(user: User, *, forum: Forum) -> None:
     if not policies.can_read_forum(user, forum):
-        raise PermissionError("Cannot read this forum.")
+        raise PermissionDenied("Cannot read this forum.")
     with transaction.atomic():
-        for thread in Thread.objects.filter(forum=forum).only("pk", "post_count", "forum_id"):
-            state, _created = ReadState.objects.get_or_create(user=user, thread=thread)
-            if state.last_read_number < thread.post_count:
-                state.last_read_number = thread.post_count
-                state.save(update_fields=["last_read_number"])
+        threads = Thread.objects.filter(forum=forum)
+        ReadState.objects.bulk_create(
+            [ReadState(user=user, thread_id=pk) for pk in threads.values_list("pk", flat=True)],
+            ignore_conflicts=True,
+        )
+        ReadState.objects.filter(user=user, thread__forum=forum, last_read_number__lt=F("thread__post_count")).update(
+            last_read_number=Subquery(Thread.objects.filter(pk=OuterRef("thread_id")).values("post_count")[:1])
+        )
         send_on_commit(
             json.dumps({"event": "forum.read", "data": {"forum": forum.pk}}, separators=(",", ":")),
             groups=[user_group(user.pk)],

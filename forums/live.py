@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+
 from forums import policies, selectors
 from forums.actions import encode_event, forum_group, thread_group
-from forums.models import Forum, Thread
+from forums.models import Forum
 from realtime import subscriptions
 
 
 def _authorize_thread(user, thread_id: int) -> str | None:
-    thread = Thread.objects.select_related("forum", "forum__college").filter(pk=thread_id).first()
-    if thread is None or not policies.can_read_forum(user, thread.forum):
+    try:
+        return thread_group(selectors.thread_for_user(user, thread_id).pk)
+    except Http404:
         return None
-    return thread_group(thread.pk)
 
 
 def _authorize_forum(user, forum_id: int) -> str | None:
@@ -22,16 +24,18 @@ def _authorize_forum(user, forum_id: int) -> str | None:
     return forum_group(forum.pk)
 
 
-def _replay_thread(user, thread_id: int, since: int) -> list[str]:
+def _replay_thread(user, thread_id: int, since: int) -> tuple[list[str], bool]:
     if _authorize_thread(user, thread_id) is None:
-        return []
-    return [encode_event(event) for event in selectors.thread_events_since(user, thread_id, since)]
+        return [], True
+    events, complete = selectors.events_since(since=since, thread_id=thread_id)
+    return [encode_event(event) for event in events], complete
 
 
-def _replay_forum(user, forum_id: int, since: int) -> list[str]:
+def _replay_forum(user, forum_id: int, since: int) -> tuple[list[str], bool]:
     if _authorize_forum(user, forum_id) is None:
-        return []
-    return [encode_event(event) for event in selectors.forum_events_since(user, forum_id, since)]
+        return [], True
+    events, complete = selectors.events_since(since=since, forum_id=forum_id)
+    return [encode_event(event) for event in events], complete
 
 
 def register_subscriptions() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 
 from forums.models import Forum, ForumKind, Post, Thread
@@ -66,8 +68,43 @@ def can_edit_post(user, post: Post) -> bool:
 
 
 def can_delete_post(user, post: Post) -> bool:
-    return post.author_id == user.pk and not post.is_deleted and can_read_forum(user, post.thread.forum)
+    """Not a hidden post: its text is the moderators' evidence."""
+    return (
+        post.author_id == user.pk
+        and not post.is_deleted
+        and not post.is_hidden
+        and can_read_forum(user, post.thread.forum)
+    )
+
+
+def can_react(user, post: Post) -> bool:
+    return not post.is_deleted and not post.is_hidden and can_read_forum(user, post.thread.forum)
 
 
 def can_see_hidden_text(user, post: Post) -> bool:
     return post.author_id == user.pk or can_moderate_forum(user, post.thread.forum)
+
+
+@dataclass(frozen=True)
+class PostPermissions:
+    show_text: bool
+    can_edit: bool
+    can_delete: bool
+    can_moderate: bool
+    can_react: bool
+    can_quote: bool
+
+
+def post_permissions(user, post: Post, *, moderator: bool, can_reply_to_thread: bool) -> PostPermissions:
+    """Everything one reader may do with one post, for a page of posts: the thread-wide answers
+    (``moderator``, ``can_reply_to_thread``) are asked once by the caller."""
+    mine = post.author_id == user.pk
+    visible = not post.is_deleted and not post.is_hidden
+    return PostPermissions(
+        show_text=not post.is_deleted and (not post.is_hidden or mine or moderator),
+        can_edit=mine and visible and can_reply_to_thread,
+        can_delete=mine and visible,
+        can_moderate=moderator and not post.is_deleted,
+        can_react=visible,
+        can_quote=visible and can_reply_to_thread,
+    )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -10,12 +12,13 @@ from django.http import Http404
 from django.urls import reverse
 
 from forums import policies
-from forums.models import FollowLevel, Forum, ForumEvent, Post, Reaction, ReactionKind, ReadState, Thread
-from intranet.models import User
+from forums.models import FollowLevel, Forum, ForumEvent, Post, PostRevision, Reaction, ReactionKind, ReadState, Thread
+from intranet.models import HANDLE_PATTERN, User
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 30
 REPLAY_LIMIT = 500
+REPLAY_MARGIN = timedelta(seconds=10)
 
 
 def visible_forums(user) -> QuerySet[Forum]:
@@ -46,9 +49,11 @@ def forums_with_unread(user) -> list[Forum]:
     counts = (
         threads_with_reading_state(user)
         .filter(forum__in=[forum.pk for forum in forums])
-        .exclude(follow_level=FollowLevel.MUTED)
         .values("forum")
-        .annotate(total=Sum("unread"), threads=Count("pk"))
+        .annotate(
+            total=Sum("unread", filter=~Q(follow_level=FollowLevel.MUTED)),
+            threads=Count("pk"),
+        )
     )
     by_forum = {row["forum"]: row for row in counts}
     for forum in forums:
@@ -142,29 +147,71 @@ def reactions_for(user, posts: list[Post]) -> dict[int, list[ReactionCount]]:
     return result
 
 
-def mention_resolver(forum: Forum):
-    """Resolves @handle to people who can read ``forum``; everyone else stays plain text."""
+MAX_MENTIONS = 50
 
-    def resolve(handle: str):
-        person = User.objects.filter(handle=handle, is_active=True).first()
-        if person is None or not policies.can_read_forum(person, forum):
-            return None
-        return person.pk, reverse("member_detail", args=[person.pk])
 
-    return resolve
+def mention_resolver(forum: Forum, source: str):
+    """Resolves the @handles of ``source`` to people who can read ``forum`` (one query, at most
+    MAX_MENTIONS people); everyone else stays plain text."""
+    handles = {match.lower() for match in re.findall(r"(?<![\w@.])@(" + HANDLE_PATTERN + ")", source)}
+    people = User.objects.filter(handle__in=list(handles)[: MAX_MENTIONS * 2], is_active=True)
+    readable = {}
+    for person in people:
+        if len(readable) < MAX_MENTIONS and policies.can_read_forum(person, forum):
+            readable[person.handle] = (person.pk, reverse("member_detail", args=[person.pk]))
+    return readable.get
 
 
 def moderated_forums(user) -> list[Forum]:
     return [forum for forum in visible_forums(user) if policies.can_moderate_forum(user, forum)]
 
 
-def latest_event_id() -> int:
-    return ForumEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+def latest_event_id(*, thread: Thread | None = None, forums: list[Forum] | None = None) -> int:
+    """The last event of what a page shows, where its live updates start from.
+
+    Scoped to the page's own thread or forums: a global number would tell a member how much
+    happens in forums they cannot read.
+    """
+    events = ForumEvent.objects.all()
+    if thread is not None:
+        events = events.filter(thread=thread)
+    else:
+        events = events.filter(forum__in=[forum.pk for forum in forums or []])
+    return events.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def thread_events_since(user, thread_id: int, since: int) -> list[ForumEvent]:
-    return list(ForumEvent.objects.filter(thread_id=thread_id, pk__gt=since).order_by("pk")[:REPLAY_LIMIT])
+def events_since(
+    *, since: int, thread_id: int | None = None, forum_id: int | None = None
+) -> tuple[list[ForumEvent], bool]:
+    """The events a page missed, oldest first, and whether that is all of them.
+
+    Also the events of the few seconds before ``since``: ids are given at insert, not at commit,
+    so on PostgreSQL an event can become visible after a later one. The page drops duplicates.
+    """
+    events = (
+        ForumEvent.objects.filter(thread_id=thread_id)
+        if thread_id is not None
+        else ForumEvent.objects.filter(forum_id=forum_id)
+    )
+    since_time = ForumEvent.objects.filter(pk=since).values_list("created_at", flat=True).first()
+    if since_time is not None:
+        events = events.filter(Q(pk__gt=since) | Q(created_at__gte=since_time - REPLAY_MARGIN))
+    else:
+        events = events.filter(pk__gt=since)
+    found = list(events.order_by("pk")[: REPLAY_LIMIT + 1])
+    return found[:REPLAY_LIMIT], len(found) <= REPLAY_LIMIT
 
 
-def forum_events_since(user, forum_id: int, since: int) -> list[ForumEvent]:
-    return list(ForumEvent.objects.filter(forum_id=forum_id, pk__gt=since).order_by("pk")[:REPLAY_LIMIT])
+def quotable_post(thread: Thread, post_id: str) -> Post | None:
+    """The post a reply quotes, only from this thread, and never a hidden or deleted one."""
+    if not post_id.isdecimal() or len(post_id) > 18:
+        return None
+    return (
+        Post.objects.select_related("author")
+        .filter(pk=int(post_id), thread=thread, deleted_at=None, hidden_at=None)
+        .first()
+    )
+
+
+def revisions_of(post: Post) -> QuerySet[PostRevision]:
+    return post.revisions.all()

@@ -23,16 +23,11 @@ from intranet.markdown import quote_as_markdown
 
 @dataclass
 class PostView:
-    """A post as one viewer sees it: what they may read of it and which buttons they get."""
+    """A post as one viewer sees it: the post, its reactions and what the policy lets them do."""
 
     post: Post
     reactions: list
-    show_text: bool
-    can_edit: bool
-    can_delete: bool
-    can_moderate: bool
-    can_react: bool
-    can_quote: bool
+    allowed: policies.PostPermissions
     unread: bool
     url: str
 
@@ -44,17 +39,11 @@ def _post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list
     views = []
     for post in posts:
         post.thread = thread  # already loaded: the policy reads it without a query
-        mine = post.author_id == user.pk
         views.append(
             PostView(
                 post=post,
                 reactions=reactions.get(post.pk, []),
-                show_text=not post.is_deleted and (not post.is_hidden or mine or moderator),
-                can_edit=mine and can_reply and not post.is_deleted and not post.is_hidden,
-                can_delete=mine and not post.is_deleted,
-                can_moderate=moderator and not post.is_deleted,
-                can_react=not post.is_deleted and not post.is_hidden,
-                can_quote=can_reply and not post.is_deleted and not post.is_hidden,
+                allowed=policies.post_permissions(user, post, moderator=moderator, can_reply_to_thread=can_reply),
                 unread=post.number > last_read,
                 url=_thread_url(thread, post.number),
             )
@@ -70,10 +59,10 @@ def _thread_url(thread: Thread, number: int | None = None) -> str:
 
 
 def index(request):
+    forums = list(selectors.visible_forums(request.user))
+    live_since = selectors.latest_event_id(forums=forums)  # before the counts: nothing falls between
     return render(
-        request,
-        "forums/index.html",
-        {"forums": selectors.forums_with_unread(request.user), "live_since": selectors.latest_event_id()},
+        request, "forums/index.html", {"forums": selectors.forums_with_unread(request.user), "live_since": live_since}
     )
 
 
@@ -93,6 +82,7 @@ def unread_counts(request):
 
 def forum_detail(request, slug: str):
     forum = selectors.forum_for_user(request.user, slug)
+    live_since = selectors.latest_event_id(forums=[forum])
     page = Paginator(selectors.threads_of_forum(request.user, forum), selectors.THREADS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -103,7 +93,7 @@ def forum_detail(request, slug: str):
             "forum": forum,
             "page": page,
             "can_start": policies.can_start_thread(request.user, forum),
-            "live_since": selectors.latest_event_id(),
+            "live_since": live_since,
         },
     )
 
@@ -133,6 +123,7 @@ def forum_mark_read(request, slug: str):
 
 def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
     thread = selectors.thread_for_user(request.user, thread_id)
+    live_since = selectors.latest_event_id(thread=thread)  # before reading posts: nothing falls between
     state = selectors.read_state(request.user, thread)
     last_read_before = state.last_read_number
     if "unread" in request.GET:
@@ -143,13 +134,8 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
     if posts:
         actions.mark_thread_read(request.user, thread=thread, up_to=posts[-1].number)
     if reply_form is None:
-        initial = {}
-        quote_id = request.GET.get("quote", "")
-        if quote_id.isdigit():
-            quoted = Post.objects.filter(pk=int(quote_id), thread=thread, deleted_at=None, hidden_at=None).first()
-            if quoted is not None:
-                initial["body"] = quote_as_markdown(quoted.author.handle, quoted.body)
-        reply_form = PostForm(initial=initial)
+        quoted = selectors.quotable_post(thread, request.GET.get("quote", ""))
+        reply_form = PostForm(initial={"body": quote_as_markdown(quoted.author.handle, quoted.body)} if quoted else {})
     return render(
         request,
         "forums/thread.html",
@@ -166,7 +152,7 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
             "follow": state.follow,
             "reply_form": reply_form,
             "is_last_page": page.number == pages.num_pages,
-            "live_since": selectors.latest_event_id(),
+            "live_since": live_since,
             "reaction_choices": ReactionKind.choices,
         },
     )
@@ -226,7 +212,7 @@ def thread_follow(request, thread_id: int):
 def thread_mark_read(request, thread_id: int):
     thread = selectors.thread_for_user(request.user, thread_id)
     number = request.POST.get("number", "")
-    if not number.isdigit():
+    if not number.isdecimal() or len(number) > 9:
         return JsonResponse({"error": "number"}, status=400)
     return JsonResponse({"read": actions.mark_thread_read(request.user, thread=thread, up_to=int(number))})
 
@@ -268,7 +254,9 @@ def post_history(request, post_id: int):
     if post.is_hidden and not policies.can_see_hidden_text(request.user, post):
         raise Http404
     return render(
-        request, "forums/post_history.html", {"post": post, "thread": post.thread, "revisions": post.revisions.all()}
+        request,
+        "forums/post_history.html",
+        {"post": post, "thread": post.thread, "revisions": selectors.revisions_of(post)},
     )
 
 
@@ -311,8 +299,6 @@ def post_react(request, post_id: int):
         actions.toggle_reaction(request.user, post=post, kind=request.POST.get("kind", ""))
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
-    except PermissionError:
-        raise PermissionDenied from None
     if request.headers.get("X-Requested-With") == "fetch":
         return HttpResponse(status=204)
     return redirect(_thread_url(post.thread, post.number))

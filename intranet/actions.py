@@ -14,6 +14,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -64,7 +65,7 @@ def _refuse_on_conflict(message: str, *, field: str | None = None):
 
 def _require_staff(actor: User) -> None:
     if not policies.can_manage_association(actor):
-        raise PermissionError("Only staff manage the association.")
+        raise PermissionDenied("Only staff manage the association.")
 
 
 # --- Collèges -------------------------------------------------------------------------------
@@ -448,7 +449,7 @@ def update_profile(
     show_phone: bool,
 ) -> Profile:
     if not policies.can_edit_profile(actor, profile):
-        raise PermissionError("Not allowed to edit this profile.")
+        raise PermissionDenied("Not allowed to edit this profile.")
     fields = {
         "organisation": organisation,
         "trade": trade,

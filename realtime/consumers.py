@@ -13,6 +13,7 @@ import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
 
 from realtime import subscriptions
 from realtime.events import user_group
@@ -56,6 +57,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.subscribed: dict[tuple[str, int], str] = {}
+        self.subscribed_groups: set[str] = set()
         self.group = user_group(user.pk)
         if self.layer_unavailable:
             self.group = None
@@ -72,6 +74,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_TRY_AGAIN_LATER)
             return
+        self.subscribed_groups.add(self.group)
         await self.accept()
         await self.send_json({"event": "hello", "data": {"user": user.pk}})
 
@@ -86,7 +89,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # Hot path: forwarding an already-encoded event touches no database, so it skips the
         # per-message thread hop that closes stale connections.
         if message["type"] == "live.event":
-            await self.send(text_data=message["text"])
+            if message.get("group") in getattr(self, "subscribed_groups", ()):
+                await self.send(text_data=message["text"])
             return
         await super().dispatch(message)
 
@@ -94,12 +98,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def decode_json(cls, text_data):
         try:
             return await super().decode_json(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None  # answered as an unknown message below, without closing the socket
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        if text_data is None:
-            await self._error("text_frames_only")
+        if not text_data:
+            await self._error("text_frames_only" if text_data is None else "unknown_message")
             return
         if len(text_data) > MAX_MESSAGE_CHARACTERS:
             await self._error("message_too_large")
@@ -117,6 +121,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         else:
             await self._error("unknown_message")
 
+    async def _current_user(self):
+        """The account as it is now: rights may have changed since the socket opened."""
+        user = await database_sync_to_async(get_user_model().objects.filter(pk=self.user.pk, is_active=True).first)()
+        if user is None:
+            await self.close(code=CLOSE_SESSION_ENDED)
+        else:
+            self.user = user
+        return user
+
     async def _subscribe(self, content):
         name, target, since = content.get("channel"), content.get("id"), content.get("since", 0)
         kind = subscriptions.get(name) if isinstance(name, str) else None
@@ -126,21 +139,37 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if (name, target) not in self.subscribed and len(self.subscribed) >= MAX_SUBSCRIPTIONS:
             await self._error("too_many_subscriptions")
             return
+        if await self._current_user() is None:
+            return
         group = await database_sync_to_async(kind.authorize)(self.user, target)
         if group is None:
             # Missing and forbidden look the same.
             await self.send_json({"event": "error", "data": {"code": "not_found", "channel": name, "id": target}})
             return
-        await self.channel_layer.group_add(group, self.channel_name)
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            logger.warning("Channel layer lost during a subscription", exc_info=True)
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
         self.subscribed[(name, target)] = group
+        self.subscribed_groups.add(group)
         await self.send_json({"event": "subscribed", "data": {"channel": name, "id": target}})
         # Joined first, replayed second: nothing falls between; the page drops what it sees twice.
-        for text in await database_sync_to_async(kind.replay)(self.user, target, since):
+        replayed, complete = await database_sync_to_async(kind.replay)(self.user, target, since)
+        for text in replayed:
             await self.send(text_data=text)
+        if not complete:
+            # Too much was missed to replay it all: the page reloads instead.
+            await self.send_json({"event": "stale", "data": {"channel": name, "id": target}})
 
     async def _unsubscribe(self, content):
-        key = (content.get("channel"), content.get("id"))
-        group = self.subscribed.pop(key, None)
+        name, target = content.get("channel"), content.get("id")
+        if not isinstance(name, str) or not _is_int(target):
+            await self._error("bad_subscription")
+            return
+        group = self.subscribed.pop((name, target), None)
+        self.subscribed_groups = {self.group, *self.subscribed.values()}
         if group is not None:
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -149,12 +178,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def access_changed(self, message):
         """Someone's rights changed: drop, at once, every subscription the policy no longer allows."""
+        if await self._current_user() is None:
+            return
         for (name, target), group in list(self.subscribed.items()):
             kind = subscriptions.get(name)
             still_allowed = await database_sync_to_async(kind.authorize)(self.user, target)
             if still_allowed != group:
                 await self.channel_layer.group_discard(group, self.channel_name)
                 del self.subscribed[(name, target)]
+                self.subscribed_groups = {self.group, *self.subscribed.values()}
                 await self.send_json({"event": "unsubscribed", "data": {"channel": name, "id": target}})
 
     async def session_end(self, message):

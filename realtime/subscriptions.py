@@ -3,7 +3,7 @@
 A kind answers two questions, both from the app's own policy and selectors:
 ``authorize(user, target_id)`` returns the channel-layer group to join, or None (same refusal
 for missing and forbidden); ``replay(user, target_id, since)`` returns the encoded events the page
-missed, from the database.
+missed, from the database, and whether that is all of them (False: too many, the page reloads).
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def test_a_reply_appears_live_in_the_other_members_browser(asgi_server, two_memb
     thread_url = f"{asgi_server}/forums/fils/{thread.pk}/"
     reader_page = log_in(browser, asgi_server, reader.email, PASSWORD)
     reader_page.goto(thread_url)
-    reader_page.wait_for_function("document.body.dataset.live === 'connected'")
+    reader_page.wait_for_selector("body[data-live='connected']", state="attached")
     author_page = log_in(browser, asgi_server, author.email, PASSWORD)
     author_page.goto(thread_url)
     author_page.fill("textarea[name=body]", "Réponse **en direct** pour toi")
@@ -74,7 +74,7 @@ def test_no_payload_of_the_xss_corpus_runs(asgi_server, xss_thread, browser):  #
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
-    page.wait_for_function("document.body.dataset.live === 'connected'")
+    page.wait_for_selector("body[data-live='connected']", state="attached")
     for link in page.locator(".post__body a").all():
         link.click(modifiers=["Alt"], no_wait_after=True, timeout=2_000)
     assert page.evaluate("window.__pwned") is None

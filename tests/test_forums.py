@@ -353,3 +353,76 @@ def test_readers_use_every_forum_route(cast, login, production_thread, person):
     assert client.post(reverse("forums:mark_forum_read", args=["production"])).status_code == 302
     response = client.post(reverse("forums:new_thread", args=["production"]), {"title": "Un fil", "body": "Texte"})
     assert response.status_code == 302
+
+
+def test_quoting_a_post_of_another_thread_quotes_nothing(cast, login, production_thread):
+    secret = actions.start_thread(
+        cast.patrimoine_member, forum=forum("patrimoine"), title="Fonds", body="Code du coffre"
+    )
+    response = login(cast.production_member).get(
+        reverse("forums:thread", args=[production_thread.pk]) + f"?quote={secret.posts.get().pk}"
+    )
+    assert "Code du coffre" not in response.content.decode()
+    for odd in ("²", "-1", "9" * 40, "abc"):
+        url = reverse("forums:thread", args=[production_thread.pk]) + f"?quote={odd}"
+        assert login(cast.production_member).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("number", ["²", "-3", "1e3", "", "9" * 30])
+def test_odd_read_marks_are_refused_cleanly(cast, login, production_thread, number):
+    response = login(cast.production_member).post(
+        reverse("forums:mark_read", args=[production_thread.pk]), {"number": number}
+    )
+    assert response.status_code == 400
+
+
+def test_outsiders_get_the_same_404_as_for_missing_posts(cast, login, production_thread):
+    post = production_thread.posts.get()
+    client = login(cast.patrimoine_member)
+    for name, method in (("edit", "get"), ("delete", "post"), ("hide", "post"), ("unhide", "post"), ("react", "post")):
+        forbidden = getattr(client, method)(reverse(f"forums:{name}", args=[post.pk]), {"reason": "x", "kind": "+1"})
+        missing = getattr(client, method)(reverse(f"forums:{name}", args=[999999]), {"reason": "x", "kind": "+1"})
+        assert forbidden.status_code == missing.status_code == 404, name
+    forbidden = client.post(reverse("forums:mark_forum_read", args=["production"]))
+    missing = client.post(reverse("forums:mark_forum_read", args=["nulle-part"]))
+    assert forbidden.status_code == missing.status_code == 404
+
+
+def test_hidden_text_stays_hidden_from_ordinary_readers_everywhere(cast, login, production_thread):
+    post = production_thread.posts.get()
+    actions.edit_post(cast.production_member, post=post, body="Version modifiée du drone")
+    actions.hide_post(cast.coordinator, post=post, reason="Hors sujet")
+    reader = login(cast.president)
+    for url in (reverse("forums:post", args=[post.pk]), reverse("forums:thread", args=[production_thread.pk])):
+        page = reader.get(url).content.decode()
+        assert "drone" not in page and "Hors sujet" in page
+    assert reader.get(reverse("forums:history", args=[post.pk])).status_code == 404
+    assert "drone" in login(cast.coordinator).get(reverse("forums:post", args=[post.pk])).content.decode()
+
+
+def test_a_hidden_message_cannot_be_deleted_by_its_author(cast, login, production_thread):
+    post = production_thread.posts.get()
+    actions.hide_post(cast.coordinator, post=post, reason="À garder")
+    assert login(cast.production_member).post(reverse("forums:delete", args=[post.pk])).status_code == 403
+    post.refresh_from_db()
+    assert post.body and not post.is_deleted
+
+
+def test_stored_mentions_follow_edits_and_moves(cast, production_thread):
+    post = actions.reply(
+        cast.coordinator, thread=production_thread, body=f"@{cast.production_member.handle} et @{cast.president.handle}"
+    )
+    assert set(post.mentions.values_list("user", flat=True)) == {cast.production_member.pk, cast.president.pk}
+    actions.edit_post(cast.coordinator, post=post, body=f"Finalement juste @{cast.president.handle}")
+    assert set(post.mentions.values_list("user", flat=True)) == {cast.president.pk}
+    actions.move_thread(cast.staff, thread=production_thread, forum=forum("conseil-d-administration"))
+    # The president sits on the board: still mentioned. Nobody who cannot read the board is.
+    assert set(post.mentions.values_list("user", flat=True)) == {cast.president.pk}
+
+
+def test_a_message_full_of_mentions_costs_a_bounded_number_of_queries(
+    cast, production_thread, django_assert_max_num_queries
+):
+    body = " ".join(f"@personne{n}" for n in range(1200))
+    with django_assert_max_num_queries(40):
+        actions.reply(cast.coordinator, thread=production_thread, body=body)

@@ -1,6 +1,7 @@
 """Staff screens: collèges, memberships, roles, accounts and the audit log."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from intranet import actions
@@ -194,7 +195,7 @@ def test_non_staff_cannot_change_memberships_by_posting(cast, login):
 
 
 def test_actions_refuse_a_non_staff_actor(cast):
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionDenied):
         actions.add_college_member(cast.coordinator, college=College.objects.get(slug="patrimoine"), user=cast.outsider)
 
 

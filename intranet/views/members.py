@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from forums.selectors import forums_with_unread, latest_event_id
+from forums.selectors import forums_with_unread, latest_event_id, visible_forums
 from intranet import actions, policies, selectors
 from intranet.charts import territory_college_chart
 from intranet.forms import DirectoryFilterForm, ProfileForm
@@ -17,6 +17,8 @@ DIRECTORY_PAGE_SIZE = 24
 
 
 def home(request):
+    forums = list(visible_forums(request.user))
+    live_since = latest_event_id(forums=forums)  # before the counts: nothing falls between
     return render(
         request,
         "intranet/home.html",
@@ -24,7 +26,7 @@ def home(request):
             "colleges": selectors.my_colleges_with_members(request.user),
             "board": selectors.board_for_member(request.user),
             "forums": forums_with_unread(request.user),
-            "live_since": latest_event_id(),
+            "live_since": live_since,
         },
     )
 

@@ -43,14 +43,17 @@ function showBadges(data) {
     thread.querySelector('[data-badge="locked"]').hidden = !data.locked;
     const form = thread.querySelector("[data-reply-form]");
     const notice = thread.querySelector("[data-locked-notice]");
-    if (data.locked && form && !form.dataset.moderator) {
-      announce(document.body.dataset.textLocked || "");
-    }
-    if (notice) notice.hidden = !data.locked || !!form;
+    // Moderators may still reply to a locked thread; the others see why the form went away.
+    const canStillReply = form && form.dataset.moderator !== undefined;
+    if (form && !canStillReply) form.hidden = data.locked;
+    if (notice) notice.hidden = !data.locked || canStillReply;
+    if (data.locked && !canStillReply) announce(document.body.dataset.textLocked || "");
   }
 }
 on("thread.locked", showBadges);
 on("thread.pinned", showBadges);
+
+on("stale", () => location.reload());
 
 on("unsubscribed", (data) => {
   if (data.channel === "thread" && thread && Number(thread.dataset.thread) === data.id) {
