@@ -74,3 +74,10 @@ def test_board_members_see_the_board_on_their_home_page(cast, login):
 def test_members_off_the_board_do_not_get_the_board_card(cast, login):
     page = login(cast.production_member).get(reverse("home")).content.decode()
     assert 'id="board-title"' not in page
+
+
+def test_college_page_shows_its_forum_to_its_members_only(cast, login):
+    page = login(cast.production_member).get(reverse("college_detail", args=["production"])).content.decode()
+    assert reverse("forums:forum", args=["production"]) in page
+    page = login(cast.patrimoine_member).get(reverse("college_detail", args=["production"])).content.decode()
+    assert reverse("forums:forum", args=["production"]) not in page

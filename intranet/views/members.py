@@ -33,7 +33,12 @@ def home(request):
 
 def college_detail(request, slug: str):
     college = selectors.college_for_member(request.user, slug)
-    return render(request, "intranet/college_detail.html", {"college": college})
+    # Its forum, with the unread counter, for the collège's own members.
+    forum = next((f for f in forums_with_unread(request.user) if f.college_id == college.pk), None)
+    live_since = latest_event_id(forums=[forum]) if forum else None
+    return render(
+        request, "intranet/college_detail.html", {"college": college, "forum": forum, "live_since": live_since}
+    )
 
 
 def directory(request):
