@@ -20,11 +20,16 @@ The database is a throwaway SQLite file under a temporary INTRANET_VAR_DIR (or t
 database given with ``--database-url``, which must be empty and disposable), migrated and filled
 by ``bench/setup_db.py`` through the project's own actions.
 
+The machine may be shared: before each run the script waits (bounded, ``--quiet-wait``) for
+other processes to go quiet, and it reports the cores used while posting by the server, by
+itself and by everything else, so that a disturbed figure can be recognised.
+
 Usage, from the repository root::
 
     .venv/bin/python bench/fanout.py --quick          # smoke run: N = 20, 50; 10 posts
     .venv/bin/python bench/fanout.py                  # N = 50, 200, 500; 20 posts at 4/s
-    .venv/bin/python bench/fanout.py --layers memory --consumers optimized --sizes 500 --repeat 3
+    .venv/bin/python bench/fanout.py --repeat 3       # medians of 3 runs (what BENCHMARKS.md shows)
+    .venv/bin/python bench/fanout.py --layers redis --consumers optimized --sizes 500 --per-post --profile
 """
 
 from __future__ import annotations
@@ -430,7 +435,7 @@ async def measure(
             await asyncio.sleep(SETTLE_SECONDS)
 
             sent: dict[int, float] = {}  # post number -> t0
-            request_ms: list[float] = []
+            request_ms: dict[int, float] = {}  # post number -> time the POST took to be answered
 
             async def post(index: int, start: float) -> None:
                 # Scheduled on a fixed clock, so a slow answer does not lower the rate.
@@ -443,7 +448,7 @@ async def measure(
                     problems.append(f"post {index + 1}: {error}")
                 else:
                     sent[number] = t0
-                    request_ms.append(took_ms)
+                    request_ms[number] = took_ms
 
             cpu_before = cpu_sample(server.process.pid)
             start = time.perf_counter()
@@ -462,7 +467,24 @@ async def measure(
         for number, t0 in sent.items()
         if number in subscriber.received
     ]
-    return Measure(layer, consumer, size, latencies, size * args.posts, request_ms, cpu, len(live), len(sent), problems)
+    if args.per_post:
+        print_per_post(sent, request_ms, subscribers)
+    expected = size * args.posts
+    answers = list(request_ms.values())
+    return Measure(layer, consumer, size, latencies, expected, answers, cpu, len(live), len(sent), problems)
+
+
+def print_per_post(sent: dict[int, float], request_ms: dict[int, float], subscribers: list[Subscriber]) -> None:
+    """One line per post: is the tail made of a few slow posts, or of the last sockets of every post?"""
+    start = min(sent.values(), default=0.0)
+    for number, t0 in sorted(sent.items()):
+        times = sorted((s.received[number] - t0) * 1000 for s in subscribers if number in s.received)
+        if times:
+            print(
+                f"      post {number:>4} at +{t0 - start:5.2f} s: POST {request_ms[number]:6.1f} ms, "
+                f"first {times[0]:6.1f}, median {statistics.median(times):6.1f}, last {times[-1]:6.1f} ms "
+                f"({len(times)}/{len(subscribers)})"
+            )
 
 
 # --- Preparation ---------------------------------------------------------------------------------
@@ -591,9 +613,14 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--consumers", default="optimized,naive", help="consumers: optimized,naive")
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration, medians reported")
     parser.add_argument("--quick", action="store_true", help="smoke run: sizes 20,50 and 10 posts")
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        help=f"Redis for the redis layer (default {DEFAULT_REDIS_URL}); skipped with a note if it does not answer",
+    )
     parser.add_argument("--database-url", help="an EMPTY, disposable database (e.g. PostgreSQL); default SQLite")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
+    parser.add_argument("--per-post", action="store_true", help="print the latencies of every post")
     parser.add_argument("--profile", action="store_true", help="run daphne under cProfile (implies --keep)")
     parser.add_argument(
         "--quiet-wait",
