@@ -248,8 +248,16 @@ def free_port() -> int:
 class Server:
     """One daphne process serving the application; stopped (then killed) on leaving the block."""
 
-    def __init__(self, application: str, env: dict[str, str], log_path: Path, profile_path: Path | None = None):
+    def __init__(
+        self,
+        application: str,
+        env: dict[str, str],
+        log_path: Path,
+        profile_path: Path | None = None,
+        server: str = "daphne",
+    ):
         self.application, self.env, self.log_path, self.profile_path = application, env, log_path, profile_path
+        self.server = server
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -257,8 +265,18 @@ class Server:
         with self.log_path.open("ab") as log:
             # Under cProfile, the statistics are written when daphne stops on SIGTERM (Twisted exits cleanly).
             profiler = ["-m", "cProfile", "-o", str(self.profile_path)] if self.profile_path else []
+            if self.server == "uvicorn":
+                # The settings STACK-NOTES measured best: uvloop, the sans-I/O websockets
+                # implementation, no per-message deflate.
+                command = [
+                    *("-m", "uvicorn", "--host", "127.0.0.1", "--port", str(self.port)),
+                    *("--loop", "uvloop", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"),
+                    *("--no-access-log", "--log-level", "warning", self.application),
+                ]
+            else:
+                command = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), self.application]
             self.process = subprocess.Popen(  # noqa: S603 - fixed command line
-                [PYTHON, *profiler, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), self.application],
+                [PYTHON, *profiler, *command],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -407,7 +425,7 @@ async def measure(
         other = await wait_for_quiet_machine(args.quiet_wait)
         if other is not None and other >= 0.3:
             problems.append(f"machine still busy before the run: other processes used {other:.1f} cores")
-    with Server(APPLICATIONS[consumer], env, log_path, profile_path) as server:
+    with Server(APPLICATIONS[consumer], env, log_path, profile_path, server=args.server) as server:
         poster = Poster(server.port, people["thread"], people["cookie_name"], people["poster_session"])
         await asyncio.to_thread(poster.open_thread)
         # One unmeasured reply warms the request path (imports, Markdown, first queries).
@@ -579,7 +597,7 @@ def print_table(summaries: list[Summary], repeat: int) -> None:
             f" {s.cpu_median('server'):>11.2f} {s.cpu_median('other'):>10.2f}"
         )
     print("POST p50 ms: median time for the reply POST itself to be answered (part of every latency).")
-    print("server CPU / other CPU: cores used while posting by daphne / by processes other than daphne and this one.")
+    print("server CPU / other CPU: cores used while posting by the server / by all other processes but this one.")
 
 
 def print_comparison(summaries: list[Summary], target_ms: float = 150.0) -> None:
@@ -620,6 +638,12 @@ def parse_arguments() -> argparse.Namespace:
     )
     parser.add_argument("--database-url", help="an EMPTY, disposable database (e.g. PostgreSQL); default SQLite")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
+    parser.add_argument(
+        "--server",
+        choices=["daphne", "uvicorn"],
+        default="daphne",
+        help="ASGI server of the application (default daphne)",
+    )
     parser.add_argument("--per-post", action="store_true", help="print the latencies of every post")
     parser.add_argument("--profile", action="store_true", help="run daphne under cProfile (implies --keep)")
     parser.add_argument(
@@ -695,8 +719,8 @@ def main() -> int:
     raise_open_files_limit()
     var_dir = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
     print(
-        f"Fan-out benchmark: sizes {args.sizes}, {args.posts} posts at {args.rate}/s, layers {args.layers}, "
-        f"consumers {args.consumers}, {os.cpu_count()} CPUs; files in {var_dir}",
+        f"Fan-out benchmark ({args.server}): sizes {args.sizes}, {args.posts} posts at {args.rate}/s, "
+        f"layers {args.layers}, consumers {args.consumers}, {os.cpu_count()} CPUs; files in {var_dir}",
         flush=True,
     )
     try:

@@ -46,7 +46,7 @@ def settings_as_seen_with(**environment) -> dict:
 def test_defaults_run_with_nothing_installed():
     seen = settings_as_seen_with()
     assert seen["engine"] == "django.db.backends.sqlite3"
-    assert seen["layer"] == "channels.layers.InMemoryChannelLayer"
+    assert seen["layer"] == "realtime.layers.ThrottledInMemoryChannelLayer"
     assert seen["debug"] is True
     assert seen["email"] == "django.core.mail.backends.console.EmailBackend"
     assert seen["media"].endswith("var/media")
