@@ -207,3 +207,11 @@ def test_a_rejected_profile_form_keeps_what_was_typed(cast, login):
     assert "Texte tapé" in page
     assert "Saisissez une URL valide" in page
     assert Profile.objects.get(user=cast.production_member).organisation == ""
+
+
+def test_page_links_keep_the_filters(cast, login):
+    for _ in range(30):
+        make_member(actor=cast.staff, college="education")
+    page = login(cast.outsider).get(reverse("directory"), {"college": "education"}).content.decode()
+    assert 'href="?college=education&amp;page=2"' in page
+    assert "Page 1 sur 2" in page

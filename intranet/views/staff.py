@@ -6,6 +6,7 @@ Members who are not staff get the same 404 as for a page that does not exist.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -176,7 +177,11 @@ def members(request):
     form = MemberSearchForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_bound and form.is_valid() else ""
     page = Paginator(selectors.staff_members(text), MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "staff/members.html", {"page": page, "text": text})
+    return render(
+        request,
+        "staff/members.html",
+        {"page": page, "text": text, "members_query": urlencode({"q": text}) if text else ""},
+    )
 
 
 @staff_only
