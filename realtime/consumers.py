@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -25,6 +26,9 @@ CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_SESSION_ENDED = 4403
 CLOSE_TRY_AGAIN_LATER = 1013
 MAX_SUBSCRIPTIONS = 50
+# Each subscription may replay hundreds of rows: a page needs a handful a minute, not thousands.
+SUBSCRIBE_BUDGET = 60
+SUBSCRIBE_WINDOW_SECONDS = 60.0
 MAX_MESSAGE_CHARACTERS = 2_000
 
 
@@ -130,7 +134,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.user = user
         return user
 
+    def _within_subscribe_budget(self) -> bool:
+        now = time.monotonic()
+        recent = [moment for moment in getattr(self, "subscribe_times", []) if now - moment < SUBSCRIBE_WINDOW_SECONDS]
+        recent.append(now)
+        self.subscribe_times = recent
+        return len(recent) <= SUBSCRIBE_BUDGET
+
     async def _subscribe(self, content):
+        if not self._within_subscribe_budget():
+            await self._error("too_many_requests")
+            return
         name, target, since = content.get("channel"), content.get("id"), content.get("since", 0)
         kind = subscriptions.get(name) if isinstance(name, str) else None
         if kind is None or not _is_int(target) or not _is_int(since):

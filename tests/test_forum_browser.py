@@ -80,3 +80,42 @@ def test_no_payload_of_the_xss_corpus_runs(asgi_server, xss_thread, browser):  #
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
     assert page.locator(".post").count() == len(XSS_CORPUS) + 1
+
+
+@pytest.fixture
+def moderated_thread(two_members):
+    author, reader, thread = two_members
+    coordinator = make_member(
+        actor=make_staff(), college="production", role="coordinator", email="animation@example.org"
+    )
+    return author, reader, coordinator, thread
+
+
+def test_counters_move_and_a_hidden_message_collapses_live(asgi_server, moderated_thread, browser):  # noqa: F811
+    author, reader, coordinator, thread = moderated_thread
+    reader_page = log_in(browser, asgi_server, reader.email, PASSWORD)
+    reader_page.goto(f"{asgi_server}/forums/production/")
+    reader_page.wait_for_selector("body[data-live='connected']", state="attached")
+    row = reader_page.locator(f"[data-thread-row='{thread.pk}']")
+    assert row.locator("[data-cell='unread']").inner_text() == "1"
+
+    author_page = log_in(browser, asgi_server, author.email, PASSWORD)
+    author_page.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    author_page.fill("textarea[name=body]", "Deuxième message")
+    author_page.click("#reply button[type=submit]")
+    # The forum list follows without a reload: two messages, two unread.
+    reader_page.locator(f"[data-thread-row='{thread.pk}'] [data-cell='unread']", has_text="2").wait_for(timeout=5_000)
+    assert row.locator("[data-cell='posts']").inner_text() == "2"
+
+    # The reader opens the thread; a coordinator hides the new message: it collapses in place.
+    reader_page.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    reader_page.wait_for_selector("body[data-live='connected']", state="attached")
+    moderator_page = log_in(browser, asgi_server, coordinator.email, PASSWORD)
+    moderator_page.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    post = moderator_page.locator("#post-2")
+    post.locator("summary", has_text="Masquer").click()
+    post.get_by_label("Motif").fill("Doublon")
+    post.get_by_role("button", name="Masquer le message").click()
+    reader_page.locator("#post-2.post--hidden").wait_for(timeout=5_000)
+    assert "Doublon" in reader_page.locator("#post-2").inner_text()
+    assert "Deuxième message" not in reader_page.locator("#post-2").inner_text()

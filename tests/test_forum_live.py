@@ -219,3 +219,14 @@ async def test_a_page_that_missed_too_much_is_told_to_reload(people, thread, mon
     assert len(received) == 4
     assert received[-1] == {"event": "stale", "data": {"channel": "thread", "id": thread.pk}}
     await socket.disconnect()
+
+
+async def test_a_flood_of_subscriptions_is_refused(people, thread):
+    from realtime.consumers import SUBSCRIBE_BUDGET
+
+    socket = await greeted_socket(people["reader"])
+    for _ in range(SUBSCRIBE_BUDGET):
+        assert (await subscribe(socket, "thread", thread.pk, since=10**9))["event"] == "subscribed"
+    answer = await subscribe(socket, "thread", thread.pk, since=0)
+    assert answer == {"event": "error", "data": {"code": "too_many_requests"}}
+    await socket.disconnect()

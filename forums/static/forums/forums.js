@@ -8,6 +8,8 @@ const postsBox = thread?.querySelector("[data-posts]");
 async function refreshPost(data, { insertIfMissing = false } = {}) {
   if (!thread || Number(thread.dataset.thread) !== data.thread) return;
   const existing = postsBox.querySelector(`[data-post="${data.post}"]`);
+  // A creation the page already shows (replayed after a reconnection) changes nothing.
+  if (existing && insertIfMissing) return;
   if (!existing && !insertIfMissing) return;
   if (!existing && thread.dataset.lastPage !== "true") {
     thread.querySelector("[data-new-posts-notice]").hidden = false;
