@@ -143,7 +143,7 @@ def reply(actor: User, *, thread: Thread, body: str) -> Post:
             rendered = _render(thread.forum, body)  # moved meanwhile: mentions follow the new readers
         post = _add_post(actor, thread, body, rendered)
         _emit("post.created", thread=thread, post=post.pk, number=post.number, **_activity(thread))
-    _tell_reader(actor, thread, post.number)
+        _tell_reader(actor, thread, post.number)
     return post
 
 
@@ -221,24 +221,22 @@ def _moderate_thread(actor: User, thread: Thread) -> Thread:
 
 
 def set_thread_pinned(actor: User, *, thread: Thread, pinned: bool) -> Thread:
-    with transaction.atomic():
-        thread = _moderate_thread(actor, thread)
-        if thread.pinned != pinned:
-            thread.pinned = pinned
-            thread.save(update_fields=["pinned"])
-            record(actor, AuditAction.THREAD_PINNED if pinned else AuditAction.THREAD_UNPINNED, thread)
-            _emit("thread.pinned", thread=thread, **_activity(thread))
-    return thread
+    return _set_thread_flag(actor, thread, "pinned", pinned, AuditAction.THREAD_PINNED, AuditAction.THREAD_UNPINNED)
 
 
 def set_thread_locked(actor: User, *, thread: Thread, locked: bool) -> Thread:
+    return _set_thread_flag(actor, thread, "locked", locked, AuditAction.THREAD_LOCKED, AuditAction.THREAD_UNLOCKED)
+
+
+def _set_thread_flag(actor: User, thread: Thread, flag: str, value: bool, audit_on: str, audit_off: str) -> Thread:
+    """Pin or lock (or undo it): audited, and announced as ``thread.pinned`` / ``thread.locked``."""
     with transaction.atomic():
         thread = _moderate_thread(actor, thread)
-        if thread.locked != locked:
-            thread.locked = locked
-            thread.save(update_fields=["locked"])
-            record(actor, AuditAction.THREAD_LOCKED if locked else AuditAction.THREAD_UNLOCKED, thread)
-            _emit("thread.locked", thread=thread, **_activity(thread))
+        if getattr(thread, flag) != value:
+            setattr(thread, flag, value)
+            thread.save(update_fields=[flag])
+            record(actor, audit_on if value else audit_off, thread)
+            _emit(f"thread.{flag}", thread=thread, **_activity(thread))
     return thread
 
 

@@ -43,9 +43,10 @@ def threads_with_reading_state(user) -> QuerySet[Thread]:
     ).annotate(unread=Greatest(F("post_count") - F("last_read"), Value(0)))
 
 
-def forums_with_unread(user) -> list[Forum]:
-    """The forums the member reads, each with ``unread`` (posts not yet read, muted threads aside)."""
-    forums = list(visible_forums(user))
+def forums_with_unread(user, forums: list[Forum] | None = None) -> list[Forum]:
+    """The forums the member reads (or these, already read from ``visible_forums``), each with
+    ``unread`` (posts not yet read, muted threads aside) and ``thread_count``."""
+    forums = list(visible_forums(user)) if forums is None else forums
     counts = (
         threads_with_reading_state(user)
         .filter(forum__in=[forum.pk for forum in forums])

@@ -62,7 +62,9 @@ def index(request):
     forums = list(selectors.visible_forums(request.user))
     live_since = selectors.latest_event_id(forums=forums)  # before the counts: nothing falls between
     return render(
-        request, "forums/index.html", {"forums": selectors.forums_with_unread(request.user), "live_since": live_since}
+        request,
+        "forums/index.html",
+        {"forums": selectors.forums_with_unread(request.user, forums), "live_since": live_since},
     )
 
 

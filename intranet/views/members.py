@@ -25,7 +25,7 @@ def home(request):
         {
             "colleges": selectors.my_colleges_with_members(request.user),
             "board": selectors.board_for_member(request.user),
-            "forums": forums_with_unread(request.user),
+            "forums": forums_with_unread(request.user, forums),
             "live_since": live_since,
         },
     )
@@ -34,8 +34,9 @@ def home(request):
 def college_detail(request, slug: str):
     college = selectors.college_for_member(request.user, slug)
     # Its forum, with the unread counter, for the collège's own members.
-    forum = next((f for f in forums_with_unread(request.user) if f.college_id == college.pk), None)
-    live_since = latest_event_id(forums=[forum]) if forum else None
+    own_forum = list(visible_forums(request.user).filter(college=college))
+    live_since = latest_event_id(forums=own_forum) if own_forum else None  # before the counts
+    forum = next(iter(forums_with_unread(request.user, own_forum)), None)
     return render(
         request, "intranet/college_detail.html", {"college": college, "forum": forum, "live_since": live_since}
     )
