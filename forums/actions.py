@@ -279,8 +279,10 @@ def toggle_reaction(actor: User, *, post: Post, kind: str) -> bool:
 
 def mark_thread_read(user: User, *, thread: Thread, up_to: int) -> int:
     """Move the reader's mark forward (never back); returns the number now read."""
-    up_to = max(0, min(up_to, thread.post_count))
     with transaction.atomic():
+        # The count as it is now: the caller's thread may have been read before the last replies.
+        post_count = Thread.objects.filter(pk=thread.pk).values_list("post_count", flat=True).get()
+        up_to = max(0, min(up_to, post_count))
         state, _created = ReadState.objects.get_or_create(user=user, thread=thread)
         # Conditional, so that two pages marking at once never move the mark back.
         moved = ReadState.objects.filter(pk=state.pk, last_read_number__lt=up_to).update(last_read_number=up_to)

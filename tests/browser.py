@@ -69,6 +69,8 @@ def browser():
     require_chromium()
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread: tests prepare their data in
+    # fixtures listed before this one, and teardown's ORM calls are let through.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -79,11 +81,16 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def log_in(browser, base_url: str, email: str, password: str):
-    """A new browser context (its own cookies) logged in as this person; returns its page."""
-    context = browser.new_context(locale="fr-FR")
-    page = context.new_page()
+def new_page(browser):
+    """A page in a new browser context (its own cookies), in French."""
+    page = browser.new_context(locale="fr-FR").new_page()
     page.set_default_timeout(10_000)
+    return page
+
+
+def log_in(browser, base_url: str, email: str, password: str):
+    """A new browser context logged in as this person; returns its page."""
+    page = new_page(browser)
     page.goto(base_url + "/compte/connexion/")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
@@ -93,21 +100,10 @@ def log_in(browser, base_url: str, email: str, password: str):
 
 
 @pytest.fixture
-def browser_page():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread: prepare data before this fixture,
-    # and let teardown's ORM calls through.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        context = browser.new_context(locale="fr-FR")
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def browser_page(browser):
+    """One page in a fresh French-speaking context, not logged in."""
+    page = new_page(browser)
+    try:
+        yield page
+    finally:
+        page.context.close()

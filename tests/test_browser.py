@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from intranet.demo import DEMO_PASSWORD
-from tests.browser import browser_page  # noqa: F401 - the fixture
+from tests.browser import browser, browser_page  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

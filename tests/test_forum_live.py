@@ -230,3 +230,33 @@ async def test_a_flood_of_subscriptions_is_refused(people, thread):
     answer = await subscribe(socket, "thread", thread.pk, since=0)
     assert answer == {"event": "error", "data": {"code": "too_many_requests"}}
     await socket.disconnect()
+
+
+async def test_pin_and_lock_reach_the_forum_page_live(people, thread):
+    coordinator = await sync_to_async(make_member)(actor=people["staff"], college="production", role="coordinator")
+    socket = await greeted_socket(people["reader"])
+    await subscribe(socket, "forum", thread.forum_id, since=10**9)
+    await sync_to_async(actions.set_thread_locked)(coordinator, thread=thread, locked=True)
+    await sync_to_async(actions.set_thread_pinned)(coordinator, thread=thread, pinned=True)
+    received = await drain(socket)
+    assert [(event["event"], event["data"]["locked"], event["data"]["pinned"]) for event in received] == [
+        ("thread.locked", True, False),
+        ("thread.pinned", True, True),
+    ]
+    await socket.disconnect()
+
+
+async def test_reading_on_one_page_updates_the_readers_other_pages(people, thread):
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Deux")
+    other_page = await greeted_socket(people["reader"])
+    await sync_to_async(actions.mark_thread_read)(people["reader"], thread=thread, up_to=2)
+    assert await other_page.receive_json_from(timeout=3) == {
+        "event": "thread.read",
+        "data": {"thread": thread.pk, "forum": thread.forum_id, "read": 2},
+    }
+    # Another member's pages hear nothing of it.
+    stranger = await greeted_socket(people["author"])
+    await sync_to_async(actions.mark_thread_read)(people["reader"], thread=thread, up_to=2)
+    assert await stranger.receive_nothing(timeout=0.3)
+    await other_page.disconnect()
+    await stranger.disconnect()
