@@ -61,19 +61,19 @@ def _group_send_skipping_commit(user_ids: list[int], message: dict) -> None:
 
 
 def _send_text_skipping_commit(groups: list[str], text: str) -> None:
-    # The group travels with the event: a socket that left the group while the event was already
-    # queued for it (rights just changed) drops it.
-    _send_to_groups(groups, lambda group: {"type": "live.event", "group": group, "text": text})
+    _send_to_groups(groups, {"type": "live.event", "text": text})
 
 
-def _send_to_groups(groups: list[str], message) -> None:
+def _send_to_groups(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     send = async_to_sync(layer.group_send)
     for group in groups:
         try:
-            send(group, message(group) if callable(message) else message)
+            # The group travels with the message: a socket that left the group while the message
+            # was already queued for it (rights just changed) drops it.
+            send(group, {**message, "group": group})
         except Exception:
             # The change is committed and saved; pages catch up from the database on reconnect.
             logger.warning("Could not reach the channel layer for %s", group, exc_info=True)
