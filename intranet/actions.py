@@ -78,6 +78,12 @@ def create_forum_for_college(college: College) -> None:
     create_forum(college)
 
 
+def create_document_space_for_college(college: College) -> None:
+    from documents.actions import create_space_for_college
+
+    create_space_for_college(college)
+
+
 def create_college(actor: User, *, name: str, slug: str = "", description: str = "", position: int = 0) -> College:
     _require_staff(actor)
     slug = slugify(slug or name)[: College._meta.get_field("slug").max_length].strip("-")
@@ -99,6 +105,7 @@ def create_college(actor: User, *, name: str, slug: str = "", description: str =
                 coordinators_group=Group.objects.create(name=coordinators_name),
             )
         create_forum_for_college(college)
+        create_document_space_for_college(college)
         record(actor, AuditAction.COLLEGE_CREATED, college, name=name, slug=slug)
     return college
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from intranet.models import BoardMembership
+from intranet.models import BoardMembership, College
 
 ALL_MEMBERS_GROUP = "adherents"
 BOARD_GROUP = "conseil-d-administration"
@@ -57,3 +58,23 @@ def sync_user_groups(user) -> None:
         user.groups.remove(*(current - wanted))
     if wanted - current:
         user.groups.add(*(wanted - current))
+
+
+def group_labels(groups) -> dict[int, str]:
+    """How each group is named in the interface ("Production — members"), in one query."""
+    groups = list(groups)
+    ids = [group.pk for group in groups]
+    labels = {
+        ALL_MEMBERS_GROUP: _("All members"),
+        BOARD_GROUP: _("Board"),
+        STAFF_GROUP: _("Staff"),
+    }
+    named = {}
+    for college in College.objects.filter(Q(members_group_id__in=ids) | Q(coordinators_group_id__in=ids)):
+        named[college.members_group_id] = _("%(college)s — members") % {"college": college.name}
+        named[college.coordinators_group_id] = _("%(college)s — coordinators") % {"college": college.name}
+    return {group.pk: named.get(group.pk) or labels.get(group.name, group.name) for group in groups}
+
+
+def group_label(group) -> str:
+    return group_labels([group])[group.pk]

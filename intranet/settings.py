@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "intranet",
     "realtime",
     "forums",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,15 @@ else:
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(VAR_DIR / "index")))
+
+# Documents live under generated names in their own folder, never under a static or media URL:
+# every download goes through a view that asks the folder policy.
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(MEDIA_ROOT / "documents")))
+DOCUMENTS_MAX_UPLOAD_BYTES = env_int("DOCUMENTS_MAX_UPLOAD_MB", 200) * 1024 * 1024
+# "" (Django sends the file), "x-accel-redirect" (nginx) or "x-sendfile" (Apache, lighttpd):
+# the front server then sends the file from DOCUMENTS_SENDFILE_PREFIX + its stored name.
+DOCUMENTS_SENDFILE = env_str("DOCUMENTS_SENDFILE", "")
+DOCUMENTS_SENDFILE_PREFIX = env_str("DOCUMENTS_SENDFILE_PREFIX", "/protected-documents/")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

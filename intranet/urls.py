@@ -43,5 +43,6 @@ urlpatterns = [
     path("equipe/invitations/<int:invitation_id>/", staff.invitation_update, name="staff_invitation_update"),
     path("equipe/journal/", staff.audit_log, name="staff_audit_log"),
     path("forums/", include("forums.urls")),
+    path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 
+from documents.bodies import create_spaces
 from forums.bodies import create_forums
 from forums.models import Forum
 from intranet.bodies import create_association_bodies
@@ -19,6 +21,12 @@ from tests.factories import make_member, make_staff
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _documents_in_tmp(settings, tmp_path):
+    """Each test stores its uploaded files in a folder of its own."""
+    settings.DOCUMENTS_ROOT = tmp_path / "documents"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,6 +46,7 @@ def association_bodies(transactional_db):
     they ask for this fixture to find the four collèges again."""
     create_association_bodies(group_model=Group, college_model=College, territory_model=Territory)
     create_forums(forum_model=Forum, college_model=College)
+    create_spaces(apps=apps)
 
 
 @pytest.fixture

@@ -48,3 +48,12 @@ def make_member(
     if territory:
         Profile.objects.filter(user=user).update(territory=Territory.objects.get(code=territory))
     return user
+
+
+def make_incoming(name: str, data: bytes):
+    """A file as the upload views hand it to the actions: already streamed to the incoming folder."""
+    from documents.uploads import IncomingFile
+
+    incoming = IncomingFile(name)
+    incoming.write(data)
+    return incoming.finish()

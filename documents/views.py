@@ -1,0 +1,544 @@
+"""Document pages: thin, every answer from the folder policy and selectors, every change an action."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from documents import actions, policies, selectors
+from documents.filetypes import accepted_extensions
+from documents.forms import DocumentForm, GrantForm, MoveForm, NameForm, UploadForm
+from documents.models import AccessLevel, Folder, Space
+from documents.serving import can_preview, version_response
+from documents.uploads import max_upload_bytes, receive_raw_upload
+from intranet.actions import ActionRefused
+from intranet.groups import group_labels
+from intranet.models import User
+
+DOCUMENTS_PER_PAGE = 100
+PEOPLE_PER_PAGE = 100
+
+
+def _refuse(form, refusal: ActionRefused) -> None:
+    form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+
+
+def _folder_url(folder: Folder) -> str:
+    return reverse("documents:folder", args=[folder.pk])
+
+
+# --- Spaces and folders --------------------------------------------------------------------
+
+
+@require_GET
+def index(request):
+    spaces = list(selectors.visible_spaces(request.user))
+    roots = {
+        folder.space_id: folder
+        for folder in Folder.objects.filter(space__in=spaces, parent__isnull=True)
+        if policies.can_view_folder(request.user, folder)
+    }
+    return render(
+        request,
+        "documents/index.html",
+        {
+            "spaces": [(space, roots.get(space.pk)) for space in spaces],
+            "shared": selectors.shared_with_me(request.user),
+        },
+    )
+
+
+@require_GET
+def space(request, slug: str):
+    found = Space.objects.filter(slug=slug).first()
+    if found is None:
+        raise Http404
+    return redirect(_folder_url(selectors.get_folder_for_user(request.user, selectors.root_folder(found).pk)))
+
+
+def _upload_limits() -> dict:
+    return {"max_upload": max_upload_bytes(), "accepted": ", ".join(f".{ext}" for ext in accepted_extensions())}
+
+
+@require_GET
+def folder_detail(request, folder_id: int):
+    folder = selectors.get_folder_for_user(request.user, folder_id)
+    return _render_folder(request, folder)
+
+
+def _render_folder(request, folder: Folder, *, upload_form=None, folder_form=None, status: int = 200):
+    documents = Paginator(selectors.documents_in(folder), DOCUMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/folder.html",
+        {
+            "folder": folder,
+            "crumbs": selectors.breadcrumbs(request.user, folder),
+            "subfolders": selectors.subfolders(request.user, folder),
+            "documents": documents,
+            "can_upload": policies.can_upload(request.user, folder),
+            "can_manage": policies.can_manage_folder(request.user, folder),
+            "upload_form": upload_form or UploadForm(),
+            "folder_form": folder_form or NameForm(),
+            **_upload_limits(),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def folder_create(request, folder_id: int):
+    parent = selectors.get_folder_for_user(request.user, folder_id)
+    form = NameForm(request.POST)
+    if form.is_valid():
+        try:
+            created = actions.create_folder(request.user, parent=parent, name=form.cleaned_data["name"])
+        except ActionRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            messages.success(request, _("Folder “%(name)s” created.") % {"name": created.name})
+            return redirect(_folder_url(created))
+    return _render_folder(request, parent, folder_form=form, status=400)
+
+
+def folder_rename(request, folder_id: int):
+    folder = selectors.get_folder_for_user(request.user, folder_id)
+    if not policies.can_manage_folder(request.user, folder):
+        raise PermissionDenied
+    form = NameForm(request.POST or None, initial={"name": folder.name, "revision": folder.revision})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.rename_folder(
+                request.user, folder=folder, name=form.cleaned_data["name"], revision=form.cleaned_data["revision"] or 0
+            )
+        except ActionRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            return redirect(_folder_url(folder))
+    return _render_form(request, folder, form, title=_("Rename the folder"), submit=_("Rename"))
+
+
+def _render_form(request, item, form, *, title: str, submit: str, folder: Folder | None = None):
+    folder = folder or (item if isinstance(item, Folder) else item.folder)
+    return render(
+        request,
+        "documents/form.html",
+        {
+            "item": item,
+            "folder": folder,
+            "crumbs": selectors.breadcrumbs(request.user, folder),
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "cancel_url": _folder_url(item)
+            if isinstance(item, Folder)
+            else reverse("documents:document", args=[item.pk]),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _move_targets(user, item) -> list[tuple[Folder, str]]:
+    """Folders of the same space the person may upload to, the item's own subtree excluded."""
+    space_id = item.space_id if isinstance(item, Folder) else item.folder.space_id
+    folders = list(Folder.objects.filter(space_id=space_id, deleted_at__isnull=True).order_by("path"))
+    names = {folder.pk: folder.name for folder in folders}
+    targets = []
+    for folder in folders:
+        if isinstance(item, Folder) and folder.path.startswith(item.path):
+            continue
+        if policies.can_upload(user, folder):
+            label = " / ".join(names.get(folder_id, "…") for folder_id in folder.ancestor_ids())
+            targets.append((folder, label))
+    return targets
+
+
+def folder_move(request, folder_id: int):
+    folder = selectors.get_folder_for_user(request.user, folder_id)
+    if not policies.can_manage_folder(request.user, folder) or folder.is_root:
+        raise PermissionDenied
+    form = MoveForm(
+        request.POST or None, targets=_move_targets(request.user, folder), initial={"target": folder.parent_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        target = selectors.get_folder_for_user(request.user, form.cleaned_data["target"])
+        try:
+            actions.move_folder(request.user, folder=folder, target=target)
+        except ActionRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            messages.success(request, _("Folder moved."))
+            return redirect(_folder_url(folder))
+    return _render_form(request, folder, form, title=_("Move the folder"), submit=_("Move"))
+
+
+def folder_delete(request, folder_id: int):
+    folder = selectors.get_folder_for_user(request.user, folder_id)
+    if not policies.can_manage_folder(request.user, folder) or folder.is_root:
+        raise PermissionDenied
+    if request.method == "POST":
+        actions.trash_folder(request.user, folder=folder)
+        messages.success(request, _("“%(name)s” is in the trash.") % {"name": folder.name})
+        return redirect(_folder_url(folder.parent))
+    return render(request, "documents/confirm_delete.html", {"item": folder, "folder": folder.parent})
+
+
+@require_POST
+def folder_restrict(request, folder_id: int):
+    folder = selectors.get_folder_for_user(request.user, folder_id)
+    restricted = request.POST.get("restricted") == "1"
+    try:
+        actions.set_folder_restricted(request.user, folder=folder, restricted=restricted)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("The folder no longer inherits access: its access is written on it, change it below.")
+            if restricted
+            else _("The folder inherits the access of the folders above again."),
+        )
+    return redirect("documents:folder_access", folder_id=folder.pk)
+
+
+# --- Access -------------------------------------------------------------------------------
+
+
+def folder_access(request, folder_id: int):
+    folder = selectors.get_folder_for_user(request.user, folder_id)
+    if not policies.can_see_effective_access(request.user, folder):
+        raise PermissionDenied
+    form = GrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.grant_folder_access(
+                request.user,
+                folder=folder,
+                level=form.cleaned_data["level"],
+                user=form.cleaned_data["user"],
+                group=form.cleaned_data["group_object"],
+            )
+        except ActionRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            messages.success(request, _("Access granted."))
+            return redirect("documents:folder_access", folder_id=folder.pk)
+    return _render_access(request, folder, form)
+
+
+def document_access(request, document_id: int):
+    document = selectors.get_document_for_user(request.user, document_id)
+    if not policies.can_see_effective_access(request.user, document.folder):
+        raise PermissionDenied
+    return _render_access(request, document.folder, GrantForm(), document=document)
+
+
+def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
+    access = selectors.effective_access(folder)
+    people = Paginator(access, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    chain = {item.pk: item for item in Folder.objects.filter(pk__in=folder.inheritance_chain_ids())}
+    grants = selectors.grants_on(list(chain))
+    labels = group_labels([grant.group for grant in grants if grant.group is not None])
+    for grant in grants:
+        grant.label = labels[grant.group.pk] if grant.group is not None else None
+    for entry in people:
+        for reason in entry.reasons:
+            reason.group_label = labels.get(reason.group.pk) if reason.group is not None else None
+    return render(
+        request,
+        "documents/access.html",
+        {
+            "folder": folder,
+            "document": document,
+            "crumbs": selectors.breadcrumbs(request.user, folder),
+            "people": people,
+            "people_count": len(access),
+            "grants_here": [grant for grant in grants if grant.folder.pk == folder.pk],
+            "grants_above": [grant for grant in grants if grant.folder.pk != folder.pk],
+            "form": form,
+            "suggestions": User.objects.filter(is_active=True).order_by("last_name", "first_name")[:2000],
+            "levels": AccessLevel,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+def folder_revoke(request, folder_id: int):
+    folder = selectors.get_folder_for_user(request.user, folder_id)
+    kind, principal_id = request.POST.get("kind"), request.POST.get("id", "")
+    if kind not in {"user", "group"} or not principal_id.isdigit():
+        raise Http404
+    from django.contrib.auth.models import Group
+
+    principal = get_object_or_404(User if kind == "user" else Group, pk=int(principal_id))
+    try:
+        actions.revoke_folder_access(
+            request.user, folder=folder, **({"user": principal} if kind == "user" else {"group": principal})
+        )
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Access revoked."))
+    return redirect("documents:folder_access", folder_id=folder.pk)
+
+
+# --- Uploads ------------------------------------------------------------------------------
+
+
+@csrf_exempt  # checked by _receive_upload, once our upload handler is in place
+@require_POST
+def folder_upload(request, folder_id: int):
+    folder = selectors.get_folder_for_user(request.user, folder_id)
+    return _receive_upload(request, folder=folder, document=None)
+
+
+@csrf_exempt  # checked by _receive_upload, once our upload handler is in place
+@require_POST
+def document_upload_version(request, document_id: int):
+    document = selectors.get_document_for_user(request.user, document_id)
+    return _receive_upload(request, folder=document.folder, document=document)
+
+
+def _wants_json(request) -> bool:
+    return not request.content_type.startswith("multipart/")
+
+
+def _store(request, *, folder, document, incoming, description: str = "") -> str:
+    """Store one received file; returns the message for the person."""
+    if document is not None:
+        version = actions.add_version(request.user, document=document, incoming=incoming)
+        return _("Version %(number)s of “%(name)s” added.") % {"number": version.number, "name": document.name}
+    stored, version, created = actions.upload_document(
+        request.user, folder=folder, incoming=incoming, description=description
+    )
+    if created:
+        return _("“%(name)s” uploaded.") % {"name": stored.name}
+    return _("“%(name)s” already existed: version %(number)s added.") % {"name": stored.name, "number": version.number}
+
+
+@csrf_protect
+def _receive_upload(request, *, folder, document):
+    allowed = (
+        policies.can_change_document(request.user, document)
+        if document is not None
+        else policies.can_upload(request.user, folder)
+    )
+    if _wants_json(request):
+        # One file per request, sent by the page's script: the answer is JSON.
+        if not allowed:
+            return JsonResponse({"ok": False, "message": _("You may not upload into this folder.")}, status=403)
+        try:
+            incoming = receive_raw_upload(request)
+            description = unquote(request.headers.get("X-Document-Description", ""))[:5000]
+            message = _store(request, folder=folder, document=document, incoming=incoming, description=description)
+        except ActionRefused as refusal:
+            return JsonResponse({"ok": False, "message": refusal.message}, status=400)
+        except UnicodeDecodeError:
+            return JsonResponse({"ok": False, "message": _("The file name could not be read.")}, status=400)
+        return JsonResponse({"ok": True, "message": message}, status=201)
+
+    handler = request.upload_handlers[0] if request.upload_handlers else None
+    form = UploadForm(request.POST)
+    files = request.FILES.getlist("files")
+    if not allowed:
+        for incoming in files:
+            incoming.discard()
+        raise PermissionDenied
+    errors = list(getattr(handler, "refused", []))
+    stored = []
+    for incoming in files:
+        try:
+            stored.append(
+                _store(
+                    request,
+                    folder=folder,
+                    document=document,
+                    incoming=incoming,
+                    description=form.data.get("description", ""),
+                )
+            )
+        except ActionRefused as refusal:
+            errors.append(refusal.message)
+    if not files and not errors:
+        errors.append(_("Choose at least one file."))
+    for message in stored:
+        messages.success(request, message)
+    target = reverse("documents:document", args=[document.pk]) if document is not None else _folder_url(folder)
+    if errors:
+        for message in errors:
+            messages.error(request, message)
+        if document is None and not stored:
+            form.is_valid()
+            return _render_folder(request, folder, upload_form=form, status=400)
+    return redirect(target)
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+
+@require_GET
+def document_detail(request, document_id: int):
+    document = selectors.get_document_for_user(request.user, document_id)
+    versions = list(selectors.versions_of(document))
+    return render(
+        request,
+        "documents/document.html",
+        {
+            "document": document,
+            "folder": document.folder,
+            "crumbs": [*selectors.breadcrumbs(request.user, document.folder), selectors.Crumb(document.folder, True)],
+            "versions": versions,
+            "preview": document.current_version and can_preview(document.current_version),
+            "can_change": policies.can_change_document(request.user, document),
+            "can_manage": policies.can_manage_document(request.user, document),
+            "can_see_access": policies.can_see_effective_access(request.user, document.folder),
+            **_upload_limits(),
+        },
+    )
+
+
+def document_edit(request, document_id: int):
+    document = selectors.get_document_for_user(request.user, document_id)
+    if not policies.can_change_document(request.user, document):
+        raise PermissionDenied
+    form = DocumentForm(
+        request.POST or None,
+        initial={"name": document.name, "description": document.description, "revision": document.revision},
+    )
+    if not policies.can_manage_document(request.user, document):
+        form.fields["name"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_document(
+                request.user,
+                document=document,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                revision=form.cleaned_data["revision"] or 0,
+            )
+        except ActionRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            return redirect("documents:document", document_id=document.pk)
+    return _render_form(request, document, form, title=_("Edit the document"), submit=_("Save"))
+
+
+def document_move(request, document_id: int):
+    document = selectors.get_document_for_user(request.user, document_id)
+    if not policies.can_manage_document(request.user, document):
+        raise PermissionDenied
+    form = MoveForm(
+        request.POST or None, targets=_move_targets(request.user, document), initial={"target": document.folder_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        target = selectors.get_folder_for_user(request.user, form.cleaned_data["target"])
+        try:
+            actions.move_document(request.user, document=document, target=target)
+        except ActionRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            messages.success(request, _("Document moved."))
+            return redirect("documents:document", document_id=document.pk)
+    return _render_form(request, document, form, title=_("Move the document"), submit=_("Move"))
+
+
+def document_delete(request, document_id: int):
+    document = selectors.get_document_for_user(request.user, document_id)
+    if not policies.can_manage_document(request.user, document):
+        raise PermissionDenied
+    if request.method == "POST":
+        actions.trash_document(request.user, document=document)
+        messages.success(request, _("“%(name)s” is in the trash.") % {"name": document.name})
+        return redirect(_folder_url(document.folder))
+    return render(request, "documents/confirm_delete.html", {"item": document, "folder": document.folder})
+
+
+@require_GET
+def document_download(request, document_id: int):
+    document = selectors.get_document_for_user(request.user, document_id)
+    if document.current_version is None:
+        raise Http404
+    return version_response(document.current_version)
+
+
+@require_GET
+def version_download(request, version_id: int):
+    return version_response(selectors.get_version_for_user(request.user, version_id))
+
+
+@require_GET
+def version_preview(request, version_id: int):
+    version = selectors.get_version_for_user(request.user, version_id)
+    if not can_preview(version):
+        raise Http404
+    return version_response(version, inline=True)
+
+
+@require_POST
+def version_restore(request, version_id: int):
+    version = selectors.get_version_for_user(request.user, version_id)
+    restored = actions.restore_version(request.user, version=version)
+    messages.success(
+        request,
+        _("Version %(old)s is now the newest, as version %(new)s.") % {"old": version.number, "new": restored.number},
+    )
+    return redirect("documents:document", document_id=version.document_id)
+
+
+# --- Trash --------------------------------------------------------------------------------
+
+
+@require_GET
+def trash(request, slug: str):
+    found = Space.objects.filter(slug=slug).first()
+    if found is None or not selectors.visible_spaces(request.user).filter(pk=found.pk).exists():
+        raise Http404
+    folders, documents = selectors.trash_of(request.user, found)
+    return render(
+        request,
+        "documents/trash.html",
+        {"space": found, "folders": folders, "documents": documents, "can_purge": policies.can_purge(request.user)},
+    )
+
+
+@require_POST
+def trash_restore(request, kind: str, item_id: int):
+    item = selectors.get_trashed_for_user(request.user, kind, item_id)
+    try:
+        if kind == "folder":
+            actions.restore_folder(request.user, folder=item)
+        else:
+            actions.restore_document(request.user, document=item)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("“%(name)s” is back in its folder.") % {"name": item.name})
+    space = item.space if kind == "folder" else item.folder.space
+    return redirect("documents:trash", slug=space.slug)
+
+
+@require_POST
+def trash_purge(request, kind: str, item_id: int):
+    item = selectors.get_trashed_for_user(request.user, kind, item_id)
+    space = item.space if kind == "folder" else item.folder.space
+    if kind == "folder":
+        actions.purge_folder(request.user, folder=item)
+    else:
+        actions.purge_document(request.user, document=item)
+    messages.success(request, _("“%(name)s” is deleted for good.") % {"name": item.name})
+    return redirect("documents:trash", slug=space.slug)
+
+
+def size_label(size: int) -> str:
+    return filesizeformat(size)

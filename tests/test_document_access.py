@@ -1,0 +1,281 @@
+"""The folder policy: defaults, inheritance, restricted folders, grants, and "who can see this, and why"."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from documents import actions, policies, selectors
+from documents.models import AccessLevel, Folder, FolderGroupPermission, FolderUserPermission, Space
+from intranet.models import AuditEntry, User
+
+CAST = [
+    "staff", "coordinator", "production_member", "president", "diffusion_member",
+    "board_member", "secretary", "education_member", "patrimoine_member", "outsider",
+]  # fmt: skip
+
+# Default levels in each kind of space (0: none), before anyone changes anything.
+EXPECTED_DEFAULTS = {
+    "college-production": {"staff": 3, "coordinator": 3, "production_member": 2, "president": 2},
+    "conseil-d-administration": {"staff": 3, "board_member": 2, "president": 2, "secretary": 2},
+    "association": {name: 1 for name in CAST} | {"staff": 3},
+}
+
+
+def root_of(slug: str) -> Folder:
+    return selectors.root_folder(Space.objects.get(slug=slug))
+
+
+@pytest.mark.parametrize("space", sorted(EXPECTED_DEFAULTS))
+def test_default_access_of_each_space(cast, space):
+    folder = actions.create_folder(cast.staff, parent=root_of(space), name="Sous-dossier")
+    for name in CAST:
+        person = User.objects.get(pk=getattr(cast, name).pk)
+        expected = EXPECTED_DEFAULTS[space].get(name, 0)
+        assert policies.folder_level(person, folder) == expected, name
+        assert selectors.visible_folders(person).filter(pk=folder.pk).exists() == (expected > 0), name
+
+
+# What each level allows on a page: (url name, method, data) → status by level.
+@pytest.fixture
+def budget(cast):
+    return actions.create_folder(cast.coordinator, parent=root_of("college-production"), name="Budget")
+
+
+PAGE_CASES = [
+    ("documents:folder", "get", {0: 404, 1: 200, 2: 200, 3: 200}),
+    ("documents:folder_rename", "get", {0: 404, 1: 403, 2: 403, 3: 200}),
+    ("documents:folder_move", "get", {0: 404, 1: 403, 2: 403, 3: 200}),
+    ("documents:folder_delete", "get", {0: 404, 1: 403, 2: 403, 3: 200}),
+    ("documents:folder_access", "get", {0: 404, 1: 403, 2: 403, 3: 200}),
+    ("documents:folder_create", "post", {0: 404, 1: 403, 2: 302, 3: 302}),
+]
+
+
+@pytest.mark.parametrize("person", CAST)
+@pytest.mark.parametrize(("url_name", "method", "by_level"), PAGE_CASES)
+def test_folder_pages_answer_by_level(cast, login, budget, person, url_name, method, by_level):
+    user = getattr(cast, person)
+    level = policies.folder_level(User.objects.get(pk=user.pk), budget)
+    client = login(user)
+    url = reverse(url_name, args=[budget.pk])
+    response = client.post(url, {"name": f"Nouveau {person}"}) if method == "post" else client.get(url)
+    assert response.status_code == by_level[level], (person, level)
+
+
+@pytest.mark.parametrize("person", CAST)
+def test_upload_answers_by_level(cast, login, budget, person):
+    user = getattr(cast, person)
+    level = policies.folder_level(User.objects.get(pk=user.pk), budget)
+    response = login(user).post(
+        reverse("documents:folder_upload", args=[budget.pk]),
+        data=b"Budget previsionnel",
+        content_type="application/octet-stream",
+        headers={"X-File-Name": f"budget-{person}.txt"},
+    )
+    assert response.status_code == {0: 404, 1: 403, 2: 201, 3: 201}[level]
+
+
+def test_a_coordinator_restricts_a_folder_to_the_board(cast, login, budget):
+    inner = actions.create_folder(cast.coordinator, parent=budget, name="Subventions")
+    client = login(cast.coordinator)
+    client.post(reverse("documents:folder_restrict", args=[budget.pk]), {"restricted": "1"})
+    college = cast.coordinator.college_memberships.get().college
+    client.post(reverse("documents:folder_revoke", args=[budget.pk]), {"kind": "group", "id": college.members_group_id})
+    board = Group.objects.get(name="conseil-d-administration")
+    response = client.post(
+        reverse("documents:folder_access", args=[budget.pk]), {"group": board.pk, "level": AccessLevel.VIEW}
+    )
+    assert response.status_code == 302
+    for folder in (budget, inner):
+        assert login(cast.production_member).get(reverse("documents:folder", args=[folder.pk])).status_code == 404
+        assert login(cast.board_member).get(reverse("documents:folder", args=[folder.pk])).status_code == 200
+        assert login(cast.coordinator).get(reverse("documents:folder_access", args=[folder.pk])).status_code == 200
+    # The rest of the space is unchanged.
+    assert login(cast.production_member).get(reverse("documents:folder", args=[budget.parent_id])).status_code == 200
+    assert login(cast.board_member).get(reverse("documents:folder", args=[budget.parent_id])).status_code == 404
+    actions_logged = list(AuditEntry.objects.filter(target_id=str(budget.pk)).values_list("action", flat=True))
+    assert {"folder.restricted", "folder.access_revoked", "folder.access_granted"} <= set(actions_logged)
+
+
+def test_restricting_keeps_inherited_access_until_the_manager_removes_it(cast, budget):
+    budget = actions.set_folder_restricted(cast.coordinator, folder=budget, restricted=True)
+    member = User.objects.get(pk=cast.production_member.pk)
+    assert policies.folder_level(member, budget) == AccessLevel.UPLOAD
+    grants = {
+        (grant.group.name if grant.group else grant.user.email, grant.level)
+        for grant in selectors.grants_on([budget.pk])
+    }
+    assert ("college-production-membres", AccessLevel.UPLOAD) in grants
+    assert ("college-production-animation", AccessLevel.MANAGE) in grants
+
+
+def test_unrestricting_inherits_again(cast, budget):
+    budget = actions.set_folder_restricted(cast.coordinator, folder=budget, restricted=True)
+    college_members = cast.coordinator.college_memberships.get().college.members_group
+    actions.revoke_folder_access(cast.coordinator, folder=budget, group=college_members)
+    member = User.objects.get(pk=cast.production_member.pk)
+    assert policies.folder_level(member, budget) == 0
+    budget = actions.set_folder_restricted(cast.coordinator, folder=budget, restricted=False)
+    assert policies.folder_level(User.objects.get(pk=member.pk), budget) == AccessLevel.UPLOAD
+
+
+def test_grant_to_a_person_of_another_college(cast, login, budget):
+    client = login(cast.coordinator)
+    response = client.post(
+        reverse("documents:folder_access", args=[budget.pk]),
+        {"person": f"Quelqu'un <{cast.diffusion_member.email}>", "level": AccessLevel.VIEW},
+    )
+    assert response.status_code == 302
+    diffusion = login(cast.diffusion_member)
+    assert diffusion.get(reverse("documents:folder", args=[budget.pk])).status_code == 200
+    # The space's top folder stays closed; the shared folder is listed on the documents page.
+    assert diffusion.get(reverse("documents:folder", args=[budget.parent_id])).status_code == 404
+    index = diffusion.get(reverse("documents:index")).content.decode()
+    assert "Budget" in index
+    folder_page = diffusion.get(reverse("documents:folder", args=[budget.pk])).content.decode()
+    assert "Production" not in folder_page.split("<main")[1].split("</nav>")[0]  # the name above is not shown
+    entry = AuditEntry.objects.get(action="folder.access_granted", target_id=str(budget.pk))
+    assert entry.actor_id == cast.coordinator.pk and cast.diffusion_member.email in str(entry.details)
+
+
+def test_grant_form_keeps_what_was_typed_and_says_what_is_wrong(cast, login, budget):
+    client = login(cast.coordinator)
+    response = client.post(
+        reverse("documents:folder_access", args=[budget.pk]), {"person": "personne@inconnue.example", "level": 1}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "personne@inconnue.example" in page
+    assert not FolderUserPermission.objects.filter(content_object=budget).exists()
+
+
+def test_a_member_who_may_upload_cannot_change_access(cast, login, budget):
+    client = login(cast.production_member)
+    response = client.post(
+        reverse("documents:folder_access", args=[budget.pk]),
+        {"person": cast.production_member.email, "level": AccessLevel.MANAGE},
+    )
+    assert response.status_code == 403
+    assert not FolderUserPermission.objects.exists()
+
+
+def test_effective_access_lists_every_person_with_their_reasons(cast, login, budget):
+    actions.grant_folder_access(cast.staff, folder=budget, user=cast.diffusion_member, level=AccessLevel.VIEW)
+    deep = actions.create_folder(cast.coordinator, parent=budget, name="2027")
+    access = {entry.person.email: entry for entry in selectors.effective_access(deep)}
+    assert access[cast.diffusion_member.email].level == AccessLevel.VIEW
+    [reason] = access[cast.diffusion_member.email].reasons
+    assert reason.folder.pk == budget.pk and reason.group is None
+    member_reasons = access[cast.production_member.email].reasons
+    assert [(reason.folder.pk, reason.group.name) for reason in member_reasons] == [
+        (budget.parent_id, "college-production-membres")
+    ]
+    assert access[cast.staff.email].reasons[0].staff
+    assert cast.education_member.email not in access
+    page = login(cast.staff).get(reverse("documents:folder_access", args=[deep.pk])).content.decode()
+    assert cast.diffusion_member.email in page and "Budget" in page
+
+
+def test_effective_access_matches_a_brute_force_answer_on_a_random_tree(cast):
+    """Random trees, restricted folders and grants: the policy, the visible-folder query and the
+    effective-access view all agree with a plain walk up the tree."""
+    rng = random.Random(20261125)
+    people = [User.objects.get(pk=getattr(cast, name).pk) for name in CAST]
+    groups = list(Group.objects.all())
+    root = root_of("college-production")
+    folders = [root]
+    for index in range(25):
+        parent = rng.choice(folders)
+        folder = actions.create_folder(cast.staff, parent=parent, name=f"Dossier {index}")
+        if rng.random() < 0.3:
+            actions.set_folder_restricted(cast.staff, folder=folder, restricted=True)
+        for _ in range(rng.randint(0, 2)):
+            level = rng.choice(list(AccessLevel))
+            if rng.random() < 0.5:
+                actions.grant_folder_access(cast.staff, folder=folder, user=rng.choice(people), level=level)
+            else:
+                actions.grant_folder_access(cast.staff, folder=folder, group=rng.choice(groups), level=level)
+        if rng.random() < 0.2 and index:
+            target = rng.choice(
+                [item for item in folders if not item.path.startswith(Folder.objects.get(pk=folder.pk).path)]
+            )
+            actions.move_folder(cast.staff, folder=Folder.objects.get(pk=folder.pk), target=target)
+        folders.append(Folder.objects.get(pk=folder.pk))
+    folders = list(Folder.objects.filter(space=root.space))
+
+    by_id = {folder.pk: folder for folder in folders}
+    group_ids = {person.pk: set(person.groups.values_list("pk", flat=True)) for person in people}
+    user_grants = {
+        (row.user_id, row.content_object_id): row.permission.codename for row in FolderUserPermission.objects.all()
+    }
+    group_grants = [
+        (row.group_id, row.content_object_id, row.permission.codename) for row in FolderGroupPermission.objects.all()
+    ]
+    levels = {"view_folder": 1, "upload_folder": 2, "manage_folder": 3}
+
+    def brute_force(person, folder):
+        if person.is_staff:
+            return 3
+        best, current = 0, folder
+        while current is not None:
+            if (person.pk, current.pk) in user_grants:
+                best = max(best, levels[user_grants[(person.pk, current.pk)]])
+            for group_id, folder_id, codename in group_grants:
+                if folder_id == current.pk and group_id in group_ids[person.pk]:
+                    best = max(best, levels[codename])
+            if current.restricted:
+                break
+            current = by_id.get(current.parent_id)
+        return best
+
+    for folder in folders:
+        access = {entry.person.pk: entry.level for entry in selectors.effective_access(folder)}
+        for person in people:
+            expected = brute_force(person, folder)
+            assert policies.folder_level(person, folder) == expected, (person.email, folder.name)
+            assert access.get(person.pk, 0) == expected, (person.email, folder.name)
+    for person in people:
+        expected_visible = {folder.pk for folder in folders if brute_force(person, folder) > 0}
+        visible = set(selectors.visible_folders(person).filter(space=root.space).values_list("pk", flat=True))
+        assert visible == expected_visible, person.email
+
+
+def test_folder_page_queries_do_not_grow_with_documents_or_grants(cast, login, budget, django_assert_max_num_queries):
+    from tests.factories import make_incoming
+
+    client = login(cast.production_member)
+    url = reverse("documents:folder", args=[budget.pk])
+
+    def fill(count):
+        for index in range(count):
+            actions.upload_document(
+                cast.production_member, folder=budget, incoming=make_incoming(f"n{index}-{count}.txt", b"x")
+            )
+            actions.create_folder(cast.coordinator, parent=budget, name=f"Sous {index}-{count}")
+
+    fill(2)
+    with django_assert_max_num_queries(16) as few:
+        assert client.get(url).status_code == 200
+    fill(20)
+    for person in (cast.diffusion_member, cast.education_member):
+        actions.grant_folder_access(cast.staff, folder=budget, user=person, level=AccessLevel.VIEW)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_access_page_queries_do_not_grow_with_people(cast, login, budget, django_assert_max_num_queries):
+    from tests.factories import make_member
+
+    client = login(cast.coordinator)
+    url = reverse("documents:folder_access", args=[budget.pk])
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(url).status_code == 200
+    for index in range(15):
+        person = make_member(actor=cast.staff, college="production", email=f"en.plus{index}@example.org")
+        actions.grant_folder_access(cast.staff, folder=budget, user=person, level=AccessLevel.VIEW)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

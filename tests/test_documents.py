@@ -1,0 +1,161 @@
+"""Document spaces: folders, uploads, versions, the trash, and the folder policy on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from documents import actions, selectors
+from documents.models import AccessLevel, Document, DocumentVersion, ExtractionStatus, Folder, Space
+from documents.samples import docx_bytes, odt_bytes, pdf_bytes, png_bytes
+from documents import storage
+from intranet.models import AuditEntry
+from tests.factories import make_incoming
+
+
+def without_tokens(html: bytes) -> bytes:
+    """A page without its per-response CSRF tokens, to compare two answers."""
+    return re.sub(rb'(name="csrf-token" content|name="csrfmiddlewaretoken" value|name="next" value)="[^"]*"', b"", html)
+
+
+def root_of(slug: str) -> Folder:
+    return selectors.root_folder(Space.objects.get(slug=slug))
+
+
+def upload(actor, folder, name="note.txt", data=b"Ordre du jour\n", **kwargs):
+    document, version, _created = actions.upload_document(
+        actor, folder=folder, incoming=make_incoming(name, data), **kwargs
+    )
+    return document, version
+
+
+@pytest.fixture
+def production(cast, django_capture_on_commit_callbacks):
+    """The Production space with a subfolder and a document in it."""
+    root = root_of("college-production")
+    minutes = actions.create_folder(cast.coordinator, parent=root, name="Comptes rendus")
+    with django_capture_on_commit_callbacks(execute=True):
+        document, _version = upload(cast.production_member, minutes, "cr-janvier.pdf", pdf_bytes("Réunion de janvier"))
+    return {"root": root, "minutes": minutes, "document": document}
+
+
+def test_member_browses_their_college_space_and_downloads(cast, login, production):
+    client = login(cast.production_member)
+    page = client.get(reverse("documents:folder", args=[production["root"].pk]))
+    assert page.status_code == 200
+    assert "Comptes rendus" in page.content.decode()
+    page = client.get(reverse("documents:folder", args=[production["minutes"].pk]))
+    assert "cr-janvier.pdf" in page.content.decode()
+    download = client.get(reverse("documents:document_download", args=[production["document"].pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_member_of_another_college_gets_the_same_404_as_for_a_missing_folder(cast, login, production):
+    client = login(cast.diffusion_member)
+    forbidden = client.get(reverse("documents:folder", args=[production["minutes"].pk]))
+    missing = client.get(reverse("documents:folder", args=[999999]))
+    assert forbidden.status_code == missing.status_code == 404
+    assert without_tokens(forbidden.content) == without_tokens(missing.content)
+    for name, args in [
+        ("documents:document", [production["document"].pk]),
+        ("documents:document_download", [production["document"].pk]),
+        ("documents:version_download", [production["document"].current_version_id]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 404
+
+
+def test_upload_stores_file_row_text_and_audit(cast, production):
+    document = production["document"]
+    version = document.current_version
+    version.refresh_from_db()
+    assert version.number == 1 and version.size > 0
+    assert storage.path_of(version.stored_name).read_bytes().startswith(b"%PDF-")
+    assert version.extraction_status == ExtractionStatus.DONE
+    assert "Réunion de janvier" in version.extracted_text
+    assert AuditEntry.objects.filter(action="document.uploaded", target_id=str(document.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("texte.docx", docx_bytes("Cinéma d'animation"), "Cinéma d'animation"),
+        ("texte.odt", odt_bytes("Patrimoine filmé"), "Patrimoine filmé"),
+        ("notes.md", "# Éducation à l'image".encode(), "Éducation à l'image"),
+    ],
+)
+def test_text_is_extracted_from_office_and_text_files(cast, name, data, expected, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _document, version = upload(cast.production_member, root_of("college-production"), name, data)
+    version.refresh_from_db()
+    assert version.extraction_status == ExtractionStatus.DONE
+    assert expected in version.extracted_text
+
+
+def test_unreadable_pdf_is_stored_with_extraction_marked_failed(cast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _document, version = upload(cast.production_member, root_of("college-production"), "abime.pdf", b"%PDF-1.4 garbage")
+    version.refresh_from_db()
+    assert version.extraction_status == ExtractionStatus.FAILED
+    assert storage.path_of(version.stored_name).exists()
+
+
+def test_same_name_becomes_a_new_version_and_old_versions_stay_downloadable(cast, login, production):
+    folder = production["minutes"]
+    document, version = upload(cast.production_member, folder, "cr-janvier.pdf", pdf_bytes("Version corrigée"))
+    assert document.pk == production["document"].pk and version.number == 2
+    client = login(cast.production_member)
+    first = document.versions.get(number=1)
+    body = b"".join(client.get(reverse("documents:version_download", args=[first.pk])).streaming_content)
+    assert b"janvier" in body
+
+
+def test_restoring_an_old_version_makes_it_the_newest(cast, login, production):
+    document = production["document"]
+    upload(cast.production_member, production["minutes"], "cr-janvier.pdf", pdf_bytes("Version 2"))
+    first = document.versions.get(number=1)
+    client = login(cast.production_member)
+    response = client.post(reverse("documents:version_restore", args=[first.pk]))
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.current_version.number == 3
+    assert document.current_version.sha256 == first.sha256
+    assert document.current_version.restored_from_id == first.pk
+
+
+def test_download_headers_are_safe_and_keep_accents(cast, login, production, settings):
+    document, _version = upload(cast.production_member, production["minutes"], "Procès-verbal été.pdf", pdf_bytes("PV"))
+    client = login(cast.production_member)
+    response = client.get(reverse("documents:document_download", args=[document.pk]))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Content-Type"] == "application/pdf"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''Proc%C3%A8s-verbal%20%C3%A9t%C3%A9.pdf" in disposition
+
+
+def test_preview_is_inline_only_for_pdf_and_images(cast, login, production):
+    client = login(cast.production_member)
+    pdf = production["document"].current_version
+    assert client.get(reverse("documents:version_preview", args=[pdf.pk]))["Content-Disposition"].startswith("inline")
+    _doc, image = upload(cast.production_member, production["minutes"], "affiche.png", png_bytes())
+    preview = client.get(reverse("documents:version_preview", args=[image.pk]))
+    assert preview["Content-Disposition"].startswith("inline") and "sandbox" in preview["Content-Security-Policy"]
+    _doc, text = upload(cast.production_member, production["minutes"], "notes.txt", b"hello")
+    assert client.get(reverse("documents:version_preview", args=[text.pk])).status_code == 404
+
+
+def test_sendfile_setting_hands_the_transfer_to_the_front_server(cast, login, production, settings):
+    settings.DOCUMENTS_SENDFILE = "x-accel-redirect"
+    client = login(cast.production_member)
+    version = production["document"].current_version
+    response = client.get(reverse("documents:version_download", args=[version.pk]))
+    assert response["X-Accel-Redirect"] == f"/protected-documents/{version.stored_name}"
+    assert response.content == b""
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client.get(reverse("documents:version_download", args=[version.pk]), HTTP_HOST="testserver")
+    login(cast.diffusion_member)
+    assert client.get(reverse("documents:version_download", args=[version.pk])).status_code == 404
