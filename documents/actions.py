@@ -30,7 +30,7 @@ from documents.models import (
     SpaceKind,
 )
 from documents.selectors import grants_on
-from documents.uploads import IncomingFile, clean_name
+from documents.uploads import IncomingFile, clean_name, too_large_message
 from intranet.actions import ActionRefused
 from intranet.audit import AuditAction, record
 from intranet.groups import ALL_MEMBERS_GROUP, BOARD_GROUP, group_label, system_group
@@ -305,6 +305,8 @@ def revoke_folder_access(actor: User, *, folder: Folder, user: User | None = Non
 
 def _checked_upload(incoming: IncomingFile):
     name = clean_name(incoming.name, field="file")
+    if incoming.too_large:
+        raise ActionRefused(too_large_message(name), field="file")
     if incoming.size == 0:
         raise ActionRefused(_("“%(name)s” is empty; it was not stored.") % {"name": name}, field="file")
     return name, check_file_type(name, incoming.path, incoming.head)

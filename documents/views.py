@@ -20,7 +20,7 @@ from documents.filetypes import accepted_extensions
 from documents.forms import DocumentForm, GrantForm, MoveForm, NameForm, UploadForm
 from documents.models import AccessLevel, Folder, Space
 from documents.serving import can_preview, version_response
-from documents.uploads import max_upload_bytes, receive_raw_upload
+from documents.uploads import IncomingUploadHandler, max_upload_bytes, receive_raw_upload
 from intranet.actions import ActionRefused
 from intranet.groups import group_labels
 from intranet.models import User
@@ -300,6 +300,7 @@ def folder_revoke(request, folder_id: int):
 @require_POST
 def folder_upload(request, folder_id: int):
     folder = selectors.get_folder_for_user(request.user, folder_id)
+    request.upload_handlers = [IncomingUploadHandler(request)]
     return _receive_upload(request, folder=folder, document=None)
 
 
@@ -307,6 +308,7 @@ def folder_upload(request, folder_id: int):
 @require_POST
 def document_upload_version(request, document_id: int):
     document = selectors.get_document_for_user(request.user, document_id)
+    request.upload_handlers = [IncomingUploadHandler(request)]
     return _receive_upload(request, folder=document.folder, document=document)
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from documents.references import documents_for_reader, fill_references
 from forums import actions, policies, selectors
 from forums.forms import FollowForm, HideForm, PostForm, ThreadForm
 from forums.models import Post, ReactionKind, Thread
@@ -30,12 +31,14 @@ class PostView:
     allowed: policies.PostPermissions
     unread: bool
     url: str
+    body: str  # the post's HTML with its document references filled in for this viewer
 
 
 def _post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list[PostView]:
     moderator = policies.can_moderate_forum(user, thread.forum)
     can_reply = policies.can_reply(user, thread)
     reactions = selectors.reactions_for(user, posts)
+    documents = documents_for_reader(user, [post.body_html for post in posts])
     views = []
     for post in posts:
         post.thread = thread  # already loaded: the policy reads it without a query
@@ -46,6 +49,7 @@ def _post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list
                 allowed=policies.post_permissions(user, post, moderator=moderator, can_reply_to_thread=can_reply),
                 unread=post.number > last_read,
                 url=_thread_url(thread, post.number),
+                body=fill_references(post.body_html, documents),
             )
         )
     return views

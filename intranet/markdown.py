@@ -51,12 +51,26 @@ class _MentionPattern(InlineProcessor):
         return element, match.start(0), match.end(0)
 
 
+class _DocumentReferencePattern(InlineProcessor):
+    """``[[doc:12]]`` becomes a placeholder that each reader's page fills in, or not (see
+    documents/references.py): the stored HTML never holds a document's name."""
+
+    def handleMatch(self, match, data):
+        element = ElementTree.Element("span", {"class": "document-ref"})
+        element.text = f"doc:{int(match.group(1))}"
+        return element, match.start(0), match.end(0)
+
+
+DOCUMENT_REFERENCE_PATTERN = r"\[\[doc:(\d{1,12})\]\]"
+
+
 def render_markdown(source: str, *, resolve_mention: MentionResolver | None = None) -> Rendered:
     found: set[int] = set()
     md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists", "nl2br"], output_format="html")
     # Raw HTML typed by a member is escaped rather than passed through, before nh3 even looks.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
+    md.inlinePatterns.register(_DocumentReferencePattern(DOCUMENT_REFERENCE_PATTERN, md), "document_reference", 185)
     if resolve_mention is not None:
         pattern = r"(?<![\w@.])@(" + HANDLE_PATTERN + r")"
         md.inlinePatterns.register(_MentionPattern(pattern, md, resolve_mention, found), "mention", 175)

@@ -159,3 +159,28 @@ def test_sendfile_setting_hands_the_transfer_to_the_front_server(cast, login, pr
     assert client.get(reverse("documents:version_download", args=[version.pk]), HTTP_HOST="testserver")
     login(cast.diffusion_member)
     assert client.get(reverse("documents:version_download", args=[version.pk])).status_code == 404
+
+
+def test_forum_message_shows_a_referenced_document_only_to_readers_who_may_open_it(cast, login, production):
+    from forums import actions as forum_actions
+    from forums.models import Forum
+
+    document = production["document"]
+    thread = forum_actions.start_thread(
+        cast.production_member,
+        forum=Forum.objects.get(slug="general"),
+        title="Compte rendu",
+        body=f"Le compte rendu : [[doc:{document.pk}]] et [[doc:999999]]. `[[doc:{document.pk}]]` reste du code.",
+    )
+    assert "cr-janvier" not in thread.posts.get().body_html  # the stored HTML never holds the name
+    url = reverse("forums:thread", args=[thread.pk])
+    member_page = login(cast.production_member).get(url).content.decode()
+    assert f'href="{reverse("documents:document", args=[document.pk])}"' in member_page
+    assert "cr-janvier.pdf" in member_page
+    outsider_page = login(cast.diffusion_member).get(url).content.decode()
+    assert "cr-janvier" not in outsider_page
+    assert reverse("documents:document", args=[document.pk]) not in outsider_page
+    # The forbidden document and the missing one read the same.
+    assert outsider_page.count("document-ref--unavailable") == 2
+    fragment = login(cast.diffusion_member).get(reverse("forums:post", args=[thread.posts.get().pk])).content.decode()
+    assert "cr-janvier" not in fragment

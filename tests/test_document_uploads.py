@@ -1,0 +1,291 @@
+"""Bad input on uploads, renames and moves: a clear message, and nothing left half-done."""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from documents import actions, selectors, storage
+from documents.models import Document, DocumentVersion, Folder, Space
+from documents.samples import pdf_bytes, png_bytes
+from intranet.actions import ActionRefused
+from tests.factories import make_incoming
+
+
+@pytest.fixture
+def folder(cast):
+    root = selectors.root_folder(Space.objects.get(slug="college-production"))
+    return actions.create_folder(cast.coordinator, parent=root, name="Dossier")
+
+
+def raw_upload(client, folder, name: str, data: bytes):
+    return client.post(
+        reverse("documents:folder_upload", args=[folder.pk]),
+        data=data,
+        content_type="application/octet-stream",
+        headers={"X-File-Name": quote(name)},
+    )
+
+
+def assert_nothing_left():
+    """No row without its file, no file without its row, nothing in the incoming folder."""
+    rows = set(DocumentVersion.objects.values_list("stored_name", flat=True))
+    assert storage.stored_files() == rows
+    assert not list(storage.incoming_dir().iterdir())
+
+
+BAD_FILES = [
+    ("vide.pdf", b"", "vide"),
+    ("rapport.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200, "ne correspond pas"),
+    ("programme.exe", b"MZ\x90\x00" + b"\x00" * 100, "pas acceptés"),
+    ("page.html", b"<!doctype html><script>alert(1)</script>", "pas acceptés"),
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "pas acceptés"),
+    ("logo.png", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>', "ne correspond pas"),
+    ("notes.txt", b"<html><body><script>alert(1)</script></body></html>", "ne correspond pas"),
+    ("../../etc/passwd.txt", b"root:x:0:0", "/"),
+    ("dossier/fichier.txt", b"texte", "/"),
+    ("dossier\\fichier.txt", b"texte", "/"),
+    ("cloche\x07.txt", b"texte", "caractères de contrôle"),
+    ("a" * 296 + ".txt", b"texte", "255"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), BAD_FILES, ids=[case[0][:20] for case in BAD_FILES])
+def test_bad_files_are_refused_with_a_clear_message_and_nothing_kept(cast, login, folder, name, data, message):
+    response = raw_upload(login(cast.production_member), folder, name, data)
+    assert response.status_code == 400
+    assert message in response.json()["message"]
+    assert not Document.objects.exists()
+    assert_nothing_left()
+
+
+def test_an_oversized_file_is_refused_and_nothing_kept(cast, login, folder, settings):
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 1000
+    response = raw_upload(login(cast.production_member), folder, "gros.txt", b"x" * 1001)
+    assert response.status_code == 400
+    assert "limite" in response.json()["message"]
+    assert not Document.objects.exists()
+    assert_nothing_left()
+
+
+def test_an_oversized_file_is_refused_while_streaming_even_without_a_declared_length(cast, folder, settings):
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 1000
+    incoming = make_incoming("gros.txt", b"x" * 600)
+    incoming_more = incoming  # the same stream keeps growing past the limit
+    incoming_more.write(b"x" * 600)
+    assert incoming.too_large
+    with pytest.raises(ActionRefused):
+        actions.upload_document(cast.production_member, folder=folder, incoming=incoming)
+    assert_nothing_left()
+
+
+def test_multipart_form_stores_the_good_files_and_names_the_refused_ones(cast, login, folder, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(cast.production_member)
+    response = client.post(
+        reverse("documents:folder_upload", args=[folder.pk]),
+        {
+            "files": [
+                SimpleUploadedFile("ordre-du-jour.pdf", pdf_bytes("Ordre du jour")),
+                SimpleUploadedFile("faux.png", b"pas une image"),
+            ],
+            "description": "Pour la réunion",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "ordre-du-jour.pdf" in page and "faux.png" in page
+    document = Document.objects.get()
+    assert document.name == "ordre-du-jour.pdf" and document.description == "Pour la réunion"
+    assert_nothing_left()
+
+
+def test_multipart_form_with_only_bad_files_keeps_the_description(cast, login, folder):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(cast.production_member)
+    response = client.post(
+        reverse("documents:folder_upload", args=[folder.pk]),
+        {"files": [SimpleUploadedFile("vide.txt", b"")], "description": "Texte que je ne veux pas retaper"},
+    )
+    assert response.status_code == 400
+    assert "Texte que je ne veux pas retaper" in response.content.decode()
+    assert_nothing_left()
+
+
+def test_multipart_form_refuses_an_oversized_file_while_reading_it(cast, login, folder, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 300 * 1024
+    client = login(cast.production_member)
+    response = client.post(
+        reverse("documents:folder_upload", args=[folder.pk]),
+        {"files": [SimpleUploadedFile("gros.txt", b"x" * (600 * 1024))]},
+    )
+    assert response.status_code == 400
+    assert "gros.txt" in response.content.decode()
+    assert_nothing_left()
+
+
+def test_a_failure_while_writing_the_row_leaves_neither_row_nor_file(cast, folder, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(DocumentVersion.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        actions.upload_document(cast.production_member, folder=folder, incoming=make_incoming("a.txt", b"texte"))
+    assert not Document.objects.exists()
+    assert_nothing_left()
+
+
+def test_uploading_into_a_folder_without_the_right(cast, login, folder):
+    assert raw_upload(login(cast.diffusion_member), folder, "a.txt", b"texte").status_code == 404
+    association = selectors.root_folder(Space.objects.get(slug="association"))
+    response = raw_upload(login(cast.outsider), association, "a.txt", b"texte")
+    assert response.status_code == 403
+    assert response.json()["message"]
+    assert_nothing_left()
+
+
+def test_moving_a_folder_into_its_own_subfolder_is_refused(cast, login, folder):
+    inner = actions.create_folder(cast.coordinator, parent=folder, name="Dedans")
+    response = login(cast.coordinator).post(reverse("documents:folder_move", args=[folder.pk]), {"target": inner.pk})
+    # Its own subtree is not even offered; a forged choice is refused like any unknown one.
+    assert response.status_code == 400
+    with pytest.raises(ActionRefused, match="subfolders|sous-dossiers"):
+        actions.move_folder(cast.coordinator, folder=folder, target=inner)
+    assert Folder.objects.get(pk=folder.pk).parent_id != inner.pk
+
+
+def test_moving_a_folder_carries_its_subtree_and_keeps_inheritance(cast, folder):
+    inner = actions.create_folder(cast.coordinator, parent=folder, name="Dedans")
+    other = actions.create_folder(cast.coordinator, parent=folder.parent, name="Ailleurs")
+    actions.move_folder(cast.coordinator, folder=folder, target=other)
+    inner.refresh_from_db()
+    assert inner.path == f"{other.path}{folder.pk}/{inner.pk}/"
+    assert selectors.breadcrumbs(cast.coordinator, inner)[-1].folder.pk == folder.pk
+
+
+def test_two_people_renaming_the_same_document_at_once(cast, login, folder):
+    document, _version, _created = actions.upload_document(
+        cast.coordinator, folder=folder, incoming=make_incoming("brouillon.txt", b"texte")
+    )
+    url = reverse("documents:document_edit", args=[document.pk])
+    first, second = login(cast.coordinator), None
+    assert first.get(url).status_code == 200
+    data = {"name": "version-claire.txt", "description": "", "revision": document.revision}
+    assert first.post(url, data).status_code == 302
+    second = login(cast.staff)
+    response = second.post(url, {"name": "version-estelle.txt", "description": "", "revision": document.revision})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "entre-temps" in page and "version-estelle.txt" in page  # the message, and what was typed
+    document.refresh_from_db()
+    assert document.name == "version-claire.txt"
+
+
+def test_renames_racing_in_threads_apply_one_and_refuse_the_other(cast, folder, transactional_db):
+    document, _version, _created = actions.upload_document(
+        cast.coordinator, folder=folder, incoming=make_incoming("brouillon.txt", b"texte")
+    )
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def rename(name):
+        from django.db import connection
+
+        try:
+            barrier.wait()
+            actions.update_document(
+                cast.coordinator, document=Document.objects.get(pk=document.pk), name=name, description="", revision=1
+            )
+            outcomes.append("ok")
+        except ActionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rename, args=(name,)) for name in ("un.txt", "deux.txt")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+
+
+def test_renaming_to_a_name_taken_in_the_folder(cast, login, folder):
+    actions.create_folder(cast.coordinator, parent=folder.parent, name="Pris")
+    response = login(cast.coordinator).post(
+        reverse("documents:folder_rename", args=[folder.pk]), {"name": "Pris", "revision": folder.revision}
+    )
+    assert response.status_code == 400
+    assert "existe déjà" in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "message"), [("../haut", "/"), ("x" * 300, "255"), ("   ", "nom")])
+def test_bad_folder_names_keep_what_was_typed(cast, login, folder, name, message):
+    response = login(cast.coordinator).post(reverse("documents:folder_create", args=[folder.pk]), {"name": name})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    if name.strip():
+        assert name in page
+    assert not Folder.objects.filter(parent=folder).exists()
+
+
+def test_trash_restore_and_purge(cast, login, folder, django_capture_on_commit_callbacks):
+    inner = actions.create_folder(cast.coordinator, parent=folder, name="Dedans")
+    document, version, _created = actions.upload_document(
+        cast.production_member, folder=inner, incoming=make_incoming("affiche.png", png_bytes())
+    )
+    coordinator = login(cast.coordinator)
+    coordinator.post(reverse("documents:folder_delete", args=[folder.pk]))
+    assert coordinator.get(reverse("documents:folder", args=[inner.pk])).status_code == 404
+    assert login(cast.production_member).get(reverse("documents:document", args=[document.pk])).status_code == 404
+    trash = login(cast.coordinator).get(reverse("documents:trash", args=["college-production"])).content.decode()
+    assert "Dossier" in trash and "affiche.png" not in trash  # it went with its folder
+    # A member who may upload cannot restore; the coordinator can.
+    assert (
+        login(cast.production_member).post(reverse("documents:trash_restore", args=["folder", folder.pk])).status_code
+        == 404
+    )
+    login(cast.coordinator).post(reverse("documents:trash_restore", args=["folder", folder.pk]))
+    assert login(cast.production_member).get(reverse("documents:document", args=[document.pk])).status_code == 200
+    # Only staff purge; the file goes after the commit.
+    actions.trash_document(cast.coordinator, document=document)
+    purge = reverse("documents:trash_purge", args=["document", document.pk])
+    assert login(cast.coordinator).post(purge).status_code == 403  # sees it in the trash, may not purge
+    assert login(cast.production_member).post(purge).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(cast.staff).post(purge).status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not storage.path_of(version.stored_name).exists()
+    assert_nothing_left()
+
+
+def test_check_command_reports_and_removes_strays(cast, folder, capsys):
+    _document, version, _created = actions.upload_document(
+        cast.production_member, folder=folder, incoming=make_incoming("a.txt", b"texte")
+    )
+    stray = storage.path_of("zz/zz/orphelin")
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"reste d'un crash")
+    abandoned = storage.incoming_dir() / "coupe.part"
+    abandoned.write_bytes(b"moitie")
+    missing = DocumentVersion.objects.create(
+        document=version.document, number=2, stored_name="yy/yy/disparu", original_name="a.txt",
+        size=1, content_type="text/plain", sha256="0" * 64,
+    )  # fmt: skip
+    call_command("documents_check", "--min-age", "0")
+    out = capsys.readouterr().out
+    assert "stray file: zz/zz/orphelin" in out and "abandoned upload: coupe.part" in out
+    assert f"document {missing.document_id}, version 2" in out
+    assert stray.exists()
+    call_command("documents_check", "--min-age", "0", "--delete")
+    assert not stray.exists() and not abandoned.exists()
+    assert storage.path_of(version.stored_name).exists()
