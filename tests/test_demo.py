@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from documents.models import Document, DocumentVersion, Folder, Space
 from forums.models import Forum, Post, Thread
 from intranet.demo import DEMO_PASSWORD, PEOPLE
 from intranet.models import BoardMembership, College, CollegeMembership, User
@@ -14,6 +15,7 @@ def snapshot():
     return (
         Thread.objects.count(),
         Post.objects.count(),
+        DocumentVersion.objects.count(),
         User.objects.count(),
         CollegeMembership.objects.count(),
         sorted(BoardMembership.objects.values_list("user__email", "role")),
@@ -21,19 +23,27 @@ def snapshot():
     )
 
 
-def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(capsys):
-    call_command("seed_demo")
+def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
+    capsys, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # text extraction runs after the commit
+        call_command("seed_demo")
     first = snapshot()
     call_command("seed_demo")
     assert snapshot() == first
-    assert first[2] == len(PEOPLE) >= 40
+    assert first[3] == len(PEOPLE) >= 40
     for forum in Forum.objects.all():
         assert forum.threads.count() >= 2, forum
     for college in College.objects.all():
         assert college.memberships.filter(role="coordinator").exists(), college
-    roles = {role for _email, role in first[4]}
+    roles = {role for _email, role in first[5]}
     assert {"president", "secretary"} <= roles
     assert User.objects.filter(is_staff=True).exists()
+    for space in Space.objects.all():
+        assert Document.objects.filter(folder__space=space).count() >= 1, space
+    budget = Folder.objects.get(restricted=True)
+    assert budget.space.slug == "college-production"
+    assert not DocumentVersion.objects.exclude(extraction_status="done").exists()
     output = capsys.readouterr().out
     assert "claire.moreau@demo.federation.example" in output
     assert DEMO_PASSWORD in output

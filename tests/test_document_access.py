@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from documents import actions, policies, selectors
-from documents.models import AccessLevel, Folder, FolderGroupPermission, FolderUserPermission, Space
+from documents.models import AccessLevel, Document, Folder, FolderGroupPermission, FolderUserPermission, Space
 from intranet.models import AuditEntry, User
 
 CAST = [
@@ -21,7 +21,7 @@ CAST = [
 EXPECTED_DEFAULTS = {
     "college-production": {"staff": 3, "coordinator": 3, "production_member": 2, "president": 2},
     "conseil-d-administration": {"staff": 3, "board_member": 2, "president": 2, "secretary": 2},
-    "association": {name: 1 for name in CAST} | {"staff": 3},
+    "association": dict.fromkeys(CAST, 1) | {"staff": 3},
 }
 
 
@@ -279,3 +279,74 @@ def test_access_page_queries_do_not_grow_with_people(cast, login, budget, django
         actions.grant_folder_access(cast.staff, folder=budget, user=person, level=AccessLevel.VIEW)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# Every documents route, with the object it acts on in the Production space: anonymous visitors
+# go to the login page, and a member of another collège gets the 404 of a missing object.
+DOCUMENT_ROUTES = {
+    "index": ("get", lambda objects: []),
+    "space": ("get", lambda objects: ["college-production"]),
+    "trash": ("get", lambda objects: ["college-production"]),
+    "trash_restore": ("post", lambda objects: ["document", objects["trashed"].pk]),
+    "trash_purge": ("post", lambda objects: ["document", objects["trashed"].pk]),
+    "folder": ("get", lambda objects: [objects["folder"].pk]),
+    "folder_create": ("post", lambda objects: [objects["folder"].pk]),
+    "folder_upload": ("post", lambda objects: [objects["folder"].pk]),
+    "folder_rename": ("get", lambda objects: [objects["folder"].pk]),
+    "folder_move": ("get", lambda objects: [objects["folder"].pk]),
+    "folder_delete": ("post", lambda objects: [objects["folder"].pk]),
+    "folder_access": ("get", lambda objects: [objects["folder"].pk]),
+    "folder_revoke": ("post", lambda objects: [objects["folder"].pk]),
+    "folder_restrict": ("post", lambda objects: [objects["folder"].pk]),
+    "document": ("get", lambda objects: [objects["document"].pk]),
+    "document_download": ("get", lambda objects: [objects["document"].pk]),
+    "document_edit": ("get", lambda objects: [objects["document"].pk]),
+    "document_move": ("get", lambda objects: [objects["document"].pk]),
+    "document_delete": ("post", lambda objects: [objects["document"].pk]),
+    "document_access": ("get", lambda objects: [objects["document"].pk]),
+    "document_upload_version": ("post", lambda objects: [objects["document"].pk]),
+    "version_download": ("get", lambda objects: [objects["document"].current_version_id]),
+    "version_preview": ("get", lambda objects: [objects["document"].current_version_id]),
+    "version_restore": ("post", lambda objects: [objects["document"].current_version_id]),
+}
+OPEN_TO_EVERY_MEMBER = {"index"}
+
+
+@pytest.fixture
+def production_objects(cast, budget):
+    from documents.samples import pdf_bytes
+    from tests.factories import make_incoming
+
+    document, _version, _created = actions.upload_document(
+        cast.production_member, folder=budget, incoming=make_incoming("plan.pdf", pdf_bytes("Plan"))
+    )
+    trashed, _version, _created = actions.upload_document(
+        cast.production_member, folder=budget, incoming=make_incoming("ancien.txt", b"ancien")
+    )
+    actions.trash_document(cast.coordinator, document=trashed)
+    return {"folder": budget, "document": document, "trashed": trashed}
+
+
+def test_every_documents_route_has_its_cases():
+    from django.urls import get_resolver
+
+    _prefix, resolver = get_resolver().namespace_dict["documents"]
+    assert {name for name in resolver.reverse_dict if isinstance(name, str)} == set(DOCUMENT_ROUTES)
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENT_ROUTES))
+def test_anonymous_visitors_are_sent_to_login_from_every_documents_route(client, production_objects, name):
+    method, args = DOCUMENT_ROUTES[name]
+    response = getattr(client, method)(reverse(f"documents:{name}", args=args(production_objects)))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(set(DOCUMENT_ROUTES) - OPEN_TO_EVERY_MEMBER))
+@pytest.mark.parametrize("person", ["diffusion_member", "board_member", "outsider"])
+def test_members_of_other_colleges_get_404_on_every_documents_route(cast, login, production_objects, name, person):
+    method, args = DOCUMENT_ROUTES[name]
+    response = getattr(login(getattr(cast, person)), method)(
+        reverse(f"documents:{name}", args=args(production_objects))
+    )
+    assert response.status_code == 404
+    assert Document.objects.filter(pk=production_objects["trashed"].pk, deleted_at__isnull=False).exists()

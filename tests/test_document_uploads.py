@@ -157,7 +157,7 @@ def test_moving_a_folder_into_its_own_subfolder_is_refused(cast, login, folder):
     response = login(cast.coordinator).post(reverse("documents:folder_move", args=[folder.pk]), {"target": inner.pk})
     # Its own subtree is not even offered; a forged choice is refused like any unknown one.
     assert response.status_code == 400
-    with pytest.raises(ActionRefused, match="subfolders|sous-dossiers"):
+    with pytest.raises(ActionRefused, match=r"subfolders|sous-dossiers"):
         actions.move_folder(cast.coordinator, folder=folder, target=inner)
     assert Folder.objects.get(pk=folder.pk).parent_id != inner.pk
 

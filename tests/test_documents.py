@@ -7,10 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from documents import actions, selectors
-from documents.models import AccessLevel, Document, DocumentVersion, ExtractionStatus, Folder, Space
+from documents import actions, selectors, storage
+from documents.models import ExtractionStatus, Folder, Space
 from documents.samples import docx_bytes, odt_bytes, pdf_bytes, png_bytes
-from documents import storage
 from intranet.models import AuditEntry
 from tests.factories import make_incoming
 
@@ -96,7 +95,9 @@ def test_text_is_extracted_from_office_and_text_files(cast, name, data, expected
 
 def test_unreadable_pdf_is_stored_with_extraction_marked_failed(cast, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        _document, version = upload(cast.production_member, root_of("college-production"), "abime.pdf", b"%PDF-1.4 garbage")
+        _document, version = upload(
+            cast.production_member, root_of("college-production"), "abime.pdf", b"%PDF-1.4 garbage"
+        )
     version.refresh_from_db()
     assert version.extraction_status == ExtractionStatus.FAILED
     assert storage.path_of(version.stored_name).exists()

@@ -6,6 +6,8 @@ A new route without its line here makes `test_every_route_is_covered` fail.
 import pytest
 from django.urls import get_resolver, reverse
 
+from tests.test_document_access import DOCUMENT_ROUTES
+
 pytestmark = pytest.mark.django_db
 
 EVERYONE = [
@@ -74,6 +76,8 @@ COVERED_ELSEWHERE = {
     "forums:hide",
     "forums:unhide",
     "forums:react",
+    # Documents (tests/test_document_access.py: every route for the role cast and anonymous visitors).
+    *(f"documents:{name}" for name in DOCUMENT_ROUTES),
 }
 
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from documents.demo import seed_document_demo
 from forums.demo import seed_forum_demo
 from intranet.demo import DEMO_PASSWORD, demo_login_lines, seed_demo
 from intranet.models import User
@@ -17,11 +18,11 @@ class Command(BaseCommand):
             return
         created = seed_demo()
         created["threads"] = seed_forum_demo()
+        created["documents"] = seed_document_demo()
         summary = (
-            "{people} people, {memberships} collège memberships, {board} board roles, {threads} threads created".format(
-                **created
-            )
-        )
+            "{people} people, {memberships} collège memberships, {board} board roles, "
+            "{threads} threads, {documents} documents created"
+        ).format(**created)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({summary})."))
         lines = demo_login_lines()
         if lines:
