@@ -185,3 +185,10 @@ def test_forum_message_shows_a_referenced_document_only_to_readers_who_may_open_
     assert outsider_page.count("document-ref--unavailable") == 2
     fragment = login(cast.diffusion_member).get(reverse("forums:post", args=[thread.posts.get().pk])).content.decode()
     assert "cr-janvier" not in fragment
+
+
+def test_an_unknown_sendfile_mode_is_reported_at_startup(settings):
+    from django.core import checks
+
+    settings.DOCUMENTS_SENDFILE = "x-accel"
+    assert "documents.E001" in {message.id for message in checks.run_checks()}
