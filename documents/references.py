@@ -33,10 +33,12 @@ def documents_for_reader(user, htmls) -> dict[int, Document]:
 
 
 def fill_references(html: str, documents: dict[int, Document]) -> SafeString:
+    unavailable = escape(_("document unavailable"))
+
     def replace(match):
         document = documents.get(int(match.group(1)))
         if document is None:
-            return f'<span class="document-ref document-ref--unavailable">{escape(_("document unavailable"))}</span>'
+            return f'<span class="document-ref document-ref--unavailable">{unavailable}</span>'
         url = reverse("documents:document", args=[document.pk])
         return f'<a class="document-ref" href="{url}">📄 {escape(document.name)}</a>'
 
