@@ -45,6 +45,13 @@ def budget(cast):
     return actions.create_folder(cast.coordinator, parent=root_of("college-production"), name="Budget")
 
 
+@pytest.fixture
+def budget_with_a_reader(cast, budget):
+    """The cast then covers every level: a member of another collège may only view."""
+    actions.grant_folder_access(cast.staff, folder=budget, user=cast.diffusion_member, level=AccessLevel.VIEW)
+    return budget
+
+
 PAGE_CASES = [
     ("documents:folder", "get", {0: 404, 1: 200, 2: 200, 3: 200}),
     ("documents:folder_rename", "get", {0: 404, 1: 403, 2: 403, 3: 200}),
@@ -57,7 +64,8 @@ PAGE_CASES = [
 
 @pytest.mark.parametrize("person", CAST)
 @pytest.mark.parametrize(("url_name", "method", "by_level"), PAGE_CASES)
-def test_folder_pages_answer_by_level(cast, login, budget, person, url_name, method, by_level):
+def test_folder_pages_answer_by_level(cast, login, budget_with_a_reader, person, url_name, method, by_level):
+    budget = budget_with_a_reader
     user = getattr(cast, person)
     level = policies.folder_level(User.objects.get(pk=user.pk), budget)
     client = login(user)
@@ -67,7 +75,8 @@ def test_folder_pages_answer_by_level(cast, login, budget, person, url_name, met
 
 
 @pytest.mark.parametrize("person", CAST)
-def test_upload_answers_by_level(cast, login, budget, person):
+def test_upload_answers_by_level(cast, login, budget_with_a_reader, person):
+    budget = budget_with_a_reader
     user = getattr(cast, person)
     level = policies.folder_level(User.objects.get(pk=user.pk), budget)
     response = login(user).post(
@@ -77,6 +86,42 @@ def test_upload_answers_by_level(cast, login, budget, person):
         headers={"X-File-Name": f"budget-{person}.txt"},
     )
     assert response.status_code == {0: 404, 1: 403, 2: 201, 3: 201}[level]
+
+
+DOCUMENT_CASES = [
+    ("documents:document", "get", {0: 404, 1: 200, 2: 200, 3: 200}),
+    ("documents:document_download", "get", {0: 404, 1: 200, 2: 200, 3: 200}),
+    ("documents:version_download", "get", {0: 404, 1: 200, 2: 200, 3: 200}),
+    ("documents:document_edit", "get", {0: 404, 1: 403, 2: 200, 3: 200}),
+    ("documents:document_move", "get", {0: 404, 1: 403, 2: 403, 3: 200}),
+    ("documents:document_delete", "get", {0: 404, 1: 403, 2: 403, 3: 200}),
+    ("documents:document_access", "get", {0: 404, 1: 403, 2: 403, 3: 200}),
+    ("documents:version_restore", "post", {0: 404, 1: 403, 2: 302, 3: 302}),
+    ("documents:document_upload_version", "raw", {0: 404, 1: 403, 2: 201, 3: 201}),
+]
+
+
+@pytest.mark.parametrize("person", CAST)
+@pytest.mark.parametrize(("url_name", "method", "by_level"), DOCUMENT_CASES)
+def test_document_actions_answer_by_level(cast, login, budget_with_a_reader, person, url_name, method, by_level):
+    from tests.factories import make_incoming
+
+    document, version, _created = actions.upload_document(
+        cast.coordinator, folder=budget_with_a_reader, incoming=make_incoming("plan.txt", b"version 1")
+    )
+    user = getattr(cast, person)
+    level = policies.folder_level(User.objects.get(pk=user.pk), budget_with_a_reader)
+    client = login(user)
+    args = [version.pk] if url_name.startswith("documents:version") else [document.pk]
+    url = reverse(url_name, args=args)
+    if method == "raw":
+        headers = {"X-File-Name": "plan.txt"}
+        response = client.post(url, data=b"version 2", content_type="application/octet-stream", headers=headers)
+    else:
+        response = client.post(url) if method == "post" else client.get(url)
+    assert response.status_code == by_level[level], (person, level)
+    changed = by_level[level] in (201, 302) and method != "get"
+    assert document.versions.count() == (2 if changed else 1)
 
 
 def test_a_coordinator_restricts_a_folder_to_the_board(cast, login, budget):
@@ -350,3 +395,8 @@ def test_members_of_other_colleges_get_404_on_every_documents_route(cast, login,
     )
     assert response.status_code == 404
     assert Document.objects.filter(pk=production_objects["trashed"].pk, deleted_at__isnull=False).exists()
+
+
+def test_the_matrix_cast_covers_every_level(cast, budget_with_a_reader):
+    levels = {policies.folder_level(User.objects.get(pk=getattr(cast, name).pk), budget_with_a_reader) for name in CAST}
+    assert levels == {0, 1, 2, 3}
