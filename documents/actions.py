@@ -96,10 +96,25 @@ def create_space_for_college(college: College) -> Space:
 # --- Folders -------------------------------------------------------------------------------
 
 
+def _locked(*folders: Folder) -> list[Folder]:
+    """Fresh copies of the folders, locked in id order (the same order for every writer).
+
+    Checks are made again on these: the copies a view loaded may be stale by now (a parent
+    restricted, moved or deleted meanwhile).
+    """
+    rows = Folder.objects.select_for_update().filter(pk__in=[folder.pk for folder in folders]).order_by("pk")
+    by_id = {row.pk: row for row in rows}
+    if len(by_id) != len({folder.pk for folder in folders}):
+        raise ActionRefused(_("This folder no longer exists."))
+    return [by_id[folder.pk] for folder in folders]
+
+
 def create_folder(actor: User, *, parent: Folder, name: str) -> Folder:
     _require(policies.can_upload(actor, parent))
     name = clean_name(name)
     with transaction.atomic():
+        [parent] = _locked(parent)
+        _require(policies.can_upload(actor, parent))
         with _refuse_on_name_conflict():
             folder = Folder.objects.create(
                 space_id=parent.space_id,
@@ -131,7 +146,7 @@ def rename_folder(actor: User, *, folder: Folder, name: str, revision: int) -> F
     return folder
 
 
-def move_folder(actor: User, *, folder: Folder, target: Folder) -> Folder:
+def _check_move(actor: User, folder: Folder, target: Folder) -> None:
     _require(policies.can_manage_folder(actor, folder) and policies.can_upload(actor, target))
     if folder.is_root:
         raise ActionRefused(_("The top folder of a space cannot move."), field="target")
@@ -139,8 +154,13 @@ def move_folder(actor: User, *, folder: Folder, target: Folder) -> Folder:
         raise ActionRefused(_("Folders and documents move within their space."), field="target")
     if target.path.startswith(folder.path):
         raise ActionRefused(_("A folder cannot move into itself or one of its subfolders."), field="target")
+
+
+def move_folder(actor: User, *, folder: Folder, target: Folder) -> Folder:
+    _check_move(actor, folder, target)
     with transaction.atomic():
-        folder = Folder.objects.select_for_update().get(pk=folder.pk)
+        folder, target = _locked(folder, target)
+        _check_move(actor, folder, target)
         old_path, new_path = folder.path, f"{target.path}{folder.pk}/"
         old_root = folder.access_root_id
         new_root = folder.pk if folder.restricted else target.access_root_id
@@ -204,7 +224,8 @@ def set_folder_restricted(actor: User, *, folder: Folder, restricted: bool) -> F
     if folder.is_root:
         raise ActionRefused(_("The top folder of a space already decides its own access."))
     with transaction.atomic():
-        folder = Folder.objects.select_for_update().get(pk=folder.pk)
+        folder, parent = _locked(folder, folder.parent)
+        _require(policies.can_manage_folder(actor, folder))
         if folder.restricted == restricted:
             return folder
         if restricted:
@@ -215,7 +236,7 @@ def set_folder_restricted(actor: User, *, folder: Folder, restricted: bool) -> F
             Folder.objects.filter(pk=folder.pk).update(restricted=True, access_root=folder)
             record(actor, AuditAction.FOLDER_RESTRICTED, folder, kept=kept)
         else:
-            parent_root = folder.parent.access_root_id
+            parent_root = parent.access_root_id
             Folder.objects.filter(path__startswith=folder.path, access_root_id=folder.pk).update(
                 access_root_id=parent_root
             )
@@ -324,6 +345,7 @@ def _store_version(
     """Inside the upload's transaction: move the file into place, then write its row."""
     number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     placement.stored_name = storage.place_incoming(incoming.path)
+    incoming.placed = True
     version = DocumentVersion.objects.create(
         document=document,
         number=number,
@@ -368,19 +390,31 @@ def upload_document(
         incoming.discard()
         raise
     with _file_and_row_together(incoming) as placement:
-        document = (
-            Document.objects.select_for_update().filter(folder=folder, name=name, deleted_at__isnull=True).first()
-        )
+        [folder] = _locked(folder)
+        _require(policies.can_upload(actor, folder))
+        document = _live_document(folder, name)
         created = document is None
         if created:
-            with _refuse_on_name_conflict(field="file"):
-                document = Document.objects.create(folder=folder, name=name, description=description, created_by=actor)
+            try:
+                with transaction.atomic():
+                    document = Document.objects.create(
+                        folder=folder, name=name, description=description, created_by=actor
+                    )
+            except IntegrityError:
+                # Someone uploaded the same name meanwhile: this file becomes its next version.
+                document, created = _live_document(folder, name), False
+                if document is None:
+                    raise
         version = _store_version(actor, document, incoming, name, file_type, placement)
         if created:
             record(actor, AuditAction.DOCUMENT_UPLOADED, document, folder=folder.name, size=version.size)
         else:
             record(actor, AuditAction.DOCUMENT_VERSION_ADDED, document, version=version.number, size=version.size)
     return document, version, created
+
+
+def _live_document(folder: Folder, name: str) -> Document | None:
+    return Document.objects.select_for_update().filter(folder=folder, name=name, deleted_at__isnull=True).first()
 
 
 def add_version(actor: User, *, document: Document, incoming: IncomingFile) -> DocumentVersion:

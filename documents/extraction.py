@@ -15,6 +15,8 @@ from documents.models import DocumentVersion, ExtractionStatus
 logger = logging.getLogger(__name__)
 
 MAX_CHARS = 1_000_000  # enough for search; a huge text file is not read whole
+# Office files are zip archives: one that would inflate past this is not opened (zip bombs).
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 TEXT_EXTENSIONS = {"txt", "md", "csv"}
 EXTRACTED_EXTENSIONS = TEXT_EXTENSIONS | {"pdf", "docx", "odt"}
 
@@ -77,9 +79,16 @@ def _pdf_text(path) -> str:
     return "\n".join(parts)
 
 
+def _refuse_zip_bombs(path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        if sum(entry.file_size for entry in archive.infolist()) > MAX_UNZIPPED_BYTES:
+            raise ValueError("the archive inflates past the extraction limit")
+
+
 def _docx_text(path) -> str:
     import docx
 
+    _refuse_zip_bombs(path)
     document = docx.Document(str(path))
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
@@ -92,8 +101,7 @@ def _odt_text(path) -> str:
     from odf import teletype, text
     from odf.opendocument import load
 
-    if not zipfile.is_zipfile(path):
-        raise ValueError("not an OpenDocument file")
+    _refuse_zip_bombs(path)
     document = load(str(path))
     lines = [teletype.extractText(element) for element in document.getElementsByType(text.H)]
     lines += [teletype.extractText(element) for element in document.getElementsByType(text.P)]

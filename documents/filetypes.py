@@ -144,7 +144,11 @@ def _zip_matches(check: str, extension: str, path: Path) -> bool:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if check == "odf":
-                return "mimetype" in names and archive.read("mimetype").strip() == ODF_MIMETYPES[extension]
+                # Read at most a few bytes: a crafted entry could inflate to gigabytes.
+                if "mimetype" not in names or archive.getinfo("mimetype").file_size > 200:
+                    return False
+                with archive.open("mimetype") as entry:
+                    return entry.read(200).strip() == ODF_MIMETYPES[extension]
             if check == "ooxml":
                 return "[Content_Types].xml" in names and any(name.startswith(OOXML_PARTS[extension]) for name in names)
             return True

@@ -49,7 +49,7 @@ class GrantForm(forms.Form):
     person = forms.CharField(
         label=_("Person"),
         required=False,
-        help_text=_("Type a name or an e-mail address and pick from the suggestions."),
+        help_text=_("Type a name and pick from the suggestions, or type an e-mail address."),
         widget=forms.TextInput(attrs={"list": "people-suggestions", "autocomplete": "off"}),
     )
     group = forms.TypedChoiceField(label=_("or a group"), required=False, coerce=int, empty_value=None)
@@ -72,11 +72,13 @@ class GrantForm(forms.Form):
         data["user"] = None
         data["group_object"] = None
         if person:
-            match = re.search(r"<([^<>]+)>\s*$", person)
-            email = (match.group(1) if match else person).strip()
-            data["user"] = User.objects.filter(email__iexact=email, is_active=True).first()
+            # A suggestion ends with "(@handle)"; an e-mail address typed in full works too.
+            match = re.search(r"\(@([^()\s]+)\)\s*$", person) or re.fullmatch(r"@([^()\s]+)", person)
+            people = User.objects.filter(is_active=True)
+            found = people.filter(handle=match.group(1).lower()) if match else people.filter(email__iexact=person)
+            data["user"] = found.first()
             if data["user"] is None:
-                self.add_error("person", _("No active member has this e-mail address."))
+                self.add_error("person", _("No active member matches: pick a name from the suggestions."))
         else:
             data["group_object"] = Group.objects.get(pk=group_id)
         return data

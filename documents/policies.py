@@ -87,11 +87,14 @@ def can_manage_document(user, document: Document) -> bool:
 
 
 def can_restore_from_trash(user, item: Folder | Document) -> bool:
-    """Managers of the place an item was deleted from may put it back."""
+    """Managers of the place an item was deleted from may put it back; a folder also needs its
+    own manager (a restricted folder may shut out the managers of the folder above)."""
     folder = item.parent if isinstance(item, Folder) else item.folder
-    if folder is None:
+    if folder is None or not item.in_trash:
         return False
-    return item.in_trash and folder_level(user, folder) >= AccessLevel.MANAGE
+    if isinstance(item, Folder) and folder_level(user, item) < AccessLevel.MANAGE:
+        return False
+    return folder_level(user, folder) >= AccessLevel.MANAGE
 
 
 def can_purge(user) -> bool:

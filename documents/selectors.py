@@ -88,6 +88,8 @@ def get_version_for_user(user, version_id: int) -> DocumentVersion:
 
 def get_trashed_for_user(user, kind: str, item_id: int) -> Folder | Document:
     """A top-level trash item ``user`` may restore (or purge, for staff); 404 otherwise."""
+    if kind not in {"folder", "document"}:
+        raise Http404
     model = Folder if kind == "folder" else Document
     item = (
         model.objects.select_related("parent" if model is Folder else "folder")
@@ -213,7 +215,7 @@ def grants_on(folder_ids: list[int]) -> list[Grant]:
     grants = [
         Grant(pk=row.pk, level=LEVEL_OF_PERMISSION[row.permission.codename], folder=row.content_object, user=row.user)
         for row in FolderUserPermission.objects.filter(content_object_id__in=folder_ids).select_related(
-            "permission", "user", "content_object"
+            "permission", "user", "user__profile", "content_object"
         )
     ]
     grants += [
@@ -250,11 +252,13 @@ def effective_access(folder: Folder) -> list[Access]:
         members_of: dict[int, list[int]] = {}
         for group_id, user_id in memberships:
             members_of.setdefault(group_id, []).append(user_id)
-        users = User.objects.in_bulk({user_id for ids in members_of.values() for user_id in ids})
+        users = User.objects.select_related("profile").in_bulk(
+            {user_id for ids in members_of.values() for user_id in ids}
+        )
         for grant in group_grants:
             for user_id in members_of.get(grant.group.pk, []):
                 add(users[user_id], Reason(level=grant.level, folder=grant.folder, group=grant.group))
-    for person in User.objects.filter(is_staff=True, is_active=True):
+    for person in User.objects.filter(is_staff=True, is_active=True).select_related("profile"):
         add(person, Reason(level=AccessLevel.MANAGE, staff=True))
     for entry in people.values():
         entry.reasons.sort(key=lambda reason: (not reason.staff, -reason.level))

@@ -70,6 +70,7 @@ class IncomingFile:
         self.size = 0
         self.head = b""
         self.too_large = False
+        self.placed = False  # moved into place by an upload action
 
     def write(self, chunk: bytes) -> None:
         if self.too_large:
@@ -97,6 +98,12 @@ class IncomingFile:
 
     def discard(self) -> None:
         self._drop()
+
+    def close(self) -> None:
+        """Django closes every received file at the end of the request: one that no action
+        stored (a refused form, a failed CSRF check, an error) is removed then."""
+        if not self.placed:
+            self._drop()
 
     def _drop(self) -> None:
         if not self._file.closed:

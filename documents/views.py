@@ -24,6 +24,7 @@ from documents.uploads import IncomingUploadHandler, max_upload_bytes, receive_r
 from intranet.actions import ActionRefused
 from intranet.groups import group_labels
 from intranet.models import User
+from intranet.policies import visible_contact
 
 DOCUMENTS_PER_PAGE = 100
 PEOPLE_PER_PAGE = 100
@@ -152,7 +153,8 @@ def _move_targets(user, item) -> list[tuple[Folder, str]]:
     """Folders of the same space the person may upload to, the item's own subtree excluded."""
     space_id = item.space_id if isinstance(item, Folder) else item.folder.space_id
     folders = list(Folder.objects.filter(space_id=space_id, deleted_at__isnull=True).order_by("path"))
-    names = {folder.pk: folder.name for folder in folders}
+    # Only the names of folders the person may open appear in a label; the others read "…".
+    names = {folder.pk: folder.name for folder in folders if policies.can_view_folder(user, folder)}
     targets = []
     for folder in folders:
         if isinstance(item, Folder) and folder.path.startswith(item.path):
@@ -246,14 +248,18 @@ def document_access(request, document_id: int):
 def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
     access = selectors.effective_access(folder)
     people = Paginator(access, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    chain = {item.pk: item for item in Folder.objects.filter(pk__in=folder.inheritance_chain_ids())}
-    grants = selectors.grants_on(list(chain))
+    grants = selectors.grants_on(folder.inheritance_chain_ids())
     labels = group_labels([grant.group for grant in grants if grant.group is not None])
+    # A folder above that the viewer may not open is not named, here as in the breadcrumbs.
+    openable = {grant.folder.pk for grant in grants if policies.can_view_folder(request.user, grant.folder)}
     for grant in grants:
         grant.label = labels[grant.group.pk] if grant.group is not None else None
+        grant.folder_visible = grant.folder.pk in openable
     for entry in people:
+        entry.contact = visible_contact(request.user, entry.person.profile).get("email", "")
         for reason in entry.reasons:
             reason.group_label = labels.get(reason.group.pk) if reason.group is not None else None
+            reason.folder_visible = reason.folder is not None and reason.folder.pk in openable
     return render(
         request,
         "documents/access.html",
@@ -266,7 +272,7 @@ def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
             "grants_here": [grant for grant in grants if grant.folder.pk == folder.pk],
             "grants_above": [grant for grant in grants if grant.folder.pk != folder.pk],
             "form": form,
-            "suggestions": User.objects.filter(is_active=True).order_by("last_name", "first_name")[:2000],
+            "suggestions": User.objects.filter(is_active=True).order_by("last_name", "first_name")[:3000],
             "levels": AccessLevel,
         },
         status=400 if form.is_bound else 200,
@@ -276,6 +282,8 @@ def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
 @require_POST
 def folder_revoke(request, folder_id: int):
     folder = selectors.get_folder_for_user(request.user, folder_id)
+    if not policies.can_manage_folder(request.user, folder):
+        raise PermissionDenied
     kind, principal_id = request.POST.get("kind"), request.POST.get("id", "")
     if kind not in {"user", "group"} or not principal_id.isdigit():
         raise Http404

@@ -10,6 +10,9 @@ django_http_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from intranet.bodylimit import RequestBodyLimit  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_http_application, "websocket": websocket_application})
+application = ProtocolTypeRouter(
+    {"http": RequestBodyLimit(django_http_application), "websocket": websocket_application}
+)

@@ -172,7 +172,7 @@ def test_grant_to_a_person_of_another_college(cast, login, budget):
     client = login(cast.coordinator)
     response = client.post(
         reverse("documents:folder_access", args=[budget.pk]),
-        {"person": f"Quelqu'un <{cast.diffusion_member.email}>", "level": AccessLevel.VIEW},
+        {"person": f"Agnès Quelconque (@{cast.diffusion_member.handle})", "level": AccessLevel.VIEW},
     )
     assert response.status_code == 302
     diffusion = login(cast.diffusion_member)
@@ -185,6 +185,63 @@ def test_grant_to_a_person_of_another_college(cast, login, budget):
     assert "Production" not in folder_page.split("<main")[1].split("</nav>")[0]  # the name above is not shown
     entry = AuditEntry.objects.get(action="folder.access_granted", target_id=str(budget.pk))
     assert entry.actor_id == cast.coordinator.pk and cast.diffusion_member.email in str(entry.details)
+
+
+@pytest.fixture
+def secret_above_shared(cast):
+    """Staff shut the coordinator out of a restricted folder but share a subfolder with them."""
+    secret = actions.create_folder(cast.staff, parent=root_of("college-production"), name="Dossier confidentiel")
+    shared = actions.create_folder(cast.staff, parent=secret, name="Partage")
+    secret = actions.set_folder_restricted(cast.staff, folder=secret, restricted=True)
+    for grant in selectors.grants_on([secret.pk]):
+        actions.revoke_folder_access(cast.staff, folder=secret, user=grant.user, group=grant.group)
+    shared = actions.set_folder_restricted(cast.staff, folder=shared, restricted=False)
+    actions.grant_folder_access(cast.staff, folder=shared, user=cast.coordinator, level=AccessLevel.MANAGE)
+    actions.grant_folder_access(cast.staff, folder=secret, user=cast.president, level=AccessLevel.VIEW)
+    return secret, shared
+
+
+def test_pages_of_a_shared_folder_never_name_the_closed_folder_above(cast, login, secret_above_shared):
+    from tests.factories import make_incoming
+
+    secret, shared = secret_above_shared
+    document, _version, _created = actions.upload_document(
+        cast.staff, folder=shared, incoming=make_incoming("note.txt", b"texte")
+    )
+    client = login(cast.coordinator)
+    assert client.get(reverse("documents:folder", args=[secret.pk])).status_code == 404
+    for url in (
+        reverse("documents:folder", args=[shared.pk]),
+        reverse("documents:folder_access", args=[shared.pk]),
+        reverse("documents:document_move", args=[document.pk]),
+        reverse("documents:document", args=[document.pk]),
+        reverse("documents:index"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "confidentiel" not in response.content.decode(), url
+
+
+def test_a_manager_of_the_folder_above_cannot_see_or_restore_a_trashed_folder_closed_to_them(
+    cast, login, secret_above_shared
+):
+    secret, _shared = secret_above_shared
+    actions.trash_folder(cast.staff, folder=secret)
+    client = login(cast.coordinator)
+    assert "confidentiel" not in client.get(reverse("documents:trash", args=["college-production"])).content.decode()
+    assert client.post(reverse("documents:trash_restore", args=["folder", secret.pk])).status_code == 404
+    assert Folder.objects.get(pk=secret.pk).in_trash
+
+
+def test_the_access_page_shows_addresses_only_as_the_directory_does(cast, login, budget):
+    from intranet.models import Profile
+
+    Profile.objects.filter(user=cast.production_member).update(show_email=False)
+    Profile.objects.filter(user=cast.president).update(show_email=True)
+    page = login(cast.coordinator).get(reverse("documents:folder_access", args=[budget.pk])).content.decode()
+    assert cast.production_member.email not in page
+    assert f"@{cast.production_member.handle}" in page
+    assert cast.president.email in page
 
 
 def test_grant_form_keeps_what_was_typed_and_says_what_is_wrong(cast, login, budget):

@@ -289,3 +289,120 @@ def test_check_command_reports_and_removes_strays(cast, folder, capsys):
     call_command("documents_check", "--min-age", "0", "--delete")
     assert not stray.exists() and not abandoned.exists()
     assert storage.path_of(version.stored_name).exists()
+
+
+async def test_the_server_refuses_an_oversized_body_before_reading_it(settings):
+    from intranet.bodylimit import RequestBodyLimit
+
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 1024
+    reached = []
+
+    async def application(scope, receive, send):
+        reached.append(scope["path"])
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        raise AssertionError("the body must not be read")
+
+    scope = {"type": "http", "path": "/documents/dossiers/1/deposer/", "headers": [(b"content-length", b"9999999")]}
+    await RequestBodyLimit(application)(scope, receive, send)
+    assert not reached
+    assert sent[0]["status"] == 413
+    assert "limite" in sent[1]["body"].decode()
+
+
+async def test_a_body_without_declared_length_is_cut_past_the_limit(settings):
+    from intranet.bodylimit import ENVELOPE_BYTES, RequestBodyLimit
+
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 1024
+    chunks = iter([b"x" * ENVELOPE_BYTES, b"x" * 2048, b"never read"])
+    seen = []
+
+    async def receive():
+        return {"type": "http.request", "body": next(chunks), "more_body": True}
+
+    async def application(scope, receive, send):
+        while (message := await receive())["type"] == "http.request":
+            seen.append(len(message["body"]))
+        seen.append(message["type"])
+
+    await RequestBodyLimit(application)({"type": "http", "path": "/", "headers": []}, receive, None)
+    assert seen == [ENVELOPE_BYTES, "http.disconnect"]
+
+
+def test_a_crafted_office_file_is_refused_without_inflating_it(cast, login, folder):
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("mimetype", b"0" * 10_000_000)  # inflates to 10 MB, compressed to a few KB
+    response = raw_upload(login(cast.production_member), folder, "bombe.odt", archive.getvalue())
+    assert response.status_code == 400
+    assert_nothing_left()
+
+
+def test_text_extraction_refuses_an_archive_that_inflates_too_much(
+    cast, folder, monkeypatch, django_capture_on_commit_callbacks
+):
+    from documents import extraction
+    from documents.models import ExtractionStatus
+    from documents.samples import docx_bytes
+
+    monkeypatch.setattr(extraction, "MAX_UNZIPPED_BYTES", 1000)
+    with django_capture_on_commit_callbacks(execute=True):
+        _document, version, _created = actions.upload_document(
+            cast.production_member, folder=folder, incoming=make_incoming("gros.docx", docx_bytes("texte"))
+        )
+    version.refresh_from_db()
+    assert version.extraction_status == ExtractionStatus.FAILED
+    assert storage.path_of(version.stored_name).exists()
+
+
+def test_concurrent_uploads_of_the_same_name_become_versions(cast, folder, transactional_db):
+    barrier = threading.Barrier(3)
+    outcomes = []
+
+    def send(index):
+        from django.db import connection
+
+        try:
+            barrier.wait()
+            _document, version, _created = actions.upload_document(
+                cast.production_member,
+                folder=Folder.objects.get(pk=folder.pk),
+                incoming=make_incoming("rapport.txt", f"version {index}".encode()),
+            )
+            outcomes.append(version.number)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcomes.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes, key=str) == [1, 2, 3]
+    assert Document.objects.get().versions.count() == 3
+    assert_nothing_left()
+
+
+def test_files_received_for_a_refused_request_are_removed(cast, folder, settings):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.production_member, backend="django.contrib.auth.backends.ModelBackend")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("documents:folder_upload", args=[folder.pk]), {"files": [SimpleUploadedFile("a.txt", b"texte")]}
+    )
+    assert response.status_code == 403  # no CSRF token
+    assert not Document.objects.exists()
+    assert_nothing_left()

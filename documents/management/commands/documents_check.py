@@ -24,8 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--min-age", type=int, default=60, help="Only files older than this many minutes.")
 
     def handle(self, *args, delete: bool, min_age: int, **options):
-        known = set(DocumentVersion.objects.values_list("stored_name", flat=True))
+        # The disk first, the rows second: a file committed in between is then known, not a stray.
         on_disk = storage.stored_files()
+        known = set(DocumentVersion.objects.values_list("stored_name", flat=True))
         cutoff = time.time() - min_age * 60
         strays = sorted(name for name in on_disk - known if storage.path_of(name).stat().st_mtime < cutoff)
         incoming = sorted(

@@ -1,0 +1,65 @@
+"""Refuse request bodies larger than the largest upload before Django reads them.
+
+Django's ASGI handler writes the whole body to a temporary file before any view runs, so a
+view cannot stop an oversized upload early. This wrapper answers 413 at once when the declared
+length is too large, and cuts the connection when a body without a declared length grows past
+the limit.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+
+# Room for multipart boundaries, headers and form fields around the largest file.
+ENVELOPE_BYTES = 1024 * 1024
+
+
+def body_limit() -> int:
+    return settings.DOCUMENTS_MAX_UPLOAD_BYTES + ENVELOPE_BYTES
+
+
+class RequestBodyLimit:
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.application(scope, receive, send)
+        limit = body_limit()
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return await self._too_large(send)
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # Django treats a disconnect as an aborted request: nothing is stored.
+                    return {"type": "http.disconnect"}
+            return message
+
+        return await self.application(scope, limited_receive, send)
+
+    async def _too_large(self, send):
+        from django.template.defaultfilters import filesizeformat
+        from django.utils.translation import gettext as _
+        from django.utils.translation import override
+
+        with override(settings.LANGUAGE_CODE):
+            message = _("This file is larger than the limit of %(limit)s; it was not stored.") % {
+                "limit": filesizeformat(settings.DOCUMENTS_MAX_UPLOAD_BYTES)
+            }
+        body = json.dumps({"ok": False, "message": message}, ensure_ascii=False).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json; charset=utf-8"), (b"connection", b"close")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
