@@ -14,8 +14,8 @@ memory while a 1 GB upload streams.
 
    - the folder page (``documents:folder``) of a folder with ~50 documents, as a plain member of
      the collège (not a coordinator, not staff);
-   - "documents I can see": ``selectors.visible_documents(user)`` as a page of the 50 latest
-     (``order_by("-updated_at")[:50]``) plus its ``count()``, the grants read afresh each time;
+   - "documents I can see": the recent-documents page (``documents:recent``: every document the
+     member may open, the 50 latest and their count), and the same selector without the page;
    - the effective-access page (``documents:folder_access``) of the deepest folder of a chain of
      12, as a coordinator of the collège (who manages it); every member of the collège sees it;
    - ``selectors.effective_access(folder)`` alone, for the same folder.
@@ -372,6 +372,7 @@ def measure_latencies(args, built) -> tuple[list[Timing], dict]:
     subjects = pick_subjects(built)
     member_client, coordinator_client = new_client(subjects.member), new_client(subjects.coordinator)
     folder_url = reverse("documents:folder", args=[subjects.listing_folder.pk])
+    recent_page = get_ok(member_client, reverse("documents:recent"))
     access_url = reverse("documents:folder_access", args=[subjects.deep_folder.pk])
     folder_page, access_page = get_ok(member_client, folder_url), get_ok(coordinator_client, access_url)
     member = subjects.member
@@ -414,7 +415,8 @@ def measure_latencies(args, built) -> tuple[list[Timing], dict]:
     }
     items = [
         ("folder page (GET documents:folder)", folder_page, True),
-        ("documents I can see: page of 50 + count", visible_page_and_count, True),
+        ("documents I can see (GET documents:recent)", recent_page, True),
+        ("  selector alone: page of 50 + count", visible_page_and_count, False),
         ("  of which the page of 50 (-updated_at)", visible_page_only, False),
         ("  of which count()", visible_count_only, False),
         ("effective-access page (GET folder_access)", access_page, True),

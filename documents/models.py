@@ -63,7 +63,8 @@ LEVEL_OF_PERMISSION = {codename: level for level, codename in PERMISSION_OF_LEVE
 class Trashable(models.Model):
     """Deleting puts a row in the trash; ``trashed_with`` is the folder whose deletion took it along."""
 
-    deleted_at = models.DateTimeField(_("deleted on"), null=True, blank=True, db_index=True)
+    # No index: nearly every row is outside the trash, and such an index misleads SQLite's planner.
+    deleted_at = models.DateTimeField(_("deleted on"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -153,6 +154,10 @@ class Document(Trashable):
         verbose_name_plural = _("documents")
         ordering = ["name"]
         default_permissions = ()
+        indexes = [
+            # "Recent documents": newest first, outside the trash.
+            models.Index(fields=["-updated_at"], condition=Q(deleted_at__isnull=True), name="documents_recent_live"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["folder", "name"],

@@ -54,6 +54,11 @@ def visible_documents(user) -> QuerySet[Document]:
     return Document.objects.filter(deleted_at__isnull=True, folder__in=visible_folders(user))
 
 
+def recent_documents(user) -> QuerySet[Document]:
+    """Every document the person may open, most recently changed first."""
+    return visible_documents(user).select_related("folder", "folder__space", "current_version").order_by("-updated_at")
+
+
 def visible_spaces(user) -> QuerySet[Space]:
     return Space.objects.filter(pk__in=visible_folders(user).values("space_id"))
 

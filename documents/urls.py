@@ -6,6 +6,7 @@ app_name = "documents"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("recents/", views.recent, name="recent"),
     path("espaces/<slug:slug>/", views.space, name="space"),
     path("espaces/<slug:slug>/corbeille/", views.trash, name="trash"),
     path("corbeille/<str:kind>/<int:item_id>/restaurer/", views.trash_restore, name="trash_restore"),

@@ -387,6 +387,7 @@ def test_access_page_queries_do_not_grow_with_people(cast, login, budget, django
 # go to the login page, and a member of another collège gets the 404 of a missing object.
 DOCUMENT_ROUTES = {
     "index": ("get", lambda objects: []),
+    "recent": ("get", lambda objects: []),
     "space": ("get", lambda objects: ["college-production"]),
     "trash": ("get", lambda objects: ["college-production"]),
     "trash_restore": ("post", lambda objects: ["document", objects["trashed"].pk]),
@@ -411,7 +412,7 @@ DOCUMENT_ROUTES = {
     "version_preview": ("get", lambda objects: [objects["document"].current_version_id]),
     "version_restore": ("post", lambda objects: [objects["document"].current_version_id]),
 }
-OPEN_TO_EVERY_MEMBER = {"index"}
+OPEN_TO_EVERY_MEMBER = {"index", "recent"}
 
 
 @pytest.fixture

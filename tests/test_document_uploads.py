@@ -378,7 +378,7 @@ def test_concurrent_uploads_of_the_same_name_become_versions(cast, folder, trans
                 incoming=make_incoming("rapport.txt", f"version {index}".encode()),
             )
             outcomes.append(version.number)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:  # reported by the assertion below
             outcomes.append(repr(error))
         finally:
             connection.close()

@@ -192,3 +192,14 @@ def test_an_unknown_sendfile_mode_is_reported_at_startup(settings):
 
     settings.DOCUMENTS_SENDFILE = "x-accel"
     assert "documents.E001" in {message.id for message in checks.run_checks()}
+
+
+def test_recent_documents_lists_only_what_the_member_may_open(cast, login, production, django_assert_max_num_queries):
+    upload(cast.diffusion_member, root_of("college-diffusion"), "programmation.txt", b"salles")
+    upload(cast.staff, root_of("association"), "statuts.txt", b"statuts")
+    client = login(cast.production_member)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("documents:recent")).content.decode()
+    assert "cr-janvier.pdf" in page and "statuts.txt" in page
+    assert "programmation.txt" not in page
+    assert page.index("statuts.txt") < page.index("cr-janvier.pdf")  # newest first

@@ -1,8 +1,9 @@
 """Serve HTTP and WebSockets with one ASGI server, after printing how to log in.
 
-daphne by default (what `make run` starts); ``--server uvicorn`` runs uvicorn with uvloop, the
-sans-I/O WebSocket implementation and no per-message deflate, which delivers live events about
-twice as fast at hundreds of open pages (see BENCHMARKS.md).
+uvicorn by default (what `make run` starts), with uvloop, the sans-I/O WebSocket implementation
+and no per-message deflate: it delivers live events about twice as fast as daphne at hundreds of
+open pages, and it streams request bodies, where daphne holds a whole upload in memory before
+the application reads it (see BENCHMARKS.md). ``--server daphne`` remains available.
 """
 
 import os
@@ -14,12 +15,12 @@ from intranet.demo import DEMO_PASSWORD, demo_login_lines
 
 
 class Command(BaseCommand):
-    help = "Serve the intranet (HTTP and WebSockets) with daphne."
+    help = "Serve the intranet (HTTP and WebSockets) with uvicorn (or daphne)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne")
+        parser.add_argument("--server", choices=["daphne", "uvicorn"], default="uvicorn")
 
     def handle(self, *args, host, port, server, **options):
         self.stdout.write(self.style.SUCCESS(f"\nIntranet: http://{host}:{port}/"))
