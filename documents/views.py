@@ -30,6 +30,7 @@ from intranet.policies import visible_contact
 
 DOCUMENTS_PER_PAGE = 100
 PEOPLE_PER_PAGE = 100
+RECENT_PER_PAGE = 50
 
 
 def _refuse(form, refusal: ActionRefused) -> None:
@@ -63,10 +64,14 @@ def index(request):
 
 @require_GET
 def recent(request):
-    page = Paginator(selectors.recent_documents(request.user), DOCUMENTS_PER_PAGE // 2).get_page(
-        request.GET.get("page")
+    number = request.GET.get("page", "1")
+    number = min(int(number), 1000) if number.isdigit() and int(number) > 0 else 1
+    documents, has_more = selectors.recent_documents_page(request.user, page=number, per_page=RECENT_PER_PAGE)
+    return render(
+        request,
+        "documents/recent.html",
+        {"documents": documents, "page_number": number, "has_more": has_more},
     )
-    return render(request, "documents/recent.html", {"documents": page})
 
 
 @require_GET

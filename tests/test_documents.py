@@ -194,6 +194,25 @@ def test_an_unknown_sendfile_mode_is_reported_at_startup(settings):
     assert "documents.E001" in {message.id for message in checks.run_checks()}
 
 
+@pytest.mark.parametrize(
+    ("ratio", "batch"), [(1000, 500), (0, 3), (0, 500)], ids=["filter-first", "walk-small", "walk"]
+)
+def test_recent_pages_match_the_plain_query_whichever_way_they_are_read(cast, production, monkeypatch, ratio, batch):
+    monkeypatch.setattr(selectors, "FEW_FOLDERS_RATIO", ratio)
+    monkeypatch.setattr(selectors, "RECENT_BATCH", batch)
+    for index in range(7):
+        upload(cast.production_member, production["minutes"], f"note-{index}.txt", b"texte")
+        upload(cast.diffusion_member, root_of("college-diffusion"), f"autre-{index}.txt", b"texte")
+    member = cast.production_member
+    expected = [document.pk for document in selectors.recent_documents(member)]
+    pages, number, more = [], 1, True
+    while more:
+        documents, more = selectors.recent_documents_page(member, page=number, per_page=3)
+        pages += [document.pk for document in documents]
+        number += 1
+    assert pages == expected and len(expected) == 8
+
+
 def test_recent_documents_lists_only_what_the_member_may_open(cast, login, production, django_assert_max_num_queries):
     upload(cast.diffusion_member, root_of("college-diffusion"), "programmation.txt", b"salles")
     upload(cast.staff, root_of("association"), "statuts.txt", b"statuts")
@@ -203,3 +222,24 @@ def test_recent_documents_lists_only_what_the_member_may_open(cast, login, produ
     assert "cr-janvier.pdf" in page and "statuts.txt" in page
     assert "programmation.txt" not in page
     assert page.index("statuts.txt") < page.index("cr-janvier.pdf")  # newest first
+
+
+def test_a_new_college_gets_its_space_with_default_access(cast):
+    from intranet import actions as core_actions
+    from tests.factories import make_member
+
+    college = core_actions.create_college(cast.staff, name="Exploitation", slug="exploitation")
+    space = Space.objects.get(college=college)
+    member = make_member(actor=cast.staff, college="exploitation", email="exploitant@example.org")
+    from documents import policies
+
+    assert policies.folder_level(member, selectors.root_folder(space)) == 2
+    assert policies.folder_level(cast.production_member, selectors.root_folder(space)) == 0
+
+
+def test_x_sendfile_mode_names_the_stored_file(cast, login, production, settings):
+    settings.DOCUMENTS_SENDFILE = "x-sendfile"
+    version = production["document"].current_version
+    response = login(cast.production_member).get(reverse("documents:version_download", args=[version.pk]))
+    assert response["X-Sendfile"] == str(storage.path_of(version.stored_name))
+    assert response["X-Content-Type-Options"] == "nosniff"
