@@ -231,7 +231,7 @@ class Reason:
 
 @dataclass
 class Access:
-    person: User
+    person: Person
     level: int = 0
     reasons: list[Reason] = field(default_factory=list)
 
@@ -260,7 +260,7 @@ def grants_on(folder_ids: list[int]) -> list[Grant]:
     grants = [
         Grant(pk=row.pk, level=LEVEL_OF_PERMISSION[row.permission.codename], folder=row.content_object, user=row.user)
         for row in FolderUserPermission.objects.filter(content_object_id__in=folder_ids).select_related(
-            "permission", "user", "user__profile", "content_object"
+            "permission", "user", "content_object"
         )
     ]
     grants += [
@@ -272,6 +272,27 @@ def grants_on(folder_ids: list[int]) -> list[Grant]:
     return grants
 
 
+@dataclass(frozen=True)
+class Person:
+    """The little the access page needs of someone; hundreds are listed at once."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    email: str
+    handle: str
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+def _people(**filters) -> dict[int, Person]:
+    rows = User.objects.filter(is_active=True, **filters).values_list(
+        "pk", "first_name", "last_name", "email", "handle"
+    )
+    return {row[0]: Person(*row) for row in rows}
+
+
 def effective_access(folder: Folder) -> list[Access]:
     """Everyone who can open the folder (active accounts), with their level and every reason.
 
@@ -281,14 +302,18 @@ def effective_access(folder: Folder) -> list[Access]:
     grants = grants_on(folder.inheritance_chain_ids())
     people: dict[int, Access] = {}
 
-    def add(person: User, reason: Reason) -> None:
+    def add(person: Person, reason: Reason) -> None:
         entry = people.setdefault(person.pk, Access(person=person))
         entry.level = max(entry.level, reason.level)
         entry.reasons.append(reason)
 
     for grant in grants:
         if grant.user is not None and grant.user.is_active:
-            add(grant.user, Reason(level=grant.level, folder=grant.folder))
+            user = grant.user
+            add(
+                Person(user.pk, user.first_name, user.last_name, user.email, user.handle),
+                Reason(grant.level, grant.folder),
+            )
     group_grants = [grant for grant in grants if grant.group is not None]
     if group_grants:
         memberships = User.groups.through.objects.filter(
@@ -297,13 +322,12 @@ def effective_access(folder: Folder) -> list[Access]:
         members_of: dict[int, list[int]] = {}
         for group_id, user_id in memberships:
             members_of.setdefault(group_id, []).append(user_id)
-        users = User.objects.select_related("profile").in_bulk(
-            {user_id for ids in members_of.values() for user_id in ids}
-        )
+        users = _people(pk__in={user_id for ids in members_of.values() for user_id in ids})
         for grant in group_grants:
             for user_id in members_of.get(grant.group.pk, []):
-                add(users[user_id], Reason(level=grant.level, folder=grant.folder, group=grant.group))
-    for person in User.objects.filter(is_staff=True, is_active=True).select_related("profile"):
+                if user_id in users:
+                    add(users[user_id], Reason(level=grant.level, folder=grant.folder, group=grant.group))
+    for person in _people(is_staff=True).values():
         add(person, Reason(level=AccessLevel.MANAGE, staff=True))
     for entry in people.values():
         entry.reasons.sort(key=lambda reason: (not reason.staff, -reason.level))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -25,12 +27,13 @@ from documents.serving import can_preview, version_response
 from documents.uploads import IncomingUploadHandler, max_upload_bytes, receive_raw_upload
 from intranet.actions import ActionRefused
 from intranet.groups import group_labels
-from intranet.models import User
+from intranet.models import Profile, User
 from intranet.policies import visible_contact
 
 DOCUMENTS_PER_PAGE = 100
 PEOPLE_PER_PAGE = 100
 RECENT_PER_PAGE = 50
+SUGGESTIONS_CACHE_SECONDS = 300
 
 
 def _refuse(form, refusal: ActionRefused) -> None:
@@ -270,8 +273,13 @@ def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
     for grant in grants:
         grant.label = labels[grant.group.pk] if grant.group is not None else None
         grant.folder_visible = grant.folder.pk in openable
+    profiles = {
+        profile.user_id: profile
+        for profile in Profile.objects.select_related("user").filter(user_id__in=[entry.person.pk for entry in people])
+    }
     for entry in people:
-        entry.contact = visible_contact(request.user, entry.person.profile).get("email", "")
+        profile = profiles.get(entry.person.pk)
+        entry.contact = visible_contact(request.user, profile).get("email", "") if profile else ""
         for reason in entry.reasons:
             reason.group_label = labels.get(reason.group.pk) if reason.group is not None else None
             reason.folder_visible = reason.folder is not None and reason.folder.pk in openable
@@ -296,14 +304,20 @@ def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
 
 def _people_suggestions() -> str:
     """Every active member as a datalist option ("Name (@handle)"): the browser filters them as
-    one types, without a script. Built here, from three columns, because the template loop over
-    thousands of people cost more than the rest of the page."""
-    people = User.objects.filter(is_active=True).order_by("last_name", "first_name")
-    options = (
-        f'<option value="{escape(f"{first} {last} (@{handle})".strip())}"></option>'
-        for first, last, handle in people.values_list("first_name", "last_name", "handle")
-    )
-    return mark_safe("".join(options))  # noqa: S308 - every value is escaped
+    one types, without a script. Kept a few minutes in the cache (a new or departed member
+    changes the key at once; a renamed one shows on expiry): thousands of options cost more to
+    build than the rest of the page."""
+    people = User.objects.filter(is_active=True)
+    shape = people.aggregate(count=Count("pk"), last=Max("pk"))
+    key = f"documents:people-suggestions:{shape['count']}:{shape['last']}"
+    options = cache.get(key)
+    if options is None:
+        rows = people.order_by("last_name", "first_name").values_list("first_name", "last_name", "handle")
+        options = "".join(
+            f'<option value="{escape(f"{first} {last} (@{handle})".strip())}"></option>' for first, last, handle in rows
+        )
+        cache.set(key, options, SUGGESTIONS_CACHE_SECONDS)
+    return mark_safe(options)  # noqa: S308 - every value is escaped
 
 
 @require_POST
