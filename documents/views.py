@@ -403,9 +403,10 @@ def _receive_upload(request, *, folder, document):
     form = UploadForm(request.POST)
     files = request.FILES.getlist("files")
     if not allowed:
-        for incoming in files:
-            incoming.discard()
-        raise PermissionDenied
+        raise PermissionDenied  # the received files are removed when Django closes them
+    if not form.is_valid():
+        # Nothing is stored, and the form comes back with what was typed.
+        return _render_folder(request, folder, upload_form=form, status=400)
     errors = list(getattr(handler, "refused", []))
     stored = []
     for incoming in files:
@@ -416,7 +417,7 @@ def _receive_upload(request, *, folder, document):
                     folder=folder,
                     document=document,
                     incoming=incoming,
-                    description=form.data.get("description", ""),
+                    description=form.cleaned_data["description"],
                 )
             )
         except ActionRefused as refusal:
@@ -430,7 +431,6 @@ def _receive_upload(request, *, folder, document):
         for message in errors:
             messages.error(request, message)
         if document is None and not stored:
-            form.is_valid()
             return _render_folder(request, folder, upload_form=form, status=400)
     return redirect(target)
 

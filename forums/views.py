@@ -259,10 +259,19 @@ def post_history(request, post_id: int):
     post = selectors.post_for_user(request.user, post_id)
     if post.is_hidden and not policies.can_see_hidden_text(request.user, post):
         raise Http404
+    revisions = list(selectors.revisions_of(post))
+    documents = documents_for_reader(request.user, [post.body_html, *(revision.body_html for revision in revisions)])
+    for revision in revisions:
+        revision.body = fill_references(revision.body_html, documents)
     return render(
         request,
         "forums/post_history.html",
-        {"post": post, "thread": post.thread, "revisions": selectors.revisions_of(post)},
+        {
+            "post": post,
+            "body": fill_references(post.body_html, documents),
+            "thread": post.thread,
+            "revisions": revisions,
+        },
     )
 
 

@@ -406,3 +406,16 @@ def test_files_received_for_a_refused_request_are_removed(cast, folder, settings
     assert response.status_code == 403  # no CSRF token
     assert not Document.objects.exists()
     assert_nothing_left()
+
+
+def test_a_too_long_description_keeps_the_form_and_stores_nothing(cast, login, folder):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = login(cast.production_member).post(
+        reverse("documents:folder_upload", args=[folder.pk]),
+        {"files": [SimpleUploadedFile("a.txt", b"texte")], "description": "très long " * 600},
+    )
+    assert response.status_code == 400
+    assert "très long très long" in response.content.decode()
+    assert not Document.objects.exists()
+    assert_nothing_left()

@@ -183,8 +183,14 @@ def test_forum_message_shows_a_referenced_document_only_to_readers_who_may_open_
     assert reverse("documents:document", args=[document.pk]) not in outsider_page
     # The forbidden document and the missing one read the same.
     assert outsider_page.count("document-ref--unavailable") == 2
-    fragment = login(cast.diffusion_member).get(reverse("forums:post", args=[thread.posts.get().pk])).content.decode()
+    post = thread.posts.get()
+    fragment = login(cast.diffusion_member).get(reverse("forums:post", args=[post.pk])).content.decode()
     assert "cr-janvier" not in fragment
+    forum_actions.edit_post(cast.production_member, post=post, body=f"Corrigé : [[doc:{document.pk}]]")
+    history = login(cast.production_member).get(reverse("forums:history", args=[post.pk])).content.decode()
+    assert history.count("cr-janvier.pdf") == 2 and 'class="document-ref">doc:' not in history
+    history = login(cast.diffusion_member).get(reverse("forums:history", args=[post.pk])).content.decode()
+    assert "cr-janvier" not in history
 
 
 def test_an_unknown_sendfile_mode_is_reported_at_startup(settings):
