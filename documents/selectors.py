@@ -293,13 +293,15 @@ def _people(**filters) -> dict[int, Person]:
     return {row[0]: Person(*row) for row in rows}
 
 
-def effective_access(folder: Folder) -> list[Access]:
+def effective_access(folder: Folder, grants: list[Grant] | None = None) -> list[Access]:
     """Everyone who can open the folder (active accounts), with their level and every reason.
 
     The same rules as ``policies.folder_level``, computed for all people at once in a fixed
-    number of queries.
+    number of queries. ``grants`` are those of ``grants_on(folder.inheritance_chain_ids())``,
+    when the caller has them already.
     """
-    grants = grants_on(folder.inheritance_chain_ids())
+    if grants is None:
+        grants = grants_on(folder.inheritance_chain_ids())
     people: dict[int, Access] = {}
 
     def add(person: Person, reason: Reason) -> None:
@@ -316,17 +318,16 @@ def effective_access(folder: Folder) -> list[Access]:
             )
     group_grants = [grant for grant in grants if grant.group is not None]
     if group_grants:
-        memberships = User.groups.through.objects.filter(
+        # Members and what is shown of them, in one query.
+        rows = User.groups.through.objects.filter(
             group_id__in={grant.group.pk for grant in group_grants}, user__is_active=True
-        ).values_list("group_id", "user_id")
-        members_of: dict[int, list[int]] = {}
-        for group_id, user_id in memberships:
-            members_of.setdefault(group_id, []).append(user_id)
-        users = _people(pk__in={user_id for ids in members_of.values() for user_id in ids})
+        ).values_list("group_id", "user_id", "user__first_name", "user__last_name", "user__email", "user__handle")
+        members_of: dict[int, list[Person]] = {}
+        for group_id, *person in rows:
+            members_of.setdefault(group_id, []).append(Person(*person))
         for grant in group_grants:
-            for user_id in members_of.get(grant.group.pk, []):
-                if user_id in users:
-                    add(users[user_id], Reason(level=grant.level, folder=grant.folder, group=grant.group))
+            for person in members_of.get(grant.group.pk, []):
+                add(person, Reason(level=grant.level, folder=grant.folder, group=grant.group))
     for person in _people(is_staff=True).values():
         add(person, Reason(level=AccessLevel.MANAGE, staff=True))
     for entry in people.values():

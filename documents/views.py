@@ -264,9 +264,9 @@ def document_access(request, document_id: int):
 
 
 def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
-    access = selectors.effective_access(folder)
-    people = Paginator(access, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     grants = selectors.grants_on(folder.inheritance_chain_ids())
+    access = selectors.effective_access(folder, grants)
+    people = Paginator(access, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     labels = group_labels([grant.group for grant in grants if grant.group is not None])
     # A folder above that the viewer may not open is not named, here as in the breadcrumbs.
     openable = {grant.folder.pk for grant in grants if policies.can_view_folder(request.user, grant.folder)}
