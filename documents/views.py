@@ -13,7 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -277,12 +277,11 @@ def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
         profile.user_id: profile
         for profile in Profile.objects.select_related("user").filter(user_id__in=[entry.person.pk for entry in people])
     }
+    said: dict[tuple, str] = {}  # hundreds of people share a handful of reasons: each is worded once
     for entry in people:
         profile = profiles.get(entry.person.pk)
         entry.contact = visible_contact(request.user, profile).get("email", "") if profile else ""
-        for reason in entry.reasons:
-            reason.group_label = labels.get(reason.group.pk) if reason.group is not None else None
-            reason.folder_visible = reason.folder is not None and reason.folder.pk in openable
+        entry.reason_texts = [_reason_text(reason, folder, labels, openable, said) for reason in entry.reasons]
     return render(
         request,
         "documents/access.html",
@@ -300,6 +299,35 @@ def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
         },
         status=400 if form.is_bound else 200,
     )
+
+
+def _reason_text(reason, folder: Folder, labels: dict, openable: set, said: dict) -> str:
+    """Why someone can see the folder, in a sentence ("view and upload: through the group …")."""
+    key = (
+        reason.level,
+        reason.staff,
+        reason.group.pk if reason.group else None,
+        reason.folder.pk if reason.folder else None,
+    )
+    if key in said:
+        return said[key]
+    if reason.staff:
+        why = _("staff manage every space")
+    else:
+        how = (
+            _("through the group %(group)s") % {"group": labels.get(reason.group.pk, "")}
+            if reason.group is not None
+            else _("granted to the person")
+        )
+        if reason.folder.pk == folder.pk:
+            where = _("on this folder")
+        elif reason.folder.pk in openable:
+            where = _("inherited from “%(name)s”") % {"name": reason.folder.name}
+        else:
+            where = _("inherited from a folder above that you may not open")
+        why = f"{how}, {where}"
+    said[key] = format_html("<strong>{}</strong>: {}", reason.level_label, why)
+    return said[key]
 
 
 def _people_suggestions() -> str:
