@@ -8,8 +8,11 @@ web server sends the bytes after this view has asked the policy.
 
 from __future__ import annotations
 
+import asyncio
+
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.core.handlers.asgi import ASGIRequest
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 from documents import storage
@@ -33,7 +36,21 @@ def can_preview(version: DocumentVersion) -> bool:
     return bool(file_type and file_type.preview)
 
 
-def version_response(version: DocumentVersion, *, inline: bool = False) -> HttpResponse:
+CHUNK_SIZE = 256 * 1024
+
+
+async def _file_chunks(path):
+    """The file in chunks, read off the event loop: under ASGI, Django would otherwise read a
+    synchronous file iterator whole into memory before sending it."""
+    handle = await asyncio.to_thread(open, path, "rb")
+    try:
+        while chunk := await asyncio.to_thread(handle.read, CHUNK_SIZE):
+            yield chunk
+    finally:
+        await asyncio.to_thread(handle.close)
+
+
+def version_response(request, version: DocumentVersion, *, inline: bool = False) -> HttpResponse:
     inline = inline and can_preview(version)
     mode = settings.DOCUMENTS_SENDFILE
     if mode:
@@ -43,6 +60,11 @@ def version_response(version: DocumentVersion, *, inline: bool = False) -> HttpR
             response["X-Accel-Redirect"] = location
         else:
             response["X-Sendfile"] = str(storage.path_of(version.stored_name))
+    elif isinstance(request, ASGIRequest):
+        response = StreamingHttpResponse(
+            _file_chunks(storage.path_of(version.stored_name)), content_type=version.content_type
+        )
+        response["Content-Length"] = str(version.size)
     else:
         response = FileResponse(storage.path_of(version.stored_name).open("rb"), content_type=version.content_type)
         response["Content-Length"] = str(version.size)

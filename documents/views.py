@@ -548,12 +548,12 @@ def document_download(request, document_id: int):
     document = selectors.get_document_for_user(request.user, document_id)
     if document.current_version is None:
         raise Http404
-    return version_response(document.current_version)
+    return version_response(request, document.current_version)
 
 
 @require_GET
 def version_download(request, version_id: int):
-    return version_response(selectors.get_version_for_user(request.user, version_id))
+    return version_response(request, selectors.get_version_for_user(request.user, version_id))
 
 
 @require_GET
@@ -561,7 +561,7 @@ def version_preview(request, version_id: int):
     version = selectors.get_version_for_user(request.user, version_id)
     if not can_preview(version):
         raise Http404
-    return version_response(version, inline=True)
+    return version_response(request, version, inline=True)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from forums.bodies import create_forums
 from forums.models import Forum
 from intranet.bodies import create_association_bodies
 from intranet.models import College, Territory
+from tests.browser import asgi_server, browser, browser_page  # noqa: F401 - one server and browser per test process
 from tests.factories import make_member, make_staff
 
 

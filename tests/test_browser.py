@@ -4,7 +4,6 @@ import pytest
 from django.core.management import call_command
 
 from intranet.demo import DEMO_PASSWORD
-from tests.browser import browser, browser_page  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +15,7 @@ def demo_data(association_bodies):
     call_command("seed_demo")
 
 
-def test_demo_member_logs_in_and_sees_their_colleges(live_server, demo_data, browser_page):  # noqa: F811
+def test_demo_member_logs_in_and_sees_their_colleges(live_server, demo_data, browser_page):
     page = browser_page
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Se connecter"

@@ -5,7 +5,7 @@ import pytest
 from documents import selectors
 from documents.models import Document, Space
 from documents.samples import pdf_bytes
-from tests.browser import asgi_server, browser, log_in  # noqa: F401 - fixtures
+from tests.browser import log_in
 from tests.factories import PASSWORD, make_member, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ def member(association_bodies, settings, tmp_path):
     return make_member(actor=make_staff(), college="production", email="deposante@example.org")
 
 
-def test_a_member_uploads_two_files_with_progress_and_downloads_one(asgi_server, member, browser):  # noqa: F811
+def test_a_member_uploads_two_files_with_progress_and_downloads_one(asgi_server, member, browser):
     root = selectors.root_folder(Space.objects.get(slug="college-production"))
     page = log_in(browser, asgi_server, member.email, PASSWORD)
     page.goto(f"{asgi_server}/documents/dossiers/{root.pk}/")

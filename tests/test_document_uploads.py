@@ -189,7 +189,7 @@ def test_two_people_renaming_the_same_document_at_once(cast, login, folder):
     assert document.name == "version-claire.txt"
 
 
-def test_renames_racing_in_threads_apply_one_and_refuse_the_other(cast, folder, transactional_db):
+def test_renames_racing_in_threads_apply_one_and_refuse_the_other(association_bodies, cast, folder):
     document, _version, _created = actions.upload_document(
         cast.coordinator, folder=folder, incoming=make_incoming("brouillon.txt", b"texte")
     )
@@ -363,7 +363,7 @@ def test_text_extraction_refuses_an_archive_that_inflates_too_much(
     assert storage.path_of(version.stored_name).exists()
 
 
-def test_concurrent_uploads_of_the_same_name_become_versions(cast, folder, transactional_db):
+def test_concurrent_uploads_of_the_same_name_become_versions(association_bodies, cast, folder):
     barrier = threading.Barrier(3)
     outcomes = []
 

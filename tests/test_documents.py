@@ -249,3 +249,27 @@ def test_x_sendfile_mode_names_the_stored_file(cast, login, production, settings
     response = login(cast.production_member).get(reverse("documents:version_download", args=[version.pk]))
     assert response["X-Sendfile"] == str(storage.path_of(version.stored_name))
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_a_download_streams_in_chunks(association_bodies, settings, tmp_path):
+    from asgiref.sync import sync_to_async
+    from django.test import AsyncClient
+
+    from tests.factories import make_member, make_staff
+
+    def prepare():
+        member = make_member(actor=make_staff(), college="production", email="lectrice@example.org")
+        data = b"%PDF-1.4\n" + b"x" * (1024 * 1024)
+        document, _version = upload(member, root_of("college-production"), "gros.pdf", data)
+        return member, document, data
+
+    member, document, data = await sync_to_async(prepare)()
+    client = AsyncClient()
+    await client.aforce_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    response = await client.get(reverse("documents:document_download", args=[document.pk]))
+    assert response.status_code == 200 and response.is_async
+    chunks = [chunk async for chunk in response.streaming_content]
+    assert len(chunks) > 1 and max(len(chunk) for chunk in chunks) <= 256 * 1024
+    assert b"".join(chunks) == data
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -4,7 +4,7 @@ import pytest
 
 from forums import actions
 from forums.models import Forum
-from tests.browser import asgi_server, browser, log_in  # noqa: F401 - fixtures
+from tests.browser import log_in
 from tests.factories import PASSWORD, make_member, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def two_members(association_bodies):
     return author, reader, thread
 
 
-def test_a_reply_appears_live_in_the_other_members_browser(asgi_server, two_members, browser):  # noqa: F811
+def test_a_reply_appears_live_in_the_other_members_browser(asgi_server, two_members, browser):
     author, reader, thread = two_members
     thread_url = f"{asgi_server}/forums/fils/{thread.pk}/"
     reader_page = log_in(browser, asgi_server, reader.email, PASSWORD)
@@ -68,7 +68,7 @@ def xss_thread(two_members):
     return two_members
 
 
-def test_no_payload_of_the_xss_corpus_runs(asgi_server, xss_thread, browser):  # noqa: F811
+def test_no_payload_of_the_xss_corpus_runs(asgi_server, xss_thread, browser):
     _author, reader, thread = xss_thread
     page = log_in(browser, asgi_server, reader.email, PASSWORD)
     dialogs = []
@@ -91,7 +91,7 @@ def moderated_thread(two_members):
     return author, reader, coordinator, thread
 
 
-def test_counters_move_and_a_hidden_message_collapses_live(asgi_server, moderated_thread, browser):  # noqa: F811
+def test_counters_move_and_a_hidden_message_collapses_live(asgi_server, moderated_thread, browser):
     author, reader, coordinator, thread = moderated_thread
     reader_page = log_in(browser, asgi_server, reader.email, PASSWORD)
     reader_page.goto(f"{asgi_server}/forums/production/")
