@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "realtime",
     "forums",
     "documents",
+    "workflows",
 ]
 
 MIDDLEWARE = [

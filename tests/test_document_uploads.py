@@ -419,3 +419,22 @@ def test_a_too_long_description_keeps_the_form_and_stores_nothing(cast, login, f
     assert "très long très long" in response.content.decode()
     assert not Document.objects.exists()
     assert_nothing_left()
+
+
+def test_purging_a_folder_removes_its_subtree_and_files_after_the_commit(
+    cast, login, folder, django_capture_on_commit_callbacks
+):
+    inner = actions.create_folder(cast.coordinator, parent=folder, name="Dedans")
+    _document, version, _created = actions.upload_document(
+        cast.production_member, folder=inner, incoming=make_incoming("a.txt", b"texte")
+    )
+    actions.trash_folder(cast.coordinator, folder=folder)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(cast.staff).post(reverse("documents:trash_purge", args=["folder", folder.pk]))
+    assert response.status_code == 302
+    assert not Folder.objects.filter(pk__in=[folder.pk, inner.pk]).exists()
+    assert not storage.path_of(version.stored_name).exists()
+    assert_nothing_left()
+    from intranet.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="folder.purged", target_id=str(folder.pk)).exists()
