@@ -69,6 +69,11 @@ class AuditAction(models.TextChoices):
     DOCUMENT_TRASHED = "document.trashed", _("document moved to the trash")
     DOCUMENT_RESTORED = "document.restored", _("document restored from the trash")
     DOCUMENT_PURGED = "document.purged", _("document deleted for good")
+    VOTE_OPENED = "vote.opened", _("board vote opened")
+    BALLOT_CAST = "vote.ballot_cast", _("vote cast")
+    BALLOT_CHANGED = "vote.ballot_changed", _("vote changed")
+    VOTE_CLOSED = "vote.closed", _("board vote closed")
+    DECISION_RECORDED = "decision.recorded", _("decision recorded in the register")
 
 
 def action_label(code: str) -> str:

@@ -101,3 +101,21 @@ def count_votes(
         result=result,
         casting_vote_used=casting,
     )
+
+
+def rules_as_json(rules: VoteRules) -> dict:
+    return {
+        "quorum": f"{rules.quorum.numerator}/{rules.quorum.denominator}",
+        "abstentions_count_for_quorum": rules.abstentions_count_for_quorum,
+        "majority": str(rules.majority),
+        "president_casting_vote": rules.president_casting_vote,
+    }
+
+
+def rules_from_json(data: dict) -> VoteRules:
+    return VoteRules(
+        quorum=Fraction(data["quorum"]),
+        abstentions_count_for_quorum=data["abstentions_count_for_quorum"],
+        majority=Majority(data["majority"]),
+        president_casting_vote=data["president_casting_vote"],
+    )

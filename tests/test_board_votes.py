@@ -1,0 +1,199 @@
+"""Board votes: who votes, changing one's vote, closing, the result, and the decision register."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.utils import timezone
+
+from intranet.actions import ActionRefused
+from intranet.models import AuditEntry, College
+from tests.factories import make_member
+from workflows import actions
+from workflows.models import Ballot, BoardVote, Decision, Proposal, ProposalStatus, VoteResult
+
+
+def on_agenda(author, title="Festival des films d'école") -> Proposal:
+    return Proposal.objects.create(
+        college=College.objects.get(slug="production"),
+        author=author,
+        title=title,
+        summary="Soutenir la sélection régionale.",
+        body="Le collège propose…",
+        body_html="<p>Le collège propose…</p>",
+        status=ProposalStatus.ON_AGENDA,
+    )
+
+
+def soon():
+    return timezone.now() + timedelta(days=7)
+
+
+@pytest.fixture
+def vote(cast):
+    return actions.open_board_vote(cast.secretary, proposal=on_agenda(cast.production_member), deadline=soon())
+
+
+def test_the_secretary_opens_a_vote_on_a_proposal_of_the_agenda(cast, vote):
+    vote.proposal.refresh_from_db()
+    assert vote.proposal.status == ProposalStatus.VOTING
+    assert vote.rules["quorum"] == "1/2"
+    assert AuditEntry.objects.filter(action="vote.opened", target_id=str(vote.proposal_id)).exists()
+
+
+@pytest.mark.parametrize("person", ["board_member", "production_member", "coordinator", "staff"])
+def test_only_the_president_or_the_secretary_open_or_close_a_vote(cast, person, vote):
+    with pytest.raises(PermissionDenied):
+        actions.open_board_vote(getattr(cast, person), proposal=on_agenda(cast.production_member), deadline=soon())
+    with pytest.raises(PermissionDenied):
+        actions.close_board_vote(getattr(cast, person), vote=vote)
+
+
+def test_a_vote_cannot_open_on_a_proposal_still_in_its_college(cast):
+    proposal = on_agenda(cast.production_member)
+    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.IN_REVIEW)
+    with pytest.raises(ActionRefused, match=r"agenda|ordre du jour"):
+        actions.open_board_vote(cast.president, proposal=proposal, deadline=soon())
+
+
+def test_a_board_member_votes_and_changes_their_vote_until_the_close(cast, vote):
+    actions.cast_ballot(cast.board_member, vote=vote, choice="against", comment="Trop cher")
+    actions.cast_ballot(cast.board_member, vote=vote, choice="for")
+    ballot = Ballot.objects.get(vote=vote)
+    assert (ballot.voter_id, ballot.choice) == (cast.board_member.pk, "for")
+    assert AuditEntry.objects.filter(action="vote.ballot_changed").count() == 1
+
+
+@pytest.mark.parametrize("person", ["production_member", "coordinator", "staff", "outsider"])
+def test_people_outside_the_board_cannot_vote(cast, vote, person):
+    with pytest.raises(PermissionDenied):
+        actions.cast_ballot(getattr(cast, person), vote=vote, choice="for")
+    assert not Ballot.objects.exists()
+
+
+def test_when_everyone_has_voted_the_vote_closes_into_a_numbered_decision(cast, vote):
+    for person, choice in [(cast.board_member, "for"), (cast.president, "against"), (cast.secretary, "for")]:
+        actions.cast_ballot(person, vote=vote, choice=choice)
+    vote.refresh_from_db()
+    assert vote.result == VoteResult.ADOPTED and vote.close_reason == "everyone_voted"
+    decision = Decision.objects.get()
+    assert decision.number == f"CA-{timezone.localtime().year}-001"
+    assert (decision.votes_for, decision.votes_against, decision.abstentions) == (2, 1, 0)
+    assert Proposal.objects.get(pk=vote.proposal_id).status == ProposalStatus.ADOPTED
+    with pytest.raises(ActionRefused, match=r"closed|clos"):
+        actions.cast_ballot(cast.board_member, vote=vote, choice="against")
+
+
+def test_closing_twice_is_refused_and_a_tie_goes_to_the_presidents_side(cast, vote):
+    actions.cast_ballot(cast.board_member, vote=vote, choice="for")
+    actions.cast_ballot(cast.president, vote=vote, choice="against")
+    actions.close_board_vote(cast.secretary, vote=vote)
+    vote.refresh_from_db()
+    assert (vote.result, vote.casting_vote_used) == (VoteResult.REJECTED, True)
+    with pytest.raises(ActionRefused, match=r"already|déjà"):
+        actions.close_board_vote(cast.president, vote=vote)
+    assert Decision.objects.get().outcome == VoteResult.REJECTED
+
+
+def test_without_quorum_nothing_is_decided_and_a_new_vote_can_open(cast, vote):
+    actions.cast_ballot(cast.board_member, vote=vote, choice="for")  # 1 of 3: under half
+    actions.close_board_vote(cast.president, vote=vote)
+    vote.refresh_from_db()
+    assert vote.result == VoteResult.NO_QUORUM
+    assert not Decision.objects.exists()
+    proposal = Proposal.objects.get(pk=vote.proposal_id)
+    assert proposal.status == ProposalStatus.ON_AGENDA
+    again = actions.open_board_vote(cast.secretary, proposal=proposal, deadline=soon())
+    assert again.pk != vote.pk
+
+
+def test_the_deadline_job_closes_past_votes_once_however_often_it_runs(cast, vote):
+    actions.cast_ballot(cast.board_member, vote=vote, choice="for")
+    actions.cast_ballot(cast.president, vote=vote, choice="for")
+    later = timezone.now() + timedelta(days=8)
+    assert [closed.pk for closed in actions.close_votes_past_deadline(later)] == [vote.pk]
+    assert actions.close_votes_past_deadline(later) == []
+    vote.refresh_from_db()
+    assert vote.close_reason == "deadline" and vote.result == VoteResult.ADOPTED
+    assert Decision.objects.count() == 1
+
+
+def test_decision_numbers_follow_each_other_without_gaps(cast):
+    numbers = []
+    for index in range(3):
+        vote = actions.open_board_vote(
+            cast.secretary, proposal=on_agenda(cast.production_member, f"Proposition {index}"), deadline=soon()
+        )
+        actions.cast_ballot(cast.board_member, vote=vote, choice="for")
+        actions.cast_ballot(cast.president, vote=vote, choice="for")
+        actions.close_board_vote(cast.secretary, vote=vote)
+        numbers.append(Decision.objects.get(vote=vote).sequence)
+    assert numbers == [1, 2, 3]
+
+
+def _run_together(functions):
+    barrier = threading.Barrier(len(functions))
+    errors = []
+
+    def run(function):
+        try:
+            barrier.wait()
+            function()
+        except Exception as error:  # reported by the caller's assertion
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def test_fifty_board_members_voting_at_once_are_all_counted_into_one_decision(association_bodies, cast):
+    board = [make_member(actor=cast.staff, board_role="member", email=f"ca{index}@example.org") for index in range(47)]
+    board += [cast.board_member, cast.president, cast.secretary]
+    vote = actions.open_board_vote(cast.secretary, proposal=on_agenda(cast.production_member), deadline=soon())
+    errors = _run_together(
+        [lambda person=person: actions.cast_ballot(person, vote=vote, choice="for") for person in board]
+    )
+    assert errors == []
+    vote.refresh_from_db()
+    assert Ballot.objects.filter(vote=vote).count() == 50
+    assert (vote.result, vote.votes_for, vote.close_reason) == (VoteResult.ADOPTED, 50, "everyone_voted")
+    assert Decision.objects.filter(vote=vote).count() == 1
+
+
+def test_two_votes_closing_at_once_get_two_consecutive_numbers(association_bodies, cast):
+    votes = []
+    for index in range(2):
+        vote = actions.open_board_vote(
+            cast.secretary, proposal=on_agenda(cast.production_member, f"Proposition {index}"), deadline=soon()
+        )
+        actions.cast_ballot(cast.board_member, vote=vote, choice="for")
+        actions.cast_ballot(cast.president, vote=vote, choice="for")
+        votes.append(vote)
+    errors = _run_together([lambda vote=vote: actions.close_board_vote(cast.secretary, vote=vote) for vote in votes])
+    assert errors == []
+    assert sorted(Decision.objects.values_list("sequence", flat=True)) == [1, 2]
+    assert BoardVote.objects.filter(closed_at__isnull=False).count() == 2
+
+
+def test_closing_one_vote_twice_at_once_closes_it_once(association_bodies, cast):
+    vote = actions.open_board_vote(cast.secretary, proposal=on_agenda(cast.production_member), deadline=soon())
+    actions.cast_ballot(cast.board_member, vote=vote, choice="for")
+    actions.cast_ballot(cast.president, vote=vote, choice="for")
+    errors = _run_together(
+        [
+            lambda: actions.close_board_vote(cast.secretary, vote=vote),
+            lambda: actions.close_board_vote(cast.president, vote=vote),
+        ]
+    )
+    assert len(errors) == 1 and "ActionRefused" in errors[0]
+    assert Decision.objects.count() == 1
