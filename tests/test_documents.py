@@ -273,3 +273,10 @@ async def test_under_asgi_a_download_streams_in_chunks(association_bodies, setti
     assert len(chunks) > 1 and max(len(chunk) for chunk in chunks) <= 256 * 1024
     assert b"".join(chunks) == data
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_stored_files_are_not_reachable_by_any_url_but_the_policy_checked_ones(cast, login, production):
+    version = production["document"].current_version
+    client = login(cast.production_member)
+    for url in (f"/media/documents/{version.stored_name}", f"/static/{version.stored_name}", f"/{version.stored_name}"):
+        assert client.get(url).status_code == 404, url

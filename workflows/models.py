@@ -95,6 +95,8 @@ class Proposal(models.Model):
     forwarded_at = models.DateTimeField(null=True, blank=True)
     # Bumped on every change: a form posted from a stale copy is refused, not applied.
     revision = models.PositiveIntegerField(default=1)
+    # The key of the form that created it: the same form posted twice makes one proposal.
+    creation_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("proposal")

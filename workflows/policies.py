@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from intranet import policies as core
-from intranet.models import BoardMembership, BoardRole
+from intranet.models import BoardMembership, BoardRole, CollegeMembership, CollegeRole
+from workflows.models import ProposalStatus
 
 
 def is_board_member(user) -> bool:
@@ -16,3 +19,74 @@ def can_run_board_votes(user) -> bool:
         core.is_member(user)
         and BoardMembership.objects.filter(user=user, role__in=[BoardRole.PRESIDENT, BoardRole.SECRETARY]).exists()
     )
+
+
+# --- Proposals -----------------------------------------------------------------------------
+
+
+def _college_member(user, college_id) -> bool:
+    return CollegeMembership.objects.filter(user=user, college_id=college_id, college__is_active=True).exists()
+
+
+def is_coordinator_of(user, college_id) -> bool:
+    return CollegeMembership.objects.filter(user=user, college_id=college_id, role=CollegeRole.COORDINATOR).exists()
+
+
+def visible_proposals_q(user) -> Q:
+    """The proposals ``user`` may open, as a filter: drafts to their author; in the collège to
+    its members; once forwarded also to the board; once decided to every member; all to staff."""
+    if not core.is_member(user):
+        return Q(pk__in=[])
+    if core.can_manage_association(user):
+        return Q()
+    in_college = [
+        ProposalStatus.IN_REVIEW, ProposalStatus.RETURNED, ProposalStatus.DECLINED, ProposalStatus.WITHDRAWN,
+        ProposalStatus.ON_AGENDA, ProposalStatus.VOTING,
+    ]  # fmt: skip
+    visible = (
+        Q(author=user)
+        | Q(status__in=[ProposalStatus.ADOPTED, ProposalStatus.REJECTED])
+        | Q(status__in=in_college, college__memberships__user=user, college__is_active=True)
+    )
+    if is_board_member(user):
+        visible |= Q(status__in=[ProposalStatus.ON_AGENDA, ProposalStatus.VOTING])
+    return visible
+
+
+def can_view_proposal(user, proposal) -> bool:
+    if not core.is_member(user):
+        return False
+    if core.can_manage_association(user) or proposal.author_id == user.pk:
+        return True
+    if proposal.status in (ProposalStatus.ADOPTED, ProposalStatus.REJECTED):
+        return True
+    if proposal.status == ProposalStatus.DRAFT:
+        return False
+    if proposal.status in (ProposalStatus.ON_AGENDA, ProposalStatus.VOTING) and is_board_member(user):
+        return True
+    return _college_member(user, proposal.college_id)
+
+
+def can_raise_proposal(user, college) -> bool:
+    return core.is_member(user) and college.is_active and _college_member(user, college.pk)
+
+
+def can_edit_proposal(user, proposal) -> bool:
+    return proposal.author_id == user.pk and proposal.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
+
+
+def can_review_proposal(user, proposal) -> bool:
+    """The collège's coordinators forward, return or decline what is in review."""
+    return (
+        core.is_member(user)
+        and proposal.status == ProposalStatus.IN_REVIEW
+        and is_coordinator_of(user, proposal.college_id)
+    )
+
+
+def can_withdraw_proposal(user, proposal) -> bool:
+    """The author, until the board vote opens."""
+    return proposal.author_id == user.pk and proposal.status in WITHDRAWABLE
+
+
+WITHDRAWABLE = (ProposalStatus.DRAFT, ProposalStatus.IN_REVIEW, ProposalStatus.RETURNED, ProposalStatus.ON_AGENDA)
