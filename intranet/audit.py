@@ -79,6 +79,7 @@ class AuditAction(models.TextChoices):
     VOTE_OPENED = "vote.opened", _("board vote opened")
     BALLOT_CAST = "vote.ballot_cast", _("vote cast")
     BALLOT_CHANGED = "vote.ballot_changed", _("vote changed")
+    VOTE_CLOSING_SOON = "vote.closing_soon", _("board vote closes within 24 hours")
     VOTE_CLOSED = "vote.closed", _("board vote closed")
     DECISION_RECORDED = "decision.recorded", _("decision recorded in the register")
 

@@ -44,5 +44,6 @@ urlpatterns = [
     path("equipe/journal/", staff.audit_log, name="staff_audit_log"),
     path("forums/", include("forums.urls")),
     path("documents/", include("documents.urls")),
+    path("deliberations/", include("workflows.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -197,3 +197,21 @@ def test_closing_one_vote_twice_at_once_closes_it_once(association_bodies, cast)
     )
     assert len(errors) == 1 and "ActionRefused" in errors[0]
     assert Decision.objects.count() == 1
+
+
+def test_a_reminder_is_recorded_once_a_day_before_the_deadline(cast, vote):
+    assert actions.remind_votes_closing_soon() == []  # a week ahead: too early
+    near = vote.deadline - timedelta(hours=23)
+    assert [item.pk for item in actions.remind_votes_closing_soon(near)] == [vote.pk]
+    assert actions.remind_votes_closing_soon(near) == []
+    assert AuditEntry.objects.filter(action="vote.closing_soon", target_id=str(vote.proposal_id)).count() == 1
+
+
+def test_the_periodic_jobs_command_closes_what_is_due(cast, vote, capsys):
+    from django.core.management import call_command
+
+    BoardVote.objects.filter(pk=vote.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    call_command("run_periodic_jobs", "--once")
+    assert "1 vote(s) closed" in capsys.readouterr().out
+    vote.refresh_from_db()
+    assert vote.close_reason == "deadline"

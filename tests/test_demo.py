@@ -41,6 +41,12 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
     assert User.objects.filter(is_staff=True).exists()
     for space in Space.objects.all():
         assert Document.objects.filter(folder__space=space).count() >= 1, space
+    from workflows.models import Decision, Proposal
+
+    assert {proposal.status for proposal in Proposal.objects.all()} >= {
+        "draft", "in_review", "returned", "on_agenda", "voting", "adopted", "rejected"
+    }  # fmt: skip
+    assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["adopted", "rejected"]
     budget = Folder.objects.get(restricted=True)
     assert budget.space.slug == "college-production"
     assert not DocumentVersion.objects.exclude(extraction_status="done").exists()

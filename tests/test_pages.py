@@ -78,6 +78,11 @@ COVERED_ELSEWHERE = {
     "forums:react",
     # Documents (tests/test_document_access.py: every route for the role cast and anonymous visitors).
     *(f"documents:{name}" for name in DOCUMENT_ROUTES),
+    # The decision register (tests/test_register.py: every route for the cast and anonymous visitors).
+    "workflows:register",
+    "workflows:register_print",
+    "workflows:register_csv",
+    "workflows:decision",
 }
 
 

@@ -9,7 +9,7 @@ per-year counter locked in the same transaction: unique and without gaps.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -306,6 +306,27 @@ def close_votes_past_deadline(now: datetime | None = None) -> list[BoardVote]:
             if vote.is_open and vote.deadline <= now:
                 closed.append(_close(vote, actor=None, reason=CloseReason.DEADLINE, voters=_board_voters()))
     return closed
+
+
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def remind_votes_closing_soon(now: datetime | None = None) -> list[BoardVote]:
+    """Mark (once) every open vote that closes within 24 hours; the audit row is the event the
+    notifications will deliver. Two runs at once remind once: the mark is a conditional update."""
+    now = now or timezone.now()
+    reminded = []
+    due = BoardVote.objects.filter(
+        closed_at__isnull=True, reminder_sent_at__isnull=True, deadline__lte=now + REMINDER_BEFORE
+    )
+    for vote in due.select_related("proposal"):
+        with transaction.atomic():
+            if BoardVote.objects.filter(pk=vote.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
+                record(
+                    None, AuditAction.VOTE_CLOSING_SOON, vote.proposal, vote=vote.pk, deadline=vote.deadline.isoformat()
+                )
+                reminded.append(vote)
+    return reminded
 
 
 def _close(vote: BoardVote, *, actor: User | None, reason: str, voters: dict[int, str]) -> BoardVote:

@@ -4,6 +4,7 @@ from documents.demo import seed_document_demo
 from forums.demo import seed_forum_demo
 from intranet.demo import DEMO_PASSWORD, demo_login_lines, seed_demo
 from intranet.models import User
+from workflows.demo import seed_proposal_demo
 
 
 class Command(BaseCommand):
@@ -19,9 +20,10 @@ class Command(BaseCommand):
         created = seed_demo()
         created["threads"] = seed_forum_demo()
         created["documents"] = seed_document_demo()
+        created["proposals"] = seed_proposal_demo()
         summary = (
             "{people} people, {memberships} collège memberships, {board} board roles, "
-            "{threads} threads, {documents} documents created"
+            "{threads} threads, {documents} documents, {proposals} proposals created"
         ).format(**created)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({summary})."))
         lines = demo_login_lines()

@@ -7,6 +7,7 @@ the application reads it (see BENCHMARKS.md). ``--server daphne`` remains availa
 """
 
 import os
+import subprocess
 import sys
 
 from django.core.management.base import BaseCommand
@@ -21,8 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--server", choices=["daphne", "uvicorn"], default="uvicorn")
+        parser.add_argument("--no-jobs", action="store_true", help="Do not start the periodic jobs beside the server.")
 
-    def handle(self, *args, host, port, server, **options):
+    def handle(self, *args, host, port, server, no_jobs=False, **options):
         self.stdout.write(self.style.SUCCESS(f"\nIntranet: http://{host}:{port}/"))
         lines = demo_login_lines()
         if lines:
@@ -38,5 +40,9 @@ class Command(BaseCommand):
             ]
         else:
             command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "intranet.asgi:application"]
+        if not no_jobs:
+            # The periodic jobs (votes past their deadline) run beside the server; Ctrl+C in the
+            # terminal reaches both, as they share its process group.
+            subprocess.Popen([sys.executable, "manage.py", "run_periodic_jobs", "--stop-with-parent"])
         # Replace this process: Ctrl+C and signals from a supervisor reach the server directly.
         os.execv(sys.executable, command)  # noqa: S606 - fixed arguments, no shell involved
