@@ -45,5 +45,6 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("documents/", include("documents.urls")),
     path("deliberations/", include("workflows.urls")),
+    path("propositions/", include("workflows.proposal_urls")),
     path("admin/", admin.site.urls),
 ]

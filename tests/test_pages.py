@@ -7,6 +7,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from tests.test_document_access import DOCUMENT_ROUTES
+from tests.test_proposal_pages import PROPOSAL_ROUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,8 @@ COVERED_ELSEWHERE = {
     "workflows:register_print",
     "workflows:register_csv",
     "workflows:decision",
+    # Proposals (tests/test_proposal_pages.py and tests/test_proposals.py).
+    *(f"proposals:{name}" for name in PROPOSAL_ROUTES),
 }
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import College
-from workflows.models import VoteResult
+from workflows.models import BallotChoice, VoteResult
 
 
 class RegisterFilterForm(forms.Form):
@@ -25,3 +25,48 @@ class RegisterFilterForm(forms.Form):
             ("", _("all")),
             *College.objects.order_by("position", "name").values_list("slug", "name"),
         ]
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(
+        label=_("Full text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: **bold**, *italic*, - list, [link](https://…); [[doc:12]] mentions a document."),
+    )
+    budget = forms.DecimalField(
+        label=_("Budget (€, optional)"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    wished_decision_date = forms.DateField(
+        label=_("Wished decision date (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    creation_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision of the collège"),
+        choices=[
+            ("forward", _("Forward to the board")),
+            ("return", _("Return to the author for changes")),
+            ("decline", _("Decline")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Recommendation, changes requested or reason"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class OpenVoteForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+
+class BallotForm(forms.Form):
+    choice = forms.ChoiceField(label=_("Your vote"), choices=BallotChoice.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000)

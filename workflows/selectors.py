@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from intranet import policies as core
+from intranet.audit import action_label
+from intranet.models import AuditEntry
 from workflows import policies
 from workflows.models import Decision, Proposal
 
@@ -48,3 +50,15 @@ def get_decision_for_user(user, number: str) -> Decision:
     if decision is None or not core.is_member(user):
         raise Http404
     return decision
+
+
+def timeline(proposal: Proposal) -> list[AuditEntry]:
+    """Who did what to the proposal, and when, from the audit log (oldest first)."""
+    entries = list(
+        AuditEntry.objects.filter(target_type="proposal", target_id=str(proposal.pk))
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    for entry in entries:
+        entry.action_label = action_label(entry.action)
+    return entries

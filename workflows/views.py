@@ -1,19 +1,26 @@
-"""Workflow pages: the decision register (list, printable view, CSV) and each decision."""
+"""Workflow pages: proposals, their review and board votes; the decision register."""
 
 from __future__ import annotations
 
 import csv
+import uuid
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from workflows import selectors
-from workflows.forms import RegisterFilterForm
+from intranet import policies as core_policies
+from intranet.actions import ActionRefused
+from intranet.models import College
+from workflows import actions, policies, selectors
+from workflows.forms import BallotForm, OpenVoteForm, ProposalForm, RegisterFilterForm, ReviewForm
+from workflows.models import BallotChoice, BoardVote, ProposalStatus
 
 DECISIONS_PER_PAGE = 50
 
@@ -103,4 +110,253 @@ def decision_detail(request, number: str):
             "amended_by": list(decision.amended_by.all()),
             "repealed_by": list(decision.repealed_by.all()),
         },
+    )
+
+
+# --- Proposals -----------------------------------------------------------------------------
+
+PROPOSALS_PER_PAGE = 30
+
+
+@require_GET
+def proposals_index(request):
+    proposals = selectors.visible_proposals(request.user).select_related("college", "author").order_by("-updated_at")
+    status = request.GET.get("status", "")
+    if status in ProposalStatus.values:
+        proposals = proposals.filter(status=status)
+    page = Paginator(proposals, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    colleges = [
+        college
+        for college in College.objects.filter(is_active=True).order_by("position", "name")
+        if policies.can_raise_proposal(request.user, college)
+    ]
+    return render(
+        request,
+        "workflows/proposals.html",
+        {"page": page, "colleges": colleges, "statuses": ProposalStatus.choices, "status": status},
+    )
+
+
+def proposal_create(request, slug: str):
+    college = College.objects.filter(slug=slug, is_active=True).first()
+    if college is None or not policies.can_raise_proposal(request.user, college):
+        raise Http404
+    form = ProposalForm(request.POST or None, initial={"creation_key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = actions.create_proposal(
+                request.user,
+                college=college,
+                title=data["title"],
+                summary=data["summary"],
+                body=data["body"],
+                budget=data["budget"],
+                wished_decision_date=data["wished_decision_date"],
+                creation_key=data["creation_key"],
+            )
+        except ActionRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            return redirect("proposals:detail", proposal_id=proposal.pk)
+    return render(request, "workflows/proposal_form.html", {"form": form, "college": college, "proposal": None})
+
+
+def proposal_edit(request, proposal_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    if not policies.can_edit_proposal(request.user, proposal):
+        raise PermissionDenied
+    initial = {
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "body": proposal.body,
+        "budget": proposal.budget,
+        "wished_decision_date": proposal.wished_decision_date,
+        "revision": proposal.revision,
+    }
+    form = ProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_proposal(
+                request.user,
+                proposal=proposal,
+                title=data["title"],
+                summary=data["summary"],
+                body=data["body"],
+                budget=data["budget"],
+                wished_decision_date=data["wished_decision_date"],
+                revision=data["revision"] or 0,
+            )
+        except ActionRefused as refusal:
+            _refuse(form, refusal)
+        else:
+            return redirect("proposals:detail", proposal_id=proposal.pk)
+    return render(
+        request, "workflows/proposal_form.html", {"form": form, "college": proposal.college, "proposal": proposal}
+    )
+
+
+def _refuse(form, refusal: ActionRefused) -> None:
+    form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+
+
+@require_GET
+def proposal_detail(request, proposal_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    return _render_proposal(request, proposal)
+
+
+def _render_proposal(request, proposal, *, review_form=None, vote_form=None, ballot_form=None, status=200):
+    user = request.user
+    votes = list(proposal.votes.select_related("opened_by", "closed_by").order_by("-opened_at"))
+    open_vote = next((vote for vote in votes if vote.is_open), None)
+    board_sees_ballots = policies.is_board_member(user) or core_policies.can_manage_association(user)
+    ballots = (
+        list(open_vote.ballots.select_related("voter").order_by("cast_at"))
+        if open_vote is not None and board_sees_ballots
+        else []
+    )
+    own_ballot = next((ballot for ballot in ballots if ballot.voter_id == user.pk), None)
+    return render(
+        request,
+        "workflows/proposal.html",
+        {
+            "proposal": proposal,
+            "timeline": selectors.timeline(proposal),
+            "votes": votes,
+            "open_vote": open_vote,
+            "ballots": ballots,
+            "board_sees_ballots": board_sees_ballots,
+            "tally": {
+                choice: sum(1 for ballot in ballots if ballot.choice == choice) for choice in BallotChoice.values
+            },
+            "decisions": list(proposal.decisions.all()),
+            "can_edit": policies.can_edit_proposal(user, proposal),
+            "can_submit": proposal.author_id == user.pk
+            and proposal.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED),
+            "can_withdraw": policies.can_withdraw_proposal(user, proposal),
+            "can_review": policies.can_review_proposal(user, proposal),
+            "can_open_vote": policies.can_run_board_votes(user) and proposal.status == ProposalStatus.ON_AGENDA,
+            "can_close_vote": open_vote is not None and policies.can_run_board_votes(user),
+            "can_vote": open_vote is not None and policies.is_board_member(user),
+            "review_form": review_form or ReviewForm(initial={"revision": proposal.revision}),
+            "vote_form": vote_form or OpenVoteForm(),
+            "ballot_form": ballot_form
+            or BallotForm(initial={"choice": own_ballot.choice, "comment": own_ballot.comment} if own_ballot else None),
+            "own_ballot": own_ballot,
+        },
+        status=status,
+    )
+
+
+def _step(request, proposal, run, success: str):
+    try:
+        run()
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, success)
+    return redirect("proposals:detail", proposal_id=proposal.pk)
+
+
+@require_POST
+def proposal_submit(request, proposal_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    if proposal.author_id != request.user.pk:
+        raise PermissionDenied
+    return _step(
+        request,
+        proposal,
+        lambda: actions.submit_proposal(request.user, proposal=proposal),
+        _("Submitted: the collège's coordinators review it, and its discussion is open in the forum."),
+    )
+
+
+@require_POST
+def proposal_withdraw(request, proposal_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    if proposal.author_id != request.user.pk:
+        raise PermissionDenied
+    return _step(
+        request, proposal, lambda: actions.withdraw_proposal(request.user, proposal=proposal), _("Proposal withdrawn.")
+    )
+
+
+@require_POST
+def proposal_review(request, proposal_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    if not policies.is_coordinator_of(request.user, proposal.college_id):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _render_proposal(request, proposal, review_form=form, status=400)
+    decision, text, revision = form.cleaned_data["decision"], form.cleaned_data["text"], form.cleaned_data["revision"]
+    act = {
+        "forward": lambda: actions.forward_proposal(
+            request.user, proposal=proposal, recommendation=text, revision=revision
+        ),
+        "return": lambda: actions.return_proposal(request.user, proposal=proposal, note=text, revision=revision),
+        "decline": lambda: actions.decline_proposal(request.user, proposal=proposal, reason=text, revision=revision),
+    }[decision]
+    try:
+        act()
+    except ActionRefused as refusal:
+        form.add_error(None, refusal.message)
+        proposal.refresh_from_db()
+        return _render_proposal(request, proposal, review_form=form, status=409)
+    messages.success(request, _("Done: the proposal is now “%(status)s”.") % {"status": _status_label(proposal)})
+    return redirect("proposals:detail", proposal_id=proposal.pk)
+
+
+def _status_label(proposal) -> str:
+    proposal.refresh_from_db(fields=["status"])
+    return proposal.get_status_display()
+
+
+@require_POST
+def vote_open(request, proposal_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    if not policies.can_run_board_votes(request.user):
+        raise PermissionDenied
+    form = OpenVoteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.open_board_vote(request.user, proposal=proposal, deadline=form.cleaned_data["deadline"])
+        except ActionRefused as refusal:
+            form.add_error("deadline" if refusal.field == "deadline" else None, refusal.message)
+        else:
+            messages.success(request, _("The board vote is open."))
+            return redirect("proposals:detail", proposal_id=proposal.pk)
+    return _render_proposal(request, proposal, vote_form=form, status=400)
+
+
+def _vote_for_user(request, vote_id: int) -> BoardVote:
+    vote = BoardVote.objects.select_related("proposal").filter(pk=vote_id).first()
+    if vote is None or not policies.can_view_proposal(request.user, vote.proposal):
+        raise Http404
+    return vote
+
+
+@require_POST
+def vote_cast(request, vote_id: int):
+    vote = _vote_for_user(request, vote_id)
+    form = BallotForm(request.POST)
+    if not form.is_valid():
+        return _render_proposal(request, vote.proposal, ballot_form=form, status=400)
+    return _step(
+        request,
+        vote.proposal,
+        lambda: actions.cast_ballot(
+            request.user, vote=vote, choice=form.cleaned_data["choice"], comment=form.cleaned_data["comment"]
+        ),
+        _("Your vote is recorded; you may change it until the vote closes."),
+    )
+
+
+@require_POST
+def vote_close(request, vote_id: int):
+    vote = _vote_for_user(request, vote_id)
+    return _step(
+        request, vote.proposal, lambda: actions.close_board_vote(request.user, vote=vote), _("The vote is closed.")
     )

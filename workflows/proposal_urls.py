@@ -1,0 +1,18 @@
+from django.urls import path
+
+from workflows import views
+
+app_name = "proposals"
+
+urlpatterns = [
+    path("", views.proposals_index, name="index"),
+    path("nouvelle/<slug:slug>/", views.proposal_create, name="create"),
+    path("<int:proposal_id>/", views.proposal_detail, name="detail"),
+    path("<int:proposal_id>/modifier/", views.proposal_edit, name="edit"),
+    path("<int:proposal_id>/soumettre/", views.proposal_submit, name="submit"),
+    path("<int:proposal_id>/retirer/", views.proposal_withdraw, name="withdraw"),
+    path("<int:proposal_id>/examen/", views.proposal_review, name="review"),
+    path("<int:proposal_id>/vote/", views.vote_open, name="vote_open"),
+    path("votes/<int:vote_id>/voter/", views.vote_cast, name="vote_cast"),
+    path("votes/<int:vote_id>/clore/", views.vote_close, name="vote_close"),
+]
