@@ -215,3 +215,43 @@ def test_the_periodic_jobs_command_closes_what_is_due(cast, vote, capsys):
     assert "1 vote(s) closed" in capsys.readouterr().out
     vote.refresh_from_db()
     assert vote.close_reason == "deadline"
+
+
+def test_staff_change_the_rules_for_votes_opened_afterwards(cast, login, vote):
+    from django.urls import reverse
+
+    response = login(cast.staff).post(
+        reverse("proposals:vote_rules"),
+        {"quorum_percent": "75", "abstentions_count_for_quorum": "on", "majority": "two_thirds"},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="vote.rules_changed")
+    assert entry.details["quorum"] == {"from": "1/2", "to": "3/4"}
+    assert "president_casting_vote" in entry.details  # unticked: the casting vote is off now
+    vote.refresh_from_db()
+    assert vote.rules["quorum"] == "1/2"  # the open vote keeps its rules
+    later = actions.open_board_vote(
+        cast.secretary, proposal=on_agenda(cast.production_member, "Autre"), deadline=soon()
+    )
+    assert later.rules == {
+        "quorum": "3/4", "abstentions_count_for_quorum": True, "majority": "two_thirds", "president_casting_vote": False
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("person", ["president", "secretary", "coordinator", "production_member"])
+def test_only_staff_open_the_voting_rules(cast, login, person):
+    from django.urls import reverse
+
+    client = login(getattr(cast, person))
+    assert client.get(reverse("proposals:vote_rules")).status_code == 404
+    assert (
+        client.post(reverse("proposals:vote_rules"), {"quorum_percent": "1", "majority": "simple"}).status_code == 404
+    )
+
+
+def test_a_quorum_outside_1_to_100_is_refused_and_kept_in_the_form(cast, login):
+    from django.urls import reverse
+
+    response = login(cast.staff).post(reverse("proposals:vote_rules"), {"quorum_percent": "150", "majority": "simple"})
+    assert response.status_code == 400
+    assert 'value="150"' in response.content.decode()

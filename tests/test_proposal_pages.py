@@ -134,6 +134,7 @@ def test_only_board_members_vote_and_nobody_votes_for_another(cast, login):
 
 PROPOSAL_ROUTES = {
     "index": ("get", []),
+    "vote_rules": ("get", []),
     "create": ("get", ["production"]),
     "detail": ("get", [1]),
     "edit": ("get", [1]),

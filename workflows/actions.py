@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from forums import actions as forum_actions
 from forums.models import Forum
+from intranet import policies as core_policies
 from intranet.actions import ActionRefused
 from intranet.audit import AuditAction, record
 from intranet.markdown import MAX_LENGTH, render_markdown
@@ -239,6 +240,24 @@ def _board_voters() -> dict[int, str]:
 
 def _locked_vote(vote: BoardVote) -> BoardVote:
     return BoardVote.objects.select_for_update().select_related("proposal").get(pk=vote.pk)
+
+
+def change_vote_rules(
+    actor: User, *, quorum_percent: int, abstentions_count_for_quorum: bool, majority: str, president_casting_vote: bool
+) -> VoteSettings:
+    if not core_policies.can_manage_association(actor):
+        raise PermissionDenied("Only staff set the voting rules.")
+    with transaction.atomic():
+        settings = VoteSettings.objects.select_for_update().order_by("pk").first() or VoteSettings()
+        before = rules_as_json(settings.rules())
+        settings.quorum_percent, settings.majority = quorum_percent, majority
+        settings.abstentions_count_for_quorum = abstentions_count_for_quorum
+        settings.president_casting_vote = president_casting_vote
+        settings.save()
+        after = rules_as_json(settings.rules())
+        changes = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
+        record(actor, AuditAction.VOTE_RULES_CHANGED, settings, **changes)
+    return settings
 
 
 def open_board_vote(actor: User, *, proposal: Proposal, deadline: datetime) -> BoardVote:

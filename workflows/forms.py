@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import College
-from workflows.models import BallotChoice, VoteResult
+from workflows.models import BallotChoice, VoteResult, VoteSettings
 
 
 class RegisterFilterForm(forms.Form):
@@ -70,3 +70,9 @@ class OpenVoteForm(forms.Form):
 class BallotForm(forms.Form):
     choice = forms.ChoiceField(label=_("Your vote"), choices=BallotChoice.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000)
+
+
+class VoteSettingsForm(forms.ModelForm):
+    class Meta:
+        model = VoteSettings
+        fields = ["quorum_percent", "abstentions_count_for_quorum", "majority", "president_casting_vote"]

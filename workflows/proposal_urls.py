@@ -6,6 +6,7 @@ app_name = "proposals"
 
 urlpatterns = [
     path("", views.proposals_index, name="index"),
+    path("regles-de-vote/", views.vote_rules, name="vote_rules"),
     path("nouvelle/<slug:slug>/", views.proposal_create, name="create"),
     path("<int:proposal_id>/", views.proposal_detail, name="detail"),
     path("<int:proposal_id>/modifier/", views.proposal_edit, name="edit"),

@@ -19,8 +19,8 @@ from intranet import policies as core_policies
 from intranet.actions import ActionRefused
 from intranet.models import College
 from workflows import actions, policies, selectors
-from workflows.forms import BallotForm, OpenVoteForm, ProposalForm, RegisterFilterForm, ReviewForm
-from workflows.models import BallotChoice, BoardVote, ProposalStatus
+from workflows.forms import BallotForm, OpenVoteForm, ProposalForm, RegisterFilterForm, ReviewForm, VoteSettingsForm
+from workflows.models import BallotChoice, BoardVote, ProposalStatus, VoteSettings
 
 DECISIONS_PER_PAGE = 50
 
@@ -211,7 +211,7 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
     user = request.user
     votes = list(proposal.votes.select_related("opened_by", "closed_by").order_by("-opened_at"))
     open_vote = next((vote for vote in votes if vote.is_open), None)
-    board_sees_ballots = policies.is_board_member(user) or core_policies.can_manage_association(user)
+    board_sees_ballots = policies.is_board_member(user)  # others see the result after the close
     ballots = (
         list(open_vote.ballots.select_related("voter").order_by("cast_at"))
         if open_vote is not None and board_sees_ballots
@@ -360,3 +360,16 @@ def vote_close(request, vote_id: int):
     return _step(
         request, vote.proposal, lambda: actions.close_board_vote(request.user, vote=vote), _("The vote is closed.")
     )
+
+
+def vote_rules(request):
+    """Staff set the board's voting rules; a vote keeps the rules it was opened under."""
+    if not core_policies.can_manage_association(request.user):
+        raise Http404
+    current = VoteSettings.current()
+    form = VoteSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        actions.change_vote_rules(request.user, **form.cleaned_data)
+        messages.success(request, _("The voting rules are saved; they apply to the votes opened from now on."))
+        return redirect("proposals:vote_rules")
+    return render(request, "workflows/vote_rules.html", {"form": form}, status=400 if form.is_bound else 200)
