@@ -157,3 +157,107 @@ def test_anonymous_visitors_are_sent_to_login_from_every_proposal_route(client, 
     method, args = PROPOSAL_ROUTES[name]
     response = getattr(client, method)(reverse(f"proposals:{name}", args=args))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def _submitted(cast, login, title="Proposition"):
+    from intranet.models import College
+    from workflows import actions
+
+    proposal = actions.create_proposal(
+        cast.production_member, college=College.objects.get(slug="production"), title=title, summary="S", body="B"
+    )
+    login(cast.production_member).post(reverse("proposals:submit", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    return proposal
+
+
+def test_returned_then_edited_and_resubmitted_through_the_pages(cast, login):
+    proposal = _submitted(cast, login)
+    login(cast.coordinator).post(
+        reverse("proposals:review", args=[proposal.pk]),
+        {"decision": "return", "text": "Chiffrez le budget.", "revision": proposal.revision},
+    )
+    proposal.refresh_from_db()
+    author = login(cast.production_member)
+    assert "Chiffrez le budget." in author.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    response = author.post(
+        reverse("proposals:edit", args=[proposal.pk]),
+        {"title": "Proposition chiffrée", "summary": "S", "body": "B", "budget": "900", "revision": proposal.revision},
+    )
+    assert response.status_code == 302
+    author.post(reverse("proposals:submit", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.title, proposal.budget) == (ProposalStatus.IN_REVIEW, "Proposition chiffrée", 900)
+    # Once submitted, the author can no longer edit it.
+    assert author.get(reverse("proposals:edit", args=[proposal.pk])).status_code == 403
+
+
+def test_declined_and_withdrawn_through_the_pages(cast, login):
+    declined = _submitted(cast, login, "Refusée")
+    response = login(cast.coordinator).post(
+        reverse("proposals:review", args=[declined.pk]),
+        {"decision": "decline", "text": "", "revision": declined.revision},
+    )
+    assert response.status_code == 400  # a reason is required; nothing changed
+    login(cast.coordinator).post(
+        reverse("proposals:review", args=[declined.pk]),
+        {"decision": "decline", "text": "Hors champ", "revision": declined.revision},
+    )
+    declined.refresh_from_db()
+    assert declined.status == ProposalStatus.DECLINED
+    withdrawn = _submitted(cast, login, "Retirée")
+    login(cast.production_member).post(reverse("proposals:withdraw", args=[withdrawn.pk]))
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == ProposalStatus.WITHDRAWN
+
+
+def test_without_quorum_the_proposal_goes_back_on_the_agenda_through_the_pages(cast, login):
+    proposal = _submitted(cast, login)
+    login(cast.coordinator).post(
+        reverse("proposals:review", args=[proposal.pk]),
+        {"decision": "forward", "text": "Oui", "revision": proposal.revision},
+    )
+    deadline = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    login(cast.secretary).post(reverse("proposals:vote_open", args=[proposal.pk]), {"deadline": deadline})
+    vote = proposal.votes.get()
+    login(cast.board_member).post(reverse("proposals:vote_cast", args=[vote.pk]), {"choice": "for"})
+    login(cast.president).post(reverse("proposals:vote_close", args=[vote.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ON_AGENDA and not Decision.objects.exists()
+    page = login(cast.secretary).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "quorum non atteint" in page and 'name="deadline"' in page  # a new vote can be opened
+    past = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    response = login(cast.secretary).post(reverse("proposals:vote_open", args=[proposal.pk]), {"deadline": past})
+    assert response.status_code == 400 and "futur" in response.content.decode()
+
+
+def test_an_adopted_proposal_that_amends_a_decision_links_both(cast, login):
+    from workflows import actions
+
+    def decide(proposal):
+        actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Oui")
+        vote = actions.open_board_vote(cast.secretary, proposal=proposal, deadline=timezone.now() + timedelta(days=1))
+        for person in (cast.board_member, cast.president, cast.secretary):
+            actions.cast_ballot(person, vote=vote, choice="for")
+        return Decision.objects.get(vote=vote)
+
+    first = decide(_submitted(cast, login, "Tarifs 2026"))
+    author = login(cast.production_member)
+    form = author.get(reverse("proposals:create", args=["production"])).content.decode()
+    assert first.number in form
+    author.post(
+        reverse("proposals:create", args=["production"]),
+        {
+            "title": "Tarifs 2027",
+            "summary": "S",
+            "body": "B",
+            "amends": first.number,
+            "creation_key": creation_key(form),
+        },
+    )
+    proposal = Proposal.objects.get(title="Tarifs 2027")
+    actions.submit_proposal(cast.production_member, proposal=proposal)
+    second = decide(proposal)
+    assert second.amends_id == first.pk
+    page = login(cast.outsider).get(reverse("workflows:decision", args=[first.number])).content.decode()
+    assert second.number in page  # "amended by"

@@ -87,6 +87,8 @@ def create_proposal(
     budget: Decimal | None = None,
     wished_decision_date: date | None = None,
     creation_key: uuid.UUID | None = None,
+    amends: Decision | None = None,
+    repeals: Decision | None = None,
 ) -> Proposal:
     """A draft, seen by its author only. The same form posted twice (``creation_key``) makes one."""
     if not policies.can_raise_proposal(actor, college):
@@ -108,6 +110,8 @@ def create_proposal(
                 budget=budget,
                 wished_decision_date=wished_decision_date,
                 creation_key=creation_key,
+                amends=amends,
+                repeals=repeals,
             )
             record(actor, AuditAction.PROPOSAL_CREATED, proposal, college=college.name)
     except IntegrityError:
@@ -126,6 +130,8 @@ def update_proposal(
     budget: Decimal | None,
     wished_decision_date: date | None,
     revision: int,
+    amends: Decision | None = None,
+    repeals: Decision | None = None,
 ) -> Proposal:
     title, summary, body = _clean_texts(title, summary, body)
     with transaction.atomic():
@@ -136,6 +142,7 @@ def update_proposal(
         proposal.title, proposal.summary, proposal.body = title, summary, body
         proposal.body_html = render_markdown(body).html
         proposal.budget, proposal.wished_decision_date = budget, wished_decision_date
+        proposal.amends, proposal.repeals = amends, repeals
         proposal.revision += 1
         proposal.save()
         record(actor, AuditAction.PROPOSAL_UPDATED, proposal)
@@ -410,4 +417,7 @@ def _record_decision(vote: BoardVote, proposal: Proposal, *, decided_at: datetim
         abstentions=vote.abstentions,
         quorum_reached=bool(vote.quorum_reached),
         decided_at=decided_at,
+        # Only an adopted proposal changes the earlier decision it names.
+        amends_id=proposal.amends_id if vote.result == VoteResult.ADOPTED else None,
+        repeals_id=proposal.repeals_id if vote.result == VoteResult.ADOPTED else None,
     )

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import College
-from workflows.models import BallotChoice, VoteResult, VoteSettings
+from workflows.models import BallotChoice, Decision, VoteResult, VoteSettings
 
 
 class RegisterFilterForm(forms.Form):
@@ -41,8 +41,28 @@ class ProposalForm(forms.Form):
     wished_decision_date = forms.DateField(
         label=_("Wished decision date (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    amends = forms.ModelChoiceField(
+        label=_("Amends the decision (optional)"),
+        queryset=Decision.objects.none(),
+        required=False,
+        to_field_name="number",
+    )
+    repeals = forms.ModelChoiceField(
+        label=_("Repeals the decision (optional)"),
+        queryset=Decision.objects.none(),
+        required=False,
+        to_field_name="number",
+    )
     creation_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only adopted decisions are in force, and so can be amended or repealed.
+        in_force = Decision.objects.filter(outcome=VoteResult.ADOPTED).order_by("-year", "-sequence")
+        for name in ("amends", "repeals"):
+            self.fields[name].queryset = in_force
+            self.fields[name].label_from_instance = lambda decision: f"{decision.number} — {decision.title}"
 
 
 class ReviewForm(forms.Form):

@@ -89,6 +89,23 @@ class Proposal(models.Model):
         "forums.Thread", on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
     )
     documents = models.ManyToManyField("documents.Document", blank=True, related_name="proposals")
+    # A proposal may change an earlier decision; the decision it becomes shows the link.
+    amends = models.ForeignKey(
+        "workflows.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("amends"),
+    )
+    repeals = models.ForeignKey(
+        "workflows.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("repeals"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

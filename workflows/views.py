@@ -154,6 +154,8 @@ def proposal_create(request, slug: str):
                 budget=data["budget"],
                 wished_decision_date=data["wished_decision_date"],
                 creation_key=data["creation_key"],
+                amends=data["amends"],
+                repeals=data["repeals"],
             )
         except ActionRefused as refusal:
             _refuse(form, refusal)
@@ -172,6 +174,8 @@ def proposal_edit(request, proposal_id: int):
         "body": proposal.body,
         "budget": proposal.budget,
         "wished_decision_date": proposal.wished_decision_date,
+        "amends": proposal.amends.number if proposal.amends else None,
+        "repeals": proposal.repeals.number if proposal.repeals else None,
         "revision": proposal.revision,
     }
     form = ProposalForm(request.POST or None, initial=initial)
@@ -187,6 +191,8 @@ def proposal_edit(request, proposal_id: int):
                 budget=data["budget"],
                 wished_decision_date=data["wished_decision_date"],
                 revision=data["revision"] or 0,
+                amends=data["amends"],
+                repeals=data["repeals"],
             )
         except ActionRefused as refusal:
             _refuse(form, refusal)
