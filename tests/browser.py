@@ -31,7 +31,7 @@ def require_chromium() -> None:
 
 
 @pytest.fixture(scope="session")
-def asgi_server():
+def asgi_server(django_db_setup, django_db_blocker):
     """The real ASGI application (HTTP and WebSockets) served by daphne in a thread of the test
     process, so that it shares the test database (including SQLite's in-memory one)."""
     import socket
@@ -62,6 +62,22 @@ def asgi_server():
     from twisted.internet import reactor
 
     reactor.callFromThread(reactor.stop)
+    with django_db_blocker.unblock():
+        _end_server_database_sessions()
+
+
+def _end_server_database_sessions() -> None:
+    """The server's worker threads keep their database connections open; on PostgreSQL they
+    would stop pytest-django from dropping the test database at the end of the run."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
