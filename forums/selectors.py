@@ -81,7 +81,7 @@ def threads_of_forum(user, forum: Forum) -> QuerySet[Thread]:
 
 def thread_for_user(user, thread_id: int) -> Thread:
     """The thread, or 404 for a missing one and for one the member may not read."""
-    thread = Thread.objects.select_related("forum", "forum__college", "author").filter(pk=thread_id).first()
+    thread = Thread.objects.select_related("forum", "forum__college", "author", "proposal").filter(pk=thread_id).first()
     if thread is None or not policies.can_read_forum(user, thread.forum):
         raise Http404
     return thread

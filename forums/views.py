@@ -20,6 +20,7 @@ from forums.forms import FollowForm, HideForm, PostForm, ThreadForm
 from forums.models import Post, ReactionKind, Thread
 from intranet.actions import ActionRefused
 from intranet.markdown import quote_as_markdown
+from workflows.policies import can_view_proposal
 
 
 @dataclass
@@ -53,6 +54,12 @@ def _post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list
             )
         )
     return views
+
+
+def _proposal_of(user, thread: Thread):
+    """The proposal this thread discusses, if there is one and the reader may open it."""
+    proposal = getattr(thread, "proposal", None)  # the reverse one-to-one, loaded with the thread
+    return proposal if proposal is not None and can_view_proposal(user, proposal) else None
 
 
 def _thread_url(thread: Thread, number: int | None = None) -> str:
@@ -148,6 +155,7 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
         {
             "thread": thread,
             "forum": thread.forum,
+            "proposal": _proposal_of(request.user, thread),
             "page": page,
             "post_views": _post_views(request.user, thread, posts, last_read_before),
             "first_unread": last_read_before + 1 if last_read_before < thread.post_count else None,

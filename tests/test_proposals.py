@@ -169,3 +169,11 @@ def test_visibility_follows_the_proposal_through_its_steps(cast, step):
         expected = person in VISIBLE[step]
         assert policies.can_view_proposal(user, proposal) == expected, (step, person)
         assert Proposal.objects.filter(policies.visible_proposals_q(user)).filter(pk=proposal.pk).exists() == expected
+
+
+def test_the_discussion_thread_links_back_to_its_proposal(cast, login):
+    from django.urls import reverse
+
+    proposal = actions.submit_proposal(cast.production_member, proposal=draft(cast))
+    page = login(cast.coordinator).get(reverse("forums:thread", args=[proposal.thread_id])).content.decode()
+    assert reverse("proposals:detail", args=[proposal.pk]) in page
