@@ -36,10 +36,6 @@ RECENT_PER_PAGE = 50
 SUGGESTIONS_CACHE_SECONDS = 300
 
 
-def _refuse(form, refusal: ActionRefused) -> None:
-    form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
-
-
 def _folder_url(folder: Folder) -> str:
     return reverse("documents:folder", args=[folder.pk])
 
@@ -123,7 +119,7 @@ def folder_create(request, folder_id: int):
         try:
             created = actions.create_folder(request.user, parent=parent, name=form.cleaned_data["name"])
         except ActionRefused as refusal:
-            _refuse(form, refusal)
+            refusal.add_to(form)
         else:
             messages.success(request, _("Folder “%(name)s” created.") % {"name": created.name})
             return redirect(_folder_url(created))
@@ -141,7 +137,7 @@ def folder_rename(request, folder_id: int):
                 request.user, folder=folder, name=form.cleaned_data["name"], revision=form.cleaned_data["revision"] or 0
             )
         except ActionRefused as refusal:
-            _refuse(form, refusal)
+            refusal.add_to(form)
         else:
             return redirect(_folder_url(folder))
     return _render_form(request, folder, form, title=_("Rename the folder"), submit=_("Rename"))
@@ -195,7 +191,7 @@ def folder_move(request, folder_id: int):
         try:
             actions.move_folder(request.user, folder=folder, target=target)
         except ActionRefused as refusal:
-            _refuse(form, refusal)
+            refusal.add_to(form)
         else:
             messages.success(request, _("Folder moved."))
             return redirect(_folder_url(folder))
@@ -249,7 +245,7 @@ def folder_access(request, folder_id: int):
                 group=form.cleaned_data["group_object"],
             )
         except ActionRefused as refusal:
-            _refuse(form, refusal)
+            refusal.add_to(form)
         else:
             messages.success(request, _("Access granted."))
             return redirect("documents:folder_access", folder_id=folder.pk)
@@ -507,7 +503,7 @@ def document_edit(request, document_id: int):
                 revision=form.cleaned_data["revision"] or 0,
             )
         except ActionRefused as refusal:
-            _refuse(form, refusal)
+            refusal.add_to(form)
         else:
             return redirect("documents:document", document_id=document.pk)
     return _render_form(request, document, form, title=_("Edit the document"), submit=_("Save"))
@@ -525,7 +521,7 @@ def document_move(request, document_id: int):
         try:
             actions.move_document(request.user, document=document, target=target)
         except ActionRefused as refusal:
-            _refuse(form, refusal)
+            refusal.add_to(form)
         else:
             messages.success(request, _("Document moved."))
             return redirect("documents:document", document_id=document.pk)

@@ -120,7 +120,7 @@ def thread_create(request, slug: str):
                 request.user, forum=forum, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
             )
         except ActionRefused as refusal:
-            form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            refusal.add_to(form)
         else:
             return redirect("forums:thread", thread_id=thread.pk)
     return render(request, "forums/thread_form.html", {"forum": forum, "form": form})

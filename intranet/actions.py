@@ -52,6 +52,10 @@ class ActionRefused(Exception):
         self.message = message
         self.field = field
 
+    def add_to(self, form) -> None:
+        """Show the refusal on the form: on its field when the form has one, above it otherwise."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)
+
 
 @contextmanager
 def _refuse_on_conflict(message: str, *, field: str | None = None):

@@ -158,7 +158,7 @@ def proposal_create(request, slug: str):
                 repeals=data["repeals"],
             )
         except ActionRefused as refusal:
-            _refuse(form, refusal)
+            refusal.add_to(form)
         else:
             return redirect("proposals:detail", proposal_id=proposal.pk)
     return render(request, "workflows/proposal_form.html", {"form": form, "college": college, "proposal": None})
@@ -195,16 +195,12 @@ def proposal_edit(request, proposal_id: int):
                 repeals=data["repeals"],
             )
         except ActionRefused as refusal:
-            _refuse(form, refusal)
+            refusal.add_to(form)
         else:
             return redirect("proposals:detail", proposal_id=proposal.pk)
     return render(
         request, "workflows/proposal_form.html", {"form": form, "college": proposal.college, "proposal": proposal}
     )
-
-
-def _refuse(form, refusal: ActionRefused) -> None:
-    form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
 
 
 @require_GET

@@ -44,7 +44,7 @@ def staff_only(view):
 
 def _refused(request, refusal: actions.ActionRefused, form=None):
     if form is not None:
-        form.add_error(refusal.field if refusal.field in getattr(form, "fields", {}) else None, refusal.message)
+        refusal.add_to(form)
     else:
         messages.error(request, refusal.message)
 
