@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from forums.models import Forum, ForumKind, Post, Thread
 from intranet import policies as core
-from intranet.models import BOARD_OFFICES, BoardMembership, CollegeMembership, CollegeRole
+from intranet.models import BOARD_OFFICES
 
 
 def readable_forums_q(user) -> Q:
@@ -22,7 +22,7 @@ def readable_forums_q(user) -> Q:
         college__is_active=True,
         college__memberships__user=user,
     )
-    if BoardMembership.objects.filter(user=user).exists():
+    if core.is_board_member(user):
         readable |= Q(kind=ForumKind.BOARD)
     return readable
 
@@ -33,8 +33,8 @@ def can_read_forum(user, forum: Forum) -> bool:
     if core.can_manage_association(user) or forum.kind == ForumKind.GENERAL:
         return True
     if forum.kind == ForumKind.BOARD:
-        return BoardMembership.objects.filter(user=user).exists()
-    return forum.college.is_active and CollegeMembership.objects.filter(user=user, college_id=forum.college_id).exists()
+        return core.is_board_member(user)
+    return forum.college.is_active and core.belongs_to_college(user, forum.college_id)
 
 
 def can_moderate_forum(user, forum: Forum) -> bool:
@@ -44,11 +44,9 @@ def can_moderate_forum(user, forum: Forum) -> bool:
     if core.can_manage_association(user):
         return True
     if forum.kind == ForumKind.COLLEGE:
-        return CollegeMembership.objects.filter(
-            user=user, college_id=forum.college_id, role=CollegeRole.COORDINATOR
-        ).exists()
+        return core.coordinates_college(user, forum.college_id)
     if forum.kind == ForumKind.BOARD:
-        return BoardMembership.objects.filter(user=user, role__in=BOARD_OFFICES).exists()
+        return core.is_board_member(user, roles=BOARD_OFFICES)
     return False
 
 

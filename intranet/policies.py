@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from intranet.models import BoardMembership, CollegeMembership, CollegeRole
+
 
 def is_member(user) -> bool:
     """Any active account: every member reads the directory and the general space."""
@@ -11,6 +13,25 @@ def is_member(user) -> bool:
 def can_manage_association(user) -> bool:
     """Staff manage collèges, memberships, roles, invitations and read the audit log."""
     return is_member(user) and user.is_staff
+
+
+def is_board_member(user, *, roles=None) -> bool:
+    """On the board (holding one of ``roles``, when given)."""
+    memberships = BoardMembership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
+    return is_member(user) and memberships.exists()
+
+
+def belongs_to_college(user, college_id: int) -> bool:
+    return is_member(user) and CollegeMembership.objects.filter(user=user, college_id=college_id).exists()
+
+
+def coordinates_college(user, college_id: int) -> bool:
+    return (
+        is_member(user)
+        and CollegeMembership.objects.filter(user=user, college_id=college_id, role=CollegeRole.COORDINATOR).exists()
+    )
 
 
 def can_use_admin(user) -> bool:

@@ -5,31 +5,16 @@ from __future__ import annotations
 from django.db.models import Q
 
 from intranet import policies as core
-from intranet.models import BoardMembership, BoardRole, CollegeMembership, CollegeRole
+from intranet.models import BoardRole
 from workflows.models import ProposalStatus
-
-
-def is_board_member(user) -> bool:
-    return core.is_member(user) and BoardMembership.objects.filter(user=user).exists()
 
 
 def can_run_board_votes(user) -> bool:
     """The president and the secretary open and close board votes."""
-    return (
-        core.is_member(user)
-        and BoardMembership.objects.filter(user=user, role__in=[BoardRole.PRESIDENT, BoardRole.SECRETARY]).exists()
-    )
+    return core.is_board_member(user, roles=[BoardRole.PRESIDENT, BoardRole.SECRETARY])
 
 
 # --- Proposals -----------------------------------------------------------------------------
-
-
-def _college_member(user, college_id) -> bool:
-    return CollegeMembership.objects.filter(user=user, college_id=college_id, college__is_active=True).exists()
-
-
-def is_coordinator_of(user, college_id) -> bool:
-    return CollegeMembership.objects.filter(user=user, college_id=college_id, role=CollegeRole.COORDINATOR).exists()
 
 
 def visible_proposals_q(user) -> Q:
@@ -48,7 +33,7 @@ def visible_proposals_q(user) -> Q:
         | Q(status__in=[ProposalStatus.ADOPTED, ProposalStatus.REJECTED])
         | Q(status__in=in_college, college__memberships__user=user, college__is_active=True)
     )
-    if is_board_member(user):
+    if core.is_board_member(user):
         visible |= Q(status__in=[ProposalStatus.ON_AGENDA, ProposalStatus.VOTING])
     return visible
 
@@ -62,13 +47,13 @@ def can_view_proposal(user, proposal) -> bool:
         return True
     if proposal.status == ProposalStatus.DRAFT:
         return False
-    if proposal.status in (ProposalStatus.ON_AGENDA, ProposalStatus.VOTING) and is_board_member(user):
+    if proposal.status in (ProposalStatus.ON_AGENDA, ProposalStatus.VOTING) and core.is_board_member(user):
         return True
-    return _college_member(user, proposal.college_id)
+    return proposal.college.is_active and core.belongs_to_college(user, proposal.college_id)
 
 
 def can_raise_proposal(user, college) -> bool:
-    return core.is_member(user) and college.is_active and _college_member(user, college.pk)
+    return college.is_active and core.belongs_to_college(user, college.pk)
 
 
 def can_edit_proposal(user, proposal) -> bool:
@@ -80,7 +65,7 @@ def can_review_proposal(user, proposal) -> bool:
     return (
         core.is_member(user)
         and proposal.status == ProposalStatus.IN_REVIEW
-        and is_coordinator_of(user, proposal.college_id)
+        and core.coordinates_college(user, proposal.college_id)
     )
 
 

@@ -213,7 +213,7 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
     user = request.user
     votes = list(proposal.votes.select_related("opened_by", "closed_by").order_by("-opened_at"))
     open_vote = next((vote for vote in votes if vote.is_open), None)
-    board_sees_ballots = policies.is_board_member(user)  # others see the result after the close
+    board_sees_ballots = core_policies.is_board_member(user)  # others see the result after the close
     ballots = (
         list(open_vote.ballots.select_related("voter").order_by("cast_at"))
         if open_vote is not None and board_sees_ballots
@@ -241,7 +241,7 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
             "can_review": policies.can_review_proposal(user, proposal),
             "can_open_vote": policies.can_run_board_votes(user) and proposal.status == ProposalStatus.ON_AGENDA,
             "can_close_vote": open_vote is not None and policies.can_run_board_votes(user),
-            "can_vote": open_vote is not None and policies.is_board_member(user),
+            "can_vote": open_vote is not None and core_policies.is_board_member(user),
             "review_form": review_form or ReviewForm(initial={"revision": proposal.revision}),
             "vote_form": vote_form or OpenVoteForm(),
             "ballot_form": ballot_form
@@ -288,7 +288,7 @@ def proposal_withdraw(request, proposal_id: int):
 @require_POST
 def proposal_review(request, proposal_id: int):
     proposal = selectors.get_proposal_for_user(request.user, proposal_id)
-    if not policies.is_coordinator_of(request.user, proposal.college_id):
+    if not core_policies.coordinates_college(request.user, proposal.college_id):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     if not form.is_valid():
