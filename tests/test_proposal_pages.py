@@ -9,6 +9,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
+from intranet.models import AuditEntry
 from workflows.models import Ballot, Decision, Proposal, ProposalStatus
 
 EVERYONE = [
@@ -261,3 +262,15 @@ def test_an_adopted_proposal_that_amends_a_decision_links_both(cast, login):
     assert second.amends_id == first.pk
     page = login(cast.outsider).get(reverse("workflows:decision", args=[first.number])).content.decode()
     assert second.number in page  # "amended by"
+
+
+def test_only_the_author_submits_or_withdraws(cast, login):
+    proposal = _submitted(cast, login)
+    actions_seen = AuditEntry.objects.count()
+    coordinator = login(cast.coordinator)
+    assert coordinator.post(reverse("proposals:withdraw", args=[proposal.pk])).status_code == 403
+    assert coordinator.post(reverse("proposals:submit", args=[proposal.pk])).status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.IN_REVIEW and AuditEntry.objects.count() == actions_seen
+    page = login(cast.production_member).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "/soumettre/" not in page  # already submitted: no button

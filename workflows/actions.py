@@ -153,9 +153,9 @@ def submit_proposal(actor: User, *, proposal: Proposal, revision: int | None = N
     """To the collège's review; the first submission opens its discussion in the collège's forum."""
     with transaction.atomic():
         proposal = _locked_proposal(proposal)
-        if proposal.author_id != actor.pk:
+        if not policies.is_author(actor, proposal):
             raise PermissionDenied("Only the author submits a proposal.")
-        if proposal.status not in (ProposalStatus.DRAFT, ProposalStatus.RETURNED):
+        if not policies.can_submit_proposal(actor, proposal):
             raise ActionRefused(_("This proposal has already been submitted."))
         _refuse_if_changed(proposal, revision)
         if proposal.thread_id is None:
@@ -226,7 +226,7 @@ def decline_proposal(actor: User, *, proposal: Proposal, reason: str, revision: 
 def withdraw_proposal(actor: User, *, proposal: Proposal) -> Proposal:
     with transaction.atomic():
         proposal = _locked_proposal(proposal)
-        if proposal.author_id != actor.pk:
+        if not policies.is_author(actor, proposal):
             raise PermissionDenied("Only the author withdraws a proposal.")
         if not policies.can_withdraw_proposal(actor, proposal):
             raise ActionRefused(_("The board vote has opened: the proposal can no longer be withdrawn."))

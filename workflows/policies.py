@@ -56,8 +56,21 @@ def can_raise_proposal(user, college) -> bool:
     return college.is_active and core.belongs_to_college(user, college.pk)
 
 
+EDITABLE = (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
+
+
+def is_author(user, proposal) -> bool:
+    return core.is_member(user) and proposal.author_id == user.pk
+
+
 def can_edit_proposal(user, proposal) -> bool:
-    return proposal.author_id == user.pk and proposal.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED)
+    """The author edits a draft, or a proposal returned for changes."""
+    return is_author(user, proposal) and proposal.status in EDITABLE
+
+
+def can_submit_proposal(user, proposal) -> bool:
+    """The author submits what they may edit (a first time, or again after changes)."""
+    return can_edit_proposal(user, proposal)
 
 
 def can_review_proposal(user, proposal) -> bool:
@@ -71,7 +84,7 @@ def can_review_proposal(user, proposal) -> bool:
 
 def can_withdraw_proposal(user, proposal) -> bool:
     """The author, until the board vote opens."""
-    return proposal.author_id == user.pk and proposal.status in WITHDRAWABLE
+    return is_author(user, proposal) and proposal.status in WITHDRAWABLE
 
 
 WITHDRAWABLE = (ProposalStatus.DRAFT, ProposalStatus.IN_REVIEW, ProposalStatus.RETURNED, ProposalStatus.ON_AGENDA)

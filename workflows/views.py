@@ -235,8 +235,7 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
             },
             "decisions": list(proposal.decisions.all()),
             "can_edit": policies.can_edit_proposal(user, proposal),
-            "can_submit": proposal.author_id == user.pk
-            and proposal.status in (ProposalStatus.DRAFT, ProposalStatus.RETURNED),
+            "can_submit": policies.can_submit_proposal(user, proposal),
             "can_withdraw": policies.can_withdraw_proposal(user, proposal),
             "can_review": policies.can_review_proposal(user, proposal),
             "can_open_vote": policies.can_run_board_votes(user) and proposal.status == ProposalStatus.ON_AGENDA,
@@ -265,8 +264,6 @@ def _step(request, proposal, run, success: str):
 @require_POST
 def proposal_submit(request, proposal_id: int):
     proposal = selectors.get_proposal_for_user(request.user, proposal_id)
-    if proposal.author_id != request.user.pk:
-        raise PermissionDenied
     return _step(
         request,
         proposal,
@@ -278,8 +275,6 @@ def proposal_submit(request, proposal_id: int):
 @require_POST
 def proposal_withdraw(request, proposal_id: int):
     proposal = selectors.get_proposal_for_user(request.user, proposal_id)
-    if proposal.author_id != request.user.pk:
-        raise PermissionDenied
     return _step(
         request, proposal, lambda: actions.withdraw_proposal(request.user, proposal=proposal), _("Proposal withdrawn.")
     )
