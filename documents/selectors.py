@@ -103,6 +103,34 @@ def visible_spaces(user) -> QuerySet[Space]:
     return Space.objects.filter(pk__in=visible_folders(user).values("space_id"))
 
 
+def spaces_with_roots(user) -> list[tuple[Space, Folder | None]]:
+    """The spaces where the person may open something, each with its top folder when they may
+    open that too (someone shared a folder deeper down sees the space without its top)."""
+    spaces = list(visible_spaces(user))
+    roots = {
+        folder.space_id: folder
+        for folder in Folder.objects.filter(space__in=spaces, parent__isnull=True)
+        if policies.can_view_folder(user, folder)
+    }
+    return [(space, roots.get(space.pk)) for space in spaces]
+
+
+def move_targets(user, item: Folder | Document) -> list[tuple[Folder, str]]:
+    """Folders of the same space the person may upload to, the item's own subtree excluded."""
+    space_id = item.space_id if isinstance(item, Folder) else item.folder.space_id
+    folders = list(Folder.objects.filter(space_id=space_id, deleted_at__isnull=True).order_by("path"))
+    # Only the names of folders the person may open appear in a label; the others read "…".
+    names = {folder.pk: folder.name for folder in folders if policies.can_view_folder(user, folder)}
+    targets = []
+    for folder in folders:
+        if isinstance(item, Folder) and folder.path.startswith(item.path):
+            continue
+        if policies.can_upload(user, folder):
+            label = " / ".join(names.get(folder_id, "…") for folder_id in folder.ancestor_ids())
+            targets.append((folder, label))
+    return targets
+
+
 def get_folder_for_user(user, folder_id: int) -> Folder:
     """The folder if ``user`` may open it; 404 alike for missing and forbidden."""
     folder = Folder.objects.select_related("space", "space__college").filter(pk=folder_id).first()

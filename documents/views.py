@@ -45,17 +45,11 @@ def _folder_url(folder: Folder) -> str:
 
 @require_GET
 def index(request):
-    spaces = list(selectors.visible_spaces(request.user))
-    roots = {
-        folder.space_id: folder
-        for folder in Folder.objects.filter(space__in=spaces, parent__isnull=True)
-        if policies.can_view_folder(request.user, folder)
-    }
     return render(
         request,
         "documents/index.html",
         {
-            "spaces": [(space, roots.get(space.pk)) for space in spaces],
+            "spaces": selectors.spaces_with_roots(request.user),
             "shared": selectors.shared_with_me(request.user),
         },
     )
@@ -163,28 +157,12 @@ def _render_form(request, item, form, *, title: str, submit: str, folder: Folder
     )
 
 
-def _move_targets(user, item) -> list[tuple[Folder, str]]:
-    """Folders of the same space the person may upload to, the item's own subtree excluded."""
-    space_id = item.space_id if isinstance(item, Folder) else item.folder.space_id
-    folders = list(Folder.objects.filter(space_id=space_id, deleted_at__isnull=True).order_by("path"))
-    # Only the names of folders the person may open appear in a label; the others read "…".
-    names = {folder.pk: folder.name for folder in folders if policies.can_view_folder(user, folder)}
-    targets = []
-    for folder in folders:
-        if isinstance(item, Folder) and folder.path.startswith(item.path):
-            continue
-        if policies.can_upload(user, folder):
-            label = " / ".join(names.get(folder_id, "…") for folder_id in folder.ancestor_ids())
-            targets.append((folder, label))
-    return targets
-
-
 def folder_move(request, folder_id: int):
     folder = selectors.get_folder_for_user(request.user, folder_id)
     if not policies.can_manage_folder(request.user, folder) or folder.is_root:
         raise PermissionDenied
     form = MoveForm(
-        request.POST or None, targets=_move_targets(request.user, folder), initial={"target": folder.parent_id}
+        request.POST or None, targets=selectors.move_targets(request.user, folder), initial={"target": folder.parent_id}
     )
     if request.method == "POST" and form.is_valid():
         target = selectors.get_folder_for_user(request.user, form.cleaned_data["target"])
@@ -514,7 +492,9 @@ def document_move(request, document_id: int):
     if not policies.can_manage_document(request.user, document):
         raise PermissionDenied
     form = MoveForm(
-        request.POST or None, targets=_move_targets(request.user, document), initial={"target": document.folder_id}
+        request.POST or None,
+        targets=selectors.move_targets(request.user, document),
+        initial={"target": document.folder_id},
     )
     if request.method == "POST" and form.is_valid():
         target = selectors.get_folder_for_user(request.user, form.cleaned_data["target"])
