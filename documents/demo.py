@@ -171,9 +171,8 @@ def seed_document_demo() -> int:
             for path, files in tree.items():
                 folder = _folder(actor, root, path)
                 for name, content, description in files:
-                    incoming = IncomingFile(name)
-                    incoming.write(content)
-                    actions.upload_document(actor, folder=folder, incoming=incoming.finish(), description=description)
+                    incoming = IncomingFile.from_bytes(name, content)
+                    actions.upload_document(actor, folder=folder, incoming=incoming, description=description)
                     created += 1
                 if (slug, path) == RESTRICTED_TO_BOARD:
                     _restrict_to_board_and_coordinators(actor, folder)

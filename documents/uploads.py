@@ -72,6 +72,13 @@ class IncomingFile:
         self.too_large = False
         self.placed = False  # moved into place by an upload action
 
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes) -> IncomingFile:
+        """A whole file at once (demo data, tests), received as an upload would be."""
+        incoming = cls(name)
+        incoming.write(data)
+        return incoming.finish()
+
     def write(self, chunk: bytes) -> None:
         if self.too_large:
             return

@@ -54,6 +54,4 @@ def make_incoming(name: str, data: bytes):
     """A file as the upload views hand it to the actions: already streamed to the incoming folder."""
     from documents.uploads import IncomingFile
 
-    incoming = IncomingFile(name)
-    incoming.write(data)
-    return incoming.finish()
+    return IncomingFile.from_bytes(name, data)

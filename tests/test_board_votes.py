@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.utils import timezone
 
 from intranet.actions import ActionRefused
 from intranet.models import AuditEntry, College
+from tests.concurrency import failures, run_together
 from tests.factories import make_member
 from workflows import actions
 from workflows.models import Ballot, BoardVote, Decision, Proposal, ProposalStatus, VoteResult
@@ -135,33 +134,12 @@ def test_decision_numbers_follow_each_other_without_gaps(cast):
     assert numbers == [1, 2, 3]
 
 
-def _run_together(functions):
-    barrier = threading.Barrier(len(functions))
-    errors = []
-
-    def run(function):
-        try:
-            barrier.wait()
-            function()
-        except Exception as error:  # reported by the caller's assertion
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_fifty_board_members_voting_at_once_are_all_counted_into_one_decision(association_bodies, cast):
     board = [make_member(actor=cast.staff, board_role="member", email=f"ca{index}@example.org") for index in range(47)]
     board += [cast.board_member, cast.president, cast.secretary]
     vote = actions.open_board_vote(cast.secretary, proposal=on_agenda(cast.production_member), deadline=soon())
-    errors = _run_together(
-        [lambda person=person: actions.cast_ballot(person, vote=vote, choice="for") for person in board]
+    errors = failures(
+        run_together(*[lambda person=person: actions.cast_ballot(person, vote=vote, choice="for") for person in board])
     )
     assert errors == []
     vote.refresh_from_db()
@@ -179,7 +157,9 @@ def test_two_votes_closing_at_once_get_two_consecutive_numbers(association_bodie
         actions.cast_ballot(cast.board_member, vote=vote, choice="for")
         actions.cast_ballot(cast.president, vote=vote, choice="for")
         votes.append(vote)
-    errors = _run_together([lambda vote=vote: actions.close_board_vote(cast.secretary, vote=vote) for vote in votes])
+    errors = failures(
+        run_together(*[lambda vote=vote: actions.close_board_vote(cast.secretary, vote=vote) for vote in votes])
+    )
     assert errors == []
     assert sorted(Decision.objects.values_list("sequence", flat=True)) == [1, 2]
     assert BoardVote.objects.filter(closed_at__isnull=False).count() == 2
@@ -189,11 +169,11 @@ def test_closing_one_vote_twice_at_once_closes_it_once(association_bodies, cast)
     vote = actions.open_board_vote(cast.secretary, proposal=on_agenda(cast.production_member), deadline=soon())
     actions.cast_ballot(cast.board_member, vote=vote, choice="for")
     actions.cast_ballot(cast.president, vote=vote, choice="for")
-    errors = _run_together(
-        [
+    errors = failures(
+        run_together(
             lambda: actions.close_board_vote(cast.secretary, vote=vote),
             lambda: actions.close_board_vote(cast.president, vote=vote),
-        ]
+        )
     )
     assert len(errors) == 1 and "ActionRefused" in errors[0]
     assert Decision.objects.count() == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import quote
 
 import pytest
@@ -13,6 +12,7 @@ from documents import actions, selectors, storage
 from documents.models import Document, DocumentVersion, Folder, Space
 from documents.samples import pdf_bytes, png_bytes
 from intranet.actions import ActionRefused
+from tests.concurrency import run_together
 from tests.factories import make_incoming
 
 
@@ -193,29 +193,14 @@ def test_renames_racing_in_threads_apply_one_and_refuse_the_other(association_bo
     document, _version, _created = actions.upload_document(
         cast.coordinator, folder=folder, incoming=make_incoming("brouillon.txt", b"texte")
     )
-    outcomes = []
-    barrier = threading.Barrier(2)
 
     def rename(name):
-        from django.db import connection
+        document_now = Document.objects.get(pk=document.pk)
+        return actions.update_document(cast.coordinator, document=document_now, name=name, description="", revision=1)
 
-        try:
-            barrier.wait()
-            actions.update_document(
-                cast.coordinator, document=Document.objects.get(pk=document.pk), name=name, description="", revision=1
-            )
-            outcomes.append("ok")
-        except ActionRefused:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=rename, args=(name,)) for name in ("un.txt", "deux.txt")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["ok", "refused"]
+    outcomes = run_together(lambda: rename("un.txt"), lambda: rename("deux.txt"))
+    kinds = sorted("refused" if isinstance(outcome, ActionRefused) else type(outcome).__name__ for outcome in outcomes)
+    assert kinds == ["Document", "refused"]
 
 
 def test_renaming_to_a_name_taken_in_the_folder(cast, login, folder):
@@ -364,30 +349,15 @@ def test_text_extraction_refuses_an_archive_that_inflates_too_much(
 
 
 def test_concurrent_uploads_of_the_same_name_become_versions(association_bodies, cast, folder):
-    barrier = threading.Barrier(3)
-    outcomes = []
-
     def send(index):
-        from django.db import connection
+        _document, version, _created = actions.upload_document(
+            cast.production_member,
+            folder=Folder.objects.get(pk=folder.pk),
+            incoming=make_incoming("rapport.txt", f"version {index}".encode()),
+        )
+        return version.number
 
-        try:
-            barrier.wait()
-            _document, version, _created = actions.upload_document(
-                cast.production_member,
-                folder=Folder.objects.get(pk=folder.pk),
-                incoming=make_incoming("rapport.txt", f"version {index}".encode()),
-            )
-            outcomes.append(version.number)
-        except Exception as error:  # reported by the assertion below
-            outcomes.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(index,)) for index in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(*[lambda index=index: send(index) for index in range(3)])
     assert sorted(outcomes, key=str) == [1, 2, 3]
     assert Document.objects.get().versions.count() == 3
     assert_nothing_left()

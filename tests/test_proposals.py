@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from intranet.actions import ActionRefused
 from intranet.models import AuditEntry, College, User
-from tests.test_board_votes import _run_together
+from tests.concurrency import failures, run_together
 from workflows import actions, policies
 from workflows.models import Proposal, ProposalStatus
 
@@ -125,11 +125,11 @@ def test_two_coordinators_acting_at_once_one_wins_the_other_is_told(association_
 
     second = make_member(actor=cast.staff, college="production", role="coordinator", email="coanim@example.org")
     proposal = actions.submit_proposal(cast.production_member, proposal=draft(cast))
-    errors = _run_together(
-        [
+    errors = failures(
+        run_together(
             lambda: actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Oui"),
             lambda: actions.decline_proposal(second, proposal=proposal, reason="Non"),
-        ]
+        )
     )
     assert len(errors) == 1 and "ActionRefused" in errors[0]
     assert Proposal.objects.get().status in (ProposalStatus.ON_AGENDA, ProposalStatus.DECLINED)
