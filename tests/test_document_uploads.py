@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import quote
 
 import pytest
@@ -408,3 +409,32 @@ def test_purging_a_folder_removes_its_subtree_and_files_after_the_commit(
     from intranet.models import AuditEntry
 
     assert AuditEntry.objects.filter(action="folder.purged", target_id=str(folder.pk)).exists()
+
+
+async def test_the_served_application_refuses_an_oversized_body_before_django(settings):
+    from intranet.asgi import application
+
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 1024
+    sent = []
+
+    async def receive():
+        raise AssertionError("the body must not be read")
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http", "method": "POST", "path": "/documents/dossiers/1/deposer/", "query_string": b"",
+        "headers": [(b"host", b"127.0.0.1"), (b"content-length", b"99999999")],
+    }  # fmt: skip
+    await application(scope, receive, send)
+    assert sent[0]["status"] == 413
+
+
+def test_staff_find_each_access_change_in_the_audit_log(cast, login, folder):
+    actions.grant_folder_access(cast.coordinator, folder=folder, user=cast.diffusion_member, level=1)
+    actions.revoke_folder_access(cast.coordinator, folder=folder, user=cast.diffusion_member)
+    page = login(cast.staff).get(reverse("staff_audit_log")).content.decode()
+    assert "octroi d'un accès à un dossier" in html.unescape(page)
+    assert "révocation d'un accès à un dossier" in html.unescape(page)
+    assert page.count(cast.diffusion_member.email) >= 2  # whom each change concerned
