@@ -213,7 +213,9 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
     user = request.user
     votes = list(proposal.votes.select_related("opened_by", "closed_by").order_by("-opened_at"))
     open_vote = next((vote for vote in votes if vote.is_open), None)
-    board_sees_ballots = core_policies.is_board_member(user)  # others see the result after the close
+    on_board = core_policies.is_board_member(user)
+    runs_votes = policies.can_run_board_votes(user)
+    board_sees_ballots = on_board  # others see the result after the close
     ballots = (
         list(open_vote.ballots.select_related("voter").order_by("cast_at"))
         if open_vote is not None and board_sees_ballots
@@ -238,9 +240,9 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
             "can_submit": policies.can_submit_proposal(user, proposal),
             "can_withdraw": policies.can_withdraw_proposal(user, proposal),
             "can_review": policies.can_review_proposal(user, proposal),
-            "can_open_vote": policies.can_run_board_votes(user) and proposal.status == ProposalStatus.ON_AGENDA,
-            "can_close_vote": open_vote is not None and policies.can_run_board_votes(user),
-            "can_vote": open_vote is not None and core_policies.is_board_member(user),
+            "can_open_vote": runs_votes and proposal.status == ProposalStatus.ON_AGENDA,
+            "can_close_vote": open_vote is not None and runs_votes,
+            "can_vote": open_vote is not None and on_board,
             "review_form": review_form or ReviewForm(initial={"revision": proposal.revision}),
             "vote_form": vote_form or OpenVoteForm(),
             "ballot_form": ballot_form
