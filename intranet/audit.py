@@ -76,6 +76,8 @@ class AuditAction(models.TextChoices):
     PROPOSAL_RETURNED = "proposal.returned", _("proposal returned to its author")
     PROPOSAL_DECLINED = "proposal.declined", _("proposal declined")
     PROPOSAL_WITHDRAWN = "proposal.withdrawn", _("proposal withdrawn")
+    TASK_CLAIMED = "task.claimed", _("task taken")
+    TASK_RELEASED = "task.released", _("task released")
     VOTE_RULES_CHANGED = "vote.rules_changed", _("voting rules changed")
     VOTE_OPENED = "vote.opened", _("board vote opened")
     BALLOT_CAST = "vote.ballot_cast", _("vote cast")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "realtime",
     "forums",
     "documents",
+    "viewflow.workflow",  # the process engine only; its Material frontend is not used
     "workflows",
 ]
 
@@ -172,6 +173,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # The permissions the proposal process's steps declare, answered by the workflow policy.
+    "workflows.backends.ProcessStepBackend",
 ]
 # No anonymous user row: visitors who are not logged in see nothing but the login page.
 ANONYMOUS_USER_NAME = None

@@ -55,3 +55,35 @@ def make_incoming(name: str, data: bytes):
     from documents.uploads import IncomingFile
 
     return IncomingFile.from_bytes(name, data)
+
+
+def make_proposal(
+    author: User,
+    *,
+    college: str = "production",
+    title: str = "Festival des films d'école",
+    stage: str = "on_agenda",
+    reviewer: User | None = None,
+):
+    """A proposal taken through the process (never set by hand): ``draft``, ``in_review`` or
+    ``on_agenda``. The review is done by ``reviewer``, or by a coordinator made for it."""
+    from workflows import actions as workflow_actions
+
+    proposal = workflow_actions.create_proposal(
+        author,
+        college=College.objects.get(slug=college),
+        title=title,
+        summary="Soutenir la sélection régionale.",
+        body=f"Le collège propose : {title}.",
+    )
+    if stage == "draft":
+        return proposal
+    workflow_actions.submit_proposal(author, proposal=proposal)
+    if stage == "in_review":
+        return proposal
+    if reviewer is None:
+        staff = User.objects.filter(is_staff=True).first() or make_staff()
+        reviewer = make_member(actor=staff, college=college, role="coordinator")
+    workflow_actions.forward_proposal(reviewer, proposal=proposal, recommendation="Le collège recommande l'adoption.")
+    proposal.refresh_from_db()
+    return proposal

@@ -9,23 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from intranet.actions import ActionRefused
-from intranet.models import AuditEntry, College
+from intranet.models import AuditEntry
 from tests.concurrency import failures, run_together
-from tests.factories import make_member
+from tests.factories import make_member, make_proposal
 from workflows import actions
 from workflows.models import Ballot, BoardVote, Decision, Proposal, ProposalStatus, VoteResult
 
 
 def on_agenda(author, title="Festival des films d'école") -> Proposal:
-    return Proposal.objects.create(
-        college=College.objects.get(slug="production"),
-        author=author,
-        title=title,
-        summary="Soutenir la sélection régionale.",
-        body="Le collège propose…",
-        body_html="<p>Le collège propose…</p>",
-        status=ProposalStatus.ON_AGENDA,
-    )
+    return make_proposal(author, title=title)
 
 
 def soon():
@@ -53,8 +45,7 @@ def test_only_the_president_or_the_secretary_open_or_close_a_vote(cast, person, 
 
 
 def test_a_vote_cannot_open_on_a_proposal_still_in_its_college(cast):
-    proposal = on_agenda(cast.production_member)
-    Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.IN_REVIEW)
+    proposal = make_proposal(cast.production_member, stage="in_review")
     with pytest.raises(ActionRefused, match=r"agenda|ordre du jour"):
         actions.open_board_vote(cast.president, proposal=proposal, deadline=soon())
 

@@ -145,6 +145,9 @@ PROPOSAL_ROUTES = {
     "vote_open": ("post", [1]),
     "vote_cast": ("post", [1]),
     "vote_close": ("post", [1]),
+    "tasks": ("get", []),
+    "task_claim": ("post", [1]),
+    "task_release": ("post", [1]),
 }
 
 

@@ -10,9 +10,9 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
-from intranet.models import College
+from tests.factories import make_proposal
 from workflows import actions
-from workflows.models import Decision, Proposal, ProposalStatus
+from workflows.models import Decision
 
 EVERYONE = [
     "staff", "coordinator", "production_member", "president", "diffusion_member",
@@ -21,10 +21,7 @@ EVERYONE = [
 
 
 def decide(cast, title, *, college="production", choice="for") -> Decision:
-    proposal = Proposal.objects.create(
-        college=College.objects.get(slug=college), author=cast.staff, title=title, summary="s",
-        body=f"Texte de {title}", body_html="", status=ProposalStatus.ON_AGENDA,
-    )  # fmt: skip
+    proposal = make_proposal(getattr(cast, f"{college}_member"), college=college, title=title)
     vote = actions.open_board_vote(cast.secretary, proposal=proposal, deadline=timezone.now() + timedelta(days=1))
     actions.cast_ballot(cast.board_member, vote=vote, choice=choice)
     actions.cast_ballot(cast.president, vote=vote, choice=choice)
@@ -84,7 +81,7 @@ def test_csv_export_is_readable_and_defuses_formulas(cast, login, decisions):
 
 def test_printable_view_lists_the_full_texts(cast, login, decisions):
     page = login(cast.outsider).get(reverse("workflows:register_print")).content.decode()
-    assert "Texte de Adhésion au réseau national" in page
+    assert "Le collège propose : Adhésion au réseau national." in page
     assert "<nav" not in page  # no page furniture on paper
 
 

@@ -1,9 +1,12 @@
-"""Every change in the board's votes and the decision register.
+"""Every change in proposals, the board's votes and the decision register.
 
-A vote's row is locked (``select_for_update`` on PostgreSQL; SQLite's immediate transactions
-serialise writers) whenever a ballot is cast or the vote closes, so that a ballot is never lost
-to a close that counted without it, and a vote closes once. Decision numbers come from a
-per-year counter locked in the same transaction: unique and without gaps.
+Each transition locks the proposal's process row, then the proposal (``select_for_update`` on
+PostgreSQL; SQLite's immediate transactions serialise writers), checks the policy and the
+permission the Viewflow step declares, changes the proposal, writes its audit row, and completes
+the step, all in one transaction. A vote's row is locked too whenever a ballot is cast or the
+vote closes, so that a ballot is never lost to a close that counted without it, and a vote
+closes once. Decision numbers come from a per-year counter locked in the same transaction:
+unique and without gaps.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from forums import actions as forum_actions
 from forums.models import Forum
@@ -33,10 +38,12 @@ from workflows.models import (
     Decision,
     DecisionCounter,
     Proposal,
+    ProposalProcess,
     ProposalStatus,
     VoteResult,
     VoteSettings,
 )
+from workflows.proposals.flows import ProposalFlow
 from workflows.proposals.rules import Choice, count_votes, rules_as_json, rules_from_json
 
 DECISION_PREFIX = "CA"
@@ -47,8 +54,45 @@ SUMMARY_MAX_LENGTH = 500
 # --- Proposals -----------------------------------------------------------------------------
 
 
+def _lock_process(proposal_id: int) -> None:
+    """The process row first, then the proposal or its vote: every transition locks in this order."""
+    list(ProposalProcess.objects.select_for_update().filter(proposal_id=proposal_id).values("pk"))
+
+
 def _locked_proposal(proposal: Proposal) -> Proposal:
+    _lock_process(proposal.pk)
     return Proposal.objects.select_for_update().get(pk=proposal.pk)
+
+
+WAITING = (STATUS.NEW, STATUS.ASSIGNED)
+
+
+def waiting_task(proposal: Proposal, node) -> Task | None:
+    """The task of the process waiting in step ``node``, if it waits there."""
+    return (
+        Task.objects.filter(process__proposalprocess__proposal=proposal.pk, flow_task=node, status__in=WAITING)
+        .select_related("owner")
+        .first()
+    )
+
+
+def _complete_step(actor: User, proposal: Proposal, node) -> None:
+    """Complete the step ``node`` as ``actor``, asking the permission the node declares: a task
+    nobody has taken is taken on the way; one another person has taken is refused."""
+    task = waiting_task(proposal, node)
+    if task is None:
+        raise ActionRefused(_("This step is no longer waiting: reload the page to see what changed."))
+    activation = node.activation_class(task)
+    if task.owner_id is None:
+        if not node.can_assign(actor, task):
+            raise PermissionDenied("This step is not offered to this person.")
+        activation.assign(actor)
+    elif not node.can_execute(actor, task):
+        raise ActionRefused(
+            _("%(name)s has taken this task: ask them, or staff, to release it.") % {"name": task.owner.get_full_name()}
+        )
+    activation.start(None)
+    activation.execute()
 
 
 def _refuse_if_changed(proposal: Proposal, revision: int | None) -> None:
@@ -113,6 +157,7 @@ def create_proposal(
                 amends=amends,
                 repeals=repeals,
             )
+            ProposalFlow.start.run(proposal=proposal)
             record(actor, AuditAction.PROPOSAL_CREATED, proposal, college=college.name)
     except IntegrityError:
         # The twin request won the race: both get the same proposal.
@@ -169,6 +214,7 @@ def submit_proposal(actor: User, *, proposal: Proposal, revision: int | None = N
         proposal.status, proposal.submitted_at = ProposalStatus.IN_REVIEW, timezone.now()
         proposal.revision += 1
         proposal.save()
+        _complete_step(actor, proposal, ProposalFlow.write)
         record(actor, AuditAction.PROPOSAL_SUBMITTED, proposal, thread=proposal.thread_id)
     return proposal
 
@@ -195,6 +241,7 @@ def forward_proposal(actor: User, *, proposal: Proposal, recommendation: str, re
         proposal.recommendation = recommendation.strip()
         proposal.revision += 1
         proposal.save()
+        _complete_step(actor, proposal, ProposalFlow.review)
         record(actor, AuditAction.PROPOSAL_FORWARDED, proposal)
     return proposal
 
@@ -207,6 +254,7 @@ def return_proposal(actor: User, *, proposal: Proposal, note: str, revision: int
         proposal.status, proposal.review_note = ProposalStatus.RETURNED, note.strip()
         proposal.revision += 1
         proposal.save()
+        _complete_step(actor, proposal, ProposalFlow.review)
         record(actor, AuditAction.PROPOSAL_RETURNED, proposal)
     return proposal
 
@@ -219,6 +267,7 @@ def decline_proposal(actor: User, *, proposal: Proposal, reason: str, revision: 
         proposal.status, proposal.review_note = ProposalStatus.DECLINED, reason.strip()
         proposal.revision += 1
         proposal.save()
+        _complete_step(actor, proposal, ProposalFlow.review)
         record(actor, AuditAction.PROPOSAL_DECLINED, proposal)
     return proposal
 
@@ -233,8 +282,56 @@ def withdraw_proposal(actor: User, *, proposal: Proposal) -> Proposal:
         proposal.status = ProposalStatus.WITHDRAWN
         proposal.revision += 1
         proposal.save()
+        ProposalFlow.instance.cancel(proposal.process)
         record(actor, AuditAction.PROPOSAL_WITHDRAWN, proposal)
     return proposal
+
+
+# --- Tasks ---------------------------------------------------------------------------------
+
+
+def _locked_task(task_id: int) -> tuple[Task, Proposal]:
+    """The task and its proposal, under the process lock; a task that no longer waits is refused."""
+    proposal_id = Task.objects.filter(pk=task_id).values_list("process__proposalprocess__proposal", flat=True).first()
+    if proposal_id is None:
+        raise ActionRefused(_("This task no longer exists."))
+    proposal = _locked_proposal(Proposal(pk=proposal_id))
+    task = Task.objects.select_related("owner").get(pk=task_id)
+    if task.status not in WAITING:
+        raise ActionRefused(_("This task is already done: reload the page to see what changed."))
+    return task, proposal
+
+
+def claim_task(actor: User, *, task_id: int) -> Task:
+    """Take a task offered to a group one belongs to, so that the others know who handles it."""
+    with transaction.atomic():
+        task, proposal = _locked_task(task_id)
+        node = task.flow_task
+        if task.owner_id == actor.pk:
+            return task
+        if task.owner_id is not None:
+            raise ActionRefused(_("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()})
+        if not node.can_assign(actor, task) or not policies.can_view_proposal(actor, proposal):
+            raise PermissionDenied("This task is not offered to this person.")
+        node.activation_class(task).assign(actor)
+        record(actor, AuditAction.TASK_CLAIMED, proposal, step=node.name)
+    return task
+
+
+def release_task(actor: User, *, task_id: int) -> Task:
+    """Give a taken task back to its group: by the person who took it, or by staff."""
+    with transaction.atomic():
+        task, proposal = _locked_task(task_id)
+        node = task.flow_task
+        if task.owner_id is None:
+            return task
+        if not task.owner_permission:
+            raise ActionRefused(_("This task belongs to its author: it cannot be released."))
+        if task.owner_id != actor.pk and not core_policies.can_manage_association(actor):
+            raise PermissionDenied("Only the person who took a task, or staff, release it.")
+        node.activation_class(task).unassign()
+        record(actor, AuditAction.TASK_RELEASED, proposal, step=node.name, owner=task.owner_id)
+    return task
 
 
 # --- Board votes ---------------------------------------------------------------------------
@@ -246,6 +343,8 @@ def _board_voters() -> dict[int, str]:
 
 
 def _locked_vote(vote: BoardVote) -> BoardVote:
+    proposal_id = vote.proposal_id or BoardVote.objects.values_list("proposal_id", flat=True).get(pk=vote.pk)
+    _lock_process(proposal_id)
     return BoardVote.objects.select_for_update().select_related("proposal").get(pk=vote.pk)
 
 
@@ -273,13 +372,14 @@ def open_board_vote(actor: User, *, proposal: Proposal, deadline: datetime) -> B
     if deadline <= timezone.now():
         raise ActionRefused(_("The deadline must be in the future."), field="deadline")
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        proposal = _locked_proposal(proposal)
         if proposal.status != ProposalStatus.ON_AGENDA:
             raise ActionRefused(_("This proposal is not on the board's agenda: no vote can be opened."))
         vote = BoardVote.objects.create(
             proposal=proposal, opened_by=actor, deadline=deadline, rules=rules_as_json(VoteSettings.current().rules())
         )
         Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.VOTING, updated_at=timezone.now())
+        _complete_step(actor, proposal, ProposalFlow.agenda)
         record(actor, AuditAction.VOTE_OPENED, proposal, deadline=deadline.isoformat(), vote=vote.pk)
     return vote
 
@@ -291,7 +391,7 @@ def cast_ballot(actor: User, *, vote: BoardVote, choice: str, comment: str = "")
     with transaction.atomic():
         vote = _locked_vote(vote)
         voters = _board_voters()
-        if actor.pk not in voters or not actor.is_active:
+        if actor.pk not in voters or not ProposalFlow.vote.can_vote(actor):
             raise PermissionDenied("Only board members vote.")
         if not vote.is_open or vote.deadline <= timezone.now():
             raise ActionRefused(_("This vote is closed: your vote was not recorded."))
@@ -383,12 +483,21 @@ def _close(vote: BoardVote, *, actor: User | None, reason: str, voters: dict[int
     if vote.result == VoteResult.NO_QUORUM:
         # Nothing decided: back on the board's agenda, where a new vote can be opened.
         Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.ON_AGENDA, updated_at=now)
+        _finish_vote_step(proposal)
         return vote
     status = ProposalStatus.ADOPTED if vote.result == VoteResult.ADOPTED else ProposalStatus.REJECTED
     Proposal.objects.filter(pk=proposal.pk).update(status=status, updated_at=now)
+    _finish_vote_step(proposal)
     decision = _record_decision(vote, proposal, decided_at=now)
     record(actor, AuditAction.DECISION_RECORDED, decision, number=decision.number, outcome=decision.outcome)
     return vote
+
+
+def _finish_vote_step(proposal: Proposal) -> None:
+    """The close completes the board-vote step; its gateway routes on the status just set."""
+    task = waiting_task(proposal, ProposalFlow.vote)
+    if task is not None:
+        ProposalFlow.vote.run(task)
 
 
 def allocate_decision_number(year: int) -> tuple[int, str]:

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Process
 
 from intranet.models import College
 from workflows.proposals.rules import Majority, VoteRules
@@ -244,3 +245,14 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} — {self.title}"
+
+
+class ProposalProcess(Process):
+    """The proposal's run through ``ProposalFlow``: its tasks say which step is waiting for whom.
+    Its row is locked during every transition of the proposal."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="process")
+
+    class Meta:
+        verbose_name = _("proposal process")
+        verbose_name_plural = _("proposal processes")

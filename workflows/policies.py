@@ -5,13 +5,43 @@ from __future__ import annotations
 from django.db.models import Q
 
 from intranet import policies as core
-from intranet.models import BoardRole
+from intranet.models import BoardMembership, BoardRole, CollegeMembership, CollegeRole
 from workflows.models import ProposalStatus
 
 
 def can_run_board_votes(user) -> bool:
     """The president and the secretary open and close board votes."""
     return core.is_board_member(user, roles=[BoardRole.PRESIDENT, BoardRole.SECRETARY])
+
+
+# --- The permissions the process's steps declare (workflows/proposals/flows.py) ---------------
+# Viewflow asks ``user.has_perm`` whether someone may take a step; ``workflows.backends`` answers
+# from here, so the steps, the task lists and the pages follow the same rules.
+
+RUN_BOARD_VOTES = "workflows.run_board_votes"
+VOTE_IN_BOARD = "workflows.vote_in_board"
+
+
+def review_permission(college_id: int) -> str:
+    """Held by the coordinators of one collège: they review the proposals raised in it."""
+    return f"workflows.review_college_{college_id}"
+
+
+def step_permissions(user) -> frozenset[str]:
+    if not core.is_member(user):
+        return frozenset()
+    permissions = {
+        review_permission(college_id)
+        for college_id in CollegeMembership.objects.filter(
+            user=user, role=CollegeRole.COORDINATOR, college__is_active=True
+        ).values_list("college_id", flat=True)
+    }
+    roles = set(BoardMembership.objects.filter(user=user).values_list("role", flat=True))
+    if roles:
+        permissions.add(VOTE_IN_BOARD)
+    if roles & {BoardRole.PRESIDENT, BoardRole.SECRETARY}:
+        permissions.add(RUN_BOARD_VOTES)
+    return frozenset(permissions)
 
 
 # --- Proposals -----------------------------------------------------------------------------

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from intranet import policies as core
 from intranet.audit import action_label
 from intranet.models import AuditEntry
 from workflows import policies
-from workflows.models import Decision, Proposal
+from workflows.models import BoardVote, Decision, Proposal, ProposalProcess
+from workflows.proposals.flows import ProposalFlow
 
 
 def visible_proposals(user) -> QuerySet[Proposal]:
@@ -62,3 +66,52 @@ def timeline(proposal: Proposal) -> list[AuditEntry]:
     for entry in entries:
         entry.action_label = action_label(entry.action)
     return entries
+
+
+# --- "Mes tâches" ----------------------------------------------------------------------------
+
+
+def waiting_tasks(user, permissions: frozenset[str] | None = None) -> QuerySet[Task]:
+    """The process's steps waiting for ``user``: those they took (or that are theirs as author),
+    and those nobody took yet that a permission they hold offers them, as in Viewflow's
+    ``user_queue`` but from the workflow policy (and without its superuser shortcut)."""
+    if not core.is_member(user):
+        return Task.objects.none()
+    if permissions is None:
+        permissions = policies.step_permissions(user)
+    return Task.objects.filter(
+        Q(owner=user) | Q(owner__isnull=True, owner_permission__in=permissions),
+        flow_task_type="HUMAN",
+        status__in=(STATUS.NEW, STATUS.ASSIGNED),
+        process__flow_class=ProposalFlow,
+    )
+
+
+def ballots_waiting(user, permissions: frozenset[str] | None = None) -> QuerySet[BoardVote]:
+    """Open board votes in which ``user``, on the board, has not voted yet."""
+    if permissions is None:
+        permissions = policies.step_permissions(user)
+    if policies.VOTE_IN_BOARD not in permissions:
+        return BoardVote.objects.none()
+    return BoardVote.objects.filter(closed_at__isnull=True, deadline__gt=timezone.now()).exclude(ballots__voter=user)
+
+
+def task_count(user) -> int:
+    """The count shown beside "Mes tâches" in the navigation."""
+    permissions = policies.step_permissions(user)
+    return waiting_tasks(user, permissions).count() + ballots_waiting(user, permissions).count()
+
+
+def task_list(user) -> tuple[list[Task], list[BoardVote]]:
+    permissions = policies.step_permissions(user)
+    tasks = list(waiting_tasks(user, permissions).select_related("owner").order_by("created"))
+    proposals = {
+        process.pk: process.proposal
+        for process in ProposalProcess.objects.filter(pk__in=[task.process_id for task in tasks]).select_related(
+            "proposal__college", "proposal__author"
+        )
+    }
+    for task in tasks:
+        task.proposal = proposals[task.process_id]
+    ballots = list(ballots_waiting(user, permissions).select_related("proposal__college").order_by("deadline"))
+    return tasks, ballots

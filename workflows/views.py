@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +22,8 @@ from intranet.models import College
 from workflows import actions, policies, selectors
 from workflows.forms import BallotForm, OpenVoteForm, ProposalForm, RegisterFilterForm, ReviewForm, VoteSettingsForm
 from workflows.models import BallotChoice, BoardVote, ProposalStatus, VoteSettings
+from workflows.proposals.diagram import diagram_for
+from workflows.proposals.flows import ProposalFlow
 
 DECISIONS_PER_PAGE = 50
 
@@ -222,6 +225,7 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
         else []
     )
     own_ballot = next((ballot for ballot in ballots if ballot.voter_id == user.pk), None)
+    step = _current_step(user, proposal)
     return render(
         request,
         "workflows/proposal.html",
@@ -248,9 +252,24 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
             "ballot_form": ballot_form
             or BallotForm(initial={"choice": own_ballot.choice, "comment": own_ballot.comment} if own_ballot else None),
             "own_ballot": own_ballot,
+            "diagram": diagram_for(proposal),
+            "step": step,
         },
         status=status,
     )
+
+
+def _current_step(user, proposal):
+    """The task the proposal waits in, with what the viewer may do with it (take or release)."""
+    for node in (ProposalFlow.write, ProposalFlow.review, ProposalFlow.agenda):
+        task = actions.waiting_task(proposal, node)
+        if task is not None:
+            task.can_claim = task.owner_id is None and node.can_assign(user, task) and task.owner_permission
+            task.can_release = bool(task.owner_id and task.owner_permission) and (
+                task.owner_id == user.pk or core_policies.can_manage_association(user)
+            )
+            return task
+    return None
 
 
 def _step(request, proposal, run, success: str):
@@ -372,3 +391,39 @@ def vote_rules(request):
         messages.success(request, _("The voting rules are saved; they apply to the votes opened from now on."))
         return redirect("proposals:vote_rules")
     return render(request, "workflows/vote_rules.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+# --- "Mes tâches" ----------------------------------------------------------------------------
+
+
+@require_GET
+def tasks(request):
+    if not core_policies.is_member(request.user):
+        raise Http404
+    waiting, ballots = selectors.task_list(request.user)
+    return render(request, "workflows/tasks.html", {"tasks": waiting, "ballots": ballots})
+
+
+def _task_step(request, task_id: int, run, success: str):
+    try:
+        run(request.user, task_id=task_id)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    except PermissionDenied:
+        raise Http404 from None  # a task not offered to the viewer is not shown to them either
+    else:
+        messages.success(request, success)
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect("proposals:tasks")
+
+
+@require_POST
+def task_claim(request, task_id: int):
+    return _task_step(request, task_id, actions.claim_task, _("The task is yours: the others see who handles it."))
+
+
+@require_POST
+def task_release(request, task_id: int):
+    return _task_step(request, task_id, actions.release_task, _("The task is offered to the group again."))

@@ -1,0 +1,100 @@
+"""The process diagram on the proposal page: Viewflow lays the flow out once; each page draws it
+in the reader's language with the proposal's steps marked done, current or cancelled."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from functools import cache
+
+from viewflow.workflow.chart import calc_layout_data
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from workflows.proposals.flows import ProposalFlow
+
+LINE_HEIGHT = 14
+LABEL_WIDTH = 18  # characters per line inside a task box
+
+
+@cache
+def _layout():
+    return calc_layout_data(ProposalFlow)
+
+
+@dataclass
+class Step:
+    name: str
+    title: str
+    state: str  # "done", "current", "cancelled" or ""
+    x: int
+    y: int
+    width: int
+    height: int
+    shape: str
+    lines: list[tuple[str, float, float]]  # text, x, y inside the step
+
+
+@dataclass
+class Diagram:
+    width: int
+    height: int
+    steps: list[Step]
+    edges: list[str]  # SVG path data
+
+    @property
+    def current(self) -> list[Step]:
+        return [step for step in self.steps if step.state == "current"]
+
+
+def _states(proposal) -> dict[str, str]:
+    """Each step's latest state for this proposal's process."""
+    states: dict[str, str] = {}
+    tasks = Task.objects.filter(process__proposalprocess__proposal=proposal.pk).order_by("created", "pk")
+    for flow_task, status in tasks.values_list("flow_task", "status"):
+        node = flow_task
+        ends_here = node.task_type == "END"
+        if status in (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED) or (status == STATUS.DONE and ends_here):
+            states[node.name] = "current"
+        elif status == STATUS.DONE:
+            states[node.name] = "done"
+        elif status == STATUS.CANCELED:
+            states[node.name] = "cancelled"
+    return states
+
+
+def _lines(title: str, width: int, height: int, inside: bool) -> list[tuple[str, float, float]]:
+    if not inside:  # events and gateways: the label goes under the shape
+        return [(line, width / 2, height + LINE_HEIGHT * (n + 1)) for n, line in enumerate(textwrap.wrap(title, 24))]
+    wrapped = textwrap.wrap(title, LABEL_WIDTH)
+    top = height / 2 - (len(wrapped) - 1) * LINE_HEIGHT / 2
+    return [(line, width / 2, top + n * LINE_HEIGHT) for n, line in enumerate(wrapped)]
+
+
+def diagram_for(proposal) -> Diagram:
+    grid = _layout()
+    states = _states(proposal)
+    steps = []
+    for cell in grid.cells:
+        node, shape = cell.node, cell.shape
+        title = str(node.task_title)
+        inside = getattr(node, "shape", {}).get("text-align") == "middle"
+        steps.append(
+            Step(
+                name=node.name,
+                title=title,
+                state=states.get(node.name, ""),
+                x=shape.x,
+                y=shape.y,
+                width=shape.width,
+                height=shape.height,
+                shape=node.shape["svg"],
+                lines=_lines(title, shape.width, shape.height, inside),
+            )
+        )
+    edges = [
+        " ".join(f"{'M' if n == 0 else 'L'}{x},{y}" for n, (x, y) in enumerate(edge.segments))
+        for edge in grid.edges
+        if edge.segments
+    ]
+    return Diagram(width=grid.width, height=grid.height + 3 * LINE_HEIGHT, steps=steps, edges=edges)
