@@ -324,6 +324,64 @@ def revoke_folder_access(actor: User, *, folder: Folder, user: User | None = Non
 # --- Documents -----------------------------------------------------------------------------
 
 
+# --- Folders whose access a process decides (a proposal's documents) -----------------------
+
+
+def create_process_folder(actor: User, *, parent: Folder, name: str, grants: list[tuple[object, int]] | None) -> Folder:
+    """A folder under ``parent`` for a process: restricted to exactly ``grants`` (widened later by
+    ``open_folder_to`` as the process moves on), or inheriting its parent's access when ``grants``
+    is None. The process's transition is the authority here: the actor needs no right on
+    ``parent``. A folder of that name already there is reused."""
+    name = clean_name(name.replace("/", "-"))
+    with transaction.atomic():
+        [parent] = _locked(parent)
+        existing = Folder.objects.filter(parent=parent, name=name, deleted_at__isnull=True).first()
+        if existing is not None:
+            return existing
+        restricted = grants is not None
+        folder = Folder.objects.create(
+            space_id=parent.space_id,
+            parent=parent,
+            name=name,
+            path="",
+            restricted=restricted,
+            access_root_id=None if restricted else parent.access_root_id,
+            created_by=actor,
+        )
+        folder.path = f"{parent.path}{folder.pk}/"
+        if restricted:
+            folder.access_root = folder
+        folder.save(update_fields=["path", "access_root"])
+        for principal, level in grants or []:
+            _set_grant(folder, principal, level)
+        record(
+            actor,
+            AuditAction.FOLDER_CREATED,
+            folder,
+            parent=parent.name,
+            kept=sorted(
+                f"{_principal_label(principal)}: {AccessLevel(level).label}" for principal, level in grants or []
+            ),
+        )
+    return folder
+
+
+def open_folder_to(folder: Folder, group, level: int, *, actor: User | None, reason: str) -> None:
+    """Give ``group`` at least ``level`` on a process's folder, in the caller's transaction."""
+    before = _current_level(folder, group)
+    if before is not None and before >= level:
+        return
+    _set_grant(folder, group, level)
+    record(
+        actor,
+        AuditAction.ACCESS_GRANTED,
+        folder,
+        to=_principal_label(group),
+        level={"from": AccessLevel(before).label if before else None, "to": AccessLevel(level).label},
+        reason=reason,
+    )
+
+
 def _checked_upload(incoming: IncomingFile):
     name = clean_name(incoming.name, field="file")
     if incoming.too_large:

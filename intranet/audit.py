@@ -76,6 +76,8 @@ class AuditAction(models.TextChoices):
     PROPOSAL_RETURNED = "proposal.returned", _("proposal returned to its author")
     PROPOSAL_DECLINED = "proposal.declined", _("proposal declined")
     PROPOSAL_WITHDRAWN = "proposal.withdrawn", _("proposal withdrawn")
+    PROPOSAL_DOCUMENT_ATTACHED = "proposal.document_attached", _("document attached to the proposal")
+    PROPOSAL_DOCUMENT_DETACHED = "proposal.document_detached", _("document detached from the proposal")
     TASK_CLAIMED = "task.claimed", _("task taken")
     TASK_RELEASED = "task.released", _("task released")
     VOTE_RULES_CHANGED = "vote.rules_changed", _("voting rules changed")

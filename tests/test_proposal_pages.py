@@ -146,6 +146,9 @@ PROPOSAL_ROUTES = {
     "vote_cast": ("post", [1]),
     "vote_close": ("post", [1]),
     "tasks": ("get", []),
+    "folder": ("post", [1]),
+    "document_attach": ("post", [1]),
+    "document_detach": ("post", [1, 1]),
     "task_claim": ("post", [1]),
     "task_release": ("post", [1]),
 }

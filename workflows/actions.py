@@ -22,11 +22,15 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from documents import actions as document_actions
+from documents import policies as document_policies
+from documents.models import AccessLevel, Document, Folder
 from forums import actions as forum_actions
 from forums.models import Forum
 from intranet import policies as core_policies
 from intranet.actions import ActionRefused
 from intranet.audit import AuditAction, record
+from intranet.groups import ALL_MEMBERS_GROUP, BOARD_GROUP, system_group
 from intranet.markdown import MAX_LENGTH, render_markdown
 from intranet.models import BoardMembership, BoardRole, College, User
 from workflows import policies
@@ -215,6 +219,7 @@ def submit_proposal(actor: User, *, proposal: Proposal, revision: int | None = N
         proposal.revision += 1
         proposal.save()
         _complete_step(actor, proposal, ProposalFlow.write)
+        _open_folder(proposal, proposal.college.members_group, actor, "proposal submitted")
         record(actor, AuditAction.PROPOSAL_SUBMITTED, proposal, thread=proposal.thread_id)
     return proposal
 
@@ -242,6 +247,7 @@ def forward_proposal(actor: User, *, proposal: Proposal, recommendation: str, re
         proposal.revision += 1
         proposal.save()
         _complete_step(actor, proposal, ProposalFlow.review)
+        _open_folder(proposal, system_group(BOARD_GROUP), actor, "proposal forwarded to the board")
         record(actor, AuditAction.PROPOSAL_FORWARDED, proposal)
     return proposal
 
@@ -285,6 +291,66 @@ def withdraw_proposal(actor: User, *, proposal: Proposal) -> Proposal:
         ProposalFlow.instance.cancel(proposal.process)
         record(actor, AuditAction.PROPOSAL_WITHDRAWN, proposal)
     return proposal
+
+
+# --- Documents -----------------------------------------------------------------------------
+
+PROPOSALS_FOLDER = "Propositions"
+
+
+def _open_folder(proposal: Proposal, group, actor: User | None, reason: str) -> None:
+    """The proposal's folder is seen by whoever sees the proposal: opened as it moves on."""
+    if proposal.folder_id is not None:
+        document_actions.open_folder_to(proposal.folder, group, AccessLevel.VIEW, actor=actor, reason=reason)
+
+
+def proposal_folder(actor: User, *, proposal: Proposal) -> Folder:
+    """The proposal's own folder, in "Propositions" of its collège's space, made on first use:
+    its author uploads there with the usual upload rules, its collège's coordinators manage it,
+    and it opens to the collège, the board and every member as the proposal does."""
+    with transaction.atomic():
+        proposal = _locked_proposal(proposal)
+        if not policies.can_attach_documents(actor, proposal):
+            raise PermissionDenied("Only the author adds documents, while the proposal is theirs to edit.")
+        if proposal.folder is not None and proposal.folder.deleted_at is None:
+            return proposal.folder
+        college = proposal.college
+        root = Folder.objects.get(space__college=college, parent__isnull=True)
+        parent = document_actions.create_process_folder(actor, parent=root, name=PROPOSALS_FOLDER, grants=None)
+        grants = [(proposal.author, AccessLevel.UPLOAD), (college.coordinators_group, AccessLevel.MANAGE)]
+        if proposal.submitted_at is not None:
+            grants.append((college.members_group, AccessLevel.VIEW))
+        proposal.folder = document_actions.create_process_folder(
+            actor, parent=parent, name=f"{proposal.pk} – {proposal.title}"[:120], grants=grants
+        )
+        proposal.save(update_fields=["folder"])
+    document_policies.forget_grants(actor)
+    return proposal.folder
+
+
+def attach_document(actor: User, *, proposal: Proposal, document_id: int) -> Document:
+    """Attach a document from the spaces; nobody gains access by it: each reader of the proposal
+    sees the documents they may open."""
+    with transaction.atomic():
+        proposal = _locked_proposal(proposal)
+        if not policies.can_attach_documents(actor, proposal):
+            raise PermissionDenied("Only the author adds documents, while the proposal is theirs to edit.")
+        document = Document.objects.select_related("folder").filter(pk=document_id, deleted_at__isnull=True).first()
+        if document is None or not document_policies.can_view_document(actor, document):
+            raise ActionRefused(_("There is no document with this number that you may open."), field="document")
+        proposal.documents.add(document)
+        record(actor, AuditAction.PROPOSAL_DOCUMENT_ATTACHED, proposal, document=document.pk, name=document.name)
+    return document
+
+
+def detach_document(actor: User, *, proposal: Proposal, document_id: int) -> None:
+    with transaction.atomic():
+        proposal = _locked_proposal(proposal)
+        if not policies.can_attach_documents(actor, proposal):
+            raise PermissionDenied("Only the author removes documents, while the proposal is theirs to edit.")
+        if proposal.documents.filter(pk=document_id).exists():
+            proposal.documents.remove(document_id)
+            record(actor, AuditAction.PROPOSAL_DOCUMENT_DETACHED, proposal, document=document_id)
 
 
 # --- Tasks ---------------------------------------------------------------------------------
@@ -489,6 +555,7 @@ def _close(vote: BoardVote, *, actor: User | None, reason: str, voters: dict[int
     Proposal.objects.filter(pk=proposal.pk).update(status=status, updated_at=now)
     _finish_vote_step(proposal)
     decision = _record_decision(vote, proposal, decided_at=now)
+    _open_folder(proposal, system_group(ALL_MEMBERS_GROUP), actor, f"decision {decision.number}")
     record(actor, AuditAction.DECISION_RECORDED, decision, number=decision.number, outcome=decision.outcome)
     return vote
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -96,3 +98,21 @@ class VoteSettingsForm(forms.ModelForm):
     class Meta:
         model = VoteSettings
         fields = ["quorum_percent", "abstentions_count_for_quorum", "majority", "president_casting_vote"]
+
+
+class AttachDocumentForm(forms.Form):
+    """A document of the spaces, by its number: "42", "#42", "[[doc:42]]" or a suggestion
+    "Budget.pdf (#42)"."""
+
+    document = forms.CharField(
+        label=_("Document to attach"),
+        max_length=300,
+        help_text=_("Its number (the N of [[doc:N]] on the document's page), or pick one of the suggestions."),
+        widget=forms.TextInput(attrs={"list": "attachable-documents", "autocomplete": "off"}),
+    )
+
+    def clean_document(self) -> int:
+        match = re.search(r"(\d+)\s*(?:\)|\]\])?$", self.cleaned_data["document"].strip())
+        if match is None:
+            raise forms.ValidationError(_("Give the document's number, for example #42."))
+        return int(match.group(1))

@@ -89,7 +89,12 @@ class Proposal(models.Model):
     thread = models.OneToOneField(
         "forums.Thread", on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
     )
+    # Documents attached from anywhere in the spaces (each reader sees those they may open)...
     documents = models.ManyToManyField("documents.Document", blank=True, related_name="proposals")
+    # ...and the proposal's own folder in its collège's space, opened step by step like the proposal.
+    folder = models.OneToOneField(
+        "documents.Folder", on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
+    )
     # A proposal may change an earlier decision; the decision it becomes shows the link.
     amends = models.ForeignKey(
         "workflows.Decision",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast
 
 from intranet import policies as core
 from intranet.models import BoardMembership, BoardRole, CollegeMembership, CollegeRole
@@ -30,17 +31,19 @@ def review_permission(college_id: int) -> str:
 def step_permissions(user) -> frozenset[str]:
     if not core.is_member(user):
         return frozenset()
-    permissions = {
-        review_permission(college_id)
-        for college_id in CollegeMembership.objects.filter(
-            user=user, role=CollegeRole.COORDINATOR, college__is_active=True
-        ).values_list("college_id", flat=True)
-    }
-    roles = set(BoardMembership.objects.filter(user=user).values_list("role", flat=True))
-    if roles:
-        permissions.add(VOTE_IN_BOARD)
-    if roles & {BoardRole.PRESIDENT, BoardRole.SECRETARY}:
-        permissions.add(RUN_BOARD_VOTES)
+    # One query for both: the collèges the user coordinates and their board role, if any.
+    coordinated = CollegeMembership.objects.filter(
+        user=user, role=CollegeRole.COORDINATOR, college__is_active=True
+    ).values_list(Value("college"), Cast("college_id", CharField()))
+    board = BoardMembership.objects.filter(user=user).values_list(Value("board"), "role")
+    permissions = set()
+    for kind, value in coordinated.union(board, all=True):
+        if kind == "college":
+            permissions.add(review_permission(int(value)))
+        else:
+            permissions.add(VOTE_IN_BOARD)
+            if value in (BoardRole.PRESIDENT, BoardRole.SECRETARY):
+                permissions.add(RUN_BOARD_VOTES)
     return frozenset(permissions)
 
 
@@ -96,6 +99,11 @@ def is_author(user, proposal) -> bool:
 def can_edit_proposal(user, proposal) -> bool:
     """The author edits a draft, or a proposal returned for changes."""
     return is_author(user, proposal) and proposal.status in EDITABLE
+
+
+def can_attach_documents(user, proposal) -> bool:
+    """The author attaches or uploads documents while the proposal is theirs to edit."""
+    return can_edit_proposal(user, proposal)
 
 
 def can_submit_proposal(user, proposal) -> bool:

@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:proposal_id>/retirer/", views.proposal_withdraw, name="withdraw"),
     path("<int:proposal_id>/examen/", views.proposal_review, name="review"),
     path("<int:proposal_id>/vote/", views.vote_open, name="vote_open"),
+    path("<int:proposal_id>/documents/dossier/", views.proposal_folder, name="folder"),
+    path("<int:proposal_id>/documents/joindre/", views.document_attach, name="document_attach"),
+    path("<int:proposal_id>/documents/<int:document_id>/retirer/", views.document_detach, name="document_detach"),
     path("votes/<int:vote_id>/voter/", views.vote_cast, name="vote_cast"),
     path("votes/<int:vote_id>/clore/", views.vote_close, name="vote_close"),
 ]

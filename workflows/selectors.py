@@ -8,6 +8,8 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from documents.models import Document
+from documents.selectors import visible_document_ids
 from intranet import policies as core
 from intranet.audit import action_label
 from intranet.models import AuditEntry
@@ -66,6 +68,27 @@ def timeline(proposal: Proposal) -> list[AuditEntry]:
     for entry in entries:
         entry.action_label = action_label(entry.action)
     return entries
+
+
+def proposal_documents(user, proposal: Proposal) -> list[Document]:
+    """The proposal's documents (those attached, then those of its folder), each marked
+    ``visible`` when ``user`` may open it; the page names only those."""
+    attached = list(proposal.documents.filter(deleted_at__isnull=True).order_by("name"))
+    in_folder = (
+        list(Document.objects.filter(folder_id=proposal.folder_id, deleted_at__isnull=True).order_by("name"))
+        if proposal.folder_id
+        else []
+    )
+    seen, documents = set(), []
+    for document in attached + in_folder:
+        if document.pk not in seen:
+            seen.add(document.pk)
+            document.attached = document in attached
+            documents.append(document)
+    visible = visible_document_ids(user, [document.pk for document in documents])
+    for document in documents:
+        document.visible = document.pk in visible
+    return documents
 
 
 # --- "Mes tâches" ----------------------------------------------------------------------------

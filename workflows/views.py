@@ -16,11 +16,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from documents.selectors import recent_documents_page
 from intranet import policies as core_policies
 from intranet.actions import ActionRefused
 from intranet.models import College
 from workflows import actions, policies, selectors
-from workflows.forms import BallotForm, OpenVoteForm, ProposalForm, RegisterFilterForm, ReviewForm, VoteSettingsForm
+from workflows.forms import (
+    AttachDocumentForm,
+    BallotForm,
+    OpenVoteForm,
+    ProposalForm,
+    RegisterFilterForm,
+    ReviewForm,
+    VoteSettingsForm,
+)
 from workflows.models import BallotChoice, BoardVote, ProposalStatus, VoteSettings
 from workflows.proposals.diagram import diagram_for
 from workflows.proposals.flows import ProposalFlow
@@ -112,6 +121,7 @@ def decision_detail(request, number: str):
             "decision": decision,
             "amended_by": list(decision.amended_by.all()),
             "repealed_by": list(decision.repealed_by.all()),
+            "documents": selectors.proposal_documents(request.user, decision.proposal),
         },
     )
 
@@ -212,7 +222,9 @@ def proposal_detail(request, proposal_id: int):
     return _render_proposal(request, proposal)
 
 
-def _render_proposal(request, proposal, *, review_form=None, vote_form=None, ballot_form=None, status=200):
+def _render_proposal(
+    request, proposal, *, review_form=None, vote_form=None, ballot_form=None, attach_form=None, status=200
+):
     user = request.user
     votes = list(proposal.votes.select_related("opened_by", "closed_by").order_by("-opened_at"))
     open_vote = next((vote for vote in votes if vote.is_open), None)
@@ -226,6 +238,7 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
     )
     own_ballot = next((ballot for ballot in ballots if ballot.voter_id == user.pk), None)
     step = _current_step(user, proposal)
+    can_attach = policies.can_attach_documents(user, proposal)
     return render(
         request,
         "workflows/proposal.html",
@@ -253,6 +266,10 @@ def _render_proposal(request, proposal, *, review_form=None, vote_form=None, bal
             or BallotForm(initial={"choice": own_ballot.choice, "comment": own_ballot.comment} if own_ballot else None),
             "own_ballot": own_ballot,
             "diagram": diagram_for(proposal),
+            "documents": selectors.proposal_documents(user, proposal),
+            "can_attach": can_attach,
+            "attach_form": attach_form or AttachDocumentForm(),
+            "attachable": recent_documents_page(user, page=1, per_page=30)[0] if can_attach else [],
             "step": step,
         },
         status=status,
@@ -391,6 +408,44 @@ def vote_rules(request):
         messages.success(request, _("The voting rules are saved; they apply to the votes opened from now on."))
         return redirect("proposals:vote_rules")
     return render(request, "workflows/vote_rules.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+# --- Documents of a proposal -----------------------------------------------------------------
+
+
+@require_POST
+def proposal_folder(request, proposal_id: int):
+    """Open (making it on first use) the proposal's folder, where the usual upload page adds files."""
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    folder = actions.proposal_folder(request.user, proposal=proposal)
+    return redirect("documents:folder", folder_id=folder.pk)
+
+
+@require_POST
+def document_attach(request, proposal_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    if not policies.can_attach_documents(request.user, proposal):
+        raise PermissionDenied
+    form = AttachDocumentForm(request.POST)
+    if form.is_valid():
+        try:
+            document = actions.attach_document(
+                request.user, proposal=proposal, document_id=form.cleaned_data["document"]
+            )
+        except ActionRefused as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("“%(name)s” is attached.") % {"name": document.name})
+            return redirect(reverse("proposals:detail", args=[proposal.pk]) + "#documents-title")
+    return _render_proposal(request, proposal, attach_form=form, status=400)
+
+
+@require_POST
+def document_detach(request, proposal_id: int, document_id: int):
+    proposal = selectors.get_proposal_for_user(request.user, proposal_id)
+    actions.detach_document(request.user, proposal=proposal, document_id=document_id)
+    messages.success(request, _("The document is no longer attached; it stays in its folder."))
+    return redirect(reverse("proposals:detail", args=[proposal.pk]) + "#documents-title")
 
 
 # --- "Mes tâches" ----------------------------------------------------------------------------
