@@ -47,7 +47,8 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
         "draft", "in_review", "returned", "on_agenda", "voting", "adopted", "rejected"
     }  # fmt: skip
     assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["adopted", "rejected"]
-    budget = Folder.objects.get(restricted=True)
+    budget = Folder.objects.get(restricted=True, proposal__isnull=True)
+    assert Document.objects.filter(folder__proposal__status="adopted").exists()  # a proposal's own folder
     assert budget.space.slug == "college-production"
     assert not DocumentVersion.objects.exclude(extraction_status="done").exists()
     output = capsys.readouterr().out

@@ -36,8 +36,14 @@ def test_a_proposal_travels_from_its_author_to_the_register(asgi_server, people,
     author.locator("form[action$='/soumettre/'] button").click()
     author.locator(".message--success").wait_for()
 
+    # The coordinator finds the review in "Mes tâches", counted in the navigation.
     coordinator = log_in(browser, asgi_server, people["coordinator"].email, PASSWORD)
-    coordinator.goto(proposal_url)
+    tasks_link = coordinator.get_by_role("link", name=re.compile("Mes tâches"))
+    assert tasks_link.locator(".nav-count").inner_text().startswith("1")
+    tasks_link.click()
+    coordinator.get_by_role("row", name=re.compile("Ciné-concerts")).get_by_role("link", name="Ouvrir").click()
+    coordinator.wait_for_url(re.compile(re.escape(proposal_url) + "#current-step$"))
+    assert "Examen par le collège" in coordinator.locator(".process-diagram figcaption").inner_text()
     coordinator.check("input[name=decision][value=forward]")
     coordinator.fill("textarea[name=text]", "Le collège est favorable.")
     coordinator.locator("form[action$='/examen/'] button").click()

@@ -7,6 +7,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from documents import actions as document_actions
+from documents.samples import pdf_bytes
+from documents.uploads import IncomingFile
 from intranet.models import BoardMembership, BoardRole, College, CollegeMembership, CollegeRole, User
 from workflows import actions
 from workflows.models import Proposal
@@ -60,6 +63,13 @@ def seed_proposal_demo() -> int:
             college = College.objects.get(slug=slug)
             author, coordinator = _people(college)
             proposal = actions.create_proposal(author, college=college, title=title, summary=summary, body=body)
+            if step in ("on_agenda", "adopted"):
+                # A budget in the proposal's own folder: it opens to the board, then to everyone.
+                folder = actions.proposal_folder(author, proposal=proposal)
+                budget = pdf_bytes(f"Budget prévisionnel — {title}", "Total : 12 000 €")
+                document_actions.upload_document(
+                    author, folder=folder, incoming=IncomingFile.from_bytes("Budget prévisionnel.pdf", budget)
+                )
             if step == "draft":
                 continue
             actions.submit_proposal(author, proposal=proposal)
