@@ -328,17 +328,21 @@ def revoke_folder_access(actor: User, *, folder: Folder, user: User | None = Non
 
 
 def create_process_folder(actor: User, *, parent: Folder, name: str, grants: list[tuple[object, int]] | None) -> Folder:
-    """A folder under ``parent`` for a process: restricted to exactly ``grants`` (widened later by
-    ``open_folder_to`` as the process moves on), or inheriting its parent's access when ``grants``
-    is None. The process's transition is the authority here: the actor needs no right on
-    ``parent``. A folder of that name already there is reused."""
-    name = clean_name(name.replace("/", "-"))
+    """A folder under ``parent`` for a process: restricted to exactly ``grants`` (changed later by
+    ``set_process_access`` as the process moves on), or inheriting its parent's access when
+    ``grants`` is None. The process's transition is the authority here: the actor needs no right
+    on ``parent``. An open folder of that name already there is reused; a restricted one never is
+    (someone may have made a folder of that name first): it gets a free name instead."""
+    name = clean_name(name)
+    restricted = grants is not None
     with transaction.atomic():
         [parent] = _locked(parent)
-        existing = Folder.objects.filter(parent=parent, name=name, deleted_at__isnull=True).first()
-        if existing is not None:
-            return existing
-        restricted = grants is not None
+        taken = set(Folder.objects.filter(parent=parent, deleted_at__isnull=True).values_list("name", flat=True))
+        if name in taken and not restricted:
+            return Folder.objects.get(parent=parent, name=name, deleted_at__isnull=True)
+        base, number = name, 2
+        while name in taken:
+            name, number = f"{base} ({number})", number + 1
         folder = Folder.objects.create(
             space_id=parent.space_id,
             parent=parent,
@@ -366,17 +370,20 @@ def create_process_folder(actor: User, *, parent: Folder, name: str, grants: lis
     return folder
 
 
-def open_folder_to(folder: Folder, group, level: int, *, actor: User | None, reason: str) -> None:
-    """Give ``group`` at least ``level`` on a process's folder, in the caller's transaction."""
-    before = _current_level(folder, group)
-    if before is not None and before >= level:
+def set_process_access(
+    folder: Folder, principal, level: int, *, actor: User | None, reason: str, at_least: bool = False
+) -> None:
+    """Set ``principal``'s level on a process's folder (or raise it to ``level``, ``at_least``),
+    in the caller's transaction, audited."""
+    before = _current_level(folder, principal)
+    if before == level or (at_least and before is not None and before >= level):
         return
-    _set_grant(folder, group, level)
+    _set_grant(folder, principal, level)
     record(
         actor,
         AuditAction.ACCESS_GRANTED,
         folder,
-        to=_principal_label(group),
+        to=_principal_label(principal),
         level={"from": AccessLevel(before).label if before else None, "to": AccessLevel(level).label},
         reason=reason,
     )

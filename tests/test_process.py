@@ -179,16 +179,51 @@ def test_my_tasks_lists_what_waits_for_me_with_its_count_in_the_navigation(cast,
     assert "Fonds d&#x27;aide" not in page and "nav-count" not in page
 
 
-def test_a_task_not_offered_to_the_viewer_is_a_404_to_take_or_release(cast, login):
-    make_proposal(cast.production_member, stage="in_review")
-    task = Task.objects.get(flow_task=ProposalFlow.review)
+def test_a_task_of_a_proposal_one_may_not_open_is_a_404_and_tells_nothing(cast, login):
+    draft_task = Task.objects.get(process__proposalprocess__proposal=draft(cast).pk, flow_task=ProposalFlow.write)
+    make_proposal(cast.production_member, stage="in_review", title="En examen")
+    review_task = Task.objects.get(flow_task=ProposalFlow.review)
     client = login(cast.diffusion_member)
-    assert client.post(reverse("proposals:task_claim", args=[task.pk])).status_code == 404
-    assert client.post(reverse("proposals:task_claim", args=[999999])).status_code == 302  # "no longer exists"
-    actions.claim_task(cast.coordinator, task_id=task.pk)
-    assert client.post(reverse("proposals:task_release", args=[task.pk])).status_code == 404
-    task.refresh_from_db()
-    assert task.owner == cast.coordinator
+    for task_id in (draft_task.pk, review_task.pk, 999999):
+        for route in ("proposals:task_claim", "proposals:task_release"):
+            assert client.post(reverse(route, args=[task_id])).status_code == 404
+    # A member of the collège sees the proposal, but its review is not theirs: 403.
+    member = login(cast.production_member)
+    assert member.post(reverse("proposals:task_claim", args=[review_task.pk])).status_code == 403
+    second = make_member(actor=cast.staff, college="production", role="coordinator")
+    actions.claim_task(cast.coordinator, task_id=review_task.pk)
+    assert login(second).post(reverse("proposals:task_release", args=[review_task.pk])).status_code == 403
+    review_task.refresh_from_db()
+    assert review_task.owner == cast.coordinator
+
+
+def test_a_superuser_is_not_a_coordinator_for_the_process(cast):
+    from intranet.models import User
+
+    proposal = make_proposal(cast.production_member, stage="in_review")
+    root = make_member(actor=cast.staff, college="production")
+    User.objects.filter(pk=root.pk).update(is_superuser=True)
+    root = User.objects.get(pk=root.pk)
+    task = Task.objects.get(flow_task=ProposalFlow.review)
+    assert not ProposalFlow.review.can_assign(root, task)
+    with pytest.raises(PermissionDenied):
+        actions.claim_task(root, task_id=task.pk)
+    with pytest.raises(PermissionDenied):
+        actions.forward_proposal(root, proposal=proposal, recommendation="Oui")
+
+
+def test_a_task_taken_by_someone_who_lost_the_role_goes_back_to_the_group(cast):
+    from intranet import actions as core_actions
+
+    proposal = make_proposal(cast.production_member, stage="in_review")
+    leaving = make_member(actor=cast.staff, college="production", role="coordinator")
+    task = Task.objects.get(flow_task=ProposalFlow.review)
+    actions.claim_task(leaving, task_id=task.pk)
+    membership = leaving.college_memberships.get(college__slug="production")
+    core_actions.change_college_role(cast.staff, membership=membership, role="member")
+    assert not selectors.waiting_tasks(leaving).exists()
+    actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Favorable")
+    assert waiting_steps(proposal) == [("agenda", STATUS.NEW)]
 
 
 def test_the_proposal_page_draws_the_process_with_the_current_step_marked(cast, login):
@@ -203,3 +238,23 @@ def test_the_proposal_page_draws_the_process_with_the_current_step_marked(cast, 
     page = login(cast.production_member).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert re.search(r'process-diagram__step--current" data-step="agenda"', page)
     assert re.search(r'process-diagram__step--done" data-step="review"', page)
+
+
+def test_a_proposal_from_before_the_process_gets_one_in_the_step_of_its_status(cast):
+    from workflows.proposals.backfill import start_missing_processes
+
+    in_review = make_proposal(cast.production_member, stage="in_review", title="Ancienne en examen")
+    on_agenda = make_proposal(cast.production_member, stage="on_agenda", reviewer=cast.coordinator, title="Ancienne")
+    withdrawn = make_proposal(cast.production_member, stage="draft", title="Ancienne retirée")
+    actions.withdraw_proposal(cast.production_member, proposal=withdrawn)
+    ProposalProcess.objects.all().delete()  # as they were before the process existed
+    assert start_missing_processes() == 3 and start_missing_processes() == 0
+    assert waiting_steps(in_review) == [("review", STATUS.NEW)]
+    assert ProposalProcess.objects.get(proposal=withdrawn).status == PROCESS.CANCELED
+    # And they move on like any other.
+    actions.forward_proposal(cast.coordinator, proposal=in_review, recommendation="Favorable")
+    assert waiting_steps(in_review) == [("agenda", STATUS.NEW)]
+    vote = actions.open_board_vote(cast.secretary, proposal=on_agenda, deadline=soon())
+    for person in (cast.board_member, cast.president, cast.secretary):
+        actions.cast_ballot(person, vote=vote, choice="against")
+    assert ProposalProcess.objects.get(proposal=on_agenda).status == PROCESS.DONE

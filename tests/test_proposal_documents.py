@@ -127,3 +127,34 @@ def test_only_the_author_adds_documents_while_the_proposal_is_theirs(cast, login
     author = login(cast.production_member)
     assert author.post(reverse("proposals:folder", args=[proposal.pk])).status_code == 403
     assert 'name="document"' not in page(author, proposal)
+
+
+def test_a_folder_made_beforehand_under_the_proposal_s_name_is_not_reused(cast, login):
+    proposal = make_proposal(cast.production_member, stage="draft", title="Aide à la diffusion")
+    root = document_selectors.root_folder(Space.objects.get(slug="college-production"))
+    parent = document_actions.create_folder(cast.coordinator, parent=root, name="Propositions")
+    squatted = document_actions.create_folder(
+        cast.coordinator, parent=parent, name=f"{proposal.pk} – Aide à la diffusion"
+    )
+    assert upload(login(cast.production_member), proposal, "budget.pdf", pdf_bytes("Budget")).status_code == 201
+    folder = Proposal.objects.get(pk=proposal.pk).folder
+    assert folder.pk != squatted.pk and folder.restricted and folder.name.endswith("(2)")
+    document = Document.objects.get(name="budget.pdf")
+    assert login(cast.education_member).get(reverse("documents:document", args=[document.pk])).status_code == 404
+
+
+def test_the_author_uploads_only_while_the_proposal_is_theirs_to_edit(cast, login):
+    proposal = make_proposal(cast.production_member, stage="draft", title="Titre\\avec\u00adcaractères / bizarres")
+    author = login(cast.production_member)
+    assert upload(author, proposal, "v1.pdf", pdf_bytes("Un")).status_code == 201
+    actions.submit_proposal(cast.production_member, proposal=proposal)
+    folder_id = Proposal.objects.get(pk=proposal.pk).folder_id
+    late = author.post(
+        reverse("documents:folder_upload", args=[folder_id]),
+        data=pdf_bytes("Deux"),
+        content_type="application/octet-stream",
+        headers={"X-File-Name": quote("v2.pdf")},
+    )
+    assert late.status_code == 403 and not Document.objects.filter(name="v2.pdf").exists()
+    actions.return_proposal(cast.coordinator, proposal=proposal, note="Ajoutez le budget.")
+    assert upload(author, proposal, "v2.pdf", pdf_bytes("Deux")).status_code == 201

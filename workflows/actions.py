@@ -87,6 +87,7 @@ def _complete_step(actor: User, proposal: Proposal, node) -> None:
     if task is None:
         raise ActionRefused(_("This step is no longer waiting: reload the page to see what changed."))
     activation = node.activation_class(task)
+    _free_if_owner_left(task, activation)
     if task.owner_id is None:
         if not node.can_assign(actor, task):
             raise PermissionDenied("This step is not offered to this person.")
@@ -97,6 +98,14 @@ def _complete_step(actor: User, proposal: Proposal, node) -> None:
         )
     activation.start(None)
     activation.execute()
+
+
+def _free_if_owner_left(task: Task, activation) -> None:
+    """A group's task taken by someone who has since lost the role (or their account) goes back
+    to the group, instead of waiting for staff to release it."""
+    owner_left = task.owner_id is not None and task.owner_permission not in policies.step_permissions(task.owner)
+    if task.owner_permission and owner_left:
+        activation.unassign()
 
 
 def _refuse_if_changed(proposal: Proposal, revision: int | None) -> None:
@@ -220,6 +229,7 @@ def submit_proposal(actor: User, *, proposal: Proposal, revision: int | None = N
         proposal.save()
         _complete_step(actor, proposal, ProposalFlow.write)
         _open_folder(proposal, proposal.college.members_group, actor, "proposal submitted")
+        _author_may_upload(proposal, False, actor, "proposal submitted")
         record(actor, AuditAction.PROPOSAL_SUBMITTED, proposal, thread=proposal.thread_id)
     return proposal
 
@@ -261,6 +271,7 @@ def return_proposal(actor: User, *, proposal: Proposal, note: str, revision: int
         proposal.revision += 1
         proposal.save()
         _complete_step(actor, proposal, ProposalFlow.review)
+        _author_may_upload(proposal, True, actor, "proposal returned to its author")
         record(actor, AuditAction.PROPOSAL_RETURNED, proposal)
     return proposal
 
@@ -301,7 +312,23 @@ PROPOSALS_FOLDER = "Propositions"
 def _open_folder(proposal: Proposal, group, actor: User | None, reason: str) -> None:
     """The proposal's folder is seen by whoever sees the proposal: opened as it moves on."""
     if proposal.folder_id is not None:
-        document_actions.open_folder_to(proposal.folder, group, AccessLevel.VIEW, actor=actor, reason=reason)
+        document_actions.set_process_access(
+            proposal.folder, group, AccessLevel.VIEW, actor=actor, reason=reason, at_least=True
+        )
+
+
+def _author_may_upload(proposal: Proposal, may_upload: bool, actor: User, reason: str) -> None:
+    """The author uploads only while the proposal is theirs to edit: what the collège and the
+    board read is not changed under them."""
+    if proposal.folder_id is not None:
+        level = AccessLevel.UPLOAD if may_upload else AccessLevel.VIEW
+        document_actions.set_process_access(proposal.folder, proposal.author, level, actor=actor, reason=reason)
+
+
+def _folder_name(proposal: Proposal) -> str:
+    # Only characters a folder name always accepts: a title may hold anything.
+    title = "".join(ch if ch.isalnum() or ch in " -_'.,()&!?" else " " for ch in proposal.title)
+    return " ".join(f"{proposal.pk} – {title}".split())[:120]
 
 
 def proposal_folder(actor: User, *, proposal: Proposal) -> Folder:
@@ -321,7 +348,7 @@ def proposal_folder(actor: User, *, proposal: Proposal) -> Folder:
         if proposal.submitted_at is not None:
             grants.append((college.members_group, AccessLevel.VIEW))
         proposal.folder = document_actions.create_process_folder(
-            actor, parent=parent, name=f"{proposal.pk} – {proposal.title}"[:120], grants=grants
+            actor, parent=parent, name=_folder_name(proposal), grants=grants
         )
         proposal.save(update_fields=["folder"])
     document_policies.forget_grants(actor)
@@ -357,15 +384,18 @@ def detach_document(actor: User, *, proposal: Proposal, document_id: int) -> Non
 
 
 def _locked_task(task_id: int) -> tuple[Task, Proposal]:
-    """The task and its proposal, under the process lock; a task that no longer waits is refused."""
+    """The task and its proposal, under the process lock. Its state is for the caller to tell,
+    once it has checked that the actor may know it."""
     proposal_id = Task.objects.filter(pk=task_id).values_list("process__proposalprocess__proposal", flat=True).first()
     if proposal_id is None:
         raise ActionRefused(_("This task no longer exists."))
     proposal = _locked_proposal(Proposal(pk=proposal_id))
-    task = Task.objects.select_related("owner").get(pk=task_id)
+    return Task.objects.select_related("owner").get(pk=task_id), proposal
+
+
+def _refuse_if_done(task: Task) -> None:
     if task.status not in WAITING:
         raise ActionRefused(_("This task is already done: reload the page to see what changed."))
-    return task, proposal
 
 
 def claim_task(actor: User, *, task_id: int) -> Task:
@@ -373,13 +403,17 @@ def claim_task(actor: User, *, task_id: int) -> Task:
     with transaction.atomic():
         task, proposal = _locked_task(task_id)
         node = task.flow_task
+        offered = task.owner_id == actor.pk or (task.owner_permission and node.can_assign_to_group(actor, task))
+        if not offered or not policies.can_view_proposal(actor, proposal):
+            raise PermissionDenied("This task is not offered to this person.")
+        _refuse_if_done(task)
         if task.owner_id == actor.pk:
             return task
+        activation = node.activation_class(task)
+        _free_if_owner_left(task, activation)
         if task.owner_id is not None:
             raise ActionRefused(_("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()})
-        if not node.can_assign(actor, task) or not policies.can_view_proposal(actor, proposal):
-            raise PermissionDenied("This task is not offered to this person.")
-        node.activation_class(task).assign(actor)
+        activation.assign(actor)
         record(actor, AuditAction.TASK_CLAIMED, proposal, step=node.name)
     return task
 
@@ -389,12 +423,14 @@ def release_task(actor: User, *, task_id: int) -> Task:
     with transaction.atomic():
         task, proposal = _locked_task(task_id)
         node = task.flow_task
+        taker_or_staff = task.owner_id == actor.pk or core_policies.can_manage_association(actor)
+        if not taker_or_staff or not policies.can_view_proposal(actor, proposal):
+            raise PermissionDenied("Only the person who took a task, or staff, release it.")
+        _refuse_if_done(task)
         if task.owner_id is None:
             return task
         if not task.owner_permission:
             raise ActionRefused(_("This task belongs to its author: it cannot be released."))
-        if task.owner_id != actor.pk and not core_policies.can_manage_association(actor):
-            raise PermissionDenied("Only the person who took a task, or staff, release it.")
         node.activation_class(task).unassign()
         record(actor, AuditAction.TASK_RELEASED, proposal, step=node.name, owner=task.owner_id)
     return task

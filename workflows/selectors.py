@@ -102,12 +102,30 @@ def waiting_tasks(user, permissions: frozenset[str] | None = None) -> QuerySet[T
         return Task.objects.none()
     if permissions is None:
         permissions = policies.step_permissions(user)
+    personal = Q(owner_permission__isnull=True) | Q(owner_permission="")
     return Task.objects.filter(
-        Q(owner=user) | Q(owner__isnull=True, owner_permission__in=permissions),
+        # Mine (a group's task only while I still hold the group's permission), or my group's.
+        Q(owner=user) & (personal | Q(owner_permission__in=permissions))
+        | Q(owner__isnull=True, owner_permission__in=permissions),
         flow_task_type="HUMAN",
         status__in=(STATUS.NEW, STATUS.ASSIGNED),
         process__flow_class=ProposalFlow,
+        # Someone who lost a role keeps no sight of a task they had taken.
+        process__proposalprocess__proposal__in=Proposal.objects.filter(policies.visible_proposals_q(user)).values("pk"),
     )
+
+
+def get_task_for_user(user, task_id: int) -> int:
+    """The id of a task of a proposal ``user`` may open; a 404 for any other, as for a missing one."""
+    proposal_id = (
+        Task.objects.filter(pk=task_id, process__flow_class=ProposalFlow)
+        .values_list("process__proposalprocess__proposal", flat=True)
+        .first()
+    )
+    if proposal_id is None:
+        raise Http404
+    get_proposal_for_user(user, proposal_id)
+    return task_id
 
 
 def ballots_waiting(user, permissions: frozenset[str] | None = None) -> QuerySet[BoardVote]:

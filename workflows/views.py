@@ -460,12 +460,11 @@ def tasks(request):
 
 
 def _task_step(request, task_id: int, run, success: str):
+    task_id = selectors.get_task_for_user(request.user, task_id)
     try:
         run(request.user, task_id=task_id)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
-    except PermissionDenied:
-        raise Http404 from None  # a task not offered to the viewer is not shown to them either
     else:
         messages.success(request, success)
     next_url = request.POST.get("next", "")

@@ -37,12 +37,24 @@ class ProcessRowLock:
             yield
 
 
+class Step(flow.View):
+    """A step for people: assigned to one person, or offered to whoever holds the permission it
+    declares. The permission is asked of the workflow policy directly, so a superuser's
+    "has every permission" does not make them a collège's coordinator."""
+
+    def can_assign_to_group(self, user, task) -> bool:
+        return bool(task.owner_permission) and task.owner_permission in policies.step_permissions(user)
+
+    def can_assign(self, user, task) -> bool:
+        return task.owner_id is None and self.can_assign_to_group(user, task)
+
+
 class BoardVoteStep(NodePermissionMixin, flow.Handle):
     """The board vote: every board member may cast a ballot while it waits; the close (everyone
     voted, the deadline, or the president or secretary) completes it."""
 
     def can_vote(self, user) -> bool:
-        return user.has_perm(self._owner_permission)
+        return self._owner_permission in policies.step_permissions(user)
 
 
 def _status(activation) -> str:
@@ -62,13 +74,13 @@ class ProposalFlow(flow.Flow):
 
     start = flow.StartHandle(this.start_process).Annotation(title=_("Drafted")).Next(this.write)
     write = (
-        flow.View(None)
+        Step(None)
         .Assign(lambda activation: activation.process.proposal.author)
         .Annotation(title=_("Written by its author"), description=_("Finish the proposal and submit it."))
         .Next(this.review)
     )
     review = (
-        flow.View(None)
+        Step(None)
         .Permission(lambda activation: policies.review_permission(activation.process.proposal.college_id))
         .Annotation(
             title=_("Collège review"), description=_("Forward it to the board, return it to its author, or decline it.")
@@ -83,7 +95,7 @@ class ProposalFlow(flow.Flow):
         .Case(this.declined, _is(ProposalStatus.DECLINED))
     )
     agenda = (
-        flow.View(None)
+        Step(None)
         .Permission(policies.RUN_BOARD_VOTES)
         .Annotation(title=_("On the board's agenda"), description=_("Open the board vote."))
         .Next(this.vote)
