@@ -50,9 +50,10 @@ def step_permissions(user) -> frozenset[str]:
 # --- Proposals -----------------------------------------------------------------------------
 
 
-def visible_proposals_q(user) -> Q:
+def visible_proposals_q(user, *, on_board: bool | None = None) -> Q:
     """The proposals ``user`` may open, as a filter: drafts to their author; in the collège to
-    its members; once forwarded also to the board; once decided to every member; all to staff."""
+    its members; once forwarded also to the board; once decided to every member; all to staff.
+    ``on_board`` spares a query when the caller already knows."""
     if not core.is_member(user):
         return Q(pk__in=[])
     if core.can_manage_association(user):
@@ -66,7 +67,7 @@ def visible_proposals_q(user) -> Q:
         | Q(status__in=[ProposalStatus.ADOPTED, ProposalStatus.REJECTED])
         | Q(status__in=in_college, college__memberships__user=user, college__is_active=True)
     )
-    if core.is_board_member(user):
+    if on_board if on_board is not None else core.is_board_member(user):
         visible |= Q(status__in=[ProposalStatus.ON_AGENDA, ProposalStatus.VOTING])
     return visible
 

@@ -111,7 +111,9 @@ def waiting_tasks(user, permissions: frozenset[str] | None = None) -> QuerySet[T
         status__in=(STATUS.NEW, STATUS.ASSIGNED),
         process__flow_class=ProposalFlow,
         # Someone who lost a role keeps no sight of a task they had taken.
-        process__proposalprocess__proposal__in=Proposal.objects.filter(policies.visible_proposals_q(user)).values("pk"),
+        process__proposalprocess__proposal__in=Proposal.objects.filter(
+            policies.visible_proposals_q(user, on_board=policies.VOTE_IN_BOARD in permissions)
+        ).values("pk"),
     )
 
 
