@@ -31,6 +31,7 @@ from documents.models import (
 )
 from documents.selectors import grants_on
 from documents.uploads import IncomingFile, clean_name, too_large_message
+from intranet import search
 from intranet.actions import ActionRefused
 from intranet.audit import AuditAction, record
 from intranet.groups import ALL_MEMBERS_GROUP, BOARD_GROUP, group_label, system_group
@@ -184,9 +185,9 @@ def trash_folder(actor: User, *, folder: Folder) -> None:
     now = timezone.now()
     with transaction.atomic():
         below = Folder.objects.filter(path__startswith=folder.path, deleted_at__isnull=True).exclude(pk=folder.pk)
-        Document.objects.filter(folder__path__startswith=folder.path, deleted_at__isnull=True).update(
-            deleted_at=now, deleted_by=actor, trashed_with=folder
-        )
+        documents = Document.objects.filter(folder__path__startswith=folder.path, deleted_at__isnull=True)
+        search.record_change("document", documents.values_list("pk", flat=True))
+        documents.update(deleted_at=now, deleted_by=actor, trashed_with=folder)
         below.update(deleted_at=now, deleted_by=actor, trashed_with=folder)
         Folder.objects.filter(pk=folder.pk).update(deleted_at=now, deleted_by=actor, trashed_with=None)
         record(actor, AuditAction.FOLDER_TRASHED, folder)
@@ -200,6 +201,7 @@ def restore_folder(actor: User, *, folder: Folder) -> None:
         with _refuse_on_name_conflict():
             Folder.objects.filter(pk=folder.pk).update(deleted_at=None, deleted_by=None)
         Folder.objects.filter(trashed_with=folder).update(deleted_at=None, deleted_by=None, trashed_with=None)
+        search.record_change("document", Document.objects.filter(trashed_with=folder).values_list("pk", flat=True))
         Document.objects.filter(trashed_with=folder).update(deleted_at=None, deleted_by=None, trashed_with=None)
         record(actor, AuditAction.FOLDER_RESTORED, folder)
 
@@ -422,6 +424,7 @@ def _store_version(
         uploaded_by=actor,
     )
     Document.objects.filter(pk=document.pk).update(current_version=version, updated_at=timezone.now())
+    search.record_change("document", [document.pk])
     document.current_version = version
     extract_version_text_on_commit(version.pk)
     return version
@@ -518,6 +521,7 @@ def restore_version(actor: User, *, version: DocumentVersion) -> DocumentVersion
         )
         Document.objects.filter(pk=document.pk).update(current_version=restored, updated_at=timezone.now())
         record(actor, AuditAction.DOCUMENT_VERSION_RESTORED, document, restored=version.number, version=number)
+        search.record_change("document", [document.pk])
     return restored
 
 
@@ -539,6 +543,7 @@ def update_document(actor: User, *, document: Document, name: str, description: 
         if description != document.description:
             changes["description"] = _("changed")
         record(actor, AuditAction.DOCUMENT_UPDATED, document, **changes)
+        search.record_change("document", [document.pk])
     document.refresh_from_db()
     return document
 
@@ -551,6 +556,7 @@ def move_document(actor: User, *, document: Document, target: Folder) -> Documen
         with _refuse_on_name_conflict(field="target"):
             Document.objects.filter(pk=document.pk).update(folder=target, revision=F("revision") + 1)
         record(actor, AuditAction.DOCUMENT_MOVED, document, folder={"from": document.folder.name, "to": target.name})
+        search.record_change("document", [document.pk])
     document.refresh_from_db()
     return document
 
@@ -560,6 +566,7 @@ def trash_document(actor: User, *, document: Document) -> None:
     with transaction.atomic():
         Document.objects.filter(pk=document.pk).update(deleted_at=timezone.now(), deleted_by=actor, trashed_with=None)
         record(actor, AuditAction.DOCUMENT_TRASHED, document)
+        search.record_change("document", [document.pk])
 
 
 def restore_document(actor: User, *, document: Document) -> None:
@@ -570,6 +577,7 @@ def restore_document(actor: User, *, document: Document) -> None:
         with _refuse_on_name_conflict():
             Document.objects.filter(pk=document.pk).update(deleted_at=None, deleted_by=None)
         record(actor, AuditAction.DOCUMENT_RESTORED, document)
+        search.record_change("document", [document.pk])
 
 
 def purge_document(actor: User, *, document: Document) -> None:
@@ -577,6 +585,7 @@ def purge_document(actor: User, *, document: Document) -> None:
     with transaction.atomic():
         stored = set(document.versions.values_list("stored_name", flat=True))
         record(actor, AuditAction.DOCUMENT_PURGED, document, files=len(stored))
+        search.record_change("document", [document.pk])
         Document.objects.filter(pk=document.pk).delete()
         _delete_files_on_commit(stored)
 

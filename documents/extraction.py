@@ -11,6 +11,7 @@ from django.db import transaction
 from documents import storage
 from documents.filetypes import extension_of
 from documents.models import DocumentVersion, ExtractionStatus
+from intranet import search
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,10 @@ def extract_version_text(version_id: int) -> str:
             status, text = ExtractionStatus.FAILED, ""
     # NUL characters are refused by PostgreSQL text columns.
     text = text.replace("\x00", "")
-    DocumentVersion.objects.filter(pk=version.pk).update(extraction_status=status, extracted_text=text)
+    with transaction.atomic():
+        DocumentVersion.objects.filter(pk=version.pk).update(extraction_status=status, extracted_text=text)
+        if text:  # the document is found by its text from now on
+            search.record_change("document", [version.document_id])
     return status
 
 

@@ -30,6 +30,7 @@ from forums.models import (
     Thread,
 )
 from forums.selectors import mention_resolver
+from intranet import search
 from intranet.actions import ActionRefused
 from intranet.audit import AuditAction, record
 from intranet.markdown import MAX_LENGTH, render_markdown
@@ -98,6 +99,14 @@ def _render(forum: Forum, body: str):
     return render_markdown(body, resolve_mention=mention_resolver(forum, body))
 
 
+def _reindex(post: Post) -> None:
+    """The opening message is searched with its thread; the others on their own."""
+    if post.number == 1:
+        search.record_change("thread", [post.thread_id])
+    else:
+        search.record_change("post", [post.pk])
+
+
 def _add_post(actor: User, thread: Thread, body: str, rendered) -> Post:
     """Number the post, store it rendered, record mentions, and make the author follow the thread."""
     now = timezone.now()
@@ -112,6 +121,7 @@ def _add_post(actor: User, thread: Thread, body: str, rendered) -> Post:
     if state.follow == FollowLevel.NORMAL:
         state.follow = FollowLevel.FOLLOWING
     state.save(update_fields=["last_read_number", "follow"])
+    _reindex(post)
     return post
 
 
@@ -167,6 +177,7 @@ def edit_post(actor: User, *, post: Post, body: str) -> Post:
         Mention.objects.bulk_create(
             [Mention(post=post, user_id=user_id) for user_id in rendered.mentioned_user_ids - already]
         )
+        _reindex(post)
         _emit("post.edited", thread=post.thread, post=post.pk, number=post.number)
     return post
 
@@ -180,6 +191,7 @@ def delete_post(actor: User, *, post: Post) -> Post:
         post.revisions.all().delete()
         post.body, post.body_html, post.deleted_at = "", "", timezone.now()
         post.save(update_fields=["body", "body_html", "deleted_at"])
+        _reindex(post)
         _emit("post.deleted", thread=post.thread, post=post.pk, number=post.number)
     return post
 
@@ -195,6 +207,7 @@ def hide_post(actor: User, *, post: Post, reason: str) -> Post:
         post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         record(actor, AuditAction.POST_HIDDEN, post, thread=post.thread_id, reason=reason)
+        _reindex(post)
         _emit("post.hidden", thread=post.thread, post=post.pk, number=post.number)
     return post
 
@@ -209,6 +222,7 @@ def unhide_post(actor: User, *, post: Post) -> Post:
         post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         record(actor, AuditAction.POST_UNHIDDEN, post, thread=post.thread_id)
+        _reindex(post)
         _emit("post.unhidden", thread=post.thread, post=post.pk, number=post.number)
     return post
 
@@ -251,6 +265,8 @@ def move_thread(actor: User, *, thread: Thread, forum: Forum) -> Thread:
         thread.forum = forum
         thread.save(update_fields=["forum"])
         record(actor, AuditAction.THREAD_MOVED, thread, origin=origin.slug, destination=forum.slug)
+        search.record_change("thread", [thread.pk])
+        search.record_change("post", thread.posts.filter(number__gt=1).values_list("pk", flat=True))
         # Mentions of people who cannot read the new forum are not theirs to be notified of.
         mentions = Mention.objects.filter(post__thread=thread).select_related("user")
         Mention.objects.filter(pk__in=[m.pk for m in mentions if not policies.can_read_forum(m.user, forum)]).delete()

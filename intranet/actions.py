@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from intranet import policies
+from intranet import policies, search
 from intranet.audit import AuditAction, record
 from intranet.groups import college_group_names, sync_user_groups
 from intranet.models import (
@@ -156,6 +156,7 @@ def add_college_member(
             membership = CollegeMembership.objects.create(college=college, user=user, role=role)
         sync_user_groups(user)
         record(actor, AuditAction.MEMBERSHIP_ADDED, user, college=college.slug, role=role)
+        search.record_change("member", [user.pk])
     return membership
 
 
@@ -195,6 +196,7 @@ def remove_college_member(actor: User, *, membership: CollegeMembership) -> None
         membership.delete()
         sync_user_groups(user)
         record(actor, AuditAction.MEMBERSHIP_REMOVED, user, college=college.slug, role=role)
+        search.record_change("member", [user.pk])
         # Their open pages stop receiving this collège's live events at once.
         tell_users_access_changed_on_commit(user_ids=[user.pk])
 
@@ -272,6 +274,7 @@ def deactivate_member(actor: User, *, user: User) -> User:
             user.save(update_fields=["is_active"])
             sync_user_groups(user)
             record(actor, AuditAction.MEMBER_DEACTIVATED, user)
+            search.record_change("member", [user.pk])
             close_sockets_on_commit(user_ids=[user.pk], reason="deactivated")
     return user
 
@@ -285,6 +288,7 @@ def reactivate_member(actor: User, *, user: User) -> User:
             user.save(update_fields=["is_active"])
             sync_user_groups(user)
             record(actor, AuditAction.MEMBER_REACTIVATED, user)
+            search.record_change("member", [user.pk])
     return user
 
 
@@ -477,6 +481,7 @@ def update_profile(
         for name, value in fields.items():
             setattr(profile, name, value)
         profile.save()
+        search.record_change("member", [profile.user_id])
         user = profile.user
         if (user.first_name, user.last_name) != (first_name, last_name):
             user.first_name, user.last_name = first_name, last_name

@@ -197,3 +197,53 @@ class AuditFilterForm(forms.Form):
             since=data.get("since"),
             until=data.get("until"),
         )
+
+
+class SearchTextField(forms.CharField):
+    """What was typed, whatever it holds: the search makes the best of it (and says so)."""
+
+    def to_python(self, value):
+        return super().to_python((value or "").replace("\x00", " ")[:5000])
+
+
+class SearchForm(forms.Form):
+    """The search box and its filters, all optional; a bad value is reported, never a 500."""
+
+    q = SearchTextField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    college = forms.ChoiceField(label=_("Collège"), required=False)
+    author = forms.CharField(
+        label=_("Author"),
+        required=False,
+        max_length=200,
+        help_text=_("Their handle, for example @camille-martin."),
+    )
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    order = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("relevance", _("relevance")), ("date", _("date, newest first"))],
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("everything")), *kinds]
+        colleges = College.objects.filter(is_active=True).order_by("position", "name").values_list("slug", "name")
+        self.fields["college"].choices = [("", _("all collèges")), *colleges]
+
+    def clean_author(self):
+        handle = self.cleaned_data["author"].strip().lstrip("@")
+        if not handle:
+            return None
+        user = User.objects.filter(handle__iexact=handle, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody has the handle @%(handle)s.") % {"handle": handle})
+        return user
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date comes before the start date."))
+        return data

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Group, PermissionsMixin
+from django.contrib.postgres.search import SearchVectorField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -316,3 +317,44 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only.")
+
+
+class SearchChange(models.Model):
+    """Something to (re)index or remove from the search index, written in the transaction of the
+    change itself so that nothing is lost; the indexer applies and deletes these in batches."""
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending search update")
+        verbose_name_plural = _("pending search updates")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+
+class SearchEntry(models.Model):
+    """One searchable item in the PostgreSQL search engine (``SEARCH_BACKEND = "postgres"``):
+    the shared engine when several nodes serve the intranet. Unused with the Whoosh engine."""
+
+    key = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    scope = models.CharField(max_length=40, db_index=True)
+    college = models.CharField(max_length=60, blank=True)
+    author_id = models.PositiveBigIntegerField(null=True)
+    date = models.DateTimeField(null=True)
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # Weighted words of title (A) and body (B) in the "intranet_french" configuration (French
+    # stems after unaccent); its GIN index and the configuration exist on PostgreSQL only.
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return self.key

@@ -140,6 +140,11 @@ else:
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(VAR_DIR / "index")))
+# "whoosh": a local index (one node). "postgres": PostgreSQL full-text search, shared by every
+# node (needs DATABASE_URL on PostgreSQL).
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "whoosh")
+if SEARCH_BACKEND not in ("whoosh", "postgres"):
+    raise ImproperlyConfigured('SEARCH_BACKEND is "whoosh" or "postgres".')
 
 # Documents live under generated names in their own folder, never under a static or media URL:
 # every download goes through a view that asks the folder policy.

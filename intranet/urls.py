@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from intranet.views import accounts, members, staff
+from intranet.views import accounts, members, search, staff
 
 urlpatterns = [
     path("", members.home, name="home"),
     path("colleges/<slug:slug>/", members.college_detail, name="college_detail"),
     path("annuaire/", members.directory, name="directory"),
+    path("recherche/", search.search_page, name="search"),
     path("annuaire/<int:member_id>/", members.member_detail, name="member_detail"),
     path("profil/", members.edit_profile, name="edit_profile"),
     # Accounts

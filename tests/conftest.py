@@ -28,6 +28,7 @@ def _fast_and_quiet(settings):
 def _documents_in_tmp(settings, tmp_path):
     """Each test stores its uploaded files in a folder of its own."""
     settings.DOCUMENTS_ROOT = tmp_path / "documents"
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -228,7 +228,7 @@ def test_a_quorum_outside_1_to_100_is_refused_and_kept_in_the_form(cast, login):
     assert 'value="150"' in response.content.decode()
 
 
-def test_the_server_command_starts_the_periodic_jobs_beside_the_server(db, monkeypatch):
+def test_the_server_command_starts_the_periodic_jobs_and_the_indexer_beside_the_server(db, monkeypatch):
     from django.core.management import call_command
 
     from intranet.management.commands import serve
@@ -237,7 +237,10 @@ def test_the_server_command_starts_the_periodic_jobs_beside_the_server(db, monke
     monkeypatch.setattr(serve.subprocess, "Popen", lambda command: started.append(command))
     monkeypatch.setattr(serve.os, "execv", lambda path, command: replaced.append(command))
     call_command("serve", "--port", "8999")
-    assert started and started[0][-2:] == ["run_periodic_jobs", "--stop-with-parent"]
+    assert [command[2:] for command in started] == [
+        ["run_periodic_jobs", "--stop-with-parent"],
+        ["search_index", "work", "--stop-with-parent"],
+    ]
     assert "uvicorn" in replaced[0]
     started.clear()
     call_command("serve", "--no-jobs")

@@ -28,6 +28,7 @@ MEMBER_PAGES = {
     "home": {},
     "college_detail": {"slug": "production"},
     "directory": {},
+    "search": {},
     "member_detail": None,  # filled with the viewer's colleague below
     "edit_profile": {},
     "password_change": {},

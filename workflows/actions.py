@@ -28,6 +28,7 @@ from documents.models import AccessLevel, Document, Folder
 from forums import actions as forum_actions
 from forums.models import Forum
 from intranet import policies as core_policies
+from intranet import search
 from intranet.actions import ActionRefused
 from intranet.audit import AuditAction, record
 from intranet.groups import ALL_MEMBERS_GROUP, BOARD_GROUP, system_group
@@ -172,6 +173,7 @@ def create_proposal(
             )
             ProposalFlow.start.run(proposal=proposal)
             record(actor, AuditAction.PROPOSAL_CREATED, proposal, college=college.name)
+            search.record_change("proposal", [proposal.pk])
     except IntegrityError:
         # The twin request won the race: both get the same proposal.
         return Proposal.objects.get(creation_key=creation_key, author=actor)
@@ -204,6 +206,7 @@ def update_proposal(
         proposal.revision += 1
         proposal.save()
         record(actor, AuditAction.PROPOSAL_UPDATED, proposal)
+        search.record_change("proposal", [proposal.pk])
     return proposal
 
 
@@ -593,6 +596,7 @@ def _close(vote: BoardVote, *, actor: User | None, reason: str, voters: dict[int
     decision = _record_decision(vote, proposal, decided_at=now)
     _open_folder(proposal, system_group(ALL_MEMBERS_GROUP), actor, f"decision {decision.number}")
     record(actor, AuditAction.DECISION_RECORDED, decision, number=decision.number, outcome=decision.outcome)
+    search.record_change("decision", [decision.pk])
     return vote
 
 

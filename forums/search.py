@@ -1,0 +1,114 @@
+"""Threads and replies as the search sees them: a thread is found by its title and opening
+message, a reply by its text; both are readable by whoever reads their forum."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from forums.models import Post, Thread
+from forums.selectors import page_of_number, visible_forums
+from intranet.search.sources import Display, Entry, Source
+
+
+def _scopes(user) -> set[str]:
+    return {f"forum:{forum_id}" for forum_id in visible_forums(user).values_list("pk", flat=True)}
+
+
+def _colleges(forum) -> list[str]:
+    return [forum.college.slug] if forum.college_id else []
+
+
+class ThreadSource(Source):
+    kind = "thread"
+    label = _("Discussions")
+
+    def entries(self, ids):
+        threads = Thread.objects.filter(pk__in=ids).select_related("forum__college")
+        openings = dict(
+            Post.objects.filter(
+                thread_id__in=ids, number=1, hidden_at__isnull=True, deleted_at__isnull=True
+            ).values_list("thread_id", "body")
+        )
+        return {
+            thread.pk: Entry(
+                kind=self.kind,
+                object_id=thread.pk,
+                scope=f"forum:{thread.forum_id}",
+                title=thread.title,
+                body=openings.get(thread.pk, ""),
+                date=thread.created_at,
+                colleges=_colleges(thread.forum),
+                author_id=thread.author_id,
+            )
+            for thread in threads
+        }
+
+    def all_ids(self):
+        return Thread.objects.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
+
+    def allowed_scopes(self, user):
+        return _scopes(user)
+
+    def display(self, user, ids):
+        forums = set(visible_forums(user).values_list("pk", flat=True))
+        threads = Thread.objects.filter(pk__in=ids, forum_id__in=forums).select_related("forum")
+        openings = dict(Post.objects.filter(thread_id__in=ids, number=1).values_list("thread_id", "body"))
+        return {
+            thread.pk: Display(
+                title=thread.title,
+                url=reverse("forums:thread", args=[thread.pk]),
+                text=openings.get(thread.pk, ""),
+                context=thread.forum.name,
+                date=thread.created_at,
+            )
+            for thread in threads
+        }
+
+
+class PostSource(Source):
+    """Replies (the opening message is found with its thread). Hidden or deleted: not searchable."""
+
+    kind = "post"
+    label = _("Messages")
+
+    def entries(self, ids):
+        posts = Post.objects.filter(
+            pk__in=ids, number__gt=1, hidden_at__isnull=True, deleted_at__isnull=True
+        ).select_related("thread__forum__college")
+        return {
+            post.pk: Entry(
+                kind=self.kind,
+                object_id=post.pk,
+                scope=f"forum:{post.thread.forum_id}",
+                title="",
+                body=post.body,
+                date=post.created_at,
+                colleges=_colleges(post.thread.forum),
+                author_id=post.author_id,
+            )
+            for post in posts
+        }
+
+    def all_ids(self):
+        return Post.objects.filter(number__gt=1).order_by("pk").values_list("pk", flat=True).iterator(chunk_size=5000)
+
+    def allowed_scopes(self, user):
+        return _scopes(user)
+
+    def display(self, user, ids):
+        forums = set(visible_forums(user).values_list("pk", flat=True))
+        posts = Post.objects.filter(
+            pk__in=ids, thread__forum_id__in=forums, hidden_at__isnull=True, deleted_at__isnull=True
+        ).select_related("thread__forum", "author")
+        return {
+            post.pk: Display(
+                title=post.thread.title,
+                url=reverse("forums:thread", args=[post.thread_id])
+                + f"?page={page_of_number(post.number)}#post-{post.number}",
+                text=post.body,
+                context=f"{post.thread.forum.name} · {post.author.get_full_name()}",
+                date=post.created_at,
+            )
+            for post in posts
+        }

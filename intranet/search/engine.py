@@ -1,0 +1,62 @@
+"""What every search engine offers the facade (``intranet.search``)."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+from intranet.search.query import ParsedQuery
+
+
+@dataclass(frozen=True)
+class Filters:
+    kinds: tuple[str, ...] = ()
+    college: str = ""
+    author_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    order: str = "relevance"  # or "date", newest first
+
+
+@dataclass
+class EngineResults:
+    hits: list[tuple[str, int]]  # (kind, object id), best first
+    total: int
+    counts: dict[str, int]  # matches per kind
+
+
+class Engine:
+    name: str
+
+    def exists(self) -> bool:
+        raise NotImplementedError
+
+    def check(self) -> None:
+        """Raise when the index cannot be read."""
+        raise NotImplementedError
+
+    def create(self) -> None:
+        """A new, empty index (an existing one is dropped)."""
+        raise NotImplementedError
+
+    def writer(self, *, bulk: bool = False) -> AbstractContextManager:
+        """A writer with ``put(entry)``, ``add(entry)``, ``remove(key)`` and
+        ``mark_applied(change_ids)``, committed once when the block ends without error."""
+        raise NotImplementedError
+
+    def last_applied(self) -> set[int]:
+        """The ids of the pending changes the last commit applied (for an index kept outside the
+        database, whose commit cannot join the deletion of those rows)."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def last_commit(self) -> datetime | None:
+        raise NotImplementedError
+
+    def search(
+        self, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int
+    ) -> EngineResults:
+        raise NotImplementedError

@@ -1,0 +1,85 @@
+"""What can be searched. Each kind has a source in its app that builds index entries from the
+database, says which scopes a person may open (from the same selectors as the pages), and
+describes hits for the results page. The engines know only entries, scopes and filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+
+from django.utils.module_loading import import_string
+
+SOURCE_PATHS = [
+    "forums.search.ThreadSource",
+    "forums.search.PostSource",
+    "documents.search.DocumentSource",
+    "workflows.search.ProposalSource",
+    "workflows.search.DecisionSource",
+    "intranet.search.members.MemberSource",
+]
+
+# Every member may open these scopes (decisions, active members' profiles); staff also "inactive".
+EVERY_MEMBER = "members"
+STAFF_ONLY = "staff"
+
+
+@dataclass
+class Entry:
+    kind: str
+    object_id: int
+    scope: str  # who may open it: "forum:3", "folder:12", "proposal:7", "members"…
+    title: str
+    body: str
+    date: datetime | None
+    colleges: list[str] = field(default_factory=list)  # slugs
+    author_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+
+@dataclass
+class Display:
+    """A hit as the results page shows it, read from the database (never from the index)."""
+
+    title: str
+    url: str
+    text: str  # the text the snippet is cut from
+    context: str = ""  # where it is: "Forum Production", "Documents › Budget"…
+    date: datetime | None = None
+
+
+class Source:
+    kind: str
+    label: str  # plural, for the group heading
+    batch_size = 500
+
+    def entries(self, ids: list[int]) -> dict[int, Entry]:
+        """Entries of the objects that are still searchable; the others are removed."""
+        raise NotImplementedError
+
+    def all_ids(self) -> Iterator[int]:
+        raise NotImplementedError
+
+    def allowed_scopes(self, user) -> set[str]:
+        raise NotImplementedError
+
+    def display(self, user, ids: list[int]) -> dict[int, Display]:
+        """Hits ``user`` may open now, described; any other id is left out (the index may lag)."""
+        raise NotImplementedError
+
+
+@cache
+def sources() -> dict[str, Source]:
+    loaded = [import_string(path)() for path in SOURCE_PATHS]
+    return {source.kind: source for source in loaded}
+
+
+def allowed_scopes(user) -> set[str]:
+    scopes: set[str] = set()
+    for source in sources().values():
+        scopes |= source.allowed_scopes(user)
+    return scopes

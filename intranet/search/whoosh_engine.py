@@ -1,0 +1,259 @@
+"""The search engine on Whoosh: a local index under ``SEARCH_INDEX_DIR``, written by one
+indexer process, read by every request. Only ids and filter fields are stored: what a result
+shows is read from the database."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from whoosh import index, sorting
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Term
+from whoosh.writing import SegmentWriter
+
+from intranet.search.analysis import french_analyzer
+from intranet.search.engine import Engine, EngineResults, Filters
+from intranet.search.query import ParsedQuery
+from intranet.search.sources import Entry
+
+logger = logging.getLogger("intranet.search")
+
+META_KEY = "_meta"
+OPEN_ATTEMPTS = 5
+WRITER_TIMEOUT = 30.0
+SMALL_SEGMENT = 5000
+MAX_SMALL_SEGMENTS = 12
+
+
+def schema() -> Schema:
+    analyzer = french_analyzer()
+    return Schema(
+        key=ID(stored=True, unique=True),
+        kind=ID(stored=True, sortable=True),
+        object_id=NUMERIC(stored=True, bits=64),
+        scope=ID,
+        colleges=KEYWORD(commas=False, lowercase=False),
+        author=ID,
+        date=DATETIME(sortable=True),
+        title=TEXT(analyzer=analyzer, field_boost=3.0),
+        body=TEXT(analyzer=analyzer),
+        applied=STORED,  # on the meta document: the ids of the changes of the last commit
+    )
+
+
+def _merge_small_segments(writer, segments):
+    """Commit without the default merge (which can take seconds), but fold small segments
+    together once there are many, so that queries and later commits stay quick."""
+    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT]
+    if len(small) < MAX_SMALL_SEGMENTS:
+        return segments
+    from whoosh.reading import SegmentReader
+
+    for segment in small:
+        writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
+    return [segment for segment in segments if segment not in small]
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or unreadable: the indexer rebuilds it."""
+
+
+class WhooshEngine(Engine):
+    name = "whoosh"
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = Path(directory or settings.SEARCH_INDEX_DIR)
+
+    # --- opening -------------------------------------------------------------------------
+
+    def _open(self):
+        last_error = None
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return index.open_dir(str(self.directory))
+            except FileNotFoundError as error:  # a commit swapped the TOC while we opened it
+                last_error = error
+                time.sleep(0.01 * (attempt + 1))
+            except index.EmptyIndexError as error:
+                raise IndexUnavailable(str(error)) from error
+            except Exception as error:  # a damaged index: nothing to retry
+                raise IndexUnavailable(repr(error)) from error
+        raise IndexUnavailable(repr(last_error))
+
+    def exists(self) -> bool:
+        return self.directory.exists() and index.exists_in(str(self.directory))
+
+    def check(self) -> None:
+        with self._open().searcher() as searcher:
+            searcher.doc_count()
+
+    def create(self) -> None:
+        if self.directory.exists():
+            shutil.rmtree(self.directory)
+        self.directory.mkdir(parents=True)
+        index.create_in(str(self.directory), schema())
+        _scope_cache.clear()
+
+    # --- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def writer(self, *, bulk: bool = False):
+        ix = self._open()
+        if bulk:
+            writer = ix.writer(procs=1, limitmb=256, multisegment=False)
+        else:
+            writer = SegmentWriter(ix, timeout=WRITER_TIMEOUT, delay=0.05)
+        try:
+            yield _Writer(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        if bulk:
+            writer.commit()
+        else:
+            writer.commit(mergetype=_merge_small_segments)
+
+    def last_applied(self) -> set[int]:
+        with self._open().searcher() as searcher:
+            stored = searcher.document(key=META_KEY)
+        return set(stored.get("applied") or []) if stored else set()
+
+    # --- reading -------------------------------------------------------------------------
+
+    def count(self) -> int:
+        with self._open().searcher() as searcher:
+            return searcher.doc_count() - (1 if searcher.document(key=META_KEY) else 0)
+
+    def last_commit(self) -> datetime | None:
+        toc = sorted(self.directory.glob("_MAIN_*.toc"), key=lambda path: path.stat().st_mtime)
+        return datetime.fromtimestamp(toc[-1].stat().st_mtime).astimezone() if toc else None
+
+    def search(self, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int):
+        ix = self._open()
+        with ix.searcher() as searcher:
+            allowed = _allowed_docnums(searcher, frozenset(scopes))
+            if not allowed:
+                return EngineResults(hits=[], total=0, counts={})
+            query = _query(parsed, filters)
+            page = offset // limit + 1
+            results = searcher.search(
+                query,
+                filter=allowed,
+                limit=page * limit,
+                sortedby="date" if filters.order == "date" else None,
+                reverse=filters.order == "date",
+                groupedby=sorting.FieldFacet("kind", maptype=sorting.Count),
+                terms=False,
+            )
+            hits = [(hit["kind"], int(hit["object_id"])) for hit in results[offset : offset + limit]]
+            counts = dict(results.groups("kind"))
+            return EngineResults(hits=hits, total=len(results), counts=counts)
+
+
+class _Writer:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def put(self, entry: Entry) -> None:
+        fields = {
+            "key": entry.key,
+            "kind": entry.kind,
+            "object_id": entry.object_id,
+            "scope": entry.scope,
+            "colleges": " ".join(entry.colleges),
+            "title": entry.title,
+            "body": entry.body,
+        }
+        if entry.author_id:
+            fields["author"] = str(entry.author_id)
+        if entry.date:
+            fields["date"] = entry.date.replace(tzinfo=None)
+        self._writer.update_document(**fields)
+
+    def add(self, entry: Entry) -> None:
+        """Into an index known not to hold it (a rebuild): quicker than ``put``."""
+        fields = {
+            "key": entry.key,
+            "kind": entry.kind,
+            "object_id": entry.object_id,
+            "scope": entry.scope,
+            "colleges": " ".join(entry.colleges),
+            "title": entry.title,
+            "body": entry.body,
+        }
+        if entry.author_id:
+            fields["author"] = str(entry.author_id)
+        if entry.date:
+            fields["date"] = entry.date.replace(tzinfo=None)
+        self._writer.add_document(**fields)
+
+    def remove(self, key: str) -> None:
+        self._writer.delete_by_term("key", key)
+
+    def mark_applied(self, change_ids: list[int]) -> None:
+        self._writer.update_document(key=META_KEY, scope="_meta", applied=list(change_ids))
+
+
+# Document numbers per scope, for the index as one searcher sees it (its segments): a filter
+# query would cost more to build than the search itself. Segments never change once written.
+_scope_cache: dict[tuple, dict[str, frozenset[int]]] = {}
+
+
+def _allowed_docnums(searcher, scopes: frozenset[str]) -> set[int]:
+    reader = searcher.reader()
+    leaves = [reader] if reader.is_atomic() else [leaf for leaf, _offset in reader.leaf_readers()]
+    segments = [leaf.segment() for leaf in leaves if hasattr(leaf, "segment")]
+    stamp = (searcher._ix.storage.folder, tuple((seg.segment_id(), seg.deleted_count()) for seg in segments))
+    per_scope = _scope_cache.get(stamp)
+    if per_scope is None:
+        _scope_cache.clear()
+        per_scope = _scope_cache[stamp] = {}
+    allowed: set[int] = set()
+    for scope in scopes:
+        docnums = per_scope.get(scope)
+        if docnums is None:
+            docnums = per_scope[scope] = frozenset(searcher.docs_for_query(Term("scope", scope)))
+        allowed |= docnums
+    return allowed
+
+
+def _clause_query(clause):
+    if clause.kind == "prefix":
+        return Or([Prefix("title", clause.raw), Prefix("body", clause.raw)])
+    if clause.kind == "phrase":
+        return Or([Phrase("title", clause.terms), Phrase("body", clause.terms)])
+    parts = [Or([Term("title", term), Term("body", term)]) for term in clause.terms]
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def _query(parsed: ParsedQuery, filters: Filters):
+    # Any of the words (ranked higher the more of them match): "eleve cinema" also finds the
+    # colleague whose skills say "cinéma d'animation".
+    words = [_clause_query(clause) for clause in parsed.required]
+    parts = [words[0] if len(words) == 1 else Or(words, scale=0.9)] if words else []
+    if filters.kinds:
+        parts.append(Or([Term("kind", kind) for kind in filters.kinds]))
+    if filters.college:
+        parts.append(Term("colleges", filters.college))
+    if filters.author_id:
+        parts.append(Term("author", str(filters.author_id)))
+    if filters.since or filters.until:
+        from whoosh.query import DateRange
+
+        parts.append(
+            DateRange(
+                "date",
+                filters.since.replace(tzinfo=None) if filters.since else None,
+                filters.until.replace(tzinfo=None) if filters.until else None,
+            )
+        )
+    query = And(parts) if parts else Every()
+    for clause in parsed.excluded:
+        query = And([query, Not(_clause_query(clause))])
+    return query

@@ -1,0 +1,221 @@
+"""Search: French as people type it, only what the person may open, the indexer that loses and
+doubles nothing, a damaged index rebuilt, and every bad input answered without a 500. The same
+tests run on the PostgreSQL engine when the database is PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from documents import actions as document_actions
+from documents import selectors as document_selectors
+from documents.models import Space
+from documents.samples import pdf_bytes
+from forums import actions as forum_actions
+from forums.models import Forum
+from intranet import actions as core_actions
+from intranet import search
+from intranet.models import SearchChange
+from intranet.search import indexer
+from intranet.search.engine import Filters
+from tests.factories import make_incoming, make_proposal
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def engine_name(request, settings):
+    if request.param == "postgres" and connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL search engine needs DATABASE_URL on PostgreSQL (CI runs it there)")
+    settings.SEARCH_BACKEND = request.param
+    return request.param
+
+
+def index_now() -> None:
+    while indexer.apply_pending():
+        pass
+
+
+def found(user, text, **filters) -> list[str]:
+    page = search.search(user, text, Filters(**filters))
+    return [hit.display.title for hit in page.hits]
+
+
+@pytest.fixture
+def corpus(cast, engine_name, django_capture_on_commit_callbacks):
+    """A thread of Éducation, a PDF of Production, a proposal, and a colleague's profile."""
+    education = Forum.objects.get(college__slug="education")
+    thread = forum_actions.start_thread(
+        cast.education_member,
+        forum=education,
+        title="Éducation à l'image pour les élèves",
+        body="Des ateliers au lycée, avec une classe de seconde.",
+    )
+    root = document_selectors.root_folder(Space.objects.get(slug="college-production"))
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf, _version, _created = document_actions.upload_document(
+            cast.production_member,
+            folder=root,
+            incoming=make_incoming("etude.pdf", pdf_bytes("Frequentation des cinemas de la region")),
+        )
+    proposal = make_proposal(cast.production_member, stage="in_review", title="Tournées de cinéma itinérant")
+    core_actions.update_profile(
+        cast.diffusion_member,
+        profile=cast.diffusion_member.profile,
+        first_name=cast.diffusion_member.first_name,
+        last_name=cast.diffusion_member.last_name,
+        organisation="Studio Pixel",
+        trade="Réalisatrice",
+        territory=None,
+        bio="",
+        phone="",
+        website="",
+        show_email=False,
+        show_phone=False,
+        skills=["cinéma d'animation"],
+    )
+    index_now()
+    return {"thread": thread, "pdf": pdf, "proposal": proposal}
+
+
+def test_french_as_people_type_it_finds_every_kind(cast, corpus):
+    page = search.search(cast.production_member, "eleve cinema")
+    kinds = {group.kind for group in page.groups}
+    # The Éducation thread is in a forum every member reads? Only if readable: check the reader.
+    titles = [hit.display.title for hit in page.hits]
+    assert "etude.pdf" in titles and "Tournées de cinéma itinérant" in titles
+    assert cast.diffusion_member.get_full_name() in titles
+    assert {"document", "proposal", "member"} <= kinds
+    education_page = search.search(cast.education_member, "eleve cinema")
+    assert "Éducation à l'image pour les élèves" in [hit.display.title for hit in education_page.hits]
+    # Highlights mark the words as they are written.
+    thread_hit = next(hit for hit in education_page.hits if hit.kind == "thread")
+    assert "<mark>élèves</mark>" in thread_hit.title
+
+
+def test_a_member_of_another_college_finds_none_of_its_private_items(cast, corpus):
+    titles = found(cast.patrimoine_member, "eleve cinema etude tournees")
+    assert "Éducation à l'image pour les élèves" not in titles  # Éducation's forum
+    assert "etude.pdf" not in titles  # Production's space
+    assert "Tournées de cinéma itinérant" not in titles  # in review in Production
+    assert cast.diffusion_member.get_full_name() in titles  # profiles are for every member
+
+
+def test_a_restricted_folder_s_document_vanishes_for_outsiders_right_away(cast, engine_name):
+    root = document_selectors.root_folder(Space.objects.get(slug="college-production"))
+    budget = document_actions.create_folder(cast.coordinator, parent=root, name="Budget")
+    document_actions.upload_document(
+        cast.coordinator, folder=budget, incoming=make_incoming("previsionnel.pdf", pdf_bytes("x"))
+    )
+    index_now()
+    assert "previsionnel.pdf" in found(cast.production_member, "previsionnel")
+    budget = document_actions.set_folder_restricted(cast.coordinator, folder=budget, restricted=True)
+    membership_group = budget.space.college.members_group
+    document_actions.revoke_folder_access(cast.coordinator, folder=budget, group=membership_group)
+    # No reindexing happened: the filter is asked of the folder selector at the search.
+    assert SearchChange.objects.count() == 0
+    assert "previsionnel.pdf" not in found(cast.production_member, "previsionnel")
+    assert "previsionnel.pdf" in found(cast.coordinator, "previsionnel")
+
+
+def test_prefix_phrase_exclusion_and_filters(cast, corpus):
+    member = cast.education_member
+    assert "Éducation à l'image pour les élèves" in found(member, "educ*")
+    assert "Éducation à l'image pour les élèves" in found(member, '"éducation à l\'image"')
+    assert "Éducation à l'image pour les élèves" not in found(member, '"image éducation"')
+    assert "Éducation à l'image pour les élèves" not in found(member, "eleves -lycee")
+    assert found(member, "eleves", kinds=("member",)) == []
+    assert found(member, "eleves", college="production") == []
+    assert "Éducation à l'image pour les élèves" in found(member, "eleves", college="education")
+    assert "Éducation à l'image pour les élèves" in found(member, "eleves", author_id=cast.education_member.pk)
+    assert found(member, "eleves", author_id=cast.staff.pk) == []
+
+
+def test_new_content_is_found_once_the_indexer_ran_and_edits_and_hiding_follow(cast, corpus):
+    thread = corpus["thread"]
+    post = forum_actions.reply(cast.education_member, thread=thread, body="Le projectionniste viendra mardi.")
+    assert found(cast.education_member, "projectionniste") == []  # not yet applied
+    index_now()
+    assert found(cast.education_member, "projectionniste") == [thread.title]
+    forum_actions.hide_post(cast.staff, post=post, reason="Hors sujet")
+    index_now()
+    assert found(cast.education_member, "projectionniste") == []
+
+
+def test_the_indexer_loses_nothing_and_applies_nothing_twice_across_a_crash(cast, engine_name, monkeypatch):
+    index_now()
+    forum = Forum.objects.get(college__slug="production")
+    thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Projet de ciné-club", body="x")
+    applied = []
+    source = search.sources()["thread"]
+    original_entries = source.entries
+    monkeypatch.setattr(source, "entries", lambda ids: applied.extend(ids) or original_entries(ids))
+    if engine_name == "whoosh":
+
+        def crash(change_ids):
+            raise RuntimeError("the indexer was killed here")
+
+        monkeypatch.setattr(indexer, "_forget", crash)
+        with pytest.raises(RuntimeError):
+            indexer.apply_pending()
+        assert SearchChange.objects.filter(kind="thread", object_id=thread.pk).exists()  # survived the crash
+        monkeypatch.undo()
+        monkeypatch.setattr(source, "entries", lambda ids: applied.extend(ids) or original_entries(ids))
+    index_now()  # the restart
+    assert applied.count(thread.pk) == 1 and not SearchChange.objects.exists()
+    assert found(cast.production_member, "cine-club") == ["Projet de ciné-club"]
+
+
+def test_a_damaged_or_missing_index_is_rebuilt_with_a_log_line(cast, corpus, settings, caplog):
+    if settings.SEARCH_BACKEND != "whoosh":
+        pytest.skip("the PostgreSQL engine keeps its entries in the database")
+    for path in settings.SEARCH_INDEX_DIR.glob("*.seg"):
+        path.write_bytes(b"not a segment")
+    for path in settings.SEARCH_INDEX_DIR.glob("_MAIN_*.toc"):
+        path.write_bytes(b"garbage")
+    page = search.search(cast.production_member, "cinema")
+    assert page.unavailable and "reconstruction" in " ".join(page.notes)
+    with caplog.at_level(logging.WARNING, logger="intranet.search"):
+        indexer.apply_pending()
+    assert "rebuilding" in caplog.text
+    assert "etude.pdf" in found(cast.production_member, "cinema")
+
+
+BAD_INPUTS = [
+    "", "   ", '"', '"unbalanced quote', "AND", "OR NOT", "-", "*", "-cinema", "(", ")", "[a TO b]",
+    "title:cinema", "cinema^3", "cin~2", "{}", "\\", "%", "'", "a" * 5000, "cinéma " * 1000, "\x00", "e*",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", BAD_INPUTS)
+def test_bad_input_never_breaks_the_search_page(cast, login, text, settings):
+    client = login(cast.production_member)
+    response = client.get(reverse("search"), {"q": text})
+    assert response.status_code == 200
+    page = response.content.decode()
+    # Either a best-effort search (its count) or a message saying what to do.
+    assert "message--info" in page or re.search(r"\d+ résultats?", page)
+
+
+def test_the_results_page_groups_by_kind_and_works_without_javascript(cast, corpus, login):
+    client = login(cast.production_member)
+    page = client.get(reverse("search"), {"q": "cinema"}).content.decode()
+    assert 'role="search"' in page and 'id="site-search"' in page
+    assert re.search(r'<h2 id="group-document">Documents</h2>', page)
+    assert "<mark>" in page
+    only_documents = client.get(reverse("search"), {"q": "cinema", "kind": "document"}).content.decode()
+    assert "etude.pdf" in only_documents and "Tournées de cinéma itinérant" not in only_documents
+    refused = client.get(reverse("search"), {"q": "cinema", "author": "@personne-inconnue", "since": "pas une date"})
+    assert refused.status_code == 400 and "personne-inconnue" in refused.content.decode()
+
+
+def test_commands_rebuild_with_its_rate_and_show_the_status(cast, corpus, capsys):
+    call_command("search_index", "rebuild")
+    output = capsys.readouterr().out
+    assert re.search(r"\d+ documents indexed in [\d.]+ s \(\d+ documents/s\)", output)
+    call_command("search_index", "status")
+    output = capsys.readouterr().out
+    assert re.search(r"Documents: \d+", output) and "Pending entries: 0" in output
