@@ -343,7 +343,7 @@ class SearchEntry(models.Model):
     kind = models.CharField(max_length=20)
     object_id = models.PositiveBigIntegerField()
     scope = models.CharField(max_length=40, db_index=True)
-    college = models.CharField(max_length=60, blank=True)
+    colleges = models.TextField(blank=True)  # " slug other-slug ": matched with its spaces
     author_id = models.PositiveBigIntegerField(null=True)
     date = models.DateTimeField(null=True)
     title = models.TextField(blank=True)
@@ -351,6 +351,7 @@ class SearchEntry(models.Model):
     # Weighted words of title (A) and body (B) in the "intranet_french" configuration (French
     # stems after unaccent); its GIN index and the configuration exist on PostgreSQL only.
     vector = SearchVectorField(null=True)
+    indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("search entry")

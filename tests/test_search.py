@@ -169,19 +169,25 @@ def test_the_indexer_loses_nothing_and_applies_nothing_twice_across_a_crash(cast
     assert found(cast.production_member, "cine-club") == ["Projet de ciné-club"]
 
 
-def test_a_damaged_or_missing_index_is_rebuilt_with_a_log_line(cast, corpus, settings, caplog):
-    if settings.SEARCH_BACKEND != "whoosh":
-        pytest.skip("the PostgreSQL engine keeps its entries in the database")
-    for path in settings.SEARCH_INDEX_DIR.glob("*.seg"):
-        path.write_bytes(b"not a segment")
-    for path in settings.SEARCH_INDEX_DIR.glob("_MAIN_*.toc"):
-        path.write_bytes(b"garbage")
-    page = search.search(cast.production_member, "cinema")
-    assert page.unavailable and "reconstruction" in " ".join(page.notes)
+@pytest.mark.parametrize("damage", ["garbled", "deleted"])
+def test_a_damaged_or_missing_whoosh_index_is_rebuilt_with_a_log_line(cast, settings, caplog, damage):
+    import shutil
+
+    settings.SEARCH_BACKEND = "whoosh"
+    forum = Forum.objects.get(college__slug="production")
+    forum_actions.start_thread(cast.production_member, forum=forum, title="Tournage en Creuse", body="x")
+    index_now()
+    if damage == "garbled":
+        for path in [*settings.SEARCH_INDEX_DIR.glob("*.seg"), *settings.SEARCH_INDEX_DIR.glob("_MAIN_*.toc")]:
+            path.write_bytes(b"not an index")
+        page = search.search(cast.production_member, "creuse")
+        assert page.unavailable and "reconstruction" in " ".join(page.notes)
+    else:
+        shutil.rmtree(settings.SEARCH_INDEX_DIR)
     with caplog.at_level(logging.WARNING, logger="intranet.search"):
         indexer.apply_pending()
     assert "rebuilding" in caplog.text
-    assert "etude.pdf" in found(cast.production_member, "cinema")
+    assert found(cast.production_member, "creuse") == ["Tournage en Creuse"]
 
 
 BAD_INPUTS = [

@@ -1,0 +1,167 @@
+"""The search engine on PostgreSQL full-text search, for several nodes: the entries live in the
+shared database (``intranet_searchentry``), analysed by the ``intranet_french`` configuration
+(unaccent, then French stems) that the migration creates. Its index is written in the same
+transaction as the deletion of the pending changes it applies: nothing to recover after a crash."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.db.models import Count, F, Max
+
+from intranet.models import SearchEntry
+from intranet.search.engine import Engine, EngineResults, Filters
+from intranet.search.query import Clause, ParsedQuery
+from intranet.search.sources import Entry
+
+CONFIG = "intranet_french"
+_NOT_A_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+# File names are cut at their dots, dashes and underscores: "previsionnel.pdf" is found by
+# "previsionnel" (PostgreSQL would keep it as one "file" token).
+VECTOR_SQL = (
+    "UPDATE intranet_searchentry SET vector = "
+    "setweight(to_tsvector('intranet_french', regexp_replace(title, '[._/-]+', ' ', 'g')), 'A') || "
+    "setweight(to_tsvector('intranet_french', body), 'B') "
+    "WHERE key = ANY(%s)"
+)
+
+
+def _require_postgres() -> None:
+    if connection.vendor != "postgresql":
+        raise ImproperlyConfigured('SEARCH_BACKEND = "postgres" needs DATABASE_URL on PostgreSQL.')
+
+
+class PostgresEngine(Engine):
+    name = "postgres"
+
+    def exists(self) -> bool:
+        _require_postgres()
+        return True  # the table comes with the migrations
+
+    def check(self) -> None:
+        SearchEntry.objects.exists()
+
+    def create(self) -> None:
+        _require_postgres()
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE intranet_searchentry")
+
+    @contextmanager
+    def writer(self, *, bulk: bool = False):
+        _require_postgres()
+        with transaction.atomic():
+            writer = _Writer()
+            yield writer
+            writer.flush()
+
+    def last_applied(self) -> set[int]:
+        return set()
+
+    def count(self) -> int:
+        return SearchEntry.objects.count()
+
+    def last_commit(self) -> datetime | None:
+        return SearchEntry.objects.aggregate(last=Max("indexed_at"))["last"]
+
+    def search(self, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int):
+        _require_postgres()
+        query = _tsquery(parsed)
+        if query is None or not scopes:
+            return EngineResults(hits=[], total=0, counts={})
+        entries = SearchEntry.objects.filter(scope__in=scopes, vector=query)
+        if filters.kinds:
+            entries = entries.filter(kind__in=filters.kinds)
+        if filters.college:
+            entries = entries.filter(colleges__contains=f" {filters.college} ")
+        if filters.author_id:
+            entries = entries.filter(author_id=filters.author_id)
+        if filters.since:
+            entries = entries.filter(date__gte=filters.since)
+        if filters.until:
+            entries = entries.filter(date__lte=filters.until)
+        counts = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
+        if filters.order == "date":
+            ordered = entries.order_by(F("date").desc(nulls_last=True), "-pk")
+        else:
+            ordered = entries.annotate(rank=SearchRank(F("vector"), query)).order_by("-rank", "-pk")
+        hits = list(ordered.values_list("kind", "object_id")[offset : offset + limit])
+        return EngineResults(hits=hits, total=sum(counts.values()), counts=counts)
+
+
+def _clause(clause: Clause) -> SearchQuery | None:
+    if clause.kind == "phrase":
+        return SearchQuery(clause.raw, config=CONFIG, search_type="phrase")
+    words = [_NOT_A_WORD.sub("", word) for word in clause.raw.split()]
+    words = [word for word in words if word]
+    if not words:
+        return None
+    suffix = ":*" if clause.kind == "prefix" else ""
+    return SearchQuery(" & ".join(f"{word}{suffix}" for word in words), config=CONFIG, search_type="raw")
+
+
+def _tsquery(parsed: ParsedQuery) -> SearchQuery | None:
+    """Any of the wanted clauses, none of the excluded ones; PostgreSQL stems each word itself."""
+    wanted = [query for query in map(_clause, parsed.required) if query is not None]
+    if not wanted:
+        return None
+    combined = wanted[0]
+    for query in wanted[1:]:
+        combined |= query
+    for query in filter(None, map(_clause, parsed.excluded)):
+        combined &= ~query
+    return combined
+
+
+class _Writer:
+    def __init__(self):
+        self._entries: dict[str, Entry] = {}
+        self._removed: set[str] = set()
+
+    FLUSH_EVERY = 1000  # a rebuild writes in slices (one transaction still)
+
+    def put(self, entry: Entry) -> None:
+        self._removed.discard(entry.key)
+        self._entries[entry.key] = entry
+        if len(self._entries) >= self.FLUSH_EVERY:
+            self.flush()
+
+    add = put
+
+    def remove(self, key: str) -> None:
+        self._entries.pop(key, None)
+        self._removed.add(key)
+
+    def mark_applied(self, change_ids: list[int]) -> None:
+        """Nothing to keep: the caller deletes the changes in this same transaction."""
+
+    def flush(self) -> None:
+        keys = list(self._entries) + list(self._removed)
+        if keys:
+            SearchEntry.objects.filter(key__in=keys).delete()
+        SearchEntry.objects.bulk_create(
+            [
+                SearchEntry(
+                    key=entry.key,
+                    kind=entry.kind,
+                    object_id=entry.object_id,
+                    scope=entry.scope,
+                    colleges=f" {' '.join(entry.colleges)} ",
+                    author_id=entry.author_id,
+                    date=entry.date,
+                    title=entry.title.replace("\x00", ""),
+                    body=entry.body.replace("\x00", ""),
+                )
+                for entry in self._entries.values()
+            ],
+            batch_size=500,
+        )
+        if self._entries:
+            with connection.cursor() as cursor:
+                cursor.execute(VECTOR_SQL, [list(self._entries)])
+        self._entries, self._removed = {}, set()
