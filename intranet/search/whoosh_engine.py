@@ -200,26 +200,35 @@ class _Writer:
         self._writer.update_document(key=META_KEY, scope="_meta", applied=list(change_ids))
 
 
-# Document numbers per scope, for the index as one searcher sees it (its segments): a filter
-# query would cost more to build than the search itself. Segments never change once written.
-_scope_cache: dict[tuple, dict[str, frozenset[int]]] = {}
+# Document numbers per (segment, scope): a filter query would cost more to build than the
+# search itself. A segment never changes once written (deletions are skipped by the searcher),
+# so the big segments keep their sets while commits add small ones.
+_scope_cache: dict[tuple[str, str], dict[str, frozenset[int]]] = {}
+SCOPE_CACHE_SEGMENTS = 200
 
 
 def _allowed_docnums(searcher, scopes: frozenset[str]) -> set[int]:
     reader = searcher.reader()
-    leaves = [reader] if reader.is_atomic() else [leaf for leaf, _offset in reader.leaf_readers()]
-    segments = [leaf.segment() for leaf in leaves if hasattr(leaf, "segment")]
-    stamp = (searcher._ix.storage.folder, tuple((seg.segment_id(), seg.deleted_count()) for seg in segments))
-    per_scope = _scope_cache.get(stamp)
-    if per_scope is None:
-        _scope_cache.clear()
-        per_scope = _scope_cache[stamp] = {}
+    leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
+    folder = searcher._ix.storage.folder
     allowed: set[int] = set()
-    for scope in scopes:
-        docnums = per_scope.get(scope)
-        if docnums is None:
-            docnums = per_scope[scope] = frozenset(searcher.docs_for_query(Term("scope", scope)))
-        allowed |= docnums
+    for leaf, offset in leaves:
+        if not hasattr(leaf, "segment"):
+            continue
+        per_scope = _scope_cache.get((folder, leaf.segment().segment_id()))
+        if per_scope is None:
+            if len(_scope_cache) > SCOPE_CACHE_SEGMENTS:
+                _scope_cache.clear()
+            per_scope = _scope_cache[(folder, leaf.segment().segment_id())] = {}
+        for scope in scopes:
+            local = per_scope.get(scope)
+            if local is None:
+                has_term = ("scope", scope) in leaf
+                local = per_scope[scope] = frozenset(leaf.postings("scope", scope).all_ids() if has_term else ())
+            if local and offset:
+                allowed.update(docnum + offset for docnum in local)
+            elif local:
+                allowed.update(local)
     return allowed
 
 
