@@ -8,7 +8,14 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    SubstitutionFilter,
+)
 from whoosh.lang import stopwords_for_language
 from whoosh.lang.snowball.french import FrenchStemmer
 from whoosh.support.charset import accent_map
@@ -16,9 +23,12 @@ from whoosh.support.charset import accent_map
 WORD = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
 
 
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
+
+
 def fold(text: str) -> str:
-    """Lower case without accents: "Éducation" → "education"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    """Lower case without accents or ligatures: "Éducation" → "education", "œuvre" → "oeuvre"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(LIGATURES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -50,6 +60,8 @@ def french_analyzer():
     return (
         RegexTokenizer(r"\w+", gaps=False)
         | LowercaseFilter()
+        | SubstitutionFilter("œ", "oe")
+        | SubstitutionFilter("æ", "ae")
         | CharsetFilter(accent_map)
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | StemFilter(stemfn=stem, lang=None, cachesize=-1)

@@ -69,14 +69,28 @@ def apply_pending(engine: Engine | None = None, batch_size: int = BATCH_SIZE) ->
     if already:
         # The last commit held these, but the crash came before their rows were deleted.
         SearchChange.objects.filter(pk__in=already).delete()
-    changes = list(SearchChange.objects.order_by("pk").values_list("pk", "kind", "object_id")[:batch_size])
-    if not changes:
-        return 0
+    pending = SearchChange.objects.order_by("pk").values_list("pk", "kind", "object_id")
+    if engine.name == "postgres":
+        with transaction.atomic():
+            # Several indexers (one per node) share the queue: each takes rows the others are not on.
+            changes = list(pending.select_for_update(skip_locked=True)[:batch_size])
+            if changes:
+                _apply(engine, changes)
+        return len(changes)
+    # A local index: no database transaction around its commit (SQLite would stay locked meanwhile).
+    changes = list(pending[:batch_size])
+    if changes:
+        _apply(engine, changes)
+        _forget([pk for pk, _kind, _object_id in changes])
+    return len(changes)
+
+
+def _apply(engine: Engine, changes: list[tuple[int, str, int]]) -> None:
     by_kind: dict[str, set[int]] = {}
     for _pk, kind, object_id in changes:
         by_kind.setdefault(kind, set()).add(object_id)
     change_ids = [pk for pk, _kind, _object_id in changes]
-    with transaction.atomic(), engine.writer() as writer:
+    with engine.writer() as writer:
         for kind, ids in by_kind.items():
             source = sources().get(kind)
             if source is None:
@@ -88,12 +102,9 @@ def apply_pending(engine: Engine | None = None, batch_size: int = BATCH_SIZE) ->
                 else:
                     writer.remove(f"{kind}:{object_id}")
         writer.mark_applied(change_ids)
-        if engine.name == "postgres":
-            # Same database, same transaction: the rows go with the commit of the index.
-            SearchChange.objects.filter(pk__in=change_ids).delete()
-    if engine.name != "postgres":
-        _forget(change_ids)
-    return len(changes)
+    if engine.name == "postgres":
+        # Same database, same transaction: the rows go with the commit of the index.
+        SearchChange.objects.filter(pk__in=change_ids).delete()
 
 
 def _forget(change_ids: list[int]) -> None:

@@ -141,9 +141,9 @@ class _Writer:
         """Nothing to keep: the caller deletes the changes in this same transaction."""
 
     def flush(self) -> None:
-        keys = list(self._entries) + list(self._removed)
-        if keys:
-            SearchEntry.objects.filter(key__in=keys).delete()
+        if self._removed:
+            SearchEntry.objects.filter(key__in=self._removed).delete()
+        # An upsert: two indexers (one per node) writing the same entry wait for each other.
         SearchEntry.objects.bulk_create(
             [
                 SearchEntry(
@@ -160,6 +160,19 @@ class _Writer:
                 for entry in self._entries.values()
             ],
             batch_size=500,
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=[
+                "kind",
+                "object_id",
+                "scope",
+                "colleges",
+                "author_id",
+                "date",
+                "title",
+                "body",
+                "indexed_at",
+            ],
         )
         if self._entries:
             with connection.cursor() as cursor:

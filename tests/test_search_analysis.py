@@ -1,0 +1,61 @@
+"""French as people type it: the analysis the index, the queries and the highlights share."""
+
+from __future__ import annotations
+
+import pytest
+
+from intranet.search.analysis import terms_of
+from intranet.search.highlight import snippet
+from intranet.search.query import parse
+
+SAME_WORD = [
+    ("eleve", "élèves"),
+    ("cinema", "cinémas"),
+    ("Cinéma", "CINÉMA"),
+    ("education", "Éducation"),
+    ("realisatrice", "réalisatrices"),
+    ("festival", "festivals"),
+    ("numerisation", "numérisations"),
+    ("image", "l'image"),
+    ("oeuvre", "œuvres"),
+]
+
+
+@pytest.mark.parametrize(("typed", "written"), SAME_WORD)
+def test_what_is_typed_finds_what_is_written(typed, written):
+    assert terms_of(typed) and set(terms_of(typed)) <= set(terms_of(written))
+
+
+@pytest.mark.parametrize("word", ["les", "des", "pour", "avec", "à", "le", "et", "l'", "d'"])
+def test_french_stop_words_are_not_searched(word):
+    assert terms_of(word) == []
+
+
+def test_different_words_stay_different():
+    assert terms_of("salle") != terms_of("sale")
+    assert terms_of("film") != terms_of("filmographie")
+
+
+def test_the_query_reads_phrases_prefixes_and_exclusions():
+    parsed = parse('"éducation à l\'image" cin* -lycée les')
+    kinds = [(clause.kind, clause.excluded) for clause in parsed.clauses]
+    assert kinds == [("phrase", False), ("prefix", False), ("word", True)]
+    assert parsed.clauses[0].terms == ["educ", "imag"]
+
+
+@pytest.mark.parametrize("typed", ['"', "AND OR", "-", "*", "()", "les des", "-cinema"])
+def test_input_with_nothing_to_search_says_so_or_is_empty(typed):
+    parsed = parse(typed)
+    assert parsed.is_empty
+
+
+def test_a_very_long_query_is_cut_and_says_so():
+    parsed = parse("cinéma " * 2000)
+    assert not parsed.is_empty and parsed.notes
+
+
+def test_highlights_mark_the_words_as_written_and_escape_the_rest():
+    text = "<script>alert(1)</script> Les élèves vont au Cinéma"
+    marked = snippet(text, parse("eleve cinema"))
+    assert "<mark>élèves</mark>" in marked and "<mark>Cinéma</mark>" in marked
+    assert "<script>" not in marked and "&lt;script&gt;" in marked
