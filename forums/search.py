@@ -53,7 +53,11 @@ class ThreadSource(Source):
     def display(self, user, ids):
         forums = set(visible_forums(user).values_list("pk", flat=True))
         threads = Thread.objects.filter(pk__in=ids, forum_id__in=forums).select_related("forum")
-        openings = dict(Post.objects.filter(thread_id__in=ids, number=1).values_list("thread_id", "body"))
+        openings = dict(
+            Post.objects.filter(
+                thread_id__in=ids, number=1, hidden_at__isnull=True, deleted_at__isnull=True
+            ).values_list("thread_id", "body")
+        )
         return {
             thread.pk: Display(
                 title=thread.title,

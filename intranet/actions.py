@@ -301,12 +301,20 @@ def save_reference_item(actor: User, *, item: Territory | Skill) -> None:
         created = item.pk is None
         item.save()
         record(actor, AuditAction.REFERENCE_CREATED if created else AuditAction.REFERENCE_UPDATED, item)
+        search.record_change("member", _members_holding(item))
+
+
+def _members_holding(item: Territory | Skill) -> list[int]:
+    """Whose profile text shows this territory or skill (for the search index)."""
+    holders = Profile.objects.filter(territory=item) if isinstance(item, Territory) else item.profiles.all()
+    return list(holders.values_list("user_id", flat=True))
 
 
 def delete_reference_item(actor: User, *, item: Territory | Skill) -> None:
     _require_staff(actor)
     with transaction.atomic():
         record(actor, AuditAction.REFERENCE_DELETED, item)
+        search.record_change("member", _members_holding(item))
         item.delete()
 
 
@@ -411,6 +419,7 @@ def accept_invitation(*, token: str, password: str, first_name: str, last_name: 
         invitation.accepted_user = user
         invitation.save(update_fields=["accepted_at", "accepted_user"])
         record(user, AuditAction.INVITATION_ACCEPTED, invitation)
+        search.record_change("member", [user.pk])
         if invitation.college is not None:
             CollegeMembership.objects.create(user=user, college=invitation.college, role=invitation.college_role)
             # The staff member who invited is the one who decided this membership.

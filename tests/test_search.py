@@ -225,3 +225,57 @@ def test_commands_rebuild_with_its_rate_and_show_the_status(cast, corpus, capsys
     call_command("search_index", "status")
     output = capsys.readouterr().out
     assert re.search(r"Documents: \d+", output) and "Pending entries: 0" in output
+
+
+def test_the_demo_is_searchable_once_the_indexer_ran(db, settings):
+    from django.core.management import call_command
+
+    from intranet.models import User
+
+    call_command("seed_demo")
+    index_now()
+    member = User.objects.filter(college_memberships__college__slug="patrimoine", is_staff=False).first()
+    page = search.search(member, "numérisation")
+    assert "Campagne de numérisation des films amateurs 9,5 mm" in [hit.display.title for hit in page.hits]
+
+
+def test_a_hidden_opening_message_is_neither_found_nor_shown(cast, engine_name):
+    forum = Forum.objects.get(college__slug="production")
+    thread = forum_actions.start_thread(
+        cast.production_member, forum=forum, title="Réunion de rentrée", body="Le code du local est zanzibar."
+    )
+    index_now()
+    forum_actions.hide_post(cast.staff, post=thread.posts.get(number=1), reason="Information privée")
+    index_now()
+    assert found(cast.production_member, "zanzibar") == []
+    page = search.search(cast.production_member, "rentrée")
+    assert [hit.display.title for hit in page.hits] == ["Réunion de rentrée"]
+    assert "zanzibar" not in page.hits[0].snippet
+
+
+def test_a_word_typed_whole_with_a_star_still_finds_it(cast, corpus):
+    for typed in ("cinema*", "cinéma*", "cinem*", "itinerant*"):
+        assert "Tournées de cinéma itinérant" in found(cast.production_member, typed), typed
+
+
+def test_the_date_filter_counts_days_as_they_are_in_france(cast, engine_name):
+    from datetime import date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from forums.models import Thread
+
+    forum = Forum.objects.get(college__slug="production")
+    thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Séance de minuit", body="x")
+    half_past_midnight = datetime.combine(date(2026, 6, 11), time(0, 30), tzinfo=ZoneInfo("Europe/Paris"))
+    Thread.objects.filter(pk=thread.pk).update(created_at=half_past_midnight)
+    search.record_change("thread", [thread.pk])
+    index_now()
+
+    def day(d):
+        return dict(
+            since=datetime.combine(d, time.min, tzinfo=ZoneInfo("Europe/Paris")),
+            until=datetime.combine(d, time.max, tzinfo=ZoneInfo("Europe/Paris")),
+        )
+
+    assert found(cast.production_member, "minuit", **day(date(2026, 6, 11))) == ["Séance de minuit"]
+    assert found(cast.production_member, "minuit", **day(date(2026, 6, 11) - timedelta(days=1))) == []

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from intranet.search.engine import Engine, Filters
+from intranet.search.engine import Engine, Filters, IndexUnavailable
 from intranet.search.highlight import snippet
 from intranet.search.query import ParsedQuery, parse
 from intranet.search.sources import Display, allowed_scopes, sources
@@ -97,13 +97,25 @@ def search(user, text: str, filters: Filters | None = None, page: int = 1) -> Se
     scopes = allowed_scopes(user)
     try:
         found = engine().search(parsed, scopes, filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
-    except Exception:
-        logger.exception("search failed; the index will be checked and rebuilt by the indexer if needed")
+    except IndexUnavailable:
+        logger.exception("search index unreadable; the indexer rebuilds it")
         result.unavailable = True
         result.notes.append(_("Search is unavailable for a moment: the index is being rebuilt. Try again shortly."))
         return result
-    result.total, result.counts = found.total, found.counts
+    except Exception:
+        logger.exception("search failed for %r", text[:200])
+        result.unavailable = True
+        result.notes.append(_("This search could not be run. Try other words."))
+        return result
     result.groups = _described(user, found.hits, parsed)
+    # A hit the index still had but the person may no longer open (the index lags by about a
+    # second) is not counted either.
+    counts = dict(found.counts)
+    for kind, object_id in found.hits:
+        if not any(hit.kind == kind and hit.object_id == object_id for hit in result.hits):
+            counts[kind] = max(counts.get(kind, 1) - 1, 0)
+    result.counts = {kind: count for kind, count in counts.items() if count}
+    result.total = max(found.total - (len(found.hits) - len(result.hits)), 0)
     return result
 
 

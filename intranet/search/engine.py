@@ -9,6 +9,14 @@ from datetime import datetime
 from intranet.search.query import ParsedQuery
 
 
+class IndexUnavailable(Exception):
+    """The index is missing or unreadable: the indexer rebuilds it."""
+
+
+class IndexBusy(Exception):
+    """Another process holds the index's write lock (a rebuild): try again later."""
+
+
 @dataclass(frozen=True)
 class Filters:
     kinds: tuple[str, ...] = ()
@@ -36,11 +44,12 @@ class Engine:
         """Raise when the index cannot be read."""
         raise NotImplementedError
 
-    def create(self) -> None:
-        """A new, empty index (an existing one is dropped)."""
+    def rebuild_writer(self) -> AbstractContextManager:
+        """A writer into a new, empty index that replaces the current one when the block ends
+        without error (searches keep the current one until then)."""
         raise NotImplementedError
 
-    def writer(self, *, bulk: bool = False) -> AbstractContextManager:
+    def writer(self) -> AbstractContextManager:
         """A writer with ``put(entry)``, ``add(entry)``, ``remove(key)`` and
         ``mark_applied(change_ids)``, committed once when the block ends without error."""
         raise NotImplementedError

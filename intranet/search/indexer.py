@@ -17,7 +17,8 @@ from django.db import close_old_connections, transaction
 
 from intranet.models import SearchChange
 from intranet.search import engine as current_engine
-from intranet.search.engine import Engine
+from intranet.search import record_change
+from intranet.search.engine import Engine, IndexBusy
 from intranet.search.sources import sources
 
 logger = logging.getLogger("intranet.search")
@@ -48,9 +49,8 @@ def rebuild(engine: Engine | None = None, progress: Callable[[int], None] | None
     """Index everything from the database into a new index. Changes pending meanwhile stay
     pending and are applied after (applying one twice is harmless outside a crash)."""
     engine = engine or current_engine()
-    engine.create()
     written = 0
-    with engine.writer(bulk=True) as writer:
+    with engine.rebuild_writer() as writer:
         for source in sources().values():
             for ids in _batched(iter(source.all_ids()), source.batch_size):
                 for entry in source.entries(ids).values():
@@ -59,6 +59,17 @@ def rebuild(engine: Engine | None = None, progress: Callable[[int], None] | None
                 if progress:
                     progress(len(ids))
     return written
+
+
+def queue_everything() -> int:
+    """Ask for every searchable object to be indexed again (after data written without the
+    actions, such as the demo): pending changes, applied by the indexer like any other."""
+    queued = 0
+    for kind, source in sources().items():
+        for ids in _batched(iter(source.all_ids()), 5000):
+            record_change(kind, ids)
+            queued += len(ids)
+    return queued
 
 
 def apply_pending(engine: Engine | None = None, batch_size: int = BATCH_SIZE) -> int:
@@ -118,6 +129,9 @@ def run(*, once: bool = False, should_stop: Callable[[], bool] = lambda: False) 
     while not should_stop():
         try:
             applied = apply_pending(engine)
+        except IndexBusy:
+            logger.info("The search index is being rebuilt; its pending changes wait.")
+            applied = 0
         except Exception:
             if once:
                 raise

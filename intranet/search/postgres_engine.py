@@ -47,13 +47,19 @@ class PostgresEngine(Engine):
     def check(self) -> None:
         SearchEntry.objects.exists()
 
-    def create(self) -> None:
+    @contextmanager
+    def rebuild_writer(self):
+        """One transaction: searches see the old entries until the new ones are committed
+        (a DELETE, not a TRUNCATE, which would lock readers out meanwhile)."""
         _require_postgres()
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE intranet_searchentry")
+        with transaction.atomic():
+            SearchEntry.objects.all().delete()
+            writer = _Writer()
+            yield writer
+            writer.flush()
 
     @contextmanager
-    def writer(self, *, bulk: bool = False):
+    def writer(self):
         _require_postgres()
         with transaction.atomic():
             writer = _Writer()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from intranet.search.analysis import STOP_WORDS, fold, terms_of
+from intranet.search.analysis import STOP_WORDS, fold, stem, terms_of
 
 MAX_QUERY_LENGTH = 300
 MAX_CLAUSES = 12
@@ -26,7 +26,7 @@ _WORD_CHARS = re.compile(r"[^\w*']+", re.UNICODE)
 @dataclass
 class Clause:
     raw: str  # the word(s) as typed, folded: what an engine with its own analyser reads
-    terms: list[str]  # analysed terms, as in the index
+    terms: list[str]  # analysed terms, as in the index (for a prefix: its stem, which may be shorter)
     kind: str  # "word", "prefix" or "phrase"
     excluded: bool = False
 
@@ -89,9 +89,10 @@ def _add_word(parsed: ParsedQuery, piece: str, *, excluded: bool) -> None:
     if piece.upper() in {"AND", "OR", "NOT", "ET", "OU"}:
         return  # operators are not words (all words must match anyway)
     if piece.endswith("*"):
-        stem = fold(piece.rstrip("*").split("*")[0].replace("'", ""))
-        if len(stem) >= MIN_PREFIX:
-            parsed.clauses.append(Clause(stem, [stem], "prefix", excluded))
+        start = fold(piece.rstrip("*").split("*")[0].replace("'", ""))
+        if len(start) >= MIN_PREFIX:
+            # "cinema*" must find "cinémas", indexed as the stem "cinem": both are tried.
+            parsed.clauses.append(Clause(start, [stem(start) or start], "prefix", excluded))
         return
     piece = piece.replace("*", "")
     for term_text in piece.split("'"):

@@ -8,17 +8,18 @@ import logging
 import shutil
 import time
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from whoosh import index, sorting
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Term
 from whoosh.writing import SegmentWriter
 
 from intranet.search.analysis import french_analyzer
-from intranet.search.engine import Engine, EngineResults, Filters
+from intranet.search.engine import Engine, EngineResults, Filters, IndexBusy, IndexUnavailable
 from intranet.search.query import ParsedQuery
 from intranet.search.sources import Entry
 
@@ -60,10 +61,6 @@ def _merge_small_segments(writer, segments):
     return [segment for segment in segments if segment not in small]
 
 
-class IndexUnavailable(Exception):
-    """The index is missing or unreadable: the indexer rebuilds it."""
-
-
 class WhooshEngine(Engine):
     name = "whoosh"
 
@@ -93,31 +90,59 @@ class WhooshEngine(Engine):
         with self._open().searcher() as searcher:
             searcher.doc_count()
 
-    def create(self) -> None:
-        if self.directory.exists():
-            shutil.rmtree(self.directory)
-        self.directory.mkdir(parents=True)
-        index.create_in(str(self.directory), schema())
-        _scope_cache.clear()
+    @contextmanager
+    def rebuild_writer(self):
+        """A new index built beside the live one and swapped in once complete: searches go on
+        meanwhile, and the indexer waits on the live index's write lock, so no change it would
+        apply to the old index is lost (it stays pending, then goes into the new one)."""
+        fresh = self.directory.with_name(f"{self.directory.name}.new")
+        retired = self.directory.with_name(f"{self.directory.name}.old")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        writer = index.create_in(str(fresh), schema()).writer(procs=1, limitmb=256, multisegment=False)
+        live_lock = self._live_lock()
+        try:
+            try:
+                yield _Writer(writer)
+            except BaseException:
+                writer.cancel()
+                shutil.rmtree(fresh, ignore_errors=True)
+                raise
+            writer.commit()
+            shutil.rmtree(retired, ignore_errors=True)
+            if self.directory.exists():
+                self.directory.rename(retired)
+            fresh.rename(self.directory)
+            shutil.rmtree(retired, ignore_errors=True)
+            _scope_cache.clear()
+        finally:
+            if live_lock is not None:
+                live_lock.release()
+
+    def _live_lock(self):
+        try:
+            if not self.exists():
+                return None
+            lock = index.open_dir(str(self.directory)).lock("WRITELOCK")
+            lock.acquire(blocking=True)
+        except Exception:  # a damaged index has no writer to hold back
+            return None
+        return lock
 
     # --- writing -------------------------------------------------------------------------
 
     @contextmanager
-    def writer(self, *, bulk: bool = False):
-        ix = self._open()
-        if bulk:
-            writer = ix.writer(procs=1, limitmb=256, multisegment=False)
-        else:
-            writer = SegmentWriter(ix, timeout=WRITER_TIMEOUT, delay=0.05)
+    def writer(self):
+        try:
+            writer = SegmentWriter(self._open(), timeout=WRITER_TIMEOUT, delay=0.05)
+        except index.LockError as error:
+            raise IndexBusy(str(error)) from error
         try:
             yield _Writer(writer)
         except BaseException:
             writer.cancel()
             raise
-        if bulk:
-            writer.commit()
-        else:
-            writer.commit(mergetype=_merge_small_segments)
+        writer.commit(mergetype=_merge_small_segments)
 
     def last_applied(self) -> set[int]:
         with self._open().searcher() as searcher:
@@ -136,7 +161,11 @@ class WhooshEngine(Engine):
 
     def search(self, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int):
         ix = self._open()
-        with ix.searcher() as searcher:
+        try:
+            searcher = ix.searcher()
+        except Exception as error:  # a damaged segment
+            raise IndexUnavailable(repr(error)) from error
+        with searcher:
             allowed = _allowed_docnums(searcher, frozenset(scopes))
             if not allowed:
                 return EngineResults(hits=[], total=0, counts={})
@@ -173,7 +202,7 @@ class _Writer:
         if entry.author_id:
             fields["author"] = str(entry.author_id)
         if entry.date:
-            fields["date"] = entry.date.replace(tzinfo=None)
+            fields["date"] = _naive_utc(entry.date)
         self._writer.update_document(**fields)
 
     def add(self, entry: Entry) -> None:
@@ -190,7 +219,7 @@ class _Writer:
         if entry.author_id:
             fields["author"] = str(entry.author_id)
         if entry.date:
-            fields["date"] = entry.date.replace(tzinfo=None)
+            fields["date"] = _naive_utc(entry.date)
         self._writer.add_document(**fields)
 
     def remove(self, key: str) -> None:
@@ -232,9 +261,20 @@ def _allowed_docnums(searcher, scopes: frozenset[str]) -> set[int]:
     return allowed
 
 
+def _naive_utc(moment: datetime) -> datetime:
+    """Whoosh stores naive datetimes: every one is UTC (the extreme dates a form accepts stay in range)."""
+    if timezone.is_naive(moment):
+        return moment
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:
+        return moment.replace(tzinfo=None)
+
+
 def _clause_query(clause):
     if clause.kind == "prefix":
-        return Or([Prefix("title", clause.raw), Prefix("body", clause.raw)])
+        starts = {clause.raw, *clause.terms}
+        return Or([Prefix(field, start) for field in ("title", "body") for start in sorted(starts)])
     if clause.kind == "phrase":
         return Or([Phrase("title", clause.terms), Phrase("body", clause.terms)])
     parts = [Or([Term("title", term), Term("body", term)]) for term in clause.terms]
@@ -258,8 +298,8 @@ def _query(parsed: ParsedQuery, filters: Filters):
         parts.append(
             DateRange(
                 "date",
-                filters.since.replace(tzinfo=None) if filters.since else None,
-                filters.until.replace(tzinfo=None) if filters.until else None,
+                _naive_utc(filters.since) if filters.since else None,
+                _naive_utc(filters.until) if filters.until else None,
             )
         )
     query = And(parts) if parts else Every()
