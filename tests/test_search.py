@@ -272,10 +272,10 @@ def test_the_date_filter_counts_days_as_they_are_in_france(cast, engine_name):
     index_now()
 
     def day(d):
-        return dict(
-            since=datetime.combine(d, time.min, tzinfo=ZoneInfo("Europe/Paris")),
-            until=datetime.combine(d, time.max, tzinfo=ZoneInfo("Europe/Paris")),
-        )
+        return {
+            "since": datetime.combine(d, time.min, tzinfo=ZoneInfo("Europe/Paris")),
+            "until": datetime.combine(d, time.max, tzinfo=ZoneInfo("Europe/Paris")),
+        }
 
     assert found(cast.production_member, "minuit", **day(date(2026, 6, 11))) == ["Séance de minuit"]
     assert found(cast.production_member, "minuit", **day(date(2026, 6, 11) - timedelta(days=1))) == []
