@@ -70,15 +70,14 @@ class SearchPage:
     parsed: ParsedQuery
     filters: Filters
     page: int
-    total: int = 0
+    more: bool = False
     groups: list[Group] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     unavailable: bool = False
 
     @property
     def has_next(self) -> bool:
-        return self.page * PER_PAGE < self.total and self.page < MAX_PAGE
+        return self.more and self.page < MAX_PAGE
 
     @property
     def hits(self) -> list[Hit]:
@@ -107,15 +106,10 @@ def search(user, text: str, filters: Filters | None = None, page: int = 1) -> Se
         result.unavailable = True
         result.notes.append(_("This search could not be run. Try other words."))
         return result
+    # No counts are shown: an exact one costs a scoring of every match, and a count taken from
+    # the index would include what it still holds but the person may no longer open.
     result.groups = _described(user, found.hits, parsed)
-    # A hit the index still had but the person may no longer open (the index lags by about a
-    # second) is not counted either.
-    counts = dict(found.counts)
-    for kind, object_id in found.hits:
-        if not any(hit.kind == kind and hit.object_id == object_id for hit in result.hits):
-            counts[kind] = max(counts.get(kind, 1) - 1, 0)
-    result.counts = {kind: count for kind, count in counts.items() if count}
-    result.total = max(found.total - (len(found.hits) - len(result.hits)), 0)
+    result.more = found.has_more
     return result
 
 

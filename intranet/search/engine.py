@@ -30,8 +30,7 @@ class Filters:
 @dataclass
 class EngineResults:
     hits: list[tuple[str, int]]  # (kind, object id), best first
-    total: int
-    counts: dict[str, int]  # matches per kind
+    has_more: bool  # another page follows (no exact count: it would cost a scoring of every match)
 
 
 class Engine:

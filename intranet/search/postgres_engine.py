@@ -12,7 +12,7 @@ from datetime import datetime
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import Count, F, Max
+from django.db.models import F, Max
 
 from intranet.models import SearchEntry
 from intranet.search.engine import Engine, EngineResults, Filters
@@ -79,7 +79,7 @@ class PostgresEngine(Engine):
         _require_postgres()
         query = _tsquery(parsed)
         if query is None or not scopes:
-            return EngineResults(hits=[], total=0, counts={})
+            return EngineResults(hits=[], has_more=False)
         entries = SearchEntry.objects.filter(scope__in=scopes, vector=query)
         if filters.kinds:
             entries = entries.filter(kind__in=filters.kinds)
@@ -91,13 +91,12 @@ class PostgresEngine(Engine):
             entries = entries.filter(date__gte=filters.since)
         if filters.until:
             entries = entries.filter(date__lte=filters.until)
-        counts = dict(entries.order_by().values_list("kind").annotate(n=Count("pk")))
         if filters.order == "date":
             ordered = entries.order_by(F("date").desc(nulls_last=True), "-pk")
         else:
             ordered = entries.annotate(rank=SearchRank(F("vector"), query)).order_by("-rank", "-pk")
-        hits = list(ordered.values_list("kind", "object_id")[offset : offset + limit])
-        return EngineResults(hits=hits, total=sum(counts.values()), counts=counts)
+        found = list(ordered.values_list("kind", "object_id")[offset : offset + limit + 1])
+        return EngineResults(hits=found[:limit], has_more=len(found) > limit)
 
 
 def _clause(clause: Clause) -> SearchQuery | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-from whoosh import index, sorting
+from whoosh import index
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Term
 from whoosh.writing import SegmentWriter
@@ -24,6 +25,7 @@ from intranet.search.query import ParsedQuery
 from intranet.search.sources import Entry
 
 logger = logging.getLogger("intranet.search")
+_local = threading.local()
 
 META_KEY = "_meta"
 OPEN_ATTEMPTS = 5
@@ -160,29 +162,45 @@ class WhooshEngine(Engine):
         return datetime.fromtimestamp(toc[-1].stat().st_mtime).astimezone() if toc else None
 
     def search(self, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int):
-        ix = self._open()
+        searcher = self._searcher()
+        allowed = _allowed_docnums(searcher, frozenset(scopes))
+        if not allowed:
+            return EngineResults(hits=[], has_more=False)
+        # Only the page and one more: an exact count would score every match in Python (a
+        # common word: hundreds of milliseconds), where the top hits let Whoosh skip blocks.
+        results = searcher.search(
+            _query(parsed, filters),
+            filter=allowed,
+            limit=offset + limit + 1,
+            sortedby="date" if filters.order == "date" else None,
+            reverse=filters.order == "date",
+            terms=False,
+        )
+        found = [(hit["kind"], int(hit["object_id"])) for hit in results[offset : offset + limit + 1]]
+        return EngineResults(hits=found[:limit], has_more=len(found) > limit)
+
+    def _searcher(self):
+        """This thread's searcher, kept open and refreshed: opening a packed index copies its
+        terms into memory (~200 ms at 100,000 entries), refreshing costs nothing."""
+        key = str(self.directory)
+        current = getattr(_local, "searchers", {}).get(key)
         try:
-            searcher = ix.searcher()
-        except Exception as error:  # a damaged segment
+            inode = self.directory.stat().st_ino
+            if current is not None and current[0] == inode:
+                # Unchanged segments are shared with the new searcher: the old one is not closed.
+                searcher = current[1].refresh()
+            else:
+                if current is not None:  # a rebuilt index was swapped in
+                    current[1].close()
+                searcher = self._open().searcher()
+        except IndexUnavailable:
+            raise
+        except Exception as error:  # a damaged segment, or the index swapped under us
             raise IndexUnavailable(repr(error)) from error
-        with searcher:
-            allowed = _allowed_docnums(searcher, frozenset(scopes))
-            if not allowed:
-                return EngineResults(hits=[], total=0, counts={})
-            query = _query(parsed, filters)
-            page = offset // limit + 1
-            results = searcher.search(
-                query,
-                filter=allowed,
-                limit=page * limit,
-                sortedby="date" if filters.order == "date" else None,
-                reverse=filters.order == "date",
-                groupedby=sorting.FieldFacet("kind", maptype=sorting.Count),
-                terms=False,
-            )
-            hits = [(hit["kind"], int(hit["object_id"])) for hit in results[offset : offset + limit]]
-            counts = dict(results.groups("kind"))
-            return EngineResults(hits=hits, total=len(results), counts=counts)
+        if not hasattr(_local, "searchers"):
+            _local.searchers = {}
+        _local.searchers[key] = (inode, searcher)
+        return searcher
 
 
 class _Writer:
