@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
-from documents.selectors import visible_documents, visible_folders
-from intranet.search.sources import Display, Entry, Source
+from documents.selectors import visible_folders
+from intranet.search.sources import Display, Entry, Source, ids_in
 
 
 class DocumentSource(Source):
@@ -42,8 +42,10 @@ class DocumentSource(Source):
     def allowed_scopes(self, user):
         return {f"folder:{folder_id}" for folder_id in visible_folders(user).values_list("pk", flat=True)}
 
-    def display(self, user, ids):
-        documents = visible_documents(user).filter(pk__in=ids).select_related("folder__space", "current_version")
+    def display(self, user, ids, scopes):
+        documents = Document.objects.filter(
+            pk__in=ids, deleted_at__isnull=True, folder_id__in=ids_in(scopes, "folder")
+        ).select_related("folder__space", "current_version")
         return {
             document.pk: Display(
                 title=document.name,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forums.models import Post, Thread
 from forums.selectors import page_of_number, visible_forums
-from intranet.search.sources import Display, Entry, Source
+from intranet.search.sources import Display, Entry, Source, ids_in
 
 
 def _scopes(user) -> set[str]:
@@ -50,9 +50,8 @@ class ThreadSource(Source):
     def allowed_scopes(self, user):
         return _scopes(user)
 
-    def display(self, user, ids):
-        forums = set(visible_forums(user).values_list("pk", flat=True))
-        threads = Thread.objects.filter(pk__in=ids, forum_id__in=forums).select_related("forum")
+    def display(self, user, ids, scopes):
+        threads = Thread.objects.filter(pk__in=ids, forum_id__in=ids_in(scopes, "forum")).select_related("forum")
         openings = dict(
             Post.objects.filter(
                 thread_id__in=ids, number=1, hidden_at__isnull=True, deleted_at__isnull=True
@@ -100,10 +99,9 @@ class PostSource(Source):
     def allowed_scopes(self, user):
         return _scopes(user)
 
-    def display(self, user, ids):
-        forums = set(visible_forums(user).values_list("pk", flat=True))
+    def display(self, user, ids, scopes):
         posts = Post.objects.filter(
-            pk__in=ids, thread__forum_id__in=forums, hidden_at__isnull=True, deleted_at__isnull=True
+            pk__in=ids, thread__forum_id__in=ids_in(scopes, "forum"), hidden_at__isnull=True, deleted_at__isnull=True
         ).select_related("thread__forum", "author")
         return {
             post.pk: Display(

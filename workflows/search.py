@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from intranet import policies as core
-from intranet.search.sources import EVERY_MEMBER, Display, Entry, Source
+from intranet.search.sources import EVERY_MEMBER, Display, Entry, Source, ids_in
 from workflows import selectors
 from workflows.models import Decision, Proposal
 
@@ -38,8 +38,9 @@ class ProposalSource(Source):
     def allowed_scopes(self, user):
         return {f"proposal:{pk}" for pk in selectors.visible_proposals(user).values_list("pk", flat=True)}
 
-    def display(self, user, ids):
-        proposals = selectors.visible_proposals(user).filter(pk__in=ids).select_related("college")
+    def display(self, user, ids, scopes):
+        allowed = ids_in(scopes, "proposal")
+        proposals = Proposal.objects.filter(pk__in=[pk for pk in ids if pk in allowed]).select_related("college")
         return {
             proposal.pk: Display(
                 title=proposal.title,
@@ -78,8 +79,8 @@ class DecisionSource(Source):
     def allowed_scopes(self, user):
         return {EVERY_MEMBER} if core.is_member(user) else set()
 
-    def display(self, user, ids):
-        if not core.is_member(user):
+    def display(self, user, ids, scopes):
+        if EVERY_MEMBER not in scopes:
             return {}
         return {
             decision.pk: Display(

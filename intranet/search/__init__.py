@@ -108,18 +108,18 @@ def search(user, text: str, filters: Filters | None = None, page: int = 1) -> Se
         return result
     # No counts are shown: an exact one costs a scoring of every match, and a count taken from
     # the index would include what it still holds but the person may no longer open.
-    result.groups = _described(user, found.hits, parsed)
+    result.groups = _described(user, found.hits, parsed, scopes)
     result.more = found.has_more
     return result
 
 
-def _described(user, hits: list[tuple[str, int]], parsed: ParsedQuery) -> list[Group]:
+def _described(user, hits: list[tuple[str, int]], parsed: ParsedQuery, scopes: set[str]) -> list[Group]:
     """The hits, read from the database as ``user`` may see them now, grouped by kind in the
     order of their best hit."""
     by_kind: dict[str, list[int]] = {}
     for kind, object_id in hits:
         by_kind.setdefault(kind, []).append(object_id)
-    displays = {kind: sources()[kind].display(user, ids) for kind, ids in by_kind.items() if kind in sources()}
+    displays = {kind: sources()[kind].display(user, ids, scopes) for kind, ids in by_kind.items() if kind in sources()}
     groups: dict[str, Group] = {}
     for kind, object_id in hits:
         display = displays.get(kind, {}).get(object_id)

@@ -54,7 +54,9 @@ class MemberSource(Source):
             return set()
         return {EVERY_MEMBER, STAFF_ONLY} if policies.can_manage_association(user) else {EVERY_MEMBER}
 
-    def display(self, user, ids):
+    def display(self, user, ids, scopes):
+        if EVERY_MEMBER not in scopes:
+            return {}
         return {
             member.pk: Display(
                 title=member.get_full_name(),
@@ -63,5 +65,5 @@ class MemberSource(Source):
                 context=", ".join(membership.college.name for membership in member.college_memberships.all()),
             )
             for member in _members(ids)
-            if policies.can_view_member(user, member)
+            if member.is_active or STAFF_ONLY in scopes
         }

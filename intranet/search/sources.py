@@ -67,8 +67,9 @@ class Source:
     def allowed_scopes(self, user) -> set[str]:
         raise NotImplementedError
 
-    def display(self, user, ids: list[int]) -> dict[int, Display]:
-        """Hits ``user`` may open now, described; any other id is left out (the index may lag)."""
+    def display(self, user, ids: list[int], scopes: set[str]) -> dict[int, Display]:
+        """Hits in ``scopes`` (what ``user`` may open, just computed from the selectors),
+        described from the database; any other id is left out (the index may lag)."""
         raise NotImplementedError
 
 
@@ -76,6 +77,12 @@ class Source:
 def sources() -> dict[str, Source]:
     loaded = [import_string(path)() for path in SOURCE_PATHS]
     return {source.kind: source for source in loaded}
+
+
+def ids_in(scopes: set[str], prefix: str) -> set[int]:
+    """The ids of scopes such as "forum:3" for ``prefix`` "forum"."""
+    start = f"{prefix}:"
+    return {int(scope[len(start) :]) for scope in scopes if scope.startswith(start)}
 
 
 def allowed_scopes(user) -> set[str]:
