@@ -24,7 +24,7 @@
      a phrase in double quotes and a very common word, as a plain member of ONE collège (who reads
      their collège's forum and the general forum, their collège's space and the association's
      space); a fresh user object per query, as on a new request (read before the timer starts).
-     It prints p50 / p95 / max in ms against the target (p95 ≤ 50 ms), the results found, the
+     It prints p50 / p95 / max in ms against the target (p95 ≤ 50 ms), the hits shown, the
      queries to the database and where the time goes (median of: scopes, engine, hits read and
      described). For Whoosh also the first search after an index commit (its per-segment scope
      cache emptied, as after every commit of the indexer);
@@ -331,7 +331,7 @@ def measure_queries(args, member_pk: int, engine_name: str) -> list[QueryFigures
             t1 = time.perf_counter()
             found = engine().search(parsed, scopes, Filters(), offset=0, limit=search.PER_PAGE)
             t2 = time.perf_counter()
-            _described(user, found.hits, parsed)
+            _described(user, found.hits, parsed, scopes)
             t3 = time.perf_counter()
             parts["scopes"].append((t1 - t0) * 1000)
             parts["engine"].append((t2 - t1) * 1000)
