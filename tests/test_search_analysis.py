@@ -59,3 +59,10 @@ def test_highlights_mark_the_words_as_written_and_escape_the_rest():
     marked = snippet(text, parse("eleve cinema"))
     assert "<mark>élèves</mark>" in marked and "<mark>Cinéma</mark>" in marked
     assert "<script>" not in marked and "&lt;script&gt;" in marked
+
+
+def test_the_snippet_of_a_long_text_is_cut_around_the_first_match():
+    text = "Préambule sans rapport. " * 400 + "Les élèves du lycée agricole. " + "Suite. " * 50
+    marked = snippet(text, parse("eleve"))
+    assert marked.startswith("… ") and marked.endswith(" …")
+    assert "<mark>élèves</mark>" in marked and len(marked) < 400

@@ -27,22 +27,21 @@ def _matches(word: str, terms: set[str], prefixes: set[str]) -> bool:
 def snippet(text: str, parsed: ParsedQuery) -> SafeString:
     text = " ".join((text or "")[:SCAN_LIMIT].split())
     terms, prefixes = parsed.highlight_terms, parsed.highlight_prefixes
-    words = [(match.start(), match.end()) for match in WORD.finditer(text)]
-    marked = [(start, end) for start, end in words if _matches(text[start:end], terms, prefixes)]
+    # Only as far as the first match: a long document is not analysed whole for one snippet.
+    first = next((match.start() for match in WORD.finditer(text) if _matches(match.group(), terms, prefixes)), None)
     begin = 0
-    if marked:
-        begin = max(0, marked[0][0] - SNIPPET_LENGTH // 3)
+    if first is not None:
+        begin = max(0, first - SNIPPET_LENGTH // 3)
         while begin > 0 and not text[begin - 1].isspace():
             begin -= 1
     end = min(len(text), begin + SNIPPET_LENGTH)
     while end < len(text) and not text[end].isspace():
         end += 1
     pairs, position = [], begin
-    for start, stop in marked:
-        if start < begin or stop > end:
-            continue
-        pairs.append((text[position:start], text[start:stop]))
-        position = stop
+    for match in WORD.finditer(text, begin, end):
+        if _matches(match.group(), terms, prefixes):
+            pairs.append((text[position : match.start()], match.group()))
+            position = match.end()
     return format_html(
         "{}{}{}{}",
         "… " if begin > 0 else "",
