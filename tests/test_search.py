@@ -279,3 +279,17 @@ def test_the_date_filter_counts_days_as_they_are_in_france(cast, engine_name):
 
     assert found(cast.production_member, "minuit", **day(date(2026, 6, 11))) == ["Séance de minuit"]
     assert found(cast.production_member, "minuit", **day(date(2026, 6, 11) - timedelta(days=1))) == []
+
+
+def test_an_index_built_with_other_fields_is_rebuilt(cast, settings, caplog):
+    from whoosh import fields, index
+
+    settings.SEARCH_BACKEND = "whoosh"
+    forum = Forum.objects.get(college__slug="production")
+    forum_actions.start_thread(cast.production_member, forum=forum, title="Ciné-goûter", body="x")
+    settings.SEARCH_INDEX_DIR.mkdir(parents=True)
+    index.create_in(str(settings.SEARCH_INDEX_DIR), fields.Schema(key=fields.ID(unique=True), text=fields.TEXT))
+    with caplog.at_level(logging.WARNING, logger="intranet.search"):
+        index_now()
+    assert "other fields" in caplog.text
+    assert found(cast.production_member, "gouter") == ["Ciné-goûter"]

@@ -90,7 +90,11 @@ class WhooshEngine(Engine):
         return self.directory.exists() and index.exists_in(str(self.directory))
 
     def check(self) -> None:
-        with self._open().searcher() as searcher:
+        ix = self._open()
+        if sorted(ix.schema.names()) != sorted(schema().names()):
+            # Written by an earlier version of the code: its fields are not the ones searched.
+            raise IndexUnavailable("the index was built with other fields")
+        with ix.searcher() as searcher:
             searcher.doc_count()
 
     @contextmanager
