@@ -212,42 +212,33 @@ class WhooshEngine(Engine):
         return searcher
 
 
+def _fields(entry: Entry) -> dict:
+    fields = {
+        "key": entry.key,
+        "kind": entry.kind,
+        "object_id": entry.object_id,
+        "scope": entry.scope,
+        "colleges": " ".join(entry.colleges),
+        "title": entry.title,
+        "body": entry.body,
+    }
+    if entry.author_id:
+        fields["author"] = str(entry.author_id)
+    if entry.date:
+        fields["date"] = _naive_utc(entry.date)
+    return fields
+
+
 class _Writer:
     def __init__(self, writer):
         self._writer = writer
 
     def put(self, entry: Entry) -> None:
-        fields = {
-            "key": entry.key,
-            "kind": entry.kind,
-            "object_id": entry.object_id,
-            "scope": entry.scope,
-            "colleges": " ".join(entry.colleges),
-            "title": entry.title,
-            "body": entry.body,
-        }
-        if entry.author_id:
-            fields["author"] = str(entry.author_id)
-        if entry.date:
-            fields["date"] = _naive_utc(entry.date)
-        self._writer.update_document(**fields)
+        self._writer.update_document(**_fields(entry))
 
     def add(self, entry: Entry) -> None:
         """Into an index known not to hold it (a rebuild): quicker than ``put``."""
-        fields = {
-            "key": entry.key,
-            "kind": entry.kind,
-            "object_id": entry.object_id,
-            "scope": entry.scope,
-            "colleges": " ".join(entry.colleges),
-            "title": entry.title,
-            "body": entry.body,
-        }
-        if entry.author_id:
-            fields["author"] = str(entry.author_id)
-        if entry.date:
-            fields["date"] = _naive_utc(entry.date)
-        self._writer.add_document(**fields)
+        self._writer.add_document(**_fields(entry))
 
     def remove(self, key: str) -> None:
         self._writer.delete_by_term("key", key)
