@@ -426,8 +426,7 @@ def release_task(actor: User, *, task_id: int) -> Task:
     with transaction.atomic():
         task, proposal = _locked_task(task_id)
         node = task.flow_task
-        taker_or_staff = task.owner_id == actor.pk or core_policies.can_manage_association(actor)
-        if not taker_or_staff or not policies.can_view_proposal(actor, proposal):
+        if not policies.may_release_task(actor, task) or not policies.can_view_proposal(actor, proposal):
             raise PermissionDenied("Only the person who took a task, or staff, release it.")
         _refuse_if_done(task)
         if task.owner_id is None:

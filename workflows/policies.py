@@ -47,6 +47,11 @@ def step_permissions(user) -> frozenset[str]:
     return frozenset(permissions)
 
 
+def may_release_task(user, task) -> bool:
+    """The person who took a task, or staff, give it back to its group."""
+    return core.is_member(user) and (task.owner_id == user.pk or core.can_manage_association(user))
+
+
 # --- Proposals -----------------------------------------------------------------------------
 
 

@@ -117,6 +117,19 @@ def waiting_tasks(user, permissions: frozenset[str] | None = None) -> QuerySet[T
     )
 
 
+def waiting_step(proposal: Proposal) -> Task | None:
+    """The step for people the proposal waits in (none while the board votes or once ended)."""
+    return (
+        Task.objects.filter(
+            process__proposalprocess__proposal=proposal.pk,
+            flow_task_type="HUMAN",
+            status__in=(STATUS.NEW, STATUS.ASSIGNED),
+        )
+        .select_related("owner")
+        .first()
+    )
+
+
 def get_task_for_user(user, task_id: int) -> int:
     """The id of a task of a proposal ``user`` may open; a 404 for any other, as for a missing one."""
     proposal_id = (

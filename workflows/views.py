@@ -32,7 +32,6 @@ from workflows.forms import (
 )
 from workflows.models import BallotChoice, BoardVote, ProposalStatus, VoteSettings
 from workflows.proposals.diagram import diagram_for
-from workflows.proposals.flows import ProposalFlow
 
 DECISIONS_PER_PAGE = 50
 
@@ -278,15 +277,11 @@ def _render_proposal(
 
 def _current_step(user, proposal):
     """The task the proposal waits in, with what the viewer may do with it (take or release)."""
-    for node in (ProposalFlow.write, ProposalFlow.review, ProposalFlow.agenda):
-        task = actions.waiting_task(proposal, node)
-        if task is not None:
-            task.can_claim = task.owner_id is None and node.can_assign(user, task) and task.owner_permission
-            task.can_release = bool(task.owner_id and task.owner_permission) and (
-                task.owner_id == user.pk or core_policies.can_manage_association(user)
-            )
-            return task
-    return None
+    task = selectors.waiting_step(proposal)
+    if task is not None:
+        task.can_claim = task.owner_id is None and task.flow_task.can_assign(user, task)
+        task.can_release = bool(task.owner_id and task.owner_permission) and policies.may_release_task(user, task)
+    return task
 
 
 def _step(request, proposal, run, success: str):
