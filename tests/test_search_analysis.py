@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intranet.search.analysis import terms_of
+from intranet.search.analysis import french_analyzer, reference_analyzer, terms_of
 from intranet.search.highlight import snippet
 from intranet.search.query import parse
 
@@ -66,3 +66,28 @@ def test_the_snippet_of_a_long_text_is_cut_around_the_first_match():
     marked = snippet(text, parse("eleve"))
     assert marked.startswith("… ") and marked.endswith(" …")
     assert "<mark>élèves</mark>" in marked and len(marked) < 400
+
+
+VARIED_FRENCH = (
+    "L'éducation à l'image pour les élèves : des ateliers au lycée, c'est-à-dire qu'on y voit "
+    "des œuvres d'Æsope et des CINÉMAS itinérants. Ça commence à 14h30, salle n°3 (3,5 m²) ; "
+    "l'association — dite « Ciné-Club » — reçoit 1 200 € de la Région. Naïve, déçue, garçon, "
+    "Noël, maïs, aïeul, coût, où, straße, ÉLÈVE, Élève, élèves, _tiret_bas_, 2026-11-26, "
+    "pré-production, post-production, aujourd'hui, jusqu'à, lorsqu'il, quelqu'un."
+)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"positions": True}, {"positions": True, "chars": True, "start_pos": 5, "start_char": 9}, {"mode": "query"}],
+)
+def test_the_index_analyzer_gives_the_terms_and_positions_of_the_reference_chain(options):
+    def tokens(analyzer):
+        return [
+            (token.text, getattr(token, "pos", None), getattr(token, "startchar", None), getattr(token, "endchar", None))
+            for token in analyzer(VARIED_FRENCH * 2, **options)
+        ]
+
+    expected = tokens(reference_analyzer())
+    assert expected and tokens(french_analyzer()) == expected
+    assert terms_of(VARIED_FRENCH * 2) == [text for text, *_rest in expected]

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from whoosh.analysis import (
     CharsetFilter,
+    Token,
+    Tokenizer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
@@ -53,10 +55,10 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def french_analyzer():
-    """Whoosh's chain: words (elisions split: "l'image" → "l", "image"), lower case, accents
-    folded, French stop words dropped, French stems. The stemmer's cache is unbounded: a real
-    vocabulary thrashes the default one."""
+def reference_analyzer():
+    """Whoosh's chain, word by word: words (elisions split: "l'image" → "l", "image"), lower
+    case, accents folded, French stop words dropped, French stems. What ``FrenchTokenizer``
+    computes once per distinct word, and what the tests compare it with."""
     return (
         RegexTokenizer(r"\w+", gaps=False)
         | LowercaseFilter()
@@ -68,7 +70,102 @@ def french_analyzer():
     )
 
 
+_RAW_WORD = re.compile(r"\w+")
+_STOPPED = ""  # the cached term of a word the chain drops
+_terms_cache: dict[str, str] = {}
+TERMS_CACHE_SIZE = 500_000  # distinct words as written (case and accents included)
+
+
+def _term(word: str) -> str:
+    """The term of one word as written (``_STOPPED`` for a stop word), cached: a text repeats
+    its words, and the chain costs a Token and a method call per filter per word."""
+    term = _terms_cache.get(word)
+    if term is None:
+        if len(_terms_cache) >= TERMS_CACHE_SIZE:
+            _terms_cache.clear()
+        found = [token.text for token in reference_analyzer()(word)]
+        term = _terms_cache[word] = found[0] if found else _STOPPED
+    return term
+
+
+class FrenchTokenizer(Tokenizer):
+    """The French analysis as one Whoosh tokenizer: the words of the text are found with one
+    regular expression and each is mapped to its term through a cache, with one Token reused.
+    Same terms and positions as ``reference_analyzer()``;
+    the rarer calls (stop words kept, untokenized values) go through the reference chain."""
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __hash__(self):
+        return hash(self.__class__)
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        if not removestops or not tokenize or keeporiginal:
+            yield from reference_analyzer()(
+                value,
+                positions=positions,
+                chars=chars,
+                keeporiginal=keeporiginal,
+                removestops=removestops,
+                start_pos=start_pos,
+                start_char=start_char,
+                tokenize=tokenize,
+                mode=mode,
+                **kwargs,
+            )
+            return
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        cache = _terms_cache
+        position = None
+        for index, match in enumerate(_RAW_WORD.finditer(value), start_pos):
+            word = match.group()
+            term = cache.get(word)
+            if term is None:
+                term = _term(word)
+            if not term:
+                continue
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                # As Whoosh's StopFilter numbers them: the first kept word keeps its place,
+                # the next ones follow it without gaps.
+                position = index if position is None else position + 1
+                token.pos = position
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+@lru_cache(maxsize=1)
+def french_analyzer():
+    """The analyzer of the index's text fields."""
+    return FrenchTokenizer()
+
+
 def terms_of(text: str) -> list[str]:
     """The index terms of ``text`` (as the analyzer makes them), for highlighting and engines
     that do not run Whoosh's analyzer."""
-    return [token.text for token in french_analyzer()(text)]
+    cache = _terms_cache
+    terms = []
+    for word in _RAW_WORD.findall(text):
+        term = cache.get(word)
+        if term is None:
+            term = _term(word)
+        if term:
+            terms.append(term)
+    return terms
