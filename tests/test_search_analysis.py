@@ -84,7 +84,7 @@ VARIED_FRENCH = (
 def test_the_index_analyzer_gives_the_terms_and_positions_of_the_reference_chain(options):
     def tokens(analyzer):
         return [
-            (token.text, getattr(token, "pos", None), getattr(token, "startchar", None), getattr(token, "endchar", None))
+            (token.text, *(getattr(token, name, None) for name in ("pos", "startchar", "endchar")))
             for token in analyzer(VARIED_FRENCH * 2, **options)
         ]
 

@@ -10,13 +10,13 @@ from functools import lru_cache
 
 from whoosh.analysis import (
     CharsetFilter,
-    Token,
-    Tokenizer,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
     SubstitutionFilter,
+    Token,
+    Tokenizer,
 )
 from whoosh.lang import stopwords_for_language
 from whoosh.lang.snowball.french import FrenchStemmer
