@@ -293,3 +293,22 @@ def test_an_index_built_with_other_fields_is_rebuilt(cast, settings, caplog):
         index_now()
     assert "other fields" in caplog.text
     assert found(cast.production_member, "gouter") == ["Ciné-goûter"]
+
+
+def test_what_has_every_word_comes_first_then_what_has_some_page_after_page(cast, engine_name, monkeypatch):
+    forum = Forum.objects.get(college__slug="production")
+    both = {f"Tournage {n}" for n in range(3)}
+    some = {"Subvention régionale", "Subvention, subvention et subvention"}
+    for title in both:
+        forum_actions.start_thread(cast.production_member, forum=forum, title=title, body="Demande de subvention.")
+    for title in some:
+        forum_actions.start_thread(cast.production_member, forum=forum, title=title, body="Dossier.")
+    index_now()
+    assert set(found(cast.production_member, "tournage subvention")[:3]) == both
+    monkeypatch.setattr(search, "PER_PAGE", 2)
+    pages = [search.search(cast.production_member, "tournage subvention", page=n) for n in (1, 2, 3)]
+    titles = [[hit.display.title for hit in page.hits] for page in pages]
+    assert [len(page) for page in titles] == [2, 2, 1]
+    assert set(titles[0]) < both and set(titles[0] + titles[1][:1]) == both
+    assert set(titles[1][1:] + titles[2]) == some
+    assert [page.has_next for page in pages] == [True, True, False]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from intranet.search.engine import Engine, Filters, IndexUnavailable
+from intranet.search.engine import Engine, EngineResults, Filters, IndexUnavailable
 from intranet.search.highlight import snippet
 from intranet.search.query import ParsedQuery, parse
 from intranet.search.sources import Display, allowed_scopes, sources
@@ -95,7 +95,7 @@ def search(user, text: str, filters: Filters | None = None, page: int = 1) -> Se
         return result
     scopes = allowed_scopes(user)
     try:
-        found = engine().search(parsed, scopes, filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+        found = _found(parsed, scopes, filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     except IndexUnavailable:
         logger.exception("search index unreadable; the indexer rebuilds it")
         result.unavailable = True
@@ -111,6 +111,24 @@ def search(user, text: str, filters: Filters | None = None, page: int = 1) -> Se
     result.groups = _described(user, found.hits, parsed, scopes)
     result.more = found.has_more
     return result
+
+
+def _found(parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int) -> EngineResults:
+    """What has every word comes first, then what has only some of them: "eleve cinema" also
+    finds the colleague whose skills say "cinéma d'animation". Asking for every word first is
+    quick (few entries have them all); the others are looked for only when those run out
+    before the end of the page."""
+    search_engine = engine()
+    if len(parsed.required) < 2:
+        return search_engine.search(parsed, scopes, filters, offset=offset, limit=limit)
+    every = search_engine.search(parsed, scopes, filters, offset=0, limit=offset + limit, every_clause=True)
+    if every.has_more:  # the page and one more have every word
+        return EngineResults(hits=every.hits[offset:], has_more=True)
+    # Every entry with all the words is in ``every.hits``; the others follow, in their order.
+    any_ = search_engine.search(parsed, scopes, filters, offset=0, limit=offset + limit + len(every.hits))
+    first = set(every.hits)
+    merged = every.hits + [hit for hit in any_.hits if hit not in first]
+    return EngineResults(hits=merged[offset : offset + limit], has_more=any_.has_more or len(merged) > offset + limit)
 
 
 def _described(user, hits: list[tuple[str, int]], parsed: ParsedQuery, scopes: set[str]) -> list[Group]:

@@ -65,6 +65,15 @@ class Engine:
         raise NotImplementedError
 
     def search(
-        self, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int
+        self,
+        parsed: ParsedQuery,
+        scopes: set[str],
+        filters: Filters,
+        *,
+        offset: int,
+        limit: int,
+        every_clause: bool = False,
     ) -> EngineResults:
+        """Entries matching any of the wanted clauses (the more the better), or every one of
+        them with ``every_clause``; none of the excluded ones."""
         raise NotImplementedError

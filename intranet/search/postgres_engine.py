@@ -75,9 +75,18 @@ class PostgresEngine(Engine):
     def last_commit(self) -> datetime | None:
         return SearchEntry.objects.aggregate(last=Max("indexed_at"))["last"]
 
-    def search(self, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int):
+    def search(
+        self,
+        parsed: ParsedQuery,
+        scopes: set[str],
+        filters: Filters,
+        *,
+        offset: int,
+        limit: int,
+        every_clause: bool = False,
+    ):
         _require_postgres()
-        query = _tsquery(parsed)
+        query = _tsquery(parsed, every_clause=every_clause)
         if query is None or not scopes:
             return EngineResults(hits=[], has_more=False)
         entries = SearchEntry.objects.filter(scope__in=scopes, vector=query)
@@ -110,14 +119,14 @@ def _clause(clause: Clause) -> SearchQuery | None:
     return SearchQuery(" & ".join(f"{word}{suffix}" for word in words), config=CONFIG, search_type="raw")
 
 
-def _tsquery(parsed: ParsedQuery) -> SearchQuery | None:
-    """Any of the wanted clauses, none of the excluded ones; PostgreSQL stems each word itself."""
+def _tsquery(parsed: ParsedQuery, *, every_clause: bool = False) -> SearchQuery | None:
+    """Any (or every) wanted clause, none of the excluded ones; PostgreSQL stems each word itself."""
     wanted = [query for query in map(_clause, parsed.required) if query is not None]
     if not wanted:
         return None
     combined = wanted[0]
     for query in wanted[1:]:
-        combined |= query
+        combined = combined & query if every_clause else combined | query
     for query in filter(None, map(_clause, parsed.excluded)):
         combined &= ~query
     return combined

@@ -1,6 +1,6 @@
 """What people type, made into a query every engine understands — never an error.
 
-Any of the words may match, and the more match the higher a result ranks; "quoted words" must
+Any of the words may match, what has every one of them comes first; "quoted words" must
 follow each other; `cin*` matches words that start with `cin`; `-word` excludes. Anything else
 that looks like syntax (lone operators, unbalanced quotes, brackets, field prefixes) is read as
 plain words.

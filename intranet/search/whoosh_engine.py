@@ -20,7 +20,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Term
 from whoosh.writing import SegmentWriter
 
-from intranet.search.analysis import french_analyzer
+from intranet.search.analysis import french_analyzer, titled
 from intranet.search.engine import Engine, EngineResults, Filters, IndexBusy, IndexUnavailable
 from intranet.search.query import ParsedQuery
 from intranet.search.sources import Entry
@@ -45,8 +45,9 @@ def schema() -> Schema:
         colleges=KEYWORD(commas=False, lowercase=False),
         author=ID,
         date=DATETIME(sortable=True),
-        title=TEXT(analyzer=analyzer, field_boost=3.0),
-        body=TEXT(analyzer=analyzer),
+        # Title and body in one field (the title's words weigh three times more): a word is
+        # one posting list to read, not two.
+        text=TEXT(analyzer=analyzer),
         applied=STORED,  # on the meta document: the ids of the changes of the last commit
     )
 
@@ -170,7 +171,16 @@ class WhooshEngine(Engine):
         toc = sorted(self.directory.glob("_MAIN_*.toc"), key=lambda path: path.stat().st_mtime)
         return datetime.fromtimestamp(toc[-1].stat().st_mtime).astimezone() if toc else None
 
-    def search(self, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset: int, limit: int):
+    def search(
+        self,
+        parsed: ParsedQuery,
+        scopes: set[str],
+        filters: Filters,
+        *,
+        offset: int,
+        limit: int,
+        every_clause: bool = False,
+    ):
         searcher = self._searcher()
         allowed = _allowed_docnums(searcher, frozenset(scopes))
         if not allowed:
@@ -178,7 +188,7 @@ class WhooshEngine(Engine):
         # Only the page and one more: an exact count would score every match in Python (a
         # common word: hundreds of milliseconds), where the top hits let Whoosh skip blocks.
         results = searcher.search(
-            _query(parsed, filters),
+            _query(parsed, filters, every_clause=every_clause),
             filter=allowed,
             limit=offset + limit + 1,
             sortedby="date" if filters.order == "date" else None,
@@ -219,8 +229,7 @@ def _fields(entry: Entry) -> dict:
         "object_id": entry.object_id,
         "scope": entry.scope,
         "colleges": " ".join(entry.colleges),
-        "title": entry.title,
-        "body": entry.body,
+        "text": titled(entry.title, entry.body),
     }
     if entry.author_id:
         fields["author"] = str(entry.author_id)
@@ -292,18 +301,18 @@ def _naive_utc(moment: datetime) -> datetime:
 def _clause_query(clause):
     if clause.kind == "prefix":
         starts = {clause.raw, *clause.terms}
-        return Or([Prefix(field, start) for field in ("title", "body") for start in sorted(starts)])
+        return Or([Prefix("text", start) for start in sorted(starts)])
     if clause.kind == "phrase":
-        return Or([Phrase("title", clause.terms), Phrase("body", clause.terms)])
-    parts = [Or([Term("title", term), Term("body", term)]) for term in clause.terms]
+        return Phrase("text", clause.terms)
+    parts = [Term("text", term) for term in clause.terms]
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def _query(parsed: ParsedQuery, filters: Filters):
-    # Any of the words (ranked higher the more of them match): "eleve cinema" also finds the
-    # colleague whose skills say "cinéma d'animation".
+def _query(parsed: ParsedQuery, filters: Filters, *, every_clause: bool = False):
     words = [_clause_query(clause) for clause in parsed.required]
-    parts = [words[0] if len(words) == 1 else Or(words, scale=0.9)] if words else []
+    if len(words) > 1:
+        words = [And(words) if every_clause else Or(words, scale=0.9)]
+    parts = list(words)
     if filters.kinds:
         parts.append(Or([Term("kind", kind) for kind in filters.kinds]))
     if filters.college:
