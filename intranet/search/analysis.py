@@ -88,16 +88,6 @@ def _term(word: str) -> str:
     return term
 
 
-TITLE_END = "\x1d"  # between a title and its body in one indexed text (never a word character)
-TITLE_BOOST = 3.0
-TITLE_GAP = 100  # positions between a title and its body
-
-
-def titled(title: str, body: str) -> str:
-    """One text to index from a title and a body (see ``FrenchTokenizer``)."""
-    return f"{title.replace(TITLE_END, ' ')}{TITLE_END}{body.replace(TITLE_END, ' ')}"
-
-
 class FrenchTokenizer(Tokenizer):
     """The French analysis as one Whoosh tokenizer: the words of the text are found with one
     regular expression and each is mapped to its term through a cache, with one Token reused.
@@ -140,10 +130,6 @@ class FrenchTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         cache = _terms_cache
         position = None
-        # A titled text (``titled(title, body)``): the title's words weigh more, and a phrase
-        # does not run from the title into the body.
-        title_end = value.find(TITLE_END)
-        boost = TITLE_BOOST if title_end >= 0 else 1.0
         for index, match in enumerate(_RAW_WORD.finditer(value), start_pos):
             word = match.group()
             term = cache.get(word)
@@ -151,12 +137,8 @@ class FrenchTokenizer(Tokenizer):
                 term = _term(word)
             if not term:
                 continue
-            if boost != 1.0 and match.start() > title_end:
-                boost = 1.0
-                if position is not None:
-                    position += TITLE_GAP
             token.text = term
-            token.boost = boost
+            token.boost = 1.0
             token.stopped = False
             if positions:
                 # As Whoosh's StopFilter numbers them: the first kept word keeps its place,

@@ -20,7 +20,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Term
 from whoosh.writing import SegmentWriter
 
-from intranet.search.analysis import french_analyzer, titled
+from intranet.search.analysis import french_analyzer
 from intranet.search.engine import Engine, EngineResults, Filters, IndexBusy, IndexUnavailable
 from intranet.search.query import ParsedQuery
 from intranet.search.sources import Entry
@@ -45,9 +45,8 @@ def schema() -> Schema:
         colleges=KEYWORD(commas=False, lowercase=False),
         author=ID,
         date=DATETIME(sortable=True),
-        # Title and body in one field (the title's words weigh three times more): a word is
-        # one posting list to read, not two.
-        text=TEXT(analyzer=analyzer),
+        title=TEXT(analyzer=analyzer, field_boost=3.0),
+        body=TEXT(analyzer=analyzer),
         applied=STORED,  # on the meta document: the ids of the changes of the last commit
     )
 
@@ -229,7 +228,8 @@ def _fields(entry: Entry) -> dict:
         "object_id": entry.object_id,
         "scope": entry.scope,
         "colleges": " ".join(entry.colleges),
-        "text": titled(entry.title, entry.body),
+        "title": entry.title,
+        "body": entry.body,
     }
     if entry.author_id:
         fields["author"] = str(entry.author_id)
@@ -301,10 +301,10 @@ def _naive_utc(moment: datetime) -> datetime:
 def _clause_query(clause):
     if clause.kind == "prefix":
         starts = {clause.raw, *clause.terms}
-        return Or([Prefix("text", start) for start in sorted(starts)])
+        return Or([Prefix(field, start) for field in ("title", "body") for start in sorted(starts)])
     if clause.kind == "phrase":
-        return Phrase("text", clause.terms)
-    parts = [Term("text", term) for term in clause.terms]
+        return Or([Phrase("title", clause.terms), Phrase("body", clause.terms)])
+    parts = [Or([Term("title", term), Term("body", term)]) for term in clause.terms]
     return parts[0] if len(parts) == 1 else And(parts)
 
 
