@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from documents import policies, storage
+from documents import notifications, policies, storage
 from documents.extraction import extract_version_text_on_commit
 from documents.filetypes import check_file_type
 from documents.models import (
@@ -295,6 +295,8 @@ def grant_folder_access(actor: User, *, folder: Folder, level: int, user: User |
     with transaction.atomic():
         before = _current_level(folder, principal)
         _set_grant(folder, principal, level)
+        if user is not None and before is None:
+            notifications.folder_shared(actor, folder, user)
         record(
             actor,
             AuditAction.ACCESS_GRANTED,

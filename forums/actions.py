@@ -15,11 +15,12 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums import policies
+from forums import notifications, policies
 from forums.models import (
     FollowLevel,
     Forum,
     ForumEvent,
+    ForumFollow,
     ForumKind,
     Mention,
     Post,
@@ -131,7 +132,9 @@ def start_thread(actor: User, *, forum: Forum, title: str, body: str) -> Thread:
     title, body = _clean_title(title), _clean_body(body)
     with transaction.atomic():
         thread = Thread.objects.create(forum=forum, title=title, author=actor)
-        post = _add_post(actor, thread, body, _render(forum, body))
+        rendered = _render(forum, body)
+        post = _add_post(actor, thread, body, rendered)
+        notifications.notify_new_thread(actor, thread, post, rendered.mentioned_user_ids)
         _emit(
             "thread.created", thread=thread, post=post.pk, number=post.number, title=thread.title, **_activity(thread)
         )
@@ -152,6 +155,7 @@ def reply(actor: User, *, thread: Thread, body: str) -> Post:
         if thread.forum_id != rendered_forum_id:
             rendered = _render(thread.forum, body)  # moved meanwhile: mentions follow the new readers
         post = _add_post(actor, thread, body, rendered)
+        notifications.notify_new_post(actor, post, rendered.mentioned_user_ids)
         _emit("post.created", thread=thread, post=post.pk, number=post.number, **_activity(thread))
         _tell_reader(actor, thread, post.number)
     return post
@@ -177,6 +181,7 @@ def edit_post(actor: User, *, post: Post, body: str) -> Post:
         Mention.objects.bulk_create(
             [Mention(post=post, user_id=user_id) for user_id in rendered.mentioned_user_ids - already]
         )
+        notifications.notify_mentions(actor, post, rendered.mentioned_user_ids - already)
         _reindex(post)
         _emit("post.edited", thread=post.thread, post=post.pk, number=post.number)
     return post
@@ -330,6 +335,17 @@ def set_follow(user: User, *, thread: Thread, level: str) -> None:
         raise ActionRefused(_("Unknown choice."))
     with transaction.atomic():
         ReadState.objects.update_or_create(user=user, thread=thread, defaults={"follow": level})
+
+
+def set_forum_follow(user: User, *, forum: Forum, following: bool) -> None:
+    """Hear (or stop hearing) of every new thread in a forum the member reads."""
+    if not policies.can_read_forum(user, forum):
+        raise PermissionDenied("Cannot read this forum.")
+    with transaction.atomic():
+        if following:
+            ForumFollow.objects.get_or_create(user=user, forum=forum)
+        else:
+            ForumFollow.objects.filter(user=user, forum=forum).delete()
 
 
 def _tell_reader(user: User, thread: Thread, number: int) -> None:

@@ -170,6 +170,19 @@ class ReadState(models.Model):
         return f"{self.user_id} read {self.thread_id} up to {self.last_read_number}"
 
 
+class ForumFollow(models.Model):
+    """A member who wants to hear of every new thread in a forum."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_forums")
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="followers")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "forum"], name="one_follow_per_forum")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows forum {self.forum_id}"
+
+
 class ForumEvent(models.Model):
     """What happened in the forums, in order: sent live after commit, replayed on reconnect."""
 

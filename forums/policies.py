@@ -37,6 +37,19 @@ def can_read_forum(user, forum: Forum) -> bool:
     return forum.college.is_active and core.belongs_to_college(user, forum.college_id)
 
 
+def forum_readers_q(forum: Forum) -> Q:
+    """The people who may read ``forum``, as a filter on User: ``can_read_forum`` for many
+    people in one query (who hears of a new post)."""
+    readers = Q(is_staff=True)
+    if forum.kind == ForumKind.GENERAL:
+        readers = Q()
+    elif forum.kind == ForumKind.BOARD:
+        readers |= Q(board_membership__isnull=False)
+    elif forum.college.is_active:
+        readers |= Q(college_memberships__college_id=forum.college_id)
+    return Q(is_active=True) & readers
+
+
 def can_moderate_forum(user, forum: Forum) -> bool:
     """Staff moderate everything; a collège's coordinators its forum; the board's officers theirs."""
     if not core.is_member(user):

@@ -12,7 +12,18 @@ from django.http import Http404
 from django.urls import reverse
 
 from forums import policies
-from forums.models import FollowLevel, Forum, ForumEvent, Post, PostRevision, Reaction, ReactionKind, ReadState, Thread
+from forums.models import (
+    FollowLevel,
+    Forum,
+    ForumEvent,
+    ForumFollow,
+    Post,
+    PostRevision,
+    Reaction,
+    ReactionKind,
+    ReadState,
+    Thread,
+)
 from intranet.models import HANDLE_PATTERN, User
 
 POSTS_PER_PAGE = 20
@@ -98,6 +109,10 @@ def post_for_user(user, post_id: int) -> Post:
     return post
 
 
+def follows_forum(user, forum: Forum) -> bool:
+    return ForumFollow.objects.filter(user=user, forum=forum).exists()
+
+
 def read_state(user, thread: Thread) -> ReadState:
     return ReadState.objects.filter(user=user, thread=thread).first() or ReadState(
         user=user, thread=thread, last_read_number=0
@@ -106,6 +121,14 @@ def read_state(user, thread: Thread) -> ReadState:
 
 def page_of_number(number: int) -> int:
     return max(1, (number - 1) // POSTS_PER_PAGE + 1)
+
+
+def thread_url(thread_id: int, number: int | None = None) -> str:
+    """A thread's address, at the page and anchor of post ``number`` if given."""
+    url = reverse("forums:thread", args=[thread_id])
+    if number:
+        url += f"?page={page_of_number(number)}#post-{number}"
+    return url
 
 
 def page_count(thread: Thread) -> int:

@@ -22,5 +22,6 @@ urlpatterns = [
     path("messages/<int:post_id>/reactions/", views.post_react, name="react"),
     path("<slug:slug>/", views.forum_detail, name="forum"),
     path("<slug:slug>/nouveau/", views.thread_create, name="new_thread"),
+    path("<slug:slug>/suivre/", views.forum_follow, name="follow_forum"),
     path("<slug:slug>/tout-lu/", views.forum_mark_read, name="mark_forum_read"),
 ]

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -63,10 +62,7 @@ def _proposal_of(user, thread: Thread):
 
 
 def _thread_url(thread: Thread, number: int | None = None) -> str:
-    url = reverse("forums:thread", args=[thread.pk])
-    if number:
-        url += f"?page={selectors.page_of_number(number)}#post-{number}"
-    return url
+    return selectors.thread_url(thread.pk, number)
 
 
 def index(request):
@@ -106,9 +102,22 @@ def forum_detail(request, slug: str):
             "forum": forum,
             "page": page,
             "can_start": policies.can_start_thread(request.user, forum),
+            "follows_forum": selectors.follows_forum(request.user, forum),
             "live_since": live_since,
         },
     )
+
+
+@require_POST
+def forum_follow(request, slug: str):
+    forum = selectors.forum_for_user(request.user, slug)
+    following = request.POST.get("following") == "1"
+    actions.set_forum_follow(request.user, forum=forum, following=following)
+    if following:
+        messages.success(request, _("You will be notified of every new thread in this forum."))
+    else:
+        messages.success(request, _("You will no longer be notified of new threads in this forum."))
+    return redirect("forums:forum", slug=forum.slug)
 
 
 def thread_create(request, slug: str):

@@ -10,12 +10,10 @@ from __future__ import annotations
 import secrets
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -432,25 +430,39 @@ def accept_invitation(*, token: str, password: str, first_name: str, last_name: 
                 invitation=invitation.pk,
             )
         sync_user_groups(user)
+        if invitation.invited_by_id:
+            from intranet.notifications.actions import notify  # it imports this module
+
+            notify(
+                kind="invitation",
+                event="invitation_accepted",
+                recipients=[invitation.invited_by_id],
+                target_type="member",
+                target_id=user.pk,
+                actor=user,
+            )
     return user
 
 
 def _send_invitation_email_on_commit(invitation: Invitation, token: str) -> None:
-    # robust: the invitation is saved whatever the mail server says; staff can send it again.
-    transaction.on_commit(partial(_send_invitation_email, invitation.pk, token), robust=True)
+    """Queued in the outbox in this transaction, sent by the e-mail worker after the commit (and
+    retried if the mail server fails). The link exists only in this e-mail: a resent invitation
+    is a new e-mail with a new link."""
+    from intranet.notifications.actions import queue_written_email  # it imports this module
 
-
-def _send_invitation_email(invitation_id: int, token: str) -> None:
-    invitation = Invitation.objects.select_related("college", "invited_by").get(pk=invitation_id)
     link = settings.SITE_URL + reverse("accept_invitation", kwargs={"token": token})
     context = {"invitation": invitation, "link": link, "valid_days": settings.INVITATION_VALID_DAYS}
     with translation.override(invitation.language):
         subject = _("Your invitation to the federation's intranet")
         text = render_to_string("intranet/email/invitation.txt", context)
         html = render_to_string("intranet/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    queue_written_email(
+        key=f"invitation:{invitation.pk}:{invitation.token_hash[:16]}",
+        to_address=invitation.email,
+        subject=subject,
+        text=text,
+        html=html,
+    )
 
 
 # --- Profiles and preferences ---------------------------------------------------------------

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "intranet",
+    "intranet.notifications",
     "realtime",
     "forums",
     "documents",
@@ -228,7 +229,13 @@ USE_TZ = True
 
 # --- E-mail ---------------------------------------------------------------------------------
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console by default; SMTP as soon as the environment names a mail server (EMAIL_HOST).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -238,6 +245,10 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Intranet de la fédération <intranet@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notifications: the daily digest leaves from this hour (local time); unsubscribe links work
+# for this long.
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE = env_int("NOTIFICATIONS_UNSUBSCRIBE_DAYS", 90) * 24 * 3600
 
 # --- Security -------------------------------------------------------------------------------
 

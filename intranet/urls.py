@@ -43,6 +43,7 @@ urlpatterns = [
     path("equipe/invitations/", staff.invitations, name="staff_invitations"),
     path("equipe/invitations/<int:invitation_id>/", staff.invitation_update, name="staff_invitation_update"),
     path("equipe/journal/", staff.audit_log, name="staff_audit_log"),
+    path("notifications/", include("intranet.notifications.urls")),
     path("forums/", include("forums.urls")),
     path("documents/", include("documents.urls")),
     path("deliberations/", include("workflows.urls")),

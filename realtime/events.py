@@ -7,7 +7,7 @@ people concerned; the consumer never filters a broadcast.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from asgiref.sync import async_to_sync
@@ -30,6 +30,17 @@ def send_on_commit(text: str, *, groups: Iterable[str]) -> None:
     targets = sorted(set(groups))
     if targets:
         transaction.on_commit(partial(_send_text_skipping_commit, targets, text))
+
+
+def send_per_user_on_commit(build: Callable[[], dict[int, str]]) -> None:
+    """Once the transaction commits, call ``build`` (user id → encoded event, read from the
+    committed state, e.g. each person's unread count) and send each text to its person's pages."""
+
+    def send() -> None:
+        for user_id, text in build().items():
+            _send_to_groups([user_group(user_id)], {"type": "live.event", "text": text})
+
+    transaction.on_commit(send, robust=True)
 
 
 def tell_users_access_changed_on_commit(*, user_ids: Iterable[int]) -> None:

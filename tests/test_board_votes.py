@@ -228,7 +228,7 @@ def test_a_quorum_outside_1_to_100_is_refused_and_kept_in_the_form(cast, login):
     assert 'value="150"' in response.content.decode()
 
 
-def test_the_server_command_starts_the_periodic_jobs_and_the_indexer_beside_the_server(db, monkeypatch):
+def test_the_server_command_starts_the_periodic_jobs_the_indexer_and_the_mail_worker_beside_the_server(db, monkeypatch):
     from django.core.management import call_command
 
     from intranet.management.commands import serve
@@ -240,6 +240,7 @@ def test_the_server_command_starts_the_periodic_jobs_and_the_indexer_beside_the_
     assert [command[2:] for command in started] == [
         ["run_periodic_jobs", "--stop-with-parent"],
         ["search_index", "work", "--stop-with-parent"],
+        ["notifications_worker", "--stop-with-parent"],
     ]
     assert "uvicorn" in replaced[0]
     started.clear()

@@ -223,7 +223,7 @@ def test_recent_documents_lists_only_what_the_member_may_open(cast, login, produ
     upload(cast.diffusion_member, root_of("college-diffusion"), "programmation.txt", b"salles")
     upload(cast.staff, root_of("association"), "statuts.txt", b"statuts")
     client = login(cast.production_member)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         page = client.get(reverse("documents:recent")).content.decode()
     assert "cr-janvier.pdf" in page and "statuts.txt" in page
     assert "programmation.txt" not in page

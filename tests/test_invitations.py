@@ -12,10 +12,17 @@ from intranet import actions
 from intranet.audit import AuditAction
 from intranet.groups import ALL_MEMBERS_GROUP
 from intranet.models import AuditEntry, Invitation, User
+from intranet.notifications.actions import send_due_emails
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "une phrase de passe solide"
+
+
+def sent() -> list:
+    """The e-mails sent once the worker has gone through the outbox."""
+    send_due_emails()
+    return mail.outbox
 
 
 def invite(client, **overrides):
@@ -41,8 +48,8 @@ def test_staff_invites_and_the_invited_person_joins(cast, login, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(client, college=college.pk, college_role="coordinator")
     assert response.status_code == 302
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(sent()) == 1
+    message = sent()[0]
     assert message.to == ["nouvelle@example.org"]
     assert "Production" in message.body
     path = invitation_path(message)
@@ -74,7 +81,7 @@ def _invitation_link(cast, django_capture_on_commit_callbacks, **kwargs):
         actions.invite_member(
             cast.staff, email="nouvelle@example.org", first_name="Nora", last_name="Nouvelle", **kwargs
         )
-    return invitation_path(mail.outbox[-1])
+    return invitation_path(sent()[-1])
 
 
 def test_a_used_invitation_cannot_be_used_again(client, cast, django_capture_on_commit_callbacks):
@@ -108,7 +115,7 @@ def test_sending_again_replaces_the_previous_link(client, cast, django_capture_o
     invitation = Invitation.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         actions.resend_invitation(cast.staff, invitation=invitation)
-    second = invitation_path(mail.outbox[-1])
+    second = invitation_path(sent()[-1])
     assert first != second
     assert client.get(first).status_code == 404
     assert client.get(second).status_code == 200
@@ -138,7 +145,7 @@ def test_inviting_an_existing_member_is_refused_with_the_form_kept(cast, login):
     page = response.content.decode()
     assert "Un membre utilise déjà cette adresse e-mail" in page
     assert 'value="Gardé"' in page
-    assert mail.outbox == []
+    assert sent() == []
 
 
 def test_invitation_email_is_in_the_chosen_language(cast, django_capture_on_commit_callbacks):
@@ -146,7 +153,7 @@ def test_invitation_email_is_in_the_chosen_language(cast, django_capture_on_comm
         actions.invite_member(
             cast.staff, email="guest@example.org", first_name="Gwen", last_name="Guest", language="en"
         )
-    assert "You are invited" in mail.outbox[-1].body
+    assert "You are invited" in sent()[-1].body
 
 
 def test_no_email_leaves_when_the_invitation_is_rolled_back(cast, django_capture_on_commit_callbacks):
@@ -155,7 +162,7 @@ def test_no_email_leaves_when_the_invitation_is_rolled_back(cast, django_capture
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         actions.invite_member(cast.staff, email="x@example.org", first_name="X", last_name="Y")
         raise RuntimeError("something failed after the invitation")
-    assert mail.outbox == []
+    assert sent() == []
     assert not Invitation.objects.exists()
 
 

@@ -78,6 +78,15 @@ COVERED_ELSEWHERE = {
     "forums:hide",
     "forums:unhide",
     "forums:react",
+    "forums:follow_forum",  # tests/test_notifications.py (a reader follows; another collège gets 404)
+    # Notifications (tests/test_notifications.py: the person's own, someone else's, anonymous visitors).
+    "notifications:list",
+    "notifications:unread_count",
+    "notifications:mark_all_read",
+    "notifications:preferences",
+    "notifications:unsubscribe",
+    "notifications:open",
+    "notifications:mark_read",
     # Documents (tests/test_document_access.py: every route for the role cast and anonymous visitors).
     *(f"documents:{name}" for name in DOCUMENT_ROUTES),
     # The decision register (tests/test_register.py: every route for the cast and anonymous visitors).

@@ -34,7 +34,7 @@ from intranet.audit import AuditAction, record
 from intranet.groups import ALL_MEMBERS_GROUP, BOARD_GROUP, system_group
 from intranet.markdown import MAX_LENGTH, render_markdown
 from intranet.models import BoardMembership, BoardRole, College, User
-from workflows import policies
+from workflows import notifications, policies
 from workflows.models import (
     Ballot,
     BallotChoice,
@@ -234,6 +234,7 @@ def submit_proposal(actor: User, *, proposal: Proposal, revision: int | None = N
         _open_folder(proposal, proposal.college.members_group, actor, "proposal submitted")
         _author_may_upload(proposal, False, actor, "proposal submitted")
         record(actor, AuditAction.PROPOSAL_SUBMITTED, proposal, thread=proposal.thread_id)
+        notifications.review_waiting(actor, proposal)
     return proposal
 
 
@@ -262,6 +263,8 @@ def forward_proposal(actor: User, *, proposal: Proposal, recommendation: str, re
         _complete_step(actor, proposal, ProposalFlow.review)
         _open_folder(proposal, system_group(BOARD_GROUP), actor, "proposal forwarded to the board")
         record(actor, AuditAction.PROPOSAL_FORWARDED, proposal)
+        notifications.proposal_moved(actor, proposal, "forwarded")
+        notifications.agenda_waiting(actor, proposal)
     return proposal
 
 
@@ -276,6 +279,7 @@ def return_proposal(actor: User, *, proposal: Proposal, note: str, revision: int
         _complete_step(actor, proposal, ProposalFlow.review)
         _author_may_upload(proposal, True, actor, "proposal returned to its author")
         record(actor, AuditAction.PROPOSAL_RETURNED, proposal)
+        notifications.proposal_moved(actor, proposal, "returned")
     return proposal
 
 
@@ -289,6 +293,7 @@ def decline_proposal(actor: User, *, proposal: Proposal, reason: str, revision: 
         proposal.save()
         _complete_step(actor, proposal, ProposalFlow.review)
         record(actor, AuditAction.PROPOSAL_DECLINED, proposal)
+        notifications.proposal_moved(actor, proposal, "declined")
     return proposal
 
 
@@ -485,6 +490,7 @@ def open_board_vote(actor: User, *, proposal: Proposal, deadline: datetime) -> B
         Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.VOTING, updated_at=timezone.now())
         _complete_step(actor, proposal, ProposalFlow.agenda)
         record(actor, AuditAction.VOTE_OPENED, proposal, deadline=deadline.isoformat(), vote=vote.pk)
+        notifications.vote_opened(actor, vote)
     return vote
 
 
@@ -555,6 +561,7 @@ def remind_votes_closing_soon(now: datetime | None = None) -> list[BoardVote]:
                 record(
                     None, AuditAction.VOTE_CLOSING_SOON, vote.proposal, vote=vote.pk, deadline=vote.deadline.isoformat()
                 )
+                notifications.vote_closing(vote)
                 reminded.append(vote)
     return reminded
 
@@ -584,10 +591,12 @@ def _close(vote: BoardVote, *, actor: User | None, reason: str, voters: dict[int
     vote.save()
     proposal = vote.proposal
     record(actor, AuditAction.VOTE_CLOSED, proposal, vote=vote.pk, reason=reason, result=vote.result)
+    notifications.vote_closed(actor, vote)
     if vote.result == VoteResult.NO_QUORUM:
         # Nothing decided: back on the board's agenda, where a new vote can be opened.
         Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.ON_AGENDA, updated_at=now)
         _finish_vote_step(proposal)
+        notifications.agenda_waiting(actor, proposal)
         return vote
     status = ProposalStatus.ADOPTED if vote.result == VoteResult.ADOPTED else ProposalStatus.REJECTED
     Proposal.objects.filter(pk=proposal.pk).update(status=status, updated_at=now)
@@ -596,6 +605,7 @@ def _close(vote: BoardVote, *, actor: User | None, reason: str, voters: dict[int
     _open_folder(proposal, system_group(ALL_MEMBERS_GROUP), actor, f"decision {decision.number}")
     record(actor, AuditAction.DECISION_RECORDED, decision, number=decision.number, outcome=decision.outcome)
     search.record_change("decision", [decision.pk])
+    notifications.decision_recorded(actor, decision, proposal)
     return vote
 
 

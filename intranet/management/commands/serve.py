@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--server", choices=["daphne", "uvicorn"], default="uvicorn")
         parser.add_argument(
-            "--no-jobs", action="store_true", help="Do not start the periodic jobs and the search indexer beside it."
+            "--no-jobs",
+            action="store_true",
+            help="Do not start the periodic jobs, the search indexer and the e-mail worker beside it.",
         )
 
     def handle(self, *args, host, port, server, no_jobs=False, **options):
@@ -43,9 +45,11 @@ class Command(BaseCommand):
         else:
             command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "intranet.asgi:application"]
         if not no_jobs:
-            # The periodic jobs (votes past their deadline) and the search indexer run beside the
-            # server; Ctrl+C in the terminal reaches them all, as they share its process group.
+            # The periodic jobs (votes past their deadline), the search indexer and the e-mail
+            # worker (notifications, digests) run beside the server; Ctrl+C in the terminal
+            # reaches them all, as they share its process group.
             subprocess.Popen([sys.executable, "manage.py", "run_periodic_jobs", "--stop-with-parent"])
             subprocess.Popen([sys.executable, "manage.py", "search_index", "work", "--stop-with-parent"])
+            subprocess.Popen([sys.executable, "manage.py", "notifications_worker", "--stop-with-parent"])
         # Replace this process: Ctrl+C and signals from a supervisor reach the server directly.
         os.execv(sys.executable, command)  # noqa: S606 - fixed arguments, no shell involved

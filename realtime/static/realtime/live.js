@@ -111,4 +111,5 @@ window.addEventListener("pagehide", () => {
   socket?.close();
 });
 
-if (subscriptions().length) connect();
+// Pages with something live, and every page with the notification bell, keep one socket.
+if (subscriptions().length || document.querySelector("[data-live-bell]")) connect();

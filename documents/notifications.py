@@ -1,0 +1,33 @@
+"""The documents' part of notifications: a folder shared with someone, shown only while they
+may open it."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from documents import policies
+from documents.models import Folder
+from intranet.models import User
+from intranet.notifications.actions import notify
+from intranet.notifications.kinds import Kind
+from intranet.notifications.targets import Target
+
+
+def describe_folders(user, ids: list[int]) -> dict[int, Target]:
+    folders = Folder.objects.filter(pk__in=ids, deleted_at__isnull=True)
+    return {
+        folder.pk: Target(title=folder.name, url=reverse("documents:folder", args=[folder.pk]))
+        for folder in folders
+        if policies.can_view_folder(user, folder)
+    }
+
+
+def folder_shared(actor: User, folder: Folder, user: User) -> None:
+    notify(
+        kind=Kind.SHARE,
+        event="folder_shared",
+        recipients=[user.pk],
+        target_type="folder",
+        target_id=folder.pk,
+        actor=actor,
+    )

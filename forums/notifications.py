@@ -1,0 +1,90 @@
+"""The forums' part of notifications: who hears of a new post or thread, and how posts and
+threads are shown in a notification (only to those who may read them now)."""
+
+from __future__ import annotations
+
+from forums import policies
+from forums.models import FollowLevel, ForumFollow, Post, ReadState, Thread
+from forums.selectors import thread_url, visible_forums
+from intranet.models import User
+from intranet.notifications.actions import notify
+from intranet.notifications.kinds import Kind
+from intranet.notifications.targets import Target, excerpt
+
+
+def describe_posts(user, ids: list[int]) -> dict[int, Target]:
+    readable = visible_forums(user).values("pk")
+    posts = Post.objects.filter(pk__in=ids, deleted_at__isnull=True, thread__forum__in=readable).select_related(
+        "thread__forum"
+    )
+    return {
+        post.pk: Target(
+            title=post.thread.title,
+            url=thread_url(post.thread_id, post.number),
+            excerpt="" if post.is_hidden else excerpt(post.body),
+        )
+        for post in posts
+        if not post.is_hidden or policies.can_see_hidden_text(user, post)
+    }
+
+
+def describe_threads(user, ids: list[int]) -> dict[int, Target]:
+    threads = Thread.objects.filter(pk__in=ids, forum__in=visible_forums(user).values("pk"))
+    return {thread.pk: Target(title=thread.title, url=thread_url(thread.pk)) for thread in threads}
+
+
+def _readers(user_ids, thread: Thread) -> set[int]:
+    """Of these people, those who may read the thread's forum now."""
+    readers = User.objects.filter(policies.forum_readers_q(thread.forum), pk__in=set(user_ids))
+    return set(readers.values_list("pk", flat=True).distinct())
+
+
+def _muted(thread: Thread) -> set[int]:
+    return set(ReadState.objects.filter(thread=thread, follow=FollowLevel.MUTED).values_list("user_id", flat=True))
+
+
+def notify_mentions(actor: User, post: Post, mentioned: set[int]) -> set[int]:
+    """The people mentioned (already limited to the thread's readers when the post was rendered),
+    except those who muted the thread. Returns who was notified."""
+    recipients = _readers(mentioned, post.thread) - _muted(post.thread) - {actor.pk}
+    notify(
+        kind=Kind.MENTION,
+        event="mentioned",
+        recipients=recipients,
+        target_type="post",
+        target_id=post.pk,
+        actor=actor,
+        group_key=f"thread:{post.thread_id}",
+    )
+    return recipients
+
+
+def notify_new_post(actor: User, post: Post, mentioned: set[int]) -> None:
+    """A reply: its mentions, then the thread's followers who were not mentioned."""
+    already = notify_mentions(actor, post, mentioned)
+    following = ReadState.objects.filter(thread=post.thread, follow=FollowLevel.FOLLOWING).values_list(
+        "user_id", flat=True
+    )
+    notify(
+        kind=Kind.REPLY,
+        event="replied",
+        recipients=_readers(following, post.thread) - already - {actor.pk},
+        target_type="post",
+        target_id=post.pk,
+        actor=actor,
+        group_key=f"thread:{post.thread_id}",
+    )
+
+
+def notify_new_thread(actor: User, thread: Thread, post: Post, mentioned: set[int]) -> None:
+    already = notify_mentions(actor, post, mentioned)
+    followers = ForumFollow.objects.filter(forum=thread.forum).values_list("user_id", flat=True)
+    notify(
+        kind=Kind.NEW_THREAD,
+        event="thread_started",
+        recipients=_readers(followers, thread) - already - {actor.pk},
+        target_type="thread",
+        target_id=thread.pk,
+        actor=actor,
+        group_key=f"forum:{thread.forum_id}",
+    )

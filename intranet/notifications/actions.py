@@ -1,0 +1,327 @@
+"""Every write of the notifications: creating them (inside the transaction of their cause),
+reading them, the members' preferences, and the outbox that e-mails wait in.
+
+``notify`` is called by the other apps' actions, in their transaction, with recipients they
+computed from their own policies. It writes the notifications and, for those to be e-mailed at
+once, the outbox row in the same transaction; the unread counters reach the pages after commit.
+The worker (``notifications_worker``) sends the outbox after commit and builds the digests.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intranet.actions import ActionRefused
+from intranet.models import User
+from intranet.notifications import emails
+from intranet.notifications.kinds import DEFAULT_DELIVERY, GROUPED_KINDS, GROUPING_WINDOW, Delivery, Kind
+from intranet.notifications.models import Notification, OutgoingEmail, Preference
+from intranet.notifications.wording import EVENTS
+from realtime.events import send_per_user_on_commit
+
+logger = logging.getLogger(__name__)
+
+# Sending: a claim lasts this long (a worker that died mid-send gives the e-mail back after it),
+# a failure is retried after 1, 2, 4… minutes, at most MAX_ATTEMPTS times.
+CLAIM_DURATION = timedelta(minutes=5)
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+MAX_ATTEMPTS = 8
+# The digest gathers what is unread, not yet e-mailed and at most this old.
+DIGEST_REACH = timedelta(days=7)
+
+
+def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
+    """Each person's choice for ``kind`` (one query)."""
+    user_ids = list(user_ids)
+    chosen = dict(Preference.objects.filter(user_id__in=user_ids, kind=kind).values_list("user_id", "delivery"))
+    return {user_id: chosen.get(user_id, DEFAULT_DELIVERY[Kind(kind)]) for user_id in user_ids}
+
+
+def preferences_of(user_id: int) -> dict[str, str]:
+    """Every kind → the person's delivery (their choice or the default)."""
+    chosen = dict(Preference.objects.filter(user_id=user_id).values_list("kind", "delivery"))
+    return {kind.value: chosen.get(kind.value, DEFAULT_DELIVERY[kind]) for kind in Kind}
+
+
+def notify(
+    *,
+    kind: str,
+    event: str,
+    recipients: Iterable[int],
+    target_type: str,
+    target_id: int,
+    actor: User | None = None,
+    group_key: str = "",
+) -> list[Notification]:
+    """Notify these people (never the actor, never a deactivated account), in the caller's
+    transaction. The caller has decided, from its policy, that each of them may see the target."""
+    assert event in EVENTS, event
+    wanted = set(recipients) - {actor.pk if actor else None}
+    user_ids = sorted(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    if not user_ids:
+        return []
+    chosen = deliveries(user_ids, kind)
+    now = timezone.now()
+    group_key = group_key or f"{target_type}:{target_id}"
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user_id,
+                kind=kind,
+                event=event,
+                actor=actor,
+                target_type=target_type,
+                target_id=target_id,
+                group_key=group_key,
+                created_at=now,
+                delivery=chosen[user_id],
+            )
+            for user_id in user_ids
+        ]
+    )
+    for notification in notifications:
+        if notification.delivery == Delivery.IMMEDIATELY:
+            _queue_at_once(notification, now)
+    push_unread_counts_on_commit(user_ids)
+    return notifications
+
+
+def _queue_at_once(notification: Notification, now: datetime) -> None:
+    """Into the recipient's e-mail about the same thing, if one is still waiting (grouped kinds),
+    or a new one. The waiting e-mail is locked, so that a worker claiming it meanwhile waits and
+    then sends this notification too."""
+    if notification.kind in GROUPED_KINDS:
+        waiting = (
+            OutgoingEmail.objects.select_for_update()
+            .filter(
+                recipient_id=notification.recipient_id,
+                purpose=OutgoingEmail.Purpose.NOTIFICATIONS,
+                group_key=notification.group_key,
+                status=OutgoingEmail.Status.PENDING,
+            )
+            .first()
+        )
+        send_after = now + GROUPING_WINDOW
+    else:
+        waiting, send_after = None, now
+    if waiting is None:
+        waiting = OutgoingEmail.objects.create(
+            purpose=OutgoingEmail.Purpose.NOTIFICATIONS,
+            recipient_id=notification.recipient_id,
+            group_key=notification.group_key,
+            key=f"notification:{notification.pk}",
+            send_after=send_after,
+        )
+    Notification.objects.filter(pk=notification.pk).update(email=waiting)
+
+
+def push_unread_counts_on_commit(user_ids: Iterable[int]) -> None:
+    user_ids = sorted(set(user_ids))
+    send_per_user_on_commit(partial(_unread_events, user_ids))
+
+
+def _unread_events(user_ids: list[int]) -> dict[int, str]:
+    counts = dict(
+        Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
+        .values_list("recipient_id")
+        .annotate(unread=Count("pk"))
+        .values_list("recipient_id", "unread")
+    )
+    return {
+        user_id: json.dumps(
+            {"event": "notifications.unread", "data": {"unread": counts.get(user_id, 0)}}, separators=(",", ":")
+        )
+        for user_id in user_ids
+    }
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+
+def mark_read(user: User, *, notification_ids: Iterable[int]) -> int:
+    """Mark the person's own notifications read (anyone else's ids are ignored)."""
+    with transaction.atomic():
+        marked = Notification.objects.filter(
+            recipient=user, pk__in=list(notification_ids), read_at__isnull=True
+        ).update(read_at=timezone.now())
+        if marked:
+            push_unread_counts_on_commit([user.pk])
+    return marked
+
+
+def mark_all_read(user: User) -> int:
+    with transaction.atomic():
+        marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+        if marked:
+            push_unread_counts_on_commit([user.pk])
+    return marked
+
+
+# --- Preferences ----------------------------------------------------------------------------
+
+
+def set_preferences(user: User, *, choices: dict[str, str]) -> None:
+    """The person's delivery for each kind given; an unknown kind or delivery is refused whole."""
+    for kind, delivery in choices.items():
+        if kind not in Kind.values or delivery not in Delivery.values:
+            raise ActionRefused(_("Unknown choice: reload the page and choose again."))
+    with transaction.atomic():
+        for kind, delivery in choices.items():
+            Preference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
+
+
+def unsubscribe(*, token: str) -> tuple[User, list[str]]:
+    """From a signed link, without logging in: the kind it names (or every kind now in the
+    digest, for a digest's link) is no longer e-mailed. Returns the person and the kinds."""
+    user_id, scope = emails.read_unsubscribe_token(token)  # raises emails.BadLink
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise emails.BadLink("unknown")
+    with transaction.atomic():
+        if scope == emails.DIGEST_SCOPE:
+            kinds = [kind for kind, delivery in preferences_of(user.pk).items() if delivery == Delivery.DIGEST]
+        else:
+            kinds = [scope]
+        for kind in kinds:
+            Preference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": Delivery.NEVER})
+    return user, kinds
+
+
+# --- The outbox -----------------------------------------------------------------------------
+
+
+def queue_written_email(*, key: str, to_address: str, subject: str, text: str, html: str = "") -> OutgoingEmail:
+    """An e-mail written now (an invitation, whose link exists only here), sent by the worker
+    after the caller's transaction commits. Its body is wiped once sent."""
+    return OutgoingEmail.objects.create(
+        purpose=OutgoingEmail.Purpose.MESSAGE, key=key, to_address=to_address, subject=subject, text=text, html=html
+    )
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
+
+
+def release_stale_claims(now: datetime | None = None) -> int:
+    """E-mails claimed by a worker that stopped before finishing go back to the queue."""
+    now = now or timezone.now()
+    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_until__lt=now).update(
+        status=OutgoingEmail.Status.PENDING, claimed_until=None
+    )
+
+
+def claim(email_id: int, now: datetime) -> bool:
+    """A conditional update: of two workers, exactly one moves the e-mail to "sending"."""
+    return bool(
+        OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.PENDING).update(
+            status=OutgoingEmail.Status.SENDING, claimed_until=now + CLAIM_DURATION
+        )
+    )
+
+
+def send_due_emails(now: datetime | None = None, *, limit: int = 100) -> dict[str, int]:
+    """Send what is due. Safe with several workers: each e-mail is claimed before it is sent."""
+    now = now or timezone.now()
+    release_stale_claims(now)
+    due = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, send_after__lte=now).order_by(
+        "send_after", "pk"
+    )
+    results = {"sent": 0, "failed": 0, "dropped": 0, "retrying": 0}
+    for email_id in list(due.values_list("pk", flat=True)[:limit]):
+        if claim(email_id, now):
+            results[_send_claimed(email_id, now)] += 1
+    return results
+
+
+def _send_claimed(email_id: int, now: datetime) -> str:
+    email = OutgoingEmail.objects.select_related("recipient").get(pk=email_id)
+    try:
+        message = emails.build_message(email)
+    except Exception:
+        logger.exception("Could not write e-mail %s", email_id)
+        return _failed(email, now, "could not be written")
+    if message is None:  # nothing left the person may see, or everything already read
+        _finish(email, OutgoingEmail.Status.DROPPED, now)
+        return "dropped"
+    try:
+        message.send()
+    except Exception as error:
+        logger.warning("Sending e-mail %s failed (attempt %s)", email_id, email.attempts + 1, exc_info=True)
+        return _failed(email, now, str(error))
+    _finish(email, OutgoingEmail.Status.SENT, now, subject=message.subject)
+    return "sent"
+
+
+def _failed(email: OutgoingEmail, now: datetime, error: str) -> str:
+    attempts = email.attempts + 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.FAILED if gave_up else OutgoingEmail.Status.PENDING,
+        attempts=attempts,
+        last_error=error[:500],
+        send_after=now + _backoff(attempts),
+        claimed_until=None,
+    )
+    if gave_up:
+        logger.error("Gave up sending e-mail %s after %s attempts: %s", email.pk, attempts, error)
+        return "failed"
+    return "retrying"
+
+
+def _finish(email: OutgoingEmail, status: str, now: datetime, *, subject: str = "") -> None:
+    fields = {"status": status, "sent_at": now if status == OutgoingEmail.Status.SENT else None}
+    fields["claimed_until"] = None
+    if email.purpose == OutgoingEmail.Purpose.MESSAGE:
+        fields.update(text="", html="")  # an invitation's link is not kept once delivered
+    elif subject:
+        fields["subject"] = subject[:250]
+    OutgoingEmail.objects.filter(pk=email.pk).update(**fields)
+
+
+# --- Digests --------------------------------------------------------------------------------
+
+
+def digest_day(now: datetime) -> str | None:
+    """The day whose digest is due at ``now`` (local time), or None before the digest hour."""
+    local = timezone.localtime(now)
+    return local.date().isoformat() if local.hour >= settings.NOTIFICATIONS_DIGEST_HOUR else None
+
+
+def queue_daily_digests(now: datetime | None = None) -> int:
+    """One digest per person and day, with their unread notifications not yet e-mailed. Running
+    twice (or on two machines) queues nothing more: each digest has its unique key, and the
+    notifications it takes are taken once (in the same transaction as the digest row)."""
+    now = now or timezone.now()
+    day = digest_day(now)
+    if day is None:
+        return 0
+    waiting = Notification.objects.filter(
+        delivery=Delivery.DIGEST, email__isnull=True, read_at__isnull=True, created_at__gte=now - DIGEST_REACH
+    )
+    queued = 0
+    for user_id in sorted(set(waiting.values_list("recipient_id", flat=True))):
+        with transaction.atomic():
+            digest, created = OutgoingEmail.objects.get_or_create(
+                key=f"digest:{user_id}:{day}",
+                defaults={"purpose": OutgoingEmail.Purpose.DIGEST, "recipient_id": user_id, "send_after": now},
+            )
+            if not created:
+                continue  # today's digest exists: what came since waits for tomorrow's
+            still_digest = [kind for kind, delivery in preferences_of(user_id).items() if delivery == Delivery.DIGEST]
+            taken = waiting.filter(recipient_id=user_id, kind__in=still_digest).update(email=digest)
+            if taken:
+                queued += 1
+            else:
+                OutgoingEmail.objects.filter(pk=digest.pk).update(status=OutgoingEmail.Status.DROPPED)
+    return queued

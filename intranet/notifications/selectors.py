@@ -1,0 +1,65 @@
+"""Reads of the notifications: the unread count of the bell, and the list page's rows with what
+the person may still see of each target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from intranet.notifications import targets, wording
+from intranet.notifications.actions import preferences_of
+from intranet.notifications.models import Notification
+
+PER_PAGE = 30
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class Row:
+    notification: Notification
+    sentence: str
+    visible: bool
+
+    @property
+    def is_unread(self) -> bool:
+        return self.notification.read_at is None
+
+
+def notifications_page(user, *, page: str | int | None, unread_only: bool = False):
+    """A page of the person's notifications, newest first: (page, rows)."""
+    notifications = Notification.objects.filter(recipient=user).select_related("actor")
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    current = Paginator(notifications, PER_PAGE).get_page(page)
+    items = list(current)
+    described = targets.describe(user, {(n.target_type, n.target_id) for n in items})
+    rows = []
+    for notification in items:
+        target = described.get((notification.target_type, notification.target_id))
+        if target is None:
+            rows.append(Row(notification, wording.hidden_sentence(), visible=False))
+        else:
+            actor = notification.actor.get_full_name() if notification.actor else ""
+            rows.append(Row(notification, wording.sentence(notification.event, actor=actor, title=target.title), True))
+    return current, rows
+
+
+def target_url_for_user(user, notification_id: int) -> tuple[Notification, str]:
+    """The person's own notification and where it leads; 404 for someone else's, a missing one,
+    or one whose target they may no longer see (after it is marked read)."""
+    notification = Notification.objects.filter(pk=notification_id, recipient=user).first()
+    if notification is None:
+        raise Http404
+    target = targets.describe(user, {(notification.target_type, notification.target_id)}).get(
+        (notification.target_type, notification.target_id)
+    )
+    return notification, (target.url if target else "")
+
+
+def preferences_for(user) -> dict[str, str]:
+    return preferences_of(user.pk)

@@ -1,0 +1,51 @@
+"""What notifications point at. Each app describes its own targets, asking its own policy: a
+target the person may no longer open is simply absent, and nothing of it is shown or sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.utils.module_loading import import_string
+
+DESCRIBER_PATHS = {
+    "post": "forums.notifications.describe_posts",
+    "thread": "forums.notifications.describe_threads",
+    "folder": "documents.notifications.describe_folders",
+    "proposal": "workflows.notifications.describe_proposals",
+    "decision": "workflows.notifications.describe_decisions",
+    "member": "intranet.notifications.members.describe_members",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    title: str
+    url: str  # a path; e-mails prefix the site's address
+    excerpt: str = ""  # a few lines of text, for e-mails (a reply, a proposal's summary)
+
+
+Describer = Callable[[object, list[int]], dict[int, Target]]
+
+
+@cache
+def describer(target_type: str) -> Describer:
+    return import_string(DESCRIBER_PATHS[target_type])
+
+
+def describe(user, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], Target]:
+    """The targets ``user`` may open now, one call per kind of target."""
+    by_type: dict[str, list[int]] = {}
+    for target_type, target_id in pairs:
+        by_type.setdefault(target_type, []).append(target_id)
+    described = {}
+    for target_type, ids in by_type.items():
+        for target_id, target in describer(target_type)(user, sorted(ids)).items():
+            described[(target_type, target_id)] = target
+    return described
+
+
+def excerpt(text: str, length: int = 280) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
