@@ -1,7 +1,10 @@
 """`seed_demo` builds a plausible association and is idempotent."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from documents.models import Document, DocumentVersion, Folder, Space
 from forums.models import Forum, Post, Thread
@@ -24,7 +27,7 @@ def snapshot():
 
 
 def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
-    capsys, django_capture_on_commit_callbacks
+    capsys, django_capture_on_commit_callbacks, settings
 ):
     with django_capture_on_commit_callbacks(execute=True):  # text extraction runs after the commit
         call_command("seed_demo")
@@ -51,6 +54,14 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
     assert Document.objects.filter(folder__proposal__status="adopted").exists()  # a proposal's own folder
     assert budget.space.slug == "college-production"
     assert not DocumentVersion.objects.exclude(extraction_status="done").exists()
+    # Bells have something to show, but nobody is e-mailed about the seeded past.
+    from intranet.notifications.actions import queue_daily_digests, send_due_emails
+    from intranet.notifications.models import Notification
+
+    assert Notification.objects.filter(kind="task").exists()
+    settings.NOTIFICATIONS_DIGEST_HOUR = 0
+    assert queue_daily_digests() == 0
+    assert send_due_emails(timezone.now() + timedelta(days=1))["sent"] == 0
     output = capsys.readouterr().out
     assert "claire.moreau@demo.federation.example" in output
     assert DEMO_PASSWORD in output

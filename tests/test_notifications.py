@@ -429,3 +429,54 @@ def test_an_expired_unsubscribe_link_says_so(client, cast, monkeypatch):
     assert response.status_code == 400
     assert "Ce lien a expiré" in response.content.decode()
     assert not Preference.objects.exists()
+
+
+# --- Several workers at once ----------------------------------------------------------------
+
+
+def test_two_workers_started_together_send_each_email_once(association_bodies, cast):
+    from tests.concurrency import failures, run_together
+
+    forum = Forum.objects.get(slug="production")
+    thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Rafale", body="Début")
+    for number in range(12):
+        forum_actions.reply(cast.coordinator, thread=thread, body=f"@{cast.president.handle} numéro {number}")
+    assert OutgoingEmail.objects.count() == 12
+    outcomes = run_together(actions.send_due_emails, actions.send_due_emails)
+    assert failures(outcomes) == []
+    assert sum(outcome["sent"] for outcome in outcomes) == 12
+    assert len(mail.outbox) == 12
+    assert {number for number in range(12) for message in mail.outbox if f"numéro {number} »" in message.body} == set(
+        range(12)
+    )
+
+
+def test_the_digest_job_run_twice_at_once_queues_one_digest_per_person(association_bodies, cast, settings):
+    from tests.concurrency import failures, run_together
+
+    settings.NOTIFICATIONS_DIGEST_HOUR = 0
+    forum = Forum.objects.get(slug="production")
+    thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Résumé", body="Début")
+    forum_actions.set_follow(cast.president, thread=thread, level=FollowLevel.FOLLOWING)
+    for number in range(3):
+        forum_actions.reply(cast.coordinator, thread=thread, body=f"Réponse {number}")
+    outcomes = run_together(actions.queue_daily_digests, actions.queue_daily_digests)
+    assert failures(outcomes) == []
+    assert sum(outcomes) == 2
+    assert OutgoingEmail.objects.filter(purpose="digest").count() == 2
+    run_together(actions.send_due_emails, actions.send_due_emails)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [cast.production_member.email, cast.president.email]
+    )
+
+
+def test_the_worker_command_queues_digests_and_sends_what_is_due(cast, production_thread, settings):
+    from django.core.management import call_command
+
+    settings.NOTIFICATIONS_DIGEST_HOUR = 0
+    forum_actions.reply(cast.coordinator, thread=production_thread, body=f"@{cast.president.handle} ?")
+    call_command("notifications_worker", "--once")
+    # The mention at once, and the thread author's digest with the reply.
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [cast.president.email, cast.production_member.email]
+    )

@@ -53,6 +53,11 @@ def test_defaults_run_with_nothing_installed():
     assert seen["index"].endswith("var/index")
 
 
+def test_a_mail_server_in_the_environment_switches_email_to_smtp():
+    seen = settings_as_seen_with(EMAIL_HOST="smtp.example.org")
+    assert seen["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
 def test_database_url_and_redis_url_switch_engines():
     seen = settings_as_seen_with(
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test", REDIS_URL="redis://127.0.0.1:6379/3"

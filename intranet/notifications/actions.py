@@ -289,6 +289,14 @@ def _finish(email: OutgoingEmail, status: str, now: datetime, *, subject: str = 
     OutgoingEmail.objects.filter(pk=email.pk).update(**fields)
 
 
+def settle_seeded_history() -> None:
+    """Seeded history (the demo data) is not e-mailed: what it queued is dropped, and its
+    notifications stay in the page but out of tomorrow's digest."""
+    with transaction.atomic():
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).update(status=OutgoingEmail.Status.DROPPED)
+        Notification.objects.filter(email__isnull=True, delivery=Delivery.DIGEST).update(delivery=Delivery.NEVER)
+
+
 # --- Digests --------------------------------------------------------------------------------
 
 
