@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,6 +27,7 @@ from intranet.audit import AuditAction, record
 from intranet.groups import college_group_names, sync_user_groups
 from intranet.models import (
     BOARD_OFFICES,
+    ApiToken,
     BoardMembership,
     BoardRole,
     College,
@@ -463,6 +465,53 @@ def _send_invitation_email_on_commit(invitation: Invitation, token: str) -> None
         text=text,
         html=html,
     )
+
+
+# --- Personal API tokens ---------------------------------------------------------------------
+
+API_TOKEN_PREFIX = "fi_"  # noqa: S105 - not a secret: makes a leaked token recognisable to scanners
+API_TOKEN_NAME_MAX_LENGTH = 80
+MAX_API_TOKENS = 20
+
+
+def create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
+    """A new token for the person's own use; the token itself is returned once and never kept."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ActionRefused(_("Name the token after what will use it (a spreadsheet, the website…)."), field="name")
+    if len(name) > API_TOKEN_NAME_MAX_LENGTH:
+        raise ActionRefused(
+            _("A token's name is at most %(max)s characters long.") % {"max": API_TOKEN_NAME_MAX_LENGTH}, field="name"
+        )
+    with transaction.atomic():
+        usable = ApiToken.objects.select_for_update().filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        if len(usable) >= MAX_API_TOKENS:
+            raise ActionRefused(_("You have %(max)s tokens: revoke one first.") % {"max": MAX_API_TOKENS})
+        secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=secret[:10],
+            key_hash=hash_token(secret),
+            expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_VALID_DAYS),
+        )
+        record(user, AuditAction.API_TOKEN_CREATED, token)
+    return token, secret
+
+
+def revoke_api_token(user: User, *, token_id: int) -> ApiToken:
+    """The owner revokes their token (another person's is not found)."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+        if token is None:
+            raise Http404
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record(user, AuditAction.API_TOKEN_REVOKED, token)
+    return token
 
 
 # --- Profiles and preferences ---------------------------------------------------------------

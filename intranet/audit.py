@@ -38,6 +38,8 @@ class AuditAction(models.TextChoices):
     INVITATION_RESENT = "invitation.resent", _("invitation sent again")
     INVITATION_REVOKED = "invitation.revoked", _("invitation revoked")
     INVITATION_ACCEPTED = "invitation.accepted", _("invitation accepted")
+    API_TOKEN_CREATED = "api_token.created", _("API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
     MEMBER_DEACTIVATED = "member.deactivated", _("account deactivated")
     MEMBER_REACTIVATED = "member.reactivated", _("account reactivated")
     PROFILE_UPDATED_BY_STAFF = "profile.updated_by_staff", _("profile edited by staff")

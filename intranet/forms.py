@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from intranet.audit import AuditAction
 from intranet.models import BoardRole, College, CollegeRole, Profile, Territory, User
+from intranet.search.engine import Filters
 from intranet.selectors import AuditFilters, DirectoryFilters
 
 
@@ -247,3 +251,19 @@ class SearchForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", _("The end date comes before the start date."))
         return data
+
+    def filters(self) -> Filters:
+        """The engine's filters from the valid form (whole days, in local time)."""
+        data = self.cleaned_data
+
+        def moment(day, at):
+            return timezone.make_aware(datetime.combine(day, at)) if day else None
+
+        return Filters(
+            kinds=(data["kind"],) if data.get("kind") else (),
+            college=data.get("college") or "",
+            author_id=data["author"].pk if data.get("author") else None,
+            since=moment(data.get("since"), time.min),
+            until=moment(data.get("until"), time.max),
+            order=data.get("order") or "relevance",
+        )

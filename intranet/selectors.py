@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from intranet import policies
 from intranet.models import (
+    ApiToken,
     AuditEntry,
     BoardMembership,
     BoardRole,
@@ -218,3 +219,7 @@ def audit_entries(filters: AuditFilters) -> QuerySet[AuditEntry]:
     if filters.until:
         entries = entries.filter(created_at__date__lte=filters.until)
     return entries
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")

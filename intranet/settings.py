@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs' assets, served from our own server
     "guardian",
     "axes",
     "intranet",
@@ -249,6 +252,49 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # for this long.
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
 NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE = env_int("NOTIFICATIONS_UNSUBSCRIBE_DAYS", 90) * 24 * 3600
+
+# --- API -----------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "intranet.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # with its CSRF check
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["intranet.api.base.IsMember"],
+    "DEFAULT_THROTTLE_CLASSES": ["intranet.api.throttling.PerTokenOrUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "member": env_str("API_RATE", "600/minute"),
+        "anonymous": env_str("API_ANONYMOUS_RATE", "60/minute"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "intranet.api.base.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "intranet.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_TOKEN_VALID_DAYS = env_int("API_TOKEN_VALID_DAYS", 365)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Intranet de la fédération — API",
+    "DESCRIPTION": (
+        "The members' intranet API: the same rules as the pages. Authenticate with the session "
+        "(and its CSRF token) or a personal token created on your profile: "
+        "`Authorization: Bearer <token>`. Missing and forbidden objects both answer 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"DeliveryEnum": "intranet.notifications.kinds.Delivery"},
+    "SERVE_PERMISSIONS": ["intranet.api.base.IsMember"],
+    "SERVE_AUTHENTICATION": [
+        "intranet.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+}
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from intranet.views import accounts, members, search, staff
+from intranet.views import accounts, members, search, staff, tokens
 
 urlpatterns = [
     path("", members.home, name="home"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("recherche/", search.search_page, name="search"),
     path("annuaire/<int:member_id>/", members.member_detail, name="member_detail"),
     path("profil/", members.edit_profile, name="edit_profile"),
+    path("profil/jetons-api/", tokens.api_tokens, name="api_tokens"),
+    path("profil/jetons-api/<int:token_id>/revoquer/", tokens.api_token_revoke, name="api_token_revoke"),
     # Accounts
     path("compte/connexion/", accounts.LoginView.as_view(), name="login"),
     path("compte/deconnexion/", accounts.auth_views.LogoutView.as_view(), name="logout"),
@@ -48,5 +50,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("deliberations/", include("workflows.urls")),
     path("propositions/", include("workflows.proposal_urls")),
+    path("api/", include("intranet.api.urls")),
     path("admin/", admin.site.urls),
 ]

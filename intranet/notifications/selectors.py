@@ -24,6 +24,7 @@ class Row:
     notification: Notification
     sentence: str
     visible: bool
+    url: str = ""  # the target's address, when the person may still open it
 
     @property
     def is_unread(self) -> bool:
@@ -45,7 +46,8 @@ def notifications_page(user, *, page: str | int | None, unread_only: bool = Fals
             rows.append(Row(notification, wording.hidden_sentence(), visible=False))
         else:
             actor = notification.actor.get_full_name() if notification.actor else ""
-            rows.append(Row(notification, wording.sentence(notification.event, actor=actor, title=target.title), True))
+            sentence = wording.sentence(notification.event, actor=actor, title=target.title)
+            rows.append(Row(notification, sentence, visible=True, url=target.url))
     return current, rows
 
 

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from intranet import search
 from intranet.forms import SearchForm
-from intranet.search.engine import Filters
 from intranet.search.sources import sources
-
-
-def _filters(data) -> Filters:
-    def moment(day, at):
-        return timezone.make_aware(datetime.combine(day, at)) if day else None
-
-    return Filters(
-        kinds=(data["kind"],) if data.get("kind") else (),
-        college=data.get("college") or "",
-        author_id=data["author"].pk if data.get("author") else None,
-        since=moment(data.get("since"), time.min),
-        until=moment(data.get("until"), time.max),
-        order=data.get("order") or "relevance",
-    )
 
 
 @require_GET
@@ -35,7 +17,7 @@ def search_page(request):
     results = None
     if form.is_bound and form.is_valid() and "q" in request.GET:
         data = form.cleaned_data
-        results = search.search(request.user, data["q"], _filters(data), page=data["page"] or 1)
+        results = search.search(request.user, data["q"], form.filters(), page=data["page"] or 1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

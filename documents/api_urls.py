@@ -1,0 +1,3 @@
+"""The documents API's routes (under /api/v1/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The forums API's routes (under /api/v1/)."""
+
+urlpatterns: list = []

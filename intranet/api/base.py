@@ -1,0 +1,40 @@
+"""What every API view shares: its own authentication (so the pages' login redirect does not
+apply), members only, JSON in and out."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from rest_framework import permissions
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+from intranet import policies
+
+
+class IsMember(permissions.BasePermission):
+    """An active account; what it may see and do is then asked of each domain's policy."""
+
+    def has_permission(self, request, view):
+        return policies.is_member(request.user)
+
+
+class ApiViewMixin:
+    """Mixed into every API view, first: the API answers with 401/403 JSON, never a redirect."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return login_not_required(super().as_view(**initkwargs))
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class PostCursor(CursorPagination):
+    """Posts of a thread, in order, by cursor: stable while new replies arrive."""
+
+    ordering = "number"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

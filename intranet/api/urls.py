@@ -1,0 +1,29 @@
+"""``/api/v1/``: every app's endpoints, the OpenAPI schema and its docs page."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from intranet.api import views
+
+core = [
+    path("colleges/", views.CollegeList.as_view(), name="colleges"),
+    path("colleges/<slug:slug>/", views.CollegeDetail.as_view(), name="college"),
+    path("members/", views.MemberList.as_view(), name="members"),
+    path("members/<int:member_id>/", views.MemberDetail.as_view(), name="member"),
+    path("search/", views.Search.as_view(), name="search"),
+    path("notifications/", views.NotificationList.as_view(), name="notifications"),
+    path("notifications/read/", views.NotificationMarkRead.as_view(), name="notifications_read"),
+    path("notifications/read-all/", views.NotificationMarkAllRead.as_view(), name="notifications_read_all"),
+    path("notifications/preferences/", views.NotificationPreferences.as_view(), name="notification_preferences"),
+]
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(core)),
+    path("v1/", include("forums.api_urls")),
+    path("v1/", include("documents.api_urls")),
+    path("v1/", include("workflows.api_urls")),
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+]

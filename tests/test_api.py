@@ -1,0 +1,221 @@
+"""The core API: collèges, the directory, search, notifications, the schema and its docs; tokens,
+sessions with CSRF, throttling and bad input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from forums import actions as forum_actions
+from forums.models import Forum
+from intranet import actions
+from intranet.models import ApiToken
+from intranet.notifications.models import Notification
+from intranet.search import indexer
+from tests.api import ROLES, Case, everyone, run_case, token_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cast):
+    forum = Forum.objects.get(slug="production")
+    thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Cinéma et élèves", body="Projet")
+    forum_actions.reply(cast.coordinator, thread=thread, body=f"@{cast.production_member.handle} oui")
+    while indexer.apply_pending():
+        pass
+    return {"cast": cast, "thread": thread, "notification": Notification.objects.get()}
+
+
+def _only_production_sees_the_thread(world, role, response):
+    titles = [hit["title"] for hit in response.json()["results"]]
+    found = any("Cinéma" in title for title in titles)
+    assert found == (role in ("member", "coordinator", "staff")), (role, titles)
+
+
+def _own_notifications_only(world, role, response):
+    ids = [item["id"] for item in response.json()["results"]]
+    assert ids == ([world["notification"].pk] if role == "member" else [])
+
+
+ROLE_CASES = {
+    "api:colleges": Case("get", lambda w: "/api/v1/colleges/", everyone(200)),
+    "api:college": Case("get", lambda w: "/api/v1/colleges/production/", everyone(200)),
+    "api:members": Case("get", lambda w: "/api/v1/members/", everyone(200)),
+    "api:member": Case("get", lambda w: f"/api/v1/members/{w['cast'].coordinator.pk}/", everyone(200)),
+    "api:search": Case(
+        "get", lambda w: "/api/v1/search/?q=cinema", everyone(200), check=_only_production_sees_the_thread
+    ),
+    "api:notifications": Case("get", lambda w: "/api/v1/notifications/", everyone(200), check=_own_notifications_only),
+    "api:notifications_read": Case(
+        "post", lambda w: "/api/v1/notifications/read/", everyone(200), data=lambda w: {"ids": [w["notification"].pk]}
+    ),
+    "api:notifications_read_all": Case("post", lambda w: "/api/v1/notifications/read-all/", everyone(200)),
+    "api:notification_preferences": Case("get", lambda w: "/api/v1/notifications/preferences/", everyone(200)),
+    "api:schema": Case("get", lambda w: "/api/schema/", everyone(200), format=None),
+    "api:docs": Case("get", lambda w: "/api/docs/", everyone(200), format=None),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(ROLE_CASES))
+def test_role_cast(route, role, world, cast):
+    run_case(ROLE_CASES[route], world, cast, role)
+
+
+# --- Bodies ---------------------------------------------------------------------------------
+
+
+def test_a_member_is_shown_with_the_contact_details_their_profile_allows(cast):
+    body = token_client(cast.diffusion_member).get(f"/api/v1/members/{cast.coordinator.pk}/").json()
+    assert body["name"] == cast.coordinator.get_full_name()
+    assert body["colleges"] == [{"college": "production", "role": "coordinator"}]
+    assert body["contact"].get("email") == cast.coordinator.email  # shown by default
+    assert "phone" not in body["contact"]
+
+
+def test_a_deactivated_member_is_not_found_like_a_missing_one(cast):
+    actions.deactivate_member(cast.staff, user=cast.outsider)
+    client = token_client(cast.production_member)
+    gone, missing = client.get(f"/api/v1/members/{cast.outsider.pk}/"), client.get("/api/v1/members/999999/")
+    assert gone.status_code == missing.status_code == 404
+    assert gone.json() == missing.json()
+
+
+def test_marking_someone_elses_notification_read_changes_nothing(world, cast):
+    response = token_client(cast.diffusion_member).post(
+        "/api/v1/notifications/read/", {"ids": [world["notification"].pk]}, format="json"
+    )
+    assert response.status_code == 200
+    world["notification"].refresh_from_db()
+    assert world["notification"].read_at is None
+
+
+def test_preferences_change_through_the_api_and_unknown_values_are_refused(cast):
+    client = token_client(cast.production_member)
+    response = client.patch("/api/v1/notifications/preferences/", {"reply": "immediately"}, format="json")
+    assert response.status_code == 200 and response.json()["reply"] == "immediately"
+    for bad in ({"reply": "weekly"}, {"fortnightly": "never"}, ["reply"], {"reply": 3}):
+        response = client.patch("/api/v1/notifications/preferences/", bad, format="json")
+        assert response.status_code == 400, bad
+        assert response.json()["code"] == "invalid"
+
+
+def test_search_with_bad_input_answers_400_or_a_note_never_500(cast):
+    client = token_client(cast.production_member)
+    assert client.get("/api/v1/search/?q=" + "a" * 5000).status_code == 200
+    assert client.get('/api/v1/search/?q="unbalanced').status_code == 200
+    response = client.get("/api/v1/search/?q=x&since=hier")
+    assert response.status_code == 400 and "since" in response.json()["errors"]
+    assert client.get("/api/v1/search/?q=&kind=nothing").status_code == 400
+
+
+# --- Tokens and sessions --------------------------------------------------------------------
+
+
+def test_a_member_creates_names_and_revokes_a_token_on_their_profile(cast, login):
+    client = login(cast.production_member)
+    response = client.post(reverse("api_tokens"), {"name": "Site web"})
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    page = response.content.decode()
+    secret = page.split("data-new-token")[0].rsplit('value="', 1)[1].split('"')[0]
+    assert secret.startswith("fi_")
+    token = ApiToken.objects.get(user=cast.production_member)
+    assert token.name == "Site web" and secret not in token.key_hash  # only its hash is kept
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get("/api/v1/colleges/").status_code == 200
+    # Shown once: the list shows only its beginning.
+    assert secret not in client.get(reverse("api_tokens")).content.decode()
+    client.post(reverse("api_token_revoke", args=[token.pk]))
+    response = api.get("/api/v1/colleges/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Ce jeton d'API a été révoqué."
+
+
+def test_someone_elses_token_cannot_be_revoked(cast, login):
+    token, _secret = actions.create_api_token(cast.coordinator, name="Tableur")
+    assert login(cast.production_member).post(reverse("api_token_revoke", args=[token.pk])).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_an_empty_token_name_is_refused_on_the_page(cast, login):
+    response = login(cast.production_member).post(reverse("api_tokens"), {"name": "   "})
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer fi_nimportequoi", "Bearer", "Bearer a b", "Token fi_x", "Bearer \xe9t\xe9"],
+)
+def test_unknown_or_malformed_tokens_get_401_with_a_message(cast, header):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get("/api/v1/colleges/")
+    assert response.status_code == 401
+    assert response.json()["detail"]
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_expired_token_says_so(cast):
+    token, secret = actions.create_api_token(cast.production_member, name="Ancien")
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = client.get("/api/v1/colleges/")
+    assert response.status_code == 401 and "expiré" in response.json()["detail"]
+
+
+def test_a_deactivated_members_token_stops_working(cast):
+    client = token_client(cast.production_member)
+    actions.deactivate_member(cast.staff, user=cast.production_member)
+    assert client.get("/api/v1/colleges/").status_code == 401
+
+
+def test_the_session_works_and_needs_its_csrf_token_to_write(cast):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.production_member, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/api/v1/colleges/").status_code == 200
+    response = client.post("/api/v1/notifications/read-all/", content_type="application/json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_each_token_has_its_own_budget(cast, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"member": "3/minute", "anonymous": "3/minute"},
+    }
+    from django.core.cache import cache
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    cache.clear()
+    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    try:
+        first, second = token_client(cast.production_member), token_client(cast.production_member)
+        statuses = [first.get("/api/v1/colleges/").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert first.get("/api/v1/colleges/").json()["detail"]
+        assert second.get("/api/v1/colleges/").status_code == 200  # another token, another budget
+    finally:
+        cache.clear()
+
+
+def test_wrong_types_and_huge_bodies_get_4xx_json(cast, settings):
+    client = token_client(cast.production_member)
+    response = client.post("/api/v1/notifications/read/", {"ids": "tous"}, format="json")
+    assert response.status_code == 400 and "ids" in response.json()["errors"]
+    response = client.post("/api/v1/notifications/read/", b"{not json", content_type="application/json")
+    assert response.status_code == 400 and response.json()["detail"]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post("/api/v1/notifications/read/", {"ids": list(range(1, 400))}, format="json")
+    assert response.status_code in (400, 413) and response.json()["detail"]
