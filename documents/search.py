@@ -37,7 +37,13 @@ class DocumentSource(Source):
         }
 
     def all_ids(self):
-        return Document.objects.filter(deleted_at__isnull=True).order_by("pk").values_list("pk", flat=True).iterator()
+        # Space by space, folder tree by folder tree: kept together in a rebuilt index (see forums).
+        return (
+            Document.objects.filter(deleted_at__isnull=True)
+            .order_by("folder__space_id", "folder__path", "pk")
+            .values_list("pk", flat=True)
+            .iterator()
+        )
 
     def allowed_scopes(self, user):
         return {f"folder:{folder_id}" for folder_id in visible_folders(user).values_list("pk", flat=True)}

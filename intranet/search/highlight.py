@@ -28,7 +28,17 @@ def snippet(text: str, parsed: ParsedQuery) -> SafeString:
     text = " ".join((text or "")[:SCAN_LIMIT].split())
     terms, prefixes = parsed.highlight_terms, parsed.highlight_prefixes
     # Only as far as the first match: a long document is not analysed whole for one snippet.
-    first = next((match.start() for match in WORD.finditer(text) if _matches(match.group(), terms, prefixes)), None)
+    # Each distinct word is compared once per search (a page of hits repeats its words).
+    compared = parsed.compared_words
+    first = None
+    for match in WORD.finditer(text):
+        word = match.group()
+        matched = compared.get(word)
+        if matched is None:
+            matched = compared[word] = _matches(word, terms, prefixes)
+        if matched:
+            first = match.start()
+            break
     begin = 0
     if first is not None:
         begin = max(0, first - SNIPPET_LENGTH // 3)
@@ -39,7 +49,11 @@ def snippet(text: str, parsed: ParsedQuery) -> SafeString:
         end += 1
     pairs, position = [], begin
     for match in WORD.finditer(text, begin, end):
-        if _matches(match.group(), terms, prefixes):
+        word = match.group()
+        matched = compared.get(word)
+        if matched is None:
+            matched = compared[word] = _matches(word, terms, prefixes)
+        if matched:
             pairs.append((text[position : match.start()], match.group()))
             position = match.end()
     return format_html(

@@ -35,6 +35,8 @@ class Clause:
 class ParsedQuery:
     clauses: list[Clause] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Words of the texts shown, as written, already compared with the query (highlighting).
+    compared_words: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def required(self) -> list[Clause]:

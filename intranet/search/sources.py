@@ -56,6 +56,9 @@ class Source:
     kind: str
     label: str  # plural, for the group heading
     batch_size = 500
+    # Sources whose entries share their scopes (threads and replies: their forum) name the same
+    # family, and a person's scopes are asked once for all of them.
+    scope_family: str = ""
 
     def entries(self, ids: list[int]) -> dict[int, Entry]:
         """Entries of the objects that are still searchable; the others are removed."""
@@ -87,6 +90,10 @@ def ids_in(scopes: set[str], prefix: str) -> set[int]:
 
 def allowed_scopes(user) -> set[str]:
     scopes: set[str] = set()
+    asked: set[str] = set()
     for source in sources().values():
-        scopes |= source.allowed_scopes(user)
+        family = source.scope_family or source.kind
+        if family not in asked:
+            asked.add(family)
+            scopes |= source.allowed_scopes(user)
     return scopes

@@ -9,15 +9,17 @@ import os
 import shutil
 import threading
 import time
+from bisect import bisect_left
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-from whoosh import index
+from whoosh import index, scoring
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Term
+from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
+from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Query, Term
 from whoosh.writing import SegmentWriter
 
 from intranet.search.analysis import french_analyzer
@@ -126,6 +128,8 @@ class WhooshEngine(Engine):
             fresh.rename(self.directory)
             shutil.rmtree(retired, ignore_errors=True)
             _scope_cache.clear()
+            _sorted_cache.clear()
+            _lengths_cache.clear()
         finally:
             if live_lock is not None:
                 live_lock.release()
@@ -186,8 +190,15 @@ class WhooshEngine(Engine):
             return EngineResults(hits=[], has_more=False)
         # Only the page and one more: an exact count would score every match in Python (a
         # common word: hundreds of milliseconds), where the top hits let Whoosh skip blocks.
+        query = _query(parsed, filters, every_clause=every_clause)
+        if _intersects(parsed, every_clause):
+            # Entries of every word (or of a phrase) are walked together, in step with the
+            # person's scopes: what is not theirs is skipped (whole blocks of it, in a rebuilt
+            # index that keeps each forum and folder together), not read then filtered out.
+            # One word is best left to the collector, which skips blocks that cannot rank.
+            query = And([_InScopes(searcher._ix.storage.folder, frozenset(scopes)), query])
         results = searcher.search(
-            _query(parsed, filters, every_clause=every_clause),
+            query,
             filter=allowed,
             limit=offset + limit + 1,
             sortedby="date" if filters.order == "date" else None,
@@ -210,7 +221,7 @@ class WhooshEngine(Engine):
             else:
                 if current is not None:  # a rebuilt index was swapped in
                     current[1].close()
-                searcher = self._open().searcher()
+                searcher = self._open().searcher(weighting=_BM25F())
         except IndexUnavailable:
             raise
         except Exception as error:  # a damaged segment, or the index swapped under us
@@ -258,34 +269,132 @@ class _Writer:
 
 # Document numbers per (segment, scope): a filter query would cost more to build than the
 # search itself. A segment never changes once written (deletions are skipped by the searcher),
-# so the big segments keep their sets while commits add small ones.
-_scope_cache: dict[tuple[str, str], dict[str, frozenset[int]]] = {}
+# so the big segments keep their sets while commits add small ones. What is cached is what the
+# index holds; which scopes a person may open is asked of the selectors at every search.
+_scope_cache: dict[tuple[str, str], dict[tuple[str, int], frozenset[int]]] = {}
 SCOPE_CACHE_SEGMENTS = 200
+# The sorted document numbers of a segment for a set of scopes (a person's, in a phrase search).
+_sorted_cache: dict[tuple[str, str, frozenset[str]], list[int]] = {}
+SORTED_CACHE_SIZE = 64
 
 
-def _allowed_docnums(searcher, scopes: frozenset[str]) -> set[int]:
+def _leaves(searcher):
     reader = searcher.reader()
     leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
+    return [(leaf, offset) for leaf, offset in leaves if hasattr(leaf, "segment")]
+
+
+def _scope_docnums(folder: str, leaf, scope: str, offset: int) -> frozenset[int]:
+    """The document numbers of ``scope`` in one segment, counted from ``offset``."""
+    per_scope = _scope_cache.get((folder, leaf.segment().segment_id()))
+    if per_scope is None:
+        if len(_scope_cache) > SCOPE_CACHE_SEGMENTS:
+            _scope_cache.clear()
+        per_scope = _scope_cache[(folder, leaf.segment().segment_id())] = {}
+    docnums = per_scope.get((scope, offset))
+    if docnums is None:
+        local = leaf.postings("scope", scope).all_ids() if ("scope", scope) in leaf else ()
+        docnums = per_scope[(scope, offset)] = frozenset(docnum + offset for docnum in local)
+    return docnums
+
+
+def _allowed_docnums(searcher, scopes: frozenset[str]) -> set[int] | frozenset[int]:
     folder = searcher._ix.storage.folder
-    allowed: set[int] = set()
-    for leaf, offset in leaves:
-        if not hasattr(leaf, "segment"):
-            continue
-        per_scope = _scope_cache.get((folder, leaf.segment().segment_id()))
-        if per_scope is None:
-            if len(_scope_cache) > SCOPE_CACHE_SEGMENTS:
-                _scope_cache.clear()
-            per_scope = _scope_cache[(folder, leaf.segment().segment_id())] = {}
-        for scope in scopes:
-            local = per_scope.get(scope)
-            if local is None:
-                has_term = ("scope", scope) in leaf
-                local = per_scope[scope] = frozenset(leaf.postings("scope", scope).all_ids() if has_term else ())
-            if local and offset:
-                allowed.update(docnum + offset for docnum in local)
-            elif local:
-                allowed.update(local)
-    return allowed
+    sets = [_scope_docnums(folder, leaf, scope, offset) for leaf, offset in _leaves(searcher) for scope in scopes]
+    sets = [docnums for docnums in sets if docnums]
+    return sets[0] if len(sets) == 1 else set().union(*sets)
+
+
+class _InScopes(Query):
+    """Only the documents of these scopes, as a query: joined to a phrase, positions are read
+    for those documents only (a filter applied after matching would read them for all)."""
+
+    def __init__(self, folder: str, scopes: frozenset[str]):
+        self.folder, self.scopes = folder, scopes
+
+    def __eq__(self, other):
+        return type(other) is type(self) and (other.folder, other.scopes) == (self.folder, self.scopes)
+
+    def __hash__(self):
+        return hash((self.folder, self.scopes))
+
+    def estimate_size(self, ixreader):
+        return ixreader.doc_count_all()
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        if not hasattr(reader, "segment"):
+            return NullMatcher()
+        key = (self.folder, reader.segment().segment_id(), self.scopes)
+        docnums = _sorted_cache.get(key)
+        if docnums is None:
+            if len(_sorted_cache) >= SORTED_CACHE_SIZE:
+                _sorted_cache.clear()
+            local: set[int] = set().union(*(_scope_docnums(self.folder, reader, scope, 0) for scope in self.scopes))
+            docnums = _sorted_cache[key] = sorted(local)
+        return _DocnumMatcher(docnums) if docnums else NullMatcher()
+
+
+class _DocnumMatcher(ListMatcher):
+    """A sorted list of document numbers that adds nothing to the score and skips by bisection."""
+
+    def skip_to(self, id):
+        if not self.is_active():
+            raise ReadTooFar
+        if id > self._ids[self._i]:
+            self._i = bisect_left(self._ids, id, self._i)
+
+    def score(self):
+        return 0.0
+
+    def supports_block_quality(self):
+        return False
+
+
+_lengths_cache: dict[tuple[str, str], list | None] = {}
+
+
+def _field_lengths(reader, fieldname: str) -> list | None:
+    """Every document's length in ``fieldname`` for one segment, read once: BM25 asks it of
+    each document it scores, through several calls and a file read each time. None when the
+    segment is not laid out as expected (then Whoosh is asked as usual)."""
+    key = (reader.segment().segment_id(), fieldname)
+    if key in _lengths_cache:
+        return _lengths_cache[key]
+    if len(_lengths_cache) > SCOPE_CACHE_SEGMENTS:
+        _lengths_cache.clear()
+    lengths = None
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.util.numeric import byte_to_length
+
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is not None and column._fixedlen == 1:
+            table = [byte_to_length(byte) if byte else None for byte in range(256)]
+            raw = column._dbfile.get(column._basepos, column._count)
+            lengths = [table[byte] for byte in raw]
+            lengths += [table[0]] * (reader.doc_count_all() - len(lengths))
+            sample = range(0, len(lengths), max(1, len(lengths) // 7))
+            if any(lengths[docnum] != reader.doc_field_length(docnum, fieldname, 1) for docnum in sample):
+                lengths = None
+    except Exception:  # another version of Whoosh: its own lookups
+        logger.debug("field lengths not read at once", exc_info=True)
+        lengths = None
+    _lengths_cache[key] = lengths
+    return lengths
+
+
+class _BM25F(scoring.BM25F):
+    """Whoosh's BM25F, the same scores, with each segment's field lengths read once."""
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        reader = searcher.reader()
+        if isinstance(scorer, scoring.BM25FScorer) and hasattr(reader, "segment"):
+            lengths = _field_lengths(reader, fieldname)
+            if lengths is not None:
+                scorer.dfl = lengths.__getitem__
+        return scorer
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -296,6 +405,11 @@ def _naive_utc(moment: datetime) -> datetime:
         return moment.astimezone(UTC).replace(tzinfo=None)
     except OverflowError:
         return moment.replace(tzinfo=None)
+
+
+def _intersects(parsed: ParsedQuery, every_clause: bool) -> bool:
+    required = parsed.required
+    return (every_clause and len(required) > 1) or any(len(clause.terms) > 1 for clause in required)
 
 
 def _clause_query(clause):
