@@ -69,10 +69,14 @@ class PostgresEngine(Engine):
             writer = _Writer()
             yield writer
             writer.flush()
-        # Fresh statistics: with those of the old (or empty) table, the planner reads every
-        # entry of a phrase's words before the scope filter instead of after it.
+        # The old entries' space freed, and fresh statistics: with those of the old (or empty)
+        # table, the planner reads every entry of a phrase's words before the scope filter
+        # instead of after it, and searches read the old entries' index items until a vacuum.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE intranet_searchentry")
+            if connection.in_atomic_block:  # VACUUM cannot run in a transaction
+                cursor.execute("ANALYZE intranet_searchentry")
+            else:
+                cursor.execute("VACUUM (ANALYZE) intranet_searchentry")
 
     @contextmanager
     def writer(self):
