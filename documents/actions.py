@@ -295,8 +295,10 @@ def grant_folder_access(actor: User, *, folder: Folder, level: int, user: User |
     with transaction.atomic():
         before = _current_level(folder, principal)
         _set_grant(folder, principal, level)
-        if user is not None and before is None:
+        if before is None and user is not None:
             notifications.folder_shared(actor, folder, user)
+        elif before is None:
+            notifications.folder_shared_with_group(actor, folder, group)
         record(
             actor,
             AuditAction.ACCESS_GRANTED,

@@ -22,6 +22,19 @@ def describe_folders(user, ids: list[int]) -> dict[int, Target]:
     }
 
 
+def folder_shared_with_group(actor: User, folder: Folder, group) -> None:
+    """A folder opened to a group (a collège, the board…) is told to its members."""
+    members = group.user_set.filter(is_active=True).values_list("pk", flat=True)
+    notify(
+        kind=Kind.SHARE,
+        event="folder_shared",
+        recipients=list(members),
+        target_type="folder",
+        target_id=folder.pk,
+        actor=actor,
+    )
+
+
 def folder_shared(actor: User, folder: Folder, user: User) -> None:
     notify(
         kind=Kind.SHARE,

@@ -309,6 +309,7 @@ def mark_thread_read(user: User, *, thread: Thread, up_to: int) -> int:
         moved = ReadState.objects.filter(pk=state.pk, last_read_number__lt=up_to).update(last_read_number=up_to)
         if moved:
             _tell_reader(user, thread, up_to)
+            notifications.read_in_the_page(user, thread, up_to)
     return max(up_to, state.last_read_number)
 
 

@@ -7,7 +7,7 @@ from forums import policies
 from forums.models import FollowLevel, ForumFollow, Post, ReadState, Thread
 from forums.selectors import thread_url, visible_forums
 from intranet.models import User
-from intranet.notifications.actions import notify
+from intranet.notifications.actions import mark_read_about, notify
 from intranet.notifications.kinds import Kind
 from intranet.notifications.targets import Target, excerpt
 
@@ -17,6 +17,16 @@ def describe_posts(user, ids: list[int]) -> dict[int, Target]:
     posts = Post.objects.filter(pk__in=ids, deleted_at__isnull=True, thread__forum__in=readable).select_related(
         "thread__forum"
     )
+    moderated: dict[int, bool] = {}  # per forum: one question, however many hidden posts
+
+    def shown(post: Post) -> bool:
+        if not post.is_hidden or post.author_id == user.pk:
+            return True
+        forum = post.thread.forum
+        if forum.pk not in moderated:
+            moderated[forum.pk] = policies.can_moderate_forum(user, forum)
+        return moderated[forum.pk]
+
     return {
         post.pk: Target(
             title=post.thread.title,
@@ -24,13 +34,21 @@ def describe_posts(user, ids: list[int]) -> dict[int, Target]:
             excerpt="" if post.is_hidden else excerpt(post.body),
         )
         for post in posts
-        if not post.is_hidden or policies.can_see_hidden_text(user, post)
+        if shown(post)
     }
 
 
 def describe_threads(user, ids: list[int]) -> dict[int, Target]:
     threads = Thread.objects.filter(pk__in=ids, forum__in=visible_forums(user).values("pk"))
     return {thread.pk: Target(title=thread.title, url=thread_url(thread.pk)) for thread in threads}
+
+
+def read_in_the_page(user: User, thread: Thread, number: int) -> None:
+    """The member has read the thread up to post ``number``: what notified them of those posts
+    (and of the thread's start) is read too, so the bell drops and the digest leaves it out."""
+    posts = Post.objects.filter(thread=thread, number__lte=number).values("pk")
+    mark_read_about(user, target_type="post", target_ids=posts)
+    mark_read_about(user, target_type="thread", target_ids=[thread.pk])
 
 
 def _readers(user_ids, thread: Thread) -> set[int]:

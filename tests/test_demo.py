@@ -79,3 +79,15 @@ def test_if_empty_leaves_an_existing_database_alone(cast):
     before = snapshot()
     call_command("seed_demo", "--if-empty")
     assert snapshot() == before
+
+
+def test_seeding_again_leaves_real_mail_alone(cast, settings):
+    from forums import actions as forum_actions
+    from intranet.notifications.models import OutgoingEmail
+
+    thread = forum_actions.start_thread(
+        cast.production_member, forum=Forum.objects.get(slug="production"), title="Réel", body="…"
+    )
+    forum_actions.reply(cast.coordinator, thread=thread, body=f"@{cast.president.handle} ?")
+    call_command("seed_demo")
+    assert OutgoingEmail.objects.get(recipient=cast.president).status == OutgoingEmail.Status.PENDING

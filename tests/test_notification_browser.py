@@ -36,12 +36,12 @@ def test_the_bell_of_the_person_mentioned_rises_without_a_reload(asgi_server, me
     count = bell.locator("[data-unread-count]")
     count.wait_for(state="visible", timeout=5_000)
     assert count.inner_text() == "1"
-    assert "non lues" in bell.inner_text()
+    assert bell.locator("[data-unread-label]").text_content().strip() == "non lue"
     assert mentioned_page.evaluate("window.__notReloaded") is True
 
     # Following the bell shows the notification; opening it leads to the message, read.
     bell.click()
-    mentioned_page.get_by_role("link", name="vous a mentionné dans « Casting »").click()
+    mentioned_page.get_by_role("link", name="vous a mentionné·e dans « Casting »").click()
     mentioned_page.wait_for_url(f"**/forums/fils/{thread.pk}/**")
     mentioned_page.locator("#post-2").wait_for()
     assert mentioned_page.locator("[data-unread-count]").is_hidden()

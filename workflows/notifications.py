@@ -77,8 +77,10 @@ def agenda_waiting(actor: User | None, proposal: Proposal) -> None:
 
 
 def proposal_moved(actor: User | None, proposal: Proposal, event: str) -> None:
-    """To the author: forwarded, returned, declined, decided."""
-    _about_proposal(Kind.PROPOSAL, event, proposal, [proposal.author_id], actor)
+    """To the author: forwarded, returned, declined, decided. A returned proposal is a step
+    waiting for its author (the process's "write" task): it is told as a task."""
+    kind = Kind.TASK if event == "returned" else Kind.PROPOSAL
+    _about_proposal(kind, event, proposal, [proposal.author_id], actor)
 
 
 def vote_opened(actor: User, vote: BoardVote) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,34 +25,23 @@ from django.utils.translation import gettext as _
 from intranet.actions import ActionRefused
 from intranet.models import User
 from intranet.notifications import emails
-from intranet.notifications.kinds import DEFAULT_DELIVERY, GROUPED_KINDS, GROUPING_WINDOW, Delivery, Kind
+from intranet.notifications.kinds import GROUPING_WINDOWS, Delivery, Kind
 from intranet.notifications.models import Notification, OutgoingEmail, Preference
+from intranet.notifications.preferences import deliveries, preferences_of
 from intranet.notifications.wording import EVENTS
 from realtime.events import send_per_user_on_commit
 
 logger = logging.getLogger(__name__)
 
-# Sending: a claim lasts this long (a worker that died mid-send gives the e-mail back after it),
-# a failure is retried after 1, 2, 4… minutes, at most MAX_ATTEMPTS times.
+# Sending: a claim lasts this long from the moment it is taken (a worker that died mid-send gives
+# the e-mail back after it); a failure is retried after 1, 2, 4… minutes, then every 2 hours,
+# and given up two days after the e-mail was queued (staff see it in the administration).
 CLAIM_DURATION = timedelta(minutes=5)
 FIRST_RETRY = timedelta(minutes=1)
-LONGEST_RETRY = timedelta(hours=6)
-MAX_ATTEMPTS = 8
+LONGEST_RETRY = timedelta(hours=2)
+GIVE_UP_AFTER = timedelta(days=2)
 # The digest gathers what is unread, not yet e-mailed and at most this old.
 DIGEST_REACH = timedelta(days=7)
-
-
-def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
-    """Each person's choice for ``kind`` (one query)."""
-    user_ids = list(user_ids)
-    chosen = dict(Preference.objects.filter(user_id__in=user_ids, kind=kind).values_list("user_id", "delivery"))
-    return {user_id: chosen.get(user_id, DEFAULT_DELIVERY[Kind(kind)]) for user_id in user_ids}
-
-
-def preferences_of(user_id: int) -> dict[str, str]:
-    """Every kind → the person's delivery (their choice or the default)."""
-    chosen = dict(Preference.objects.filter(user_id=user_id).values_list("kind", "delivery"))
-    return {kind.value: chosen.get(kind.value, DEFAULT_DELIVERY[kind]) for kind in Kind}
 
 
 def notify(
@@ -65,7 +55,8 @@ def notify(
     group_key: str = "",
 ) -> list[Notification]:
     """Notify these people (never the actor, never a deactivated account), in the caller's
-    transaction. The caller has decided, from its policy, that each of them may see the target."""
+    transaction. The caller has decided, from its policy, that each of them may see the target.
+    A constant number of queries, whatever the number of recipients."""
     assert event in EVENTS, event
     wanted = set(recipients) - {actor.pk if actor else None}
     user_ids = sorted(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
@@ -90,40 +81,47 @@ def notify(
             for user_id in user_ids
         ]
     )
-    for notification in notifications:
-        if notification.delivery == Delivery.IMMEDIATELY:
-            _queue_at_once(notification, now)
+    _queue_at_once([n for n in notifications if n.delivery == Delivery.IMMEDIATELY], group_key, now)
     push_unread_counts_on_commit(user_ids)
     return notifications
 
 
-def _queue_at_once(notification: Notification, now: datetime) -> None:
-    """Into the recipient's e-mail about the same thing, if one is still waiting (grouped kinds),
-    or a new one. The waiting e-mail is locked, so that a worker claiming it meanwhile waits and
-    then sends this notification too."""
-    if notification.kind in GROUPED_KINDS:
-        waiting = (
-            OutgoingEmail.objects.select_for_update()
-            .filter(
-                recipient_id=notification.recipient_id,
-                purpose=OutgoingEmail.Purpose.NOTIFICATIONS,
-                group_key=notification.group_key,
-                status=OutgoingEmail.Status.PENDING,
-            )
-            .first()
-        )
-        send_after = now + GROUPING_WINDOW
-    else:
-        waiting, send_after = None, now
-    if waiting is None:
-        waiting = OutgoingEmail.objects.create(
+def _queue_at_once(notifications: list[Notification], group_key: str, now: datetime) -> None:
+    """Into each recipient's e-mail about the same thing if one is still waiting (grouped kinds),
+    or a new one. The waiting e-mails are locked, so that a worker claiming one meanwhile waits
+    and then sends these notifications too."""
+    if not notifications:
+        return
+    window = GROUPING_WINDOWS.get(Kind(notifications[0].kind))
+    waiting: dict[int, OutgoingEmail] = {}
+    if window is not None:
+        pending = OutgoingEmail.objects.select_for_update().filter(
+            recipient_id__in=[n.recipient_id for n in notifications],
             purpose=OutgoingEmail.Purpose.NOTIFICATIONS,
-            recipient_id=notification.recipient_id,
-            group_key=notification.group_key,
-            key=f"notification:{notification.pk}",
-            send_after=send_after,
+            group_key=group_key,
+            status=OutgoingEmail.Status.PENDING,
         )
-    Notification.objects.filter(pk=notification.pk).update(email=waiting)
+        waiting = {email.recipient_id: email for email in pending}
+        # A kind with a shorter window (a mention) brings a waiting e-mail forward.
+        hurried = [e.pk for e in waiting.values() if e.send_after > now + window]
+        OutgoingEmail.objects.filter(pk__in=hurried).update(send_after=now + window)
+    new = OutgoingEmail.objects.bulk_create(
+        [
+            OutgoingEmail(
+                purpose=OutgoingEmail.Purpose.NOTIFICATIONS,
+                recipient_id=n.recipient_id,
+                group_key=group_key,
+                key=f"notification:{n.pk}",
+                send_after=now + (window or timedelta(0)),
+            )
+            for n in notifications
+            if n.recipient_id not in waiting
+        ]
+    )
+    waiting.update({email.recipient_id: email for email in new})
+    for notification in notifications:
+        notification.email = waiting[notification.recipient_id]
+    Notification.objects.bulk_update(notifications, ["email"])
 
 
 def push_unread_counts_on_commit(user_ids: Iterable[int]) -> None:
@@ -157,6 +155,17 @@ def mark_read(user: User, *, notification_ids: Iterable[int]) -> int:
         ).update(read_at=timezone.now())
         if marked:
             push_unread_counts_on_commit([user.pk])
+    return marked
+
+
+def mark_read_about(user: User, *, target_type: str, target_ids) -> int:
+    """The person has seen these targets in the page (a thread read up to a post): their
+    notifications about them are read, and so not mailed later. ``target_ids`` may be a query."""
+    marked = Notification.objects.filter(
+        recipient=user, read_at__isnull=True, target_type=target_type, target_id__in=target_ids
+    ).update(read_at=timezone.now())
+    if marked:
+        push_unread_counts_on_commit([user.pk])
     return marked
 
 
@@ -214,18 +223,24 @@ def _backoff(attempts: int) -> timedelta:
 
 
 def release_stale_claims(now: datetime | None = None) -> int:
-    """E-mails claimed by a worker that stopped before finishing go back to the queue."""
+    """E-mails claimed by a worker that stopped before finishing go back to the queue; that
+    counts as an attempt, so a message that stops every worker is given up in the end."""
     now = now or timezone.now()
-    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_until__lt=now).update(
-        status=OutgoingEmail.Status.PENDING, claimed_until=None
-    )
+    stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, claimed_until__lt=now)
+    released = 0
+    for email in stale:
+        _failed(email, now, "the worker stopped while sending", retry_at=now)
+        released += 1
+    return released
 
 
 def claim(email_id: int, now: datetime) -> bool:
-    """A conditional update: of two workers, exactly one moves the e-mail to "sending"."""
+    """A conditional update: of two workers, exactly one moves the e-mail to "sending". The
+    claim runs from the moment it is taken, not from the start of a long batch."""
+    claimed_at = max(now, timezone.now())
     return bool(
         OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.PENDING).update(
-            status=OutgoingEmail.Status.SENDING, claimed_until=now + CLAIM_DURATION
+            status=OutgoingEmail.Status.SENDING, claimed_until=claimed_at + CLAIM_DURATION
         )
     )
 
@@ -251,7 +266,7 @@ def _send_claimed(email_id: int, now: datetime) -> str:
     except Exception:
         logger.exception("Could not write e-mail %s", email_id)
         return _failed(email, now, "could not be written")
-    if message is None:  # nothing left the person may see, or everything already read
+    if message is None:  # nothing left the person may see or still wants, or all read already
         _finish(email, OutgoingEmail.Status.DROPPED, now)
         return "dropped"
     try:
@@ -263,14 +278,14 @@ def _send_claimed(email_id: int, now: datetime) -> str:
     return "sent"
 
 
-def _failed(email: OutgoingEmail, now: datetime, error: str) -> str:
+def _failed(email: OutgoingEmail, now: datetime, error: str, *, retry_at: datetime | None = None) -> str:
     attempts = email.attempts + 1
-    gave_up = attempts >= MAX_ATTEMPTS
+    gave_up = now - email.created_at >= GIVE_UP_AFTER
     OutgoingEmail.objects.filter(pk=email.pk).update(
         status=OutgoingEmail.Status.FAILED if gave_up else OutgoingEmail.Status.PENDING,
         attempts=attempts,
         last_error=error[:500],
-        send_after=now + _backoff(attempts),
+        send_after=retry_at or now + _backoff(attempts),
         claimed_until=None,
     )
     if gave_up:
@@ -280,21 +295,34 @@ def _failed(email: OutgoingEmail, now: datetime, error: str) -> str:
 
 
 def _finish(email: OutgoingEmail, status: str, now: datetime, *, subject: str = "") -> None:
+    """Mark the e-mail done. Tried a few times: once it has left, failing to say so would send it
+    again after the claim lapses (its stable Message-ID lets mail servers drop that copy)."""
     fields = {"status": status, "sent_at": now if status == OutgoingEmail.Status.SENT else None}
     fields["claimed_until"] = None
     if email.purpose == OutgoingEmail.Purpose.MESSAGE:
         fields.update(text="", html="")  # an invitation's link is not kept once delivered
     elif subject:
         fields["subject"] = subject[:250]
-    OutgoingEmail.objects.filter(pk=email.pk).update(**fields)
+    for attempt in range(3):
+        try:
+            OutgoingEmail.objects.filter(pk=email.pk).update(**fields)
+            return
+        except DatabaseError:
+            if attempt == 2:
+                raise
+            time.sleep(0.5 * (attempt + 1))
 
 
-def settle_seeded_history() -> None:
-    """Seeded history (the demo data) is not e-mailed: what it queued is dropped, and its
-    notifications stay in the page but out of tomorrow's digest."""
+def settle_seeded_history(*, since: datetime) -> None:
+    """What a seeding run (the demo data) queued from ``since`` is not e-mailed: its e-mails are
+    dropped, and its notifications stay in the page but out of tomorrow's digest."""
     with transaction.atomic():
-        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).update(status=OutgoingEmail.Status.DROPPED)
-        Notification.objects.filter(email__isnull=True, delivery=Delivery.DIGEST).update(delivery=Delivery.NEVER)
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, created_at__gte=since).update(
+            status=OutgoingEmail.Status.DROPPED
+        )
+        Notification.objects.filter(email__isnull=True, delivery=Delivery.DIGEST, created_at__gte=since).update(
+            delivery=Delivery.NEVER
+        )
 
 
 # --- Digests --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ stop that kind of e-mail without logging in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from intranet.notifications import targets, wording
-from intranet.notifications.kinds import Kind
+from intranet.notifications.kinds import Delivery, Kind
+from intranet.notifications.preferences import preferences_of
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 DIGEST_SCOPE = "digest"
@@ -79,24 +81,38 @@ def items_for(recipient, notifications) -> list[Item]:
     return items
 
 
+def _message_id(email) -> str:
+    """The same for every attempt: a copy sent twice (a crash between sending and saving that it
+    was sent) is recognised by mail servers and programs."""
+    return f"<outbox-{email.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
+
+
 def build_message(email) -> EmailMultiAlternatives | None:
     """The message to send for an outbox row, or None when nothing is left to send."""
     from intranet.notifications.models import OutgoingEmail
 
     if email.purpose == OutgoingEmail.Purpose.MESSAGE:
-        message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.to_address])
+        message = EmailMultiAlternatives(
+            subject=email.subject, body=email.text, to=[email.to_address], headers={"Message-ID": _message_id(email)}
+        )
         if email.html:
             message.attach_alternative(email.html, "text/html")
         return message
     recipient = email.recipient
     if recipient is None or not recipient.is_active:
         return None
+    is_digest = email.purpose == OutgoingEmail.Purpose.DIGEST
+    # What the person still wants this way now: "never" (or the unsubscribe link) chosen since
+    # the notification was queued stops it too.
+    wanted = Delivery.DIGEST if is_digest else Delivery.IMMEDIATELY
+    kinds = [kind for kind, delivery in preferences_of(recipient.pk).items() if delivery == wanted]
     notifications = list(
-        email.notifications.filter(read_at__isnull=True).select_related("actor").order_by("created_at", "pk")
+        email.notifications.filter(read_at__isnull=True, kind__in=kinds)
+        .select_related("actor")
+        .order_by("created_at", "pk")
     )
     if not notifications:
         return None
-    is_digest = email.purpose == OutgoingEmail.Purpose.DIGEST
     scope = DIGEST_SCOPE if is_digest else notifications[0].kind
     with translation.override(recipient.language):
         items = items_for(recipient, notifications)
@@ -135,7 +151,11 @@ def build_message(email) -> EmailMultiAlternatives | None:
         subject=subject[:200],
         body=text,
         to=[recipient.email],
-        headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": _message_id(email),
+        },
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -30,6 +30,13 @@ class Delivery(models.TextChoices):
 DEFAULT_DELIVERY = dict.fromkeys(Kind, Delivery.DIGEST)
 DEFAULT_DELIVERY.update({Kind.MENTION: Delivery.IMMEDIATELY, Kind.TASK: Delivery.IMMEDIATELY})
 
-# Sent at once but held a little, so that a burst (ten replies in a thread) makes one e-mail.
-GROUPED_KINDS = frozenset({Kind.REPLY, Kind.NEW_THREAD, Kind.VOTE, Kind.DECISION})
-GROUPING_WINDOW = timedelta(minutes=5)
+# Sent "at once" but held a little, so that a burst about one thing (ten replies in a thread, a
+# mention in each) makes one e-mail. A mention waits a minute at most; a task not at all.
+GROUPING_WINDOWS = {
+    Kind.MENTION: timedelta(minutes=1),
+    Kind.REPLY: timedelta(minutes=5),
+    Kind.NEW_THREAD: timedelta(minutes=5),
+    Kind.VOTE: timedelta(minutes=5),
+    Kind.DECISION: timedelta(minutes=5),
+}
+GROUPING_WINDOW = max(GROUPING_WINDOWS.values())

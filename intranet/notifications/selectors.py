@@ -9,8 +9,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 
 from intranet.notifications import targets, wording
-from intranet.notifications.actions import preferences_of
 from intranet.notifications.models import Notification
+from intranet.notifications.preferences import preferences_of
 
 PER_PAGE = 30
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from documents.demo import seed_document_demo
 from forums.demo import seed_forum_demo
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         if if_empty and User.objects.exists():
             self.stdout.write("Members already exist: demo data not loaded.")
             return
+        started = timezone.now()
         created = seed_demo()
         created["threads"] = seed_forum_demo()
         created["documents"] = seed_document_demo()
@@ -26,7 +28,7 @@ class Command(BaseCommand):
         # Part of the demo is written without the actions: the indexer takes everything in.
         indexer.queue_everything()
         # The demo's notifications show in the bells; nobody is e-mailed about the seeded past.
-        settle_seeded_history()
+        settle_seeded_history(since=started)
         summary = (
             "{people} people, {memberships} collège memberships, {board} board roles, "
             "{threads} threads, {documents} documents, {proposals} proposals created"

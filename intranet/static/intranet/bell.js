@@ -11,7 +11,9 @@ function show(unread) {
   const label = bell.querySelector("[data-unread-label]");
   count.textContent = String(unread);
   count.hidden = unread === 0;
-  label.textContent = unread ? ` ${bell.dataset.textUnread}` : "";
+  // French and English alike: one form for 1, the other for more (0 shows no label).
+  const word = unread > 1 ? bell.dataset.textUnreadOther : bell.dataset.textUnreadOne;
+  label.textContent = unread ? ` ${word}` : "";
   bell.dataset.unread = String(unread);
 }
 
