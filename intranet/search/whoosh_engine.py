@@ -17,9 +17,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 from whoosh import index, scoring
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Query, Term
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from intranet.search.analysis import french_analyzer
@@ -111,7 +113,7 @@ class WhooshEngine(Engine):
         # One sub-writer per core, each leaving its own segment (no final merge, which took
         # minutes at 100,000 entries); the indexer's small commits then merge the small ones.
         writer = index.create_in(str(fresh), schema()).writer(
-            procs=max(1, min(4, os.cpu_count() or 1)), limitmb=256, multisegment=True
+            procs=max(1, min(4, os.cpu_count() or 1)), limitmb=256, multisegment=True, codec=_Codec()
         )
         live_lock = self._live_lock()
         try:
@@ -149,7 +151,7 @@ class WhooshEngine(Engine):
     @contextmanager
     def writer(self):
         try:
-            writer = SegmentWriter(self._open(), timeout=WRITER_TIMEOUT, delay=0.05)
+            writer = SegmentWriter(self._open(), timeout=WRITER_TIMEOUT, delay=0.05, codec=_Codec())
         except index.LockError as error:
             raise IndexBusy(str(error)) from error
         try:
@@ -354,34 +356,71 @@ class _DocnumMatcher(ListMatcher):
 _lengths_cache: dict[tuple[str, str], list | None] = {}
 
 
-def _field_lengths(reader, fieldname: str) -> list | None:
-    """Every document's length in ``fieldname`` for one segment, read once: BM25 asks it of
-    each document it scores, through several calls and a file read each time. None when the
-    segment is not laid out as expected (then Whoosh is asked as usual)."""
-    key = (reader.segment().segment_id(), fieldname)
-    if key in _lengths_cache:
-        return _lengths_cache[key]
-    if len(_lengths_cache) > SCOPE_CACHE_SEGMENTS:
-        _lengths_cache.clear()
-    lengths = None
+def _read_lengths(perdoc, fieldname: str) -> list | None:
+    """Every document's length in ``fieldname`` (as ``doc_field_length`` gives it) for one
+    segment, read from its column at once. None when the column is absent or not laid out as
+    expected (then Whoosh is asked as usual)."""
     try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-        from whoosh.util.numeric import byte_to_length
-
-        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is not None and column._fixedlen == 1:
-            table = [byte_to_length(byte) if byte else None for byte in range(256)]
-            raw = column._dbfile.get(column._basepos, column._count)
-            lengths = [table[byte] for byte in raw]
-            lengths += [table[0]] * (reader.doc_count_all() - len(lengths))
-            sample = range(0, len(lengths), max(1, len(lengths) // 7))
-            if any(lengths[docnum] != reader.doc_field_length(docnum, fieldname, 1) for docnum in sample):
-                lengths = None
+        column = W3PerDocReader._cached_reader(perdoc, _lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None or column._fixedlen != 1:
+            return None
+        table = [byte_to_length(byte) if byte else None for byte in range(256)]
+        lengths = [table[byte] for byte in column._dbfile.get(column._basepos, column._count)]
+        lengths += [None] * (perdoc._doccount + 1 - len(lengths))
     except Exception:  # another version of Whoosh: its own lookups
         logger.debug("field lengths not read at once", exc_info=True)
-        lengths = None
-    _lengths_cache[key] = lengths
+        return None
     return lengths
+
+
+class _PerDocReader(W3PerDocReader):
+    """Whoosh's reader of per-document values, with each field's lengths read at once and the
+    absence of a column remembered: writing a segment asks the length of every posting's
+    document (a file read each, and a file system look-up for fields without lengths)."""
+
+    _no_lengths = object()
+
+    def __init__(self, storage, segment):
+        super().__init__(storage, segment)
+        self._lengths: dict[str, list | None] = {}
+        self._columns_present: dict[str, bool] = {}
+
+    def has_column(self, fieldname):
+        present = self._columns_present.get(fieldname)
+        if present is None:
+            present = self._columns_present[fieldname] = super().has_column(fieldname)
+        return present
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        lengths = self._lengths.get(fieldname, self._no_lengths)
+        if lengths is self._no_lengths:
+            lengths = self._lengths[fieldname] = _read_lengths(self, fieldname)
+        if lengths is None or docnum >= len(lengths):
+            return super().doc_field_length(docnum, fieldname, default)
+        return lengths[docnum]
+
+
+class _Codec(W3Codec):
+    """Whoosh's codec (the same files), with the quicker per-document reader above."""
+
+    def per_document_reader(self, storage, segment):
+        return _PerDocReader(storage, segment)
+
+
+def _field_lengths(reader, fieldname: str) -> list | None:
+    """Every document's length in ``fieldname`` for one segment, read once: BM25 asks it of
+    each document it scores."""
+    key = (reader.segment().segment_id(), fieldname)
+    if key not in _lengths_cache:
+        if len(_lengths_cache) > SCOPE_CACHE_SEGMENTS:
+            _lengths_cache.clear()
+        lengths = _read_lengths(reader._perdoc, fieldname) if hasattr(reader, "_perdoc") else None
+        if lengths is not None:
+            sample = range(0, reader.doc_count_all(), max(1, reader.doc_count_all() // 7))
+            if any(lengths[docnum] != reader.doc_field_length(docnum, fieldname, 1) for docnum in sample):
+                lengths = None
+        _lengths_cache[key] = lengths
+    return _lengths_cache[key]
 
 
 class _BM25F(scoring.BM25F):
