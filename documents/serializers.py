@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from documents.models import AccessLevel, Document, DocumentVersion, SpaceKind
+from intranet.api.serializers import PersonSerializer
 from intranet.groups import managed_groups
 from intranet.models import User
 
@@ -50,12 +51,6 @@ class LevelFieldScheme(OpenApiSerializerFieldExtension):
         )
         auto_schema.registry.register_on_missing(component)
         return component.ref
-
-
-class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField(source="get_full_name")
-    handle = serializers.CharField()
 
 
 class FolderRefSerializer(serializers.Serializer):

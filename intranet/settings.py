@@ -288,7 +288,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"DeliveryEnum": "intranet.notifications.kinds.Delivery"},
+    "ENUM_NAME_OVERRIDES": {
+        "DeliveryEnum": "intranet.notifications.kinds.Delivery",
+        "VoteResultEnum": "workflows.models.VoteResult",
+    },
     "SERVE_PERMISSIONS": ["intranet.api.base.IsMember"],
     "SERVE_AUTHENTICATION": [
         "intranet.api.authentication.TokenAuthentication",

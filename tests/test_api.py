@@ -62,10 +62,18 @@ ROLE_CASES = {
 }
 
 
+# The other methods of a route.
+MORE_CASES = {
+    "change my preferences": Case(
+        "patch", lambda w: "/api/v1/notifications/preferences/", everyone(200), data=lambda w: {"reply": "never"}
+    ),
+}
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("route", sorted(ROLE_CASES))
+@pytest.mark.parametrize("route", sorted(ROLE_CASES) + sorted(MORE_CASES))
 def test_role_cast(route, role, world, cast):
-    run_case(ROLE_CASES[route], world, cast, role)
+    run_case({**ROLE_CASES, **MORE_CASES}[route], world, cast, role)
 
 
 # --- Bodies ---------------------------------------------------------------------------------

@@ -9,6 +9,14 @@ from intranet.models import College, User
 from intranet.notifications.kinds import Delivery, Kind
 
 
+class PersonSerializer(serializers.Serializer):
+    """Someone named in an answer (an author, who took a task…)."""
+
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="get_full_name")
+    handle = serializers.CharField()
+
+
 class CollegeSerializer(serializers.ModelSerializer):
     class Meta:
         model = College
@@ -96,3 +104,11 @@ class PreferencesSerializer(serializers.Serializer):
             kind.value: serializers.ChoiceField(choices=Delivery.choices, required=False, help_text=str(kind.label))
             for kind in Kind
         }
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal: a message for people, a code for programs, and the fields at fault."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

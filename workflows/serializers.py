@@ -1,0 +1,151 @@
+"""What the workflow API shows of proposals, board votes, decisions and tasks, and what it takes."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from intranet.api.serializers import PersonSerializer
+from intranet.markdown import MAX_LENGTH
+from workflows.models import BallotChoice, BoardVote, Decision, Proposal, ProposalStatus
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    college = serializers.CharField(source="college.slug")
+    author = PersonSerializer()
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "title", "summary", "college", "author", "status", "status_label", "revision", "updated_at"]
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    is_open = serializers.BooleanField()
+
+    class Meta:
+        model = BoardVote
+        fields = [
+            "id", "opened_at", "deadline", "is_open", "closed_at", "close_reason", "result",
+            "board_size", "votes_for", "votes_against", "abstentions", "quorum_needed", "quorum_reached",
+        ]  # fmt: skip
+
+
+class AllowedSerializer(serializers.Serializer):
+    can_edit = serializers.BooleanField()
+    can_submit = serializers.BooleanField()
+    can_withdraw = serializers.BooleanField()
+    can_review = serializers.BooleanField()
+    can_open_vote = serializers.BooleanField()
+    can_vote = serializers.BooleanField()
+    can_close_vote = serializers.BooleanField()
+
+
+class ProposalDetailSerializer(ProposalSerializer):
+    votes = VoteSerializer(many=True, source="votes_shown")
+    my_ballot = serializers.CharField(allow_null=True)
+    decisions = serializers.ListField(child=serializers.CharField(), source="decision_numbers")
+    allowed = AllowedSerializer()
+    thread = serializers.IntegerField(source="thread_id", allow_null=True)
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [
+            *ProposalSerializer.Meta.fields,
+            "body", "body_html", "budget", "wished_decision_date", "recommendation", "review_note",
+            "submitted_at", "forwarded_at", "created_at", "thread", "votes", "my_ballot", "decisions", "allowed",
+        ]  # fmt: skip
+
+
+class ProposalFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
+
+
+class ProposalWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500)
+    body = serializers.CharField(max_length=MAX_LENGTH)
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
+    wished_decision_date = serializers.DateField(required=False, allow_null=True)
+    amends = serializers.SlugRelatedField(
+        slug_field="number", queryset=Decision.objects.all(), required=False, allow_null=True
+    )
+    repeals = serializers.SlugRelatedField(
+        slug_field="number", queryset=Decision.objects.all(), required=False, allow_null=True
+    )
+
+
+class NewProposalSerializer(ProposalWriteSerializer):
+    college = serializers.SlugField(help_text="The collège's slug: one you belong to")
+    creation_key = serializers.UUIDField(
+        required=False, help_text="Sent twice (a retry), the same key makes one proposal"
+    )
+
+
+class EditProposalSerializer(ProposalWriteSerializer):
+    revision = serializers.IntegerField(help_text="The revision you edited: refused if someone changed it since")
+
+
+class RevisionSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(required=False, help_text="Refused if the proposal changed since")
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["forward", "return", "decline"])
+    text = serializers.CharField(
+        max_length=5000, help_text="The recommendation (forward), the changes asked (return) or the reason (decline)"
+    )
+    revision = serializers.IntegerField(required=False)
+
+
+class OpenVoteSerializer(serializers.Serializer):
+    deadline = serializers.DateTimeField()
+
+
+class BallotSerializer(serializers.Serializer):
+    choice = serializers.ChoiceField(choices=BallotChoice.choices)
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    college = serializers.CharField(source="proposal.college.slug")
+    proposal = serializers.IntegerField(source="proposal_id")
+    amends = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    repeals = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "number", "year", "title", "outcome", "votes_for", "votes_against", "abstentions", "quorum_reached",
+            "decided_at", "college", "proposal", "amends", "repeals",
+        ]  # fmt: skip
+
+
+class DecisionDetailSerializer(DecisionSerializer):
+    class Meta(DecisionSerializer.Meta):
+        fields = [*DecisionSerializer.Meta.fields, "text"]
+
+
+class DecisionFilterSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=3000)
+    college = serializers.SlugField(required=False)
+    outcome = serializers.ChoiceField(choices=["adopted", "rejected"], required=False)
+
+
+class TaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    step = serializers.CharField(source="flow_task.task_title")
+    proposal = ProposalSerializer()
+    created = serializers.DateTimeField()
+    owner = PersonSerializer(allow_null=True)
+    taken_by_me = serializers.BooleanField()
+
+
+class WaitingBallotSerializer(serializers.Serializer):
+    vote = serializers.IntegerField(source="pk")
+    proposal = serializers.IntegerField(source="proposal_id")
+    title = serializers.CharField(source="proposal.title")
+    deadline = serializers.DateTimeField()
+
+
+class TaskListSerializer(serializers.Serializer):
+    steps = TaskSerializer(many=True)
+    ballots = WaitingBallotSerializer(many=True)
