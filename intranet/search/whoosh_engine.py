@@ -132,6 +132,7 @@ class WhooshEngine(Engine):
             _scope_cache.clear()
             _sorted_cache.clear()
             _lengths_cache.clear()
+            _allowed_cache.clear()
         finally:
             if live_lock is not None:
                 live_lock.release()
@@ -300,11 +301,23 @@ def _scope_docnums(folder: str, leaf, scope: str, offset: int) -> frozenset[int]
     return docnums
 
 
-def _allowed_docnums(searcher, scopes: frozenset[str]) -> set[int] | frozenset[int]:
+# The union for a set of scopes over the current segments (a person searching again).
+_allowed_cache: dict[tuple, set[int]] = {}  # never changed once made (Whoosh takes a set)
+ALLOWED_CACHE_SIZE = 32
+
+
+def _allowed_docnums(searcher, scopes: frozenset[str]) -> set[int]:
     folder = searcher._ix.storage.folder
-    sets = [_scope_docnums(folder, leaf, scope, offset) for leaf, offset in _leaves(searcher) for scope in scopes]
-    sets = [docnums for docnums in sets if docnums]
-    return sets[0] if len(sets) == 1 else set().union(*sets)
+    leaves = _leaves(searcher)
+    key = (folder, tuple((leaf.segment().segment_id(), offset) for leaf, offset in leaves), scopes)
+    allowed = _allowed_cache.get(key)
+    if allowed is None:
+        sets = [_scope_docnums(folder, leaf, scope, offset) for leaf, offset in leaves for scope in scopes]
+        allowed = set().union(*sets)
+        if len(_allowed_cache) >= ALLOWED_CACHE_SIZE:
+            _allowed_cache.clear()
+        _allowed_cache[key] = allowed
+    return allowed
 
 
 class _InScopes(Query):
