@@ -279,7 +279,7 @@ def print_rebuild(figures: RebuildFigures, built) -> None:
         rate = entries / seconds if seconds else float("inf")
         text = f", {characters / seconds / 1e6:.1f} M characters/s" if characters and seconds else ""
         print(f"    {label:<28} {entries:>7} entries in {seconds:6.1f} s → {rate:8,.0f} entries/s{text}")
-    print(f"    {'final commit (merge)':<28} {'':>7}         {figures.commit_seconds:6.1f} s", flush=True)
+    print(f"    {'final commit':<28} {'':>7}         {figures.commit_seconds:6.1f} s", flush=True)
 
 
 # --- Queries -------------------------------------------------------------------------------------
