@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install translations migrate lint format messages check-migrations clean
+.PHONY: run test install translations migrate lint format messages check-migrations fuzz clean
 
 run: install translations migrate
 	$(PY) manage.py seed_demo --if-empty
@@ -43,6 +43,10 @@ format: install
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+# schemathesis against the live API schema, as a member and as staff (CI runs it).
+fuzz: install translations
+	$(PY) .ci/fuzz.py
 
 # Refresh the French catalogue after changing interface strings (needs GNU gettext).
 messages: install

@@ -271,6 +271,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "intranet.api.errors.api_exception_handler",
+    # OPTIONS describes nothing: the OpenAPI schema does, and the metadata class guessed wrong.
+    "DEFAULT_METADATA_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_TOKEN_VALID_DAYS = env_int("API_TOKEN_VALID_DAYS", 365)
@@ -288,6 +290,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "intranet.api.schema.add_common_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DeliveryEnum": "intranet.notifications.kinds.Delivery",
         "VoteResultEnum": "workflows.models.VoteResult",

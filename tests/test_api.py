@@ -3,6 +3,7 @@ sessions with CSRF, throttling and bad input."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -227,3 +228,36 @@ def test_wrong_types_and_huge_bodies_get_4xx_json(cast, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = client.post("/api/v1/notifications/read/", {"ids": list(range(1, 400))}, format="json")
     assert response.status_code in (400, 413) and response.json()["detail"]
+
+
+def test_unknown_api_addresses_and_methods_answer_json(cast):
+    client = token_client(cast.production_member)
+    for path in ("/api/v1/nothing/", "/api/v1/threads/abc/", "/api/v2/colleges/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json()["code"] == "not_found", path
+    assert client.post("/api/v1/nothing/", {}, format="json").status_code == 404
+    response = client.options("/api/v1/proposals/")
+    assert response.status_code == 405 and response.json()["detail"]
+    assert client.delete("/api/v1/colleges/").status_code == 405
+
+
+def test_the_docs_page_loads_its_assets_from_our_own_server(cast):
+    client = token_client(cast.production_member)
+    page = client.get("/api/docs/").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert assets and all(asset.startswith("/") for asset in assets), assets
+    assert any("swagger-ui" in asset for asset in assets)
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+
+
+def test_the_schema_describes_every_endpoint_with_its_errors(cast):
+    import yaml
+
+    schema = yaml.safe_load(token_client(cast.production_member).get("/api/schema/").content)
+    operations = [op for item in schema["paths"].values() for op in item.values() if isinstance(op, dict)]
+    assert len(operations) > 40
+    for operation in operations:
+        assert operation.get("summary"), operation["operationId"]
+        assert {"401", "404"} <= set(operation["responses"]), operation["operationId"]
+    assert schema["components"]["securitySchemes"]["personalToken"]["scheme"] == "bearer"

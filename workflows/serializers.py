@@ -108,8 +108,8 @@ class BallotSerializer(serializers.Serializer):
 class DecisionSerializer(serializers.ModelSerializer):
     college = serializers.CharField(source="proposal.college.slug")
     proposal = serializers.IntegerField(source="proposal_id")
-    amends = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    repeals = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    amends = serializers.CharField(source="amends.number", allow_null=True, default=None)
+    repeals = serializers.CharField(source="repeals.number", allow_null=True, default=None)
 
     class Meta:
         model = Decision

@@ -88,12 +88,20 @@ class NotificationSerializer(serializers.Serializer):
     read = serializers.BooleanField(source="is_read")
 
 
+class NotificationPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    has_next = serializers.BooleanField()
+    unread = serializers.IntegerField()
+    results = NotificationSerializer(many=True)
+
+
 class UnreadSerializer(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**53), max_length=500)
 
 
 class PreferencesSerializer(serializers.Serializer):
@@ -111,4 +119,5 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # Field → its messages (a list, or for a list's items, item index → messages).
+    errors = serializers.DictField(child=serializers.JSONField(), required=False)

@@ -1,8 +1,8 @@
 """``/api/v1/``: every app's endpoints, the OpenAPI schema and its docs page."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
 
 from intranet.api import views
 
@@ -25,5 +25,7 @@ urlpatterns = [
     path("v1/", include("documents.api_urls")),
     path("v1/", include("workflows.api_urls")),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("docs/", login_not_required(views.ApiDocs.as_view(url_name="api:schema")), name="docs"),
+    # Anything else under /api/ is a JSON 404, not the pages' HTML one.
+    re_path(r"^.*$", views.not_found),
 ]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,10 +18,29 @@ from intranet import search, selectors
 from intranet.api import serializers as api
 from intranet.api.base import ApiViewMixin
 from intranet.forms import DirectoryFilterForm, SearchForm
+from intranet.middleware import CONTENT_SECURITY_POLICY
 from intranet.models import CollegeMembership
 from intranet.notifications import actions as notification_actions
 from intranet.notifications import selectors as notification_selectors
 from intranet.search.sources import sources
+
+
+@login_not_required
+@csrf_exempt  # it changes nothing: a POST to a wrong address is a 404, not a CSRF page
+def not_found(request, *args, **kwargs):
+    return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+
+
+class ApiDocs(SpectacularSwaggerSplitView):
+    """Swagger UI, from our own server. It sets inline styles as it renders: this page alone
+    allows them (scripts stay our own files only)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+        )
+        return response
 
 
 def _invalid(form) -> serializers.ValidationError:
@@ -146,8 +169,11 @@ class Search(ApiViewMixin, APIView):
 @extend_schema(
     tags=["notifications"],
     summary="My notifications, newest first",
-    parameters=[OpenApiParameter("unread", bool, description="Only those not read yet")],
-    responses=api.NotificationSerializer(many=True),
+    parameters=[
+        OpenApiParameter("unread", bool, description="Only those not read yet"),
+        OpenApiParameter("page", int),
+    ],
+    responses=api.NotificationPageSerializer,
 )
 class NotificationList(ApiViewMixin, APIView):
     def get(self, request):
