@@ -312,6 +312,8 @@ def grant_folder_access(actor: User, *, folder: Folder, level: int, user: User |
 def revoke_folder_access(actor: User, *, folder: Folder, user: User | None = None, group=None) -> None:
     _require(policies.can_manage_folder(actor, folder))
     principal = user or group
+    if principal is None or (user is not None and group is not None):
+        raise ActionRefused(_("Choose one person or one group."), field="principal")
     with transaction.atomic():
         before = _current_level(folder, principal)
         if before is None:

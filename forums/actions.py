@@ -162,6 +162,8 @@ def reply(actor: User, *, thread: Thread, body: str) -> Post:
 
 
 def edit_post(actor: User, *, post: Post, body: str) -> Post:
+    if not policies.can_edit_post(actor, post):  # asked first: not yours is a 403, whatever the text
+        raise PermissionDenied("Cannot edit this post.")
     body = _clean_body(body)
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
@@ -202,6 +204,8 @@ def delete_post(actor: User, *, post: Post) -> Post:
 
 
 def hide_post(actor: User, *, post: Post, reason: str) -> Post:
+    if not policies.can_moderate_forum(actor, post.thread.forum):  # asked first: a 403 whatever the reason
+        raise PermissionDenied("Cannot moderate this forum.")
     reason = " ".join((reason or "").split())[:300]
     if not reason:
         raise ActionRefused(_("Say why the message is hidden."), field="reason")
@@ -209,6 +213,10 @@ def hide_post(actor: User, *, post: Post, reason: str) -> Post:
         post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
         if not policies.can_moderate_forum(actor, post.thread.forum):
             raise PermissionDenied("Cannot moderate this forum.")
+        if post.is_deleted:
+            raise ActionRefused(_("Its author deleted this message: there is nothing left to hide."))
+        if post.is_hidden:
+            return post  # already hidden: the first moderator's reason and audit row stand
         post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         record(actor, AuditAction.POST_HIDDEN, post, thread=post.thread_id, reason=reason)
@@ -332,6 +340,8 @@ def mark_forum_read(user: User, *, forum: Forum) -> None:
 
 
 def set_follow(user: User, *, thread: Thread, level: str) -> None:
+    if not policies.can_read_forum(user, thread.forum):
+        raise PermissionDenied("Cannot read this thread.")
     if level not in FollowLevel.values:
         raise ActionRefused(_("Unknown choice."))
     with transaction.atomic():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from documents import actions, selectors, storage
 from documents.models import ExtractionStatus, Folder, Space
 from documents.samples import docx_bytes, odt_bytes, pdf_bytes, png_bytes
+from intranet.actions import ActionRefused
 from intranet.models import AuditEntry
 from tests.factories import make_incoming
 
@@ -280,3 +281,10 @@ def test_stored_files_are_not_reachable_by_any_url_but_the_policy_checked_ones(c
     client = login(cast.production_member)
     for url in (f"/media/documents/{version.stored_name}", f"/static/{version.stored_name}", f"/{version.stored_name}"):
         assert client.get(url).status_code == 404, url
+
+
+def test_revoking_needs_exactly_one_person_or_group(cast):
+    folder = root_of("college-production")
+    for principal in ({}, {"user": cast.coordinator, "group": folder.space.college.members_group}):
+        with pytest.raises(ActionRefused):
+            actions.revoke_folder_access(cast.staff, folder=folder, **principal)

@@ -3,6 +3,7 @@
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -426,3 +427,26 @@ def test_a_message_full_of_mentions_costs_a_bounded_number_of_queries(
     body = " ".join(f"@personne{n}" for n in range(1200))
     with django_assert_max_num_queries(40):
         actions.reply(cast.coordinator, thread=production_thread, body=body)
+
+
+def test_a_deleted_message_cannot_be_hidden_and_hiding_twice_keeps_the_first_reason(cast, production_thread):
+    post = actions.reply(cast.production_member, thread=production_thread, body="Hors sujet")
+    actions.hide_post(cast.coordinator, post=post, reason="hors sujet")
+    actions.hide_post(cast.staff, post=post, reason="autre raison")
+    post.refresh_from_db()
+    assert (post.hidden_reason, post.hidden_by) == ("hors sujet", cast.coordinator)
+    assert AuditEntry.objects.filter(action="post.hidden").count() == 1
+    gone = actions.reply(cast.production_member, thread=production_thread, body="Oups")
+    actions.delete_post(cast.production_member, post=gone)
+    with pytest.raises(ActionRefused):
+        actions.hide_post(cast.coordinator, post=gone, reason="trop tard")
+
+
+def test_not_yours_is_refused_before_the_text_is_looked_at(cast, production_thread):
+    post = actions.reply(cast.production_member, thread=production_thread, body="Le mien")
+    with pytest.raises(PermissionDenied):
+        actions.edit_post(cast.coordinator, post=post, body="")
+    with pytest.raises(PermissionDenied):
+        actions.hide_post(cast.production_member, post=post, reason="")
+    with pytest.raises(PermissionDenied):
+        actions.set_follow(cast.diffusion_member, thread=production_thread, level="following")
