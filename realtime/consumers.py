@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 
 from realtime import subscriptions
-from realtime.events import user_group
+from realtime.events import session_group, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -79,11 +79,20 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_TRY_AGAIN_LATER)
             return
         self.subscribed_groups.add(self.group)
+        session = self.scope.get("session")
+        self.session_group = session_group(session.session_key) if session and session.session_key else None
+        if self.session_group:
+            # Logging out of this browser closes this socket (the layer is up: just used).
+            await self.channel_layer.group_add(self.session_group, self.channel_name)
         await self.accept()
         await self.send_json({"event": "hello", "data": {"user": user.pk}})
 
     async def disconnect(self, code):
-        groups = [getattr(self, "group", None), *getattr(self, "subscribed", {}).values()]
+        groups = [
+            getattr(self, "group", None),
+            getattr(self, "session_group", None),
+            *getattr(self, "subscribed", {}).values(),
+        ]
         for group in filter(None, groups):
             # If the layer is down, its groups expire on their own.
             with contextlib.suppress(Exception):

@@ -6,6 +6,7 @@ people concerned; the consumer never filters a broadcast.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -19,6 +20,20 @@ logger = logging.getLogger(__name__)
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """The sockets opened with one login session (one browser), hashed: the key is a secret."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def close_session_sockets_on_commit(session_key: str, *, reason: str) -> None:
+    """Close the sockets of one login session (logging out closes that browser's pages, not the
+    person's other devices)."""
+    transaction.on_commit(
+        partial(_send_to_groups, [session_group(session_key)], {"type": "session.end", "reason": reason}),
+        robust=True,
+    )
 
 
 def send_on_commit(text: str, *, groups: Iterable[str]) -> None:

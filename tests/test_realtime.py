@@ -113,3 +113,25 @@ async def test_malformed_frames_get_an_error_and_keep_the_socket_open(member):
     await communicator.send_json_to({"type": "ping"})
     assert await communicator.receive_json_from() == {"event": "pong"}
     await communicator.disconnect()
+
+
+async def test_logging_out_closes_the_sockets_of_that_browser_only(member):
+    from django.test import Client
+
+    user, _staff = member
+    cookie = await sync_to_async(session_cookie_for)(user)
+    this_browser = socket([ORIGIN, (b"cookie", cookie)])
+    assert (await this_browser.connect())[0]
+    await this_browser.receive_json_from()
+    other_device = await greeted_socket(user)
+
+    def log_out():
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = cookie.decode().split("=", 1)[1]
+        assert client.post("/compte/deconnexion/").status_code == 302
+
+    await sync_to_async(log_out)()
+    assert await this_browser.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+    await other_device.send_json_to({"type": "ping"})
+    assert await other_device.receive_json_from() == {"event": "pong"}
+    await other_device.disconnect()
