@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
@@ -28,13 +28,14 @@ from documents.serving import version_response
 from documents.uploads import IncomingUploadHandler
 from intranet.actions import ActionRefused
 from intranet.api.base import ApiViewMixin
+from intranet.api.serializers import ErrorSerializer
 from intranet.groups import group_labels
 
 DOCUMENTS_PER_PAGE = 100
 PEOPLE_PER_PAGE = 100
 
 PAGE = OpenApiParameter("page", int, description="Page number (of the documents, or of the people)")
-PERSON_EXAMPLE = {"id": 12, "name": "Camille Martin", "handle": "camille-martin"}
+PERSON_EXAMPLE = {"id": 8, "name": "Camille Martin", "handle": "camille.martin"}
 VERSION_EXAMPLE = {
     "id": 31,
     "number": 3,
@@ -55,6 +56,13 @@ DOCUMENT_EXAMPLE = {
     "space": "college-production",
     "permissions": {"change": True, "manage": False, "see_access": False},
 }
+BOARD_GROUP_EXAMPLE = {"id": 2, "name": "conseil-d-administration", "label": "Conseil d'administration"}
+NOT_FOUND_EXAMPLE = OpenApiExample(
+    "Missing, or not yours to open",
+    value={"detail": "Introuvable.", "code": "not_found"},
+    response_only=True,
+    status_codes=["404"],
+)
 
 
 def _page(items, number, *, per_page: int) -> tuple[dict, list]:
@@ -66,7 +74,24 @@ def _page(items, number, *, per_page: int) -> tuple[dict, list]:
 # --- Spaces and folders --------------------------------------------------------------------
 
 
-@extend_schema(tags=["documents"], summary="Document spaces I may open something in")
+@extend_schema(
+    tags=["documents"],
+    summary="Document spaces I may open something in",
+    examples=[
+        OpenApiExample(
+            "A collège's space",
+            value={
+                "slug": "college-production",
+                "name": "Production",
+                "kind": "college",
+                "description": "",
+                "root_folder": 2,
+                "shared_folders": [],
+            },
+            response_only=True,
+        )
+    ],
+)
 class SpaceList(ApiViewMixin, generics.ListAPIView):
     serializer_class = api.SpaceSerializer
     pagination_class = None
@@ -86,6 +111,33 @@ class SpaceList(ApiViewMixin, generics.ListAPIView):
     summary="A folder: the folders above, its subfolders, a page of its documents, what I may do",
     parameters=[PAGE],
     responses=api.FolderDetailSerializer,
+    examples=[
+        OpenApiExample(
+            "A restricted folder",
+            value={
+                "id": 4,
+                "name": "Budget",
+                "space": "college-production",
+                "restricted": True,
+                "above": [{"id": 2, "name": "Production"}],
+                "permissions": {"upload": True, "manage": False, "see_access": False},
+                "subfolders": [{"id": 9, "name": "Archives 2025"}],
+                "documents": {
+                    "count": 1,
+                    "page": 1,
+                    "has_next": False,
+                    "results": [
+                        {
+                            key: value
+                            for key, value in {**DOCUMENT_EXAMPLE, "folder": 4}.items()
+                            if key not in ("space", "permissions")
+                        }
+                    ],
+                },
+            },
+            response_only=True,
+        )
+    ],
 )
 class FolderDetail(ApiViewMixin, APIView):
     def get(self, request, folder_id: int):
@@ -173,12 +225,21 @@ class FolderUpload(ApiViewMixin, APIView):
 
 @extend_schema(tags=["documents"], summary="A document, its current version and what I may do with it")
 class DocumentDetail(ApiViewMixin, APIView):
-    @extend_schema(responses=api.DocumentDetailSerializer)
+    @extend_schema(
+        responses=api.DocumentDetailSerializer,
+        examples=[OpenApiExample("A spreadsheet", value=DOCUMENT_EXAMPLE, response_only=True)],
+    )
     def get(self, request, document_id: int):
         return Response(_document_body(request.user, selectors.get_document_for_user(request.user, document_id)))
 
 
-@extend_schema(tags=["documents"], summary="A document's versions, newest first")
+@extend_schema(
+    tags=["documents"],
+    summary="A document's versions, newest first",
+    examples=[
+        OpenApiExample("The third version", value={**VERSION_EXAMPLE, "restored_from": None}, response_only=True)
+    ],
+)
 class VersionList(ApiViewMixin, generics.ListAPIView):
     serializer_class = api.VersionSerializer
 
@@ -194,7 +255,10 @@ class FilesWhateverIsAccepted(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-BINARY = {(200, "*/*"): OpenApiTypes.BINARY}
+BINARY = {
+    (200, "*/*"): OpenApiTypes.BINARY,
+    404: OpenApiResponse(ErrorSerializer, description="Missing, or not yours to open", examples=[NOT_FOUND_EXAMPLE]),
+}
 
 
 class Download(ApiViewMixin, APIView):
@@ -282,6 +346,47 @@ class FolderAccess(ApiViewMixin, APIView):
         summary="The grants on a folder and above it, and everyone who can open it, with why",
         parameters=[PAGE],
         responses=api.FolderAccessSerializer,
+        examples=[
+            OpenApiExample(
+                "Shared with the board",
+                value={
+                    "folder": {"id": 4, "name": "Budget"},
+                    "grants": [
+                        {
+                            "level": "view",
+                            "folder": {"id": 4, "name": "Budget"},
+                            "user": None,
+                            "group": BOARD_GROUP_EXAMPLE,
+                        }
+                    ],
+                    "people": {
+                        "count": 2,
+                        "page": 1,
+                        "has_next": False,
+                        "results": [
+                            {
+                                "person": {"id": 3, "name": "Isabelle Garnier", "handle": "isabelle.garnier"},
+                                "level": "view",
+                                "reasons": [
+                                    {
+                                        "level": "view",
+                                        "staff": False,
+                                        "folder": {"id": 4, "name": "Budget"},
+                                        "group": BOARD_GROUP_EXAMPLE,
+                                    }
+                                ],
+                            },
+                            {
+                                "person": {"id": 1, "name": "Claire Moreau", "handle": "claire.moreau"},
+                                "level": "manage",
+                                "reasons": [{"level": "manage", "staff": True, "folder": None, "group": None}],
+                            },
+                        ],
+                    },
+                },
+                response_only=True,
+            )
+        ],
     )
     def get(self, request, folder_id: int):
         folder = self._folder(request, folder_id)
@@ -355,7 +460,25 @@ class FolderAccess(ApiViewMixin, APIView):
         summary="Remove the access written on the folder for a person or a group",
         parameters=PRINCIPAL_PARAMETERS,
         request=None,
-        responses={204: None},
+        responses={
+            204: None,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Neither or both of a person and a group, or one unknown",
+                examples=[
+                    OpenApiExample(
+                        "Neither a person nor a group",
+                        value={
+                            "detail": "Certains champs ne sont pas valides.",
+                            "code": "invalid",
+                            "errors": {"non_field_errors": ["Choisissez soit une personne, soit un groupe."]},
+                        },
+                        response_only=True,
+                        status_codes=["400"],
+                    )
+                ],
+            ),
+        },
     )
     def delete(self, request, folder_id: int):
         folder = self._folder(request, folder_id)

@@ -26,7 +26,7 @@ THREAD_EXAMPLE = {
     "id": 12,
     "forum": "production",
     "title": "Tournage en Gironde",
-    "author": {"id": 4, "handle": "camille", "name": "Camille Martin"},
+    "author": {"id": 8, "handle": "camille.martin", "name": "Camille Martin"},
     "pinned": False,
     "locked": False,
     "created_at": "2026-11-02T10:00:00+01:00",
@@ -36,14 +36,13 @@ THREAD_EXAMPLE = {
     "unread": 0,
     "follow_level": "following",
     "url": "/forums/fils/12/",
-    "can_reply": True,
-    "can_moderate": False,
 }
+THREAD_DETAIL_EXAMPLE = {**THREAD_EXAMPLE, "can_reply": True, "can_moderate": False}
 POST_EXAMPLE = {
     "id": 40,
     "thread": 12,
     "number": 2,
-    "author": {"id": 4, "handle": "camille", "name": "Camille Martin"},
+    "author": {"id": 8, "handle": "camille.martin", "name": "Camille Martin"},
     "created_at": "2026-11-02T10:05:00+01:00",
     "edited_at": None,
     "deleted": False,
@@ -89,6 +88,21 @@ def _post_data(request, post: Post) -> dict:
     tags=["forums"],
     summary="The forums I read, with their unread counts",
     responses=api.ForumSerializer(many=True),
+    examples=[
+        OpenApiExample(
+            "A collège's forum",
+            value={
+                "slug": "production",
+                "name": "Production",
+                "description": "",
+                "kind": "college",
+                "college": "production",
+                "thread_count": 5,
+                "unread": 11,
+            },
+            response_only=True,
+        )
+    ],
 )
 class ForumList(ApiViewMixin, APIView):
     def get(self, request):
@@ -103,6 +117,7 @@ class ForumThreads(ApiViewMixin, generics.GenericAPIView):
         summary="A forum's threads, pinned first, then by last activity",
         parameters=[api.ThreadFilterSerializer],
         responses={200: api.ThreadSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+        examples=[OpenApiExample("A thread I follow", value=THREAD_EXAMPLE, response_only=True)],
     )
     def get(self, request, slug: str):
         forum = selectors.forum_for_user(request.user, slug)
@@ -124,7 +139,7 @@ class ForumThreads(ApiViewMixin, generics.GenericAPIView):
                 value={"title": "Tournage en Gironde", "body": "Qui a un **drone** ?"},
                 request_only=True,
             ),
-            OpenApiExample("The new thread", value=THREAD_EXAMPLE, response_only=True, status_codes=["201"]),
+            OpenApiExample("The new thread", value=THREAD_DETAIL_EXAMPLE, response_only=True, status_codes=["201"]),
         ],
     )
     def post(self, request, slug: str):
@@ -155,6 +170,7 @@ class ForumFollow(ApiViewMixin, APIView):
     summary="One thread, with my follow level and the last post I read",
     parameters=[THREAD_ID],
     responses={200: api.ThreadDetailSerializer, 404: NOT_FOUND},
+    examples=[OpenApiExample("A thread I may reply to", value=THREAD_DETAIL_EXAMPLE, response_only=True)],
 )
 class ThreadDetail(ApiViewMixin, APIView):
     def get(self, request, thread_id: int):
@@ -168,6 +184,7 @@ class ThreadPosts(ApiViewMixin, generics.GenericAPIView):
     @extend_schema(
         summary="A thread's posts, in order, by cursor (stable while replies arrive)",
         responses={200: api.PostSerializer(many=True), 404: NOT_FOUND},
+        examples=[OpenApiExample("A reply", value=POST_EXAMPLE, response_only=True)],
     )
     def get(self, request, thread_id: int):
         thread = selectors.thread_for_user(request.user, thread_id)

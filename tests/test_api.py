@@ -15,10 +15,11 @@ from rest_framework.test import APIClient
 from forums import actions as forum_actions
 from forums.models import Forum
 from intranet import actions
-from intranet.models import ApiToken
+from intranet.models import ApiToken, Profile, Skill
 from intranet.notifications.models import Notification
 from intranet.search import indexer
 from tests.api import ROLES, Case, everyone, run_case, token_client
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +64,9 @@ ROLE_CASES = {
 }
 
 
-# The other methods of a route.
+# The other methods of a route, and the addresses no route matches.
 MORE_CASES = {
+    "an unknown address": Case("get", lambda w: "/api/v1/nothing/", everyone(404, anonymous=404)),
     "change my preferences": Case(
         "patch", lambda w: "/api/v1/notifications/preferences/", everyone(200), data=lambda w: {"reply": "never"}
     ),
@@ -122,6 +124,78 @@ def test_search_with_bad_input_answers_400_or_a_note_never_500(cast):
     response = client.get("/api/v1/search/?q=x&since=hier")
     assert response.status_code == 400 and "since" in response.json()["errors"]
     assert client.get("/api/v1/search/?q=&kind=nothing").status_code == 400
+
+
+def test_the_directory_is_ordered_by_name_either_way(cast):
+    client = token_client(cast.production_member)
+
+    def names(query: str) -> list[tuple[str, str]]:
+        body = client.get(f"/api/v1/members/?page_size=200{query}").json()
+        return [tuple(reversed(result["name"].split(" ", 1))) for result in body["results"]]
+
+    by_name = names("")
+    assert len(by_name) > 5 and by_name == sorted(by_name)
+    assert names("&ordering=name") == by_name
+    assert names("&ordering=-name") == list(reversed(by_name))
+    for bad in ("nom", "-last_name", "name,-name"):
+        response = client.get(f"/api/v1/members/?ordering={bad}")
+        assert response.status_code == 400, bad
+        assert response.json()["code"] == "invalid" and "ordering" in response.json()["errors"]
+
+
+# --- Query counts: the same for a few rows and for many ---------------------------------------
+
+
+def test_the_directory_costs_the_same_queries_for_more_members(cast, django_assert_max_num_queries):
+    # Staff see every contact detail: a viewer of their own, asked once for the page.
+    client, staff = token_client(cast.production_member), token_client(cast.staff)
+    with django_assert_max_num_queries(6):
+        few = client.get("/api/v1/members/").json()
+    with django_assert_max_num_queries(11):
+        staff.get("/api/v1/members/?ordering=-name")
+    skills = [Skill.objects.create(name=f"Compétence {n}", slug=f"competence-{n}") for n in range(3)]
+    for number in range(12):
+        member = make_member(
+            actor=cast.staff,
+            college=("production", "diffusion", "education")[number % 3],
+            territory="33",
+            email=f"annuaire{number}@example.org",
+        )
+        member.profile.skills.set(skills[: number % 4])
+        Profile.objects.filter(user=member).update(phone="05 56 00 00 00", show_phone=True, website="https://a.fr")
+    with django_assert_max_num_queries(6):
+        many = client.get("/api/v1/members/").json()
+    assert many["count"] == len(many["results"]) == few["count"] + 12
+    with django_assert_max_num_queries(11):
+        staff.get("/api/v1/members/?ordering=-name")
+
+
+def test_notifications_cost_the_same_queries_for_more_of_them(world, cast, django_assert_max_num_queries):
+    client = token_client(cast.production_member)
+    with django_assert_max_num_queries(7):
+        assert client.get("/api/v1/notifications/").json()["count"] == 1
+    forum = Forum.objects.get(slug="production")
+    for number in range(6):
+        thread = forum_actions.start_thread(
+            cast.coordinator, forum=forum, title=f"Sujet {number}", body=f"@{cast.production_member.handle} à voir"
+        )
+        forum_actions.reply(cast.coordinator, thread=thread, body=f"@{cast.production_member.handle} relance")
+    Notification.objects.filter(pk=world["notification"].pk).update(read_at=timezone.now())
+    with django_assert_max_num_queries(7):
+        body = client.get("/api/v1/notifications/").json()
+    assert body["count"] >= 7 and len({item["text"] for item in body["results"]}) >= 6
+    with django_assert_max_num_queries(7):
+        client.get("/api/v1/notifications/?unread=1")
+
+
+def test_the_colleges_cost_the_same_queries_for_more_of_them(cast, django_assert_max_num_queries):
+    client = token_client(cast.production_member)
+    with django_assert_max_num_queries(3):
+        few = client.get("/api/v1/colleges/").json()
+    for number in range(10):
+        actions.create_college(cast.staff, name=f"Collège {number}", slug=f"college-{number}", position=number)
+    with django_assert_max_num_queries(3):
+        assert len(client.get("/api/v1/colleges/").json()) == len(few) + 10
 
 
 # --- Tokens and sessions --------------------------------------------------------------------
@@ -208,6 +282,7 @@ def test_each_token_has_its_own_budget(cast, settings):
     from rest_framework.throttling import SimpleRateThrottle
 
     cache.clear()
+    rates = SimpleRateThrottle.THROTTLE_RATES
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
         first, second = token_client(cast.production_member), token_client(cast.production_member)
@@ -216,6 +291,8 @@ def test_each_token_has_its_own_budget(cast, settings):
         assert first.get("/api/v1/colleges/").json()["detail"]
         assert second.get("/api/v1/colleges/").status_code == 200  # another token, another budget
     finally:
+        # The rates are read once, into the class: the next tests in this process get theirs back.
+        SimpleRateThrottle.THROTTLE_RATES = rates
         cache.clear()
 
 
@@ -261,3 +338,58 @@ def test_the_schema_describes_every_endpoint_with_its_errors(cast):
         assert operation.get("summary"), operation["operationId"]
         assert {"401", "404"} <= set(operation["responses"]), operation["operationId"]
     assert schema["components"]["securitySchemes"]["personalToken"]["scheme"] == "bearer"
+
+
+def _json_schema(schema, components: dict, seen=()):
+    """An OpenAPI 3.0 schema as JSON Schema, its references resolved, ``nullable`` as a type, and
+    no property beyond those described (so an example cannot carry a key the API does not send)."""
+    if isinstance(schema, list):
+        return [_json_schema(item, components, seen) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        assert name not in seen, f"recursive component {name}"
+        return _json_schema(components[name], components, (*seen, name))
+    converted = {key: _json_schema(value, components, seen) for key, value in schema.items()}
+    for word in ("readOnly", "writeOnly", "example", "examples"):
+        converted.pop(word, None)
+    if "properties" in converted and "additionalProperties" not in converted:
+        converted["additionalProperties"] = False
+    if converted.pop("nullable", False):
+        converted = {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+def _examples(content: dict) -> list:
+    found = [content["example"]] if "example" in content else []
+    return found + [example["value"] for example in content.get("examples", {}).values()]
+
+
+def test_every_endpoint_has_examples_in_the_shape_it_answers(cast):
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(token_client(cast.production_member).get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    without, checked = [], 0
+    for path, item in schema["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in item.items():
+            bodies = [("request", operation.get("requestBody", {}).get("content", {}))]
+            bodies += [(code, response.get("content", {})) for code, response in operation["responses"].items()]
+            examples = 0
+            for where, content in bodies:
+                for media_type, described in content.items():
+                    for value in _examples(described):
+                        examples += 1
+                        checked += 1
+                        try:
+                            jsonschema.validate(value, _json_schema(described["schema"], components))
+                        except jsonschema.ValidationError as error:
+                            pytest.fail(f"{method.upper()} {path} {where} {media_type}: {error.message}")
+            if not examples:
+                without.append(f"{method.upper()} {path}")
+    assert without == [], "operations without an example"
+    assert checked > 50

@@ -12,7 +12,7 @@ from intranet.models import AuditEntry
 from tests.api import ROLES, Case, everyone, run_case, token_client
 from tests.factories import make_proposal
 from workflows import actions
-from workflows.models import Decision, ProposalStatus
+from workflows.models import Decision, Proposal, ProposalStatus
 from workflows.selectors import waiting_tasks
 
 pytestmark = pytest.mark.django_db
@@ -257,6 +257,59 @@ def test_my_tasks_list_the_review_and_the_ballot_waiting(world, cast):
 def test_a_member_of_another_college_sees_only_decided_proposals(world, cast):
     titles = {item["title"] for item in token_client(cast.diffusion_member).get("/api/v1/proposals/").json()["results"]}
     assert titles == {"Décidée"}
+
+
+def test_proposals_are_listed_by_last_change_unless_ordered_otherwise(world, cast):
+    # Changed in the reverse order of their creation, an hour apart.
+    start = timezone.now() - timedelta(days=1)
+    titles_by_creation = ["Brouillon", "En examen", "À l'ordre du jour", "Au vote", "Décidée"]
+    for number, title in enumerate(titles_by_creation):
+        Proposal.objects.filter(title=title).update(
+            created_at=start + timedelta(hours=number), updated_at=start + timedelta(hours=10 - number)
+        )
+    client = token_client(cast.production_member)
+
+    def titles(query: str = "") -> list[str]:
+        response = client.get(f"/api/v1/proposals/{query}")
+        assert response.status_code == 200, response.json()
+        return [item["title"] for item in response.json()["results"]]
+
+    assert titles() == titles("?ordering=-updated_at") == titles("?ordering=") == titles_by_creation
+    assert titles("?ordering=updated_at") == titles("?ordering=-created_at") == titles_by_creation[::-1]
+    assert titles("?ordering=created_at&status=in_review") == ["En examen"]
+    by_title = titles("?ordering=title")
+    assert titles("?ordering=-title") == by_title[::-1]
+    # "À" sorts by the database's collation: the others are in alphabetical order either way.
+    assert [title for title in by_title if title[0] != "À"] == ["Au vote", "Brouillon", "Décidée", "En examen"]
+    for bad in ("titre", "-status", "updated_at,title"):
+        response = client.get(f"/api/v1/proposals/?ordering={bad}")
+        assert response.status_code == 400, bad
+        assert response.json()["code"] == "invalid" and "ordering" in response.json()["errors"]
+
+
+def test_the_register_is_listed_by_decision_date_unless_ordered_otherwise(world, cast):
+    second = make_proposal(cast.production_member, title="Deuxième", reviewer=cast.coordinator)
+    vote = actions.open_board_vote(cast.secretary, proposal=second, deadline=timezone.now() + timedelta(days=7))
+    for person in (cast.board_member, cast.president, cast.secretary):
+        actions.cast_ballot(person, vote=vote, choice="against")
+    first, last = Decision.objects.order_by("year", "sequence")
+    # The first numbered was decided last (a date corrected afterwards).
+    Decision.objects.filter(pk=first.pk).update(decided_at=last.decided_at + timedelta(days=1))
+    client = token_client(cast.diffusion_member)
+
+    def numbers(query: str = "") -> list[str]:
+        response = client.get(f"/api/v1/decisions/{query}")
+        assert response.status_code == 200, response.json()
+        return [item["number"] for item in response.json()["results"]]
+
+    assert numbers() == numbers("?ordering=-decided_at") == [first.number, last.number]
+    assert numbers("?ordering=decided_at") == [last.number, first.number]
+    assert numbers("?ordering=number") == [first.number, last.number]
+    assert numbers("?ordering=-number&outcome=rejected") == [last.number]
+    for bad in ("date", "-year", "sequence"):
+        response = client.get(f"/api/v1/decisions/?ordering={bad}")
+        assert response.status_code == 400, bad
+        assert response.json()["code"] == "invalid" and "ordering" in response.json()["errors"]
 
 
 def test_lists_cost_the_same_queries_for_more_rows(world, cast, django_assert_max_num_queries):

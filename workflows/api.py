@@ -28,6 +28,97 @@ REFUSED = OpenApiResponse(ErrorSerializer, description="Visible, but not yours t
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Missing, or not visible to you")
 STEP_RESPONSES = {200: api.ProposalDetailSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND}
 
+# The demo association's answers (the schema's examples; a test checks them against the schema).
+PERSON_EXAMPLE = {"id": 3, "name": "Isabelle Garnier", "handle": "isabelle.garnier"}
+PROPOSAL_EXAMPLE = {
+    "id": 2,
+    "title": "Fonds d'aide au court métrage : nouveau règlement",
+    "summary": "Simplifier le dossier de demande et ouvrir une session d'automne.",
+    "college": "production",
+    "author": PERSON_EXAMPLE,
+    "status": "in_review",
+    "status_label": "en examen dans le collège",
+    "revision": 2,
+    "updated_at": "2026-11-20T14:12:08+01:00",
+}
+VOTE_EXAMPLE = {
+    "id": 3,
+    "opened_at": "2026-11-24T09:00:00+01:00",
+    "deadline": "2026-12-01T18:00:00+01:00",
+    "is_open": True,
+    "closed_at": None,
+    "close_reason": "",
+    "result": "",
+    # Counted when the vote closes.
+    "board_size": None,
+    "votes_for": None,
+    "votes_against": None,
+    "abstentions": None,
+    "quorum_needed": None,
+    "quorum_reached": None,
+}
+ALLOWED_NOTHING = dict.fromkeys(
+    ["can_edit", "can_submit", "can_withdraw", "can_review", "can_open_vote", "can_vote", "can_close_vote"], False
+)
+PROPOSAL_DETAIL_EXAMPLE = {
+    **PROPOSAL_EXAMPLE,
+    "status": "voting",
+    "status_label": "vote du CA ouvert",
+    "revision": 3,
+    "body": "Le dossier de demande tient désormais en **quatre pages**, et une session s'ouvre en octobre.",
+    "body_html": (
+        "<p>Le dossier de demande tient désormais en <strong>quatre pages</strong>, "
+        "et une session s'ouvre en octobre.</p>"
+    ),
+    "budget": "45000.00",
+    "wished_decision_date": "2026-12-15",
+    "recommendation": "Avis favorable du collège.",
+    "review_note": "",
+    "submitted_at": "2026-11-18T10:00:00+01:00",
+    "forwarded_at": "2026-11-20T14:12:08+01:00",
+    "created_at": "2026-11-12T16:45:00+01:00",
+    "thread": 20,
+    "votes": [VOTE_EXAMPLE],
+    "my_ballot": "for",
+    "decisions": [],
+    "allowed": {**ALLOWED_NOTHING, "can_vote": True, "can_close_vote": True},
+}
+DECISION_EXAMPLE = {
+    "number": "CA-2026-002",
+    "year": 2026,
+    "title": "Vente de copies numériques aux particuliers",
+    "outcome": "rejected",
+    "votes_for": 0,
+    "votes_against": 4,
+    "abstentions": 0,
+    "quorum_reached": True,
+    "decided_at": "2026-11-25T18:30:00+01:00",
+    "college": "patrimoine",
+    "proposal": 7,
+    "amends": None,
+    "repeals": None,
+}
+TASKS_EXAMPLE = {
+    "steps": [
+        {
+            "id": 5,
+            "step": "Examen par le collège",
+            "proposal": PROPOSAL_EXAMPLE,
+            "created": "2026-11-18T10:00:00+01:00",
+            "owner": {"id": 8, "name": "Camille Martin", "handle": "camille.martin"},
+            "taken_by_me": True,
+        }
+    ],
+    "ballots": [
+        {
+            "vote": 4,
+            "proposal": 4,
+            "title": "Adhésion au réseau national des salles de proximité",
+            "deadline": "2026-12-03T18:00:00+01:00",
+        }
+    ],
+}
+
 
 def _valid(serializer_class, request) -> dict:
     data = serializer_class(data=request.data)
@@ -64,16 +155,16 @@ class ProposalList(ApiViewMixin, generics.GenericAPIView):
     pagination_class = Pages
 
     @extend_schema(
-        summary="The proposals I may open, the most recently changed first",
+        summary="The proposals I may open, the most recently changed first (or as ordered)",
         parameters=[api.ProposalFilterSerializer],
         responses={200: api.ProposalSerializer(many=True), 400: INVALID},
+        examples=[OpenApiExample("In the collège's review", value=PROPOSAL_EXAMPLE, response_only=True)],
     )
     def get(self, request):
         filters = api.ProposalFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        proposals = (
-            selectors.visible_proposals(request.user).select_related("college", "author").order_by("-updated_at")
-        )
+        ordering = api.ProposalFilterSerializer.ORDERINGS[filters.validated_data["ordering"]]
+        proposals = selectors.visible_proposals(request.user).select_related("college", "author").order_by(*ordering)
         if filters.validated_data.get("status"):
             proposals = proposals.filter(status=filters.validated_data["status"])
         page = self.paginate_queryset(proposals)
@@ -112,6 +203,7 @@ class ProposalDetail(ApiViewMixin, APIView):
     @extend_schema(
         summary="A proposal, its votes and what I may do with it",
         responses={200: api.ProposalDetailSerializer, 404: NOT_FOUND},
+        examples=[OpenApiExample("At the board's vote", value=PROPOSAL_DETAIL_EXAMPLE, response_only=True)],
     )
     def get(self, request, proposal_id: int):
         return _proposal_data(request, selectors.get_proposal_for_user(request.user, proposal_id))
@@ -174,6 +266,20 @@ class ProposalSubmit(_Step):
     summary="Withdraw my proposal (until the board vote opens)",
     request=None,
     responses=STEP_RESPONSES,
+    examples=[
+        OpenApiExample(
+            "Withdrawn",
+            value={
+                **PROPOSAL_DETAIL_EXAMPLE,
+                "status": "withdrawn",
+                "status_label": "retirée",
+                "votes": [],
+                "my_ballot": None,
+                "allowed": ALLOWED_NOTHING,
+            },
+            response_only=True,
+        )
+    ],
 )
 class ProposalWithdraw(_Step):
     def post(self, request, proposal_id: int):
@@ -260,6 +366,34 @@ class VoteBallot(ApiViewMixin, APIView):
     summary="Close a board vote before its deadline (president or secretary)",
     request=None,
     responses=STEP_RESPONSES,
+    examples=[
+        OpenApiExample(
+            "Adopted",
+            value={
+                **PROPOSAL_DETAIL_EXAMPLE,
+                "status": "adopted",
+                "status_label": "adoptée",
+                "votes": [
+                    {
+                        **VOTE_EXAMPLE,
+                        "is_open": False,
+                        "closed_at": "2026-11-26T09:15:00+01:00",
+                        "close_reason": "closed_by_officer",
+                        "result": "adopted",
+                        "board_size": 5,
+                        "votes_for": 4,
+                        "votes_against": 0,
+                        "abstentions": 1,
+                        "quorum_needed": 3,
+                        "quorum_reached": True,
+                    }
+                ],
+                "decisions": ["CA-2026-003"],
+                "allowed": ALLOWED_NOTHING,
+            },
+            response_only=True,
+        )
+    ],
 )
 class VoteClose(ApiViewMixin, APIView):
     def post(self, request, vote_id: int):
@@ -270,9 +404,10 @@ class VoteClose(ApiViewMixin, APIView):
 
 @extend_schema(
     tags=["decisions"],
-    summary="The decision register, newest first",
+    summary="The decision register, the latest decided first (or as ordered)",
     parameters=[api.DecisionFilterSerializer],
     responses={200: api.DecisionSerializer(many=True), 400: INVALID},
+    examples=[OpenApiExample("A rejected proposal", value=DECISION_EXAMPLE, response_only=True)],
 )
 class DecisionList(ApiViewMixin, generics.GenericAPIView):
     pagination_class = Pages
@@ -283,7 +418,7 @@ class DecisionList(ApiViewMixin, generics.GenericAPIView):
         data = filters.validated_data
         decisions = selectors.register(
             request.user, year=data.get("year"), college=data.get("college", ""), outcome=data.get("outcome", "")
-        )
+        ).order_by(*api.DecisionFilterSerializer.ORDERINGS[data["ordering"]])
         page = self.paginate_queryset(decisions)
         return self.get_paginated_response(api.DecisionSerializer(page, many=True).data)
 
@@ -293,6 +428,13 @@ class DecisionList(ApiViewMixin, generics.GenericAPIView):
     parameters=[NUMBER],
     summary="One decision of the register",
     responses={200: api.DecisionDetailSerializer, 404: NOT_FOUND},
+    examples=[
+        OpenApiExample(
+            "A rejected proposal",
+            value={**DECISION_EXAMPLE, "text": "Une boutique en ligne de copies, avec l'accord des déposants."},
+            response_only=True,
+        )
+    ],
 )
 class DecisionDetail(ApiViewMixin, APIView):
     def get(self, request, number: str):
@@ -304,6 +446,7 @@ class DecisionDetail(ApiViewMixin, APIView):
     tags=["tasks"],
     summary="My tasks: the steps waiting for me or my group, and the board votes waiting for my ballot",
     responses=api.TaskListSerializer,
+    examples=[OpenApiExample("A review and a ballot", value=TASKS_EXAMPLE, response_only=True)],
 )
 class TaskList(ApiViewMixin, APIView):
     def get(self, request):
@@ -331,6 +474,7 @@ class _TaskStep(ApiViewMixin, APIView):
     summary="Take a task offered to my group",
     request=None,
     responses={200: api.TaskListSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+    examples=[OpenApiExample("Taken: my tasks now", value=TASKS_EXAMPLE, response_only=True)],
 )
 class TaskClaim(_TaskStep):
     run = actions.claim_task
@@ -342,6 +486,16 @@ class TaskClaim(_TaskStep):
     summary="Give a task I took back to my group",
     request=None,
     responses={200: api.TaskListSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+    examples=[
+        OpenApiExample(
+            "Given back: offered to the group again",
+            value={
+                **TASKS_EXAMPLE,
+                "steps": [{**TASKS_EXAMPLE["steps"][0], "owner": None, "taken_by_me": False}],
+            },
+            response_only=True,
+        )
+    ],
 )
 class TaskRelease(_TaskStep):
     run = actions.release_task

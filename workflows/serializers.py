@@ -56,7 +56,22 @@ class ProposalDetailSerializer(ProposalSerializer):
 
 
 class ProposalFilterSerializer(serializers.Serializer):
+    # Each choice → the fields it sorts on (the id last, so that a page never moves).
+    ORDERINGS = {
+        "-updated_at": ("-updated_at", "-pk"),
+        "updated_at": ("updated_at", "pk"),
+        "-created_at": ("-created_at", "-pk"),
+        "created_at": ("created_at", "pk"),
+        "title": ("title", "pk"),
+        "-title": ("-title", "-pk"),
+    }
+
     status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
+    ordering = serializers.ChoiceField(
+        choices=list(ORDERINGS),
+        default="-updated_at",
+        help_text="By last change (the default, newest first), by creation or by title; - reverses",
+    )
 
 
 class ProposalWriteSerializer(serializers.Serializer):
@@ -125,9 +140,22 @@ class DecisionDetailSerializer(DecisionSerializer):
 
 
 class DecisionFilterSerializer(serializers.Serializer):
+    # Each choice → the fields it sorts on; a number sorts by its year, then its place in the year.
+    ORDERINGS = {
+        "-decided_at": ("-decided_at", "-year", "-sequence"),
+        "decided_at": ("decided_at", "year", "sequence"),
+        "-number": ("-year", "-sequence"),
+        "number": ("year", "sequence"),
+    }
+
     year = serializers.IntegerField(required=False, min_value=1900, max_value=3000)
     college = serializers.SlugField(required=False)
     outcome = serializers.ChoiceField(choices=["adopted", "rejected"], required=False)
+    ordering = serializers.ChoiceField(
+        choices=list(ORDERINGS),
+        default="-decided_at",
+        help_text="By decision date (the default, newest first) or by number; - reverses",
+    )
 
 
 class TaskSerializer(serializers.Serializer):

@@ -54,6 +54,22 @@ class MemberSerializer(serializers.ModelSerializer):
         return policies.visible_contact(self.context["request"].user, member.profile)
 
 
+class MemberOrderingSerializer(serializers.Serializer):
+    """How the directory's list is sorted (its filters are the directory page's form)."""
+
+    # Each choice → the fields it sorts on.
+    ORDERINGS = {
+        "name": ("last_name", "first_name", "pk"),
+        "-name": ("-last_name", "-first_name", "-pk"),
+    }
+
+    ordering = serializers.ChoiceField(
+        choices=list(ORDERINGS),
+        default="name",
+        help_text="name: by last name then first name; -name: the other way round",
+    )
+
+
 class MemberDetailSerializer(MemberSerializer):
     bio = serializers.CharField(source="profile.bio")
 

@@ -35,6 +35,7 @@ class ApiDocs(SpectacularSwaggerSplitView):
     """Swagger UI, from our own server. It sets inline styles as it renders: this page alone
     allows them (scripts stay our own files only)."""
 
+    @extend_schema(exclude=True)  # a page for people, not an endpoint (as drf-spectacular's own)
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
@@ -43,13 +44,57 @@ class ApiDocs(SpectacularSwaggerSplitView):
         return response
 
 
+# What the demo association's endpoints answer (the schema's examples; a test checks each
+# against the schema, so they keep the serializers' shape).
+COLLEGE_EXAMPLE = {
+    "slug": "production",
+    "name": "Production",
+    "description": "Producteurs, réalisateurs, techniciens : la fabrication des œuvres en région.",
+}
+MEMBER_EXAMPLE = {
+    "id": 8,
+    "name": "Camille Martin",
+    "handle": "camille.martin",
+    "organisation": "Atelier Camille Martin",
+    "trade": "Réalisatrice",
+    "territory": "33",
+    "skills": ["cinéma d'animation", "réalisation", "écriture de scénario"],
+    "colleges": [{"college": "production", "role": "coordinator"}],
+    "contact": {"email": "camille.martin@demo.federation.example", "phone": "05 56 00 00 01"},
+}
+NOTIFICATION_EXAMPLE = {
+    "id": 220,
+    "kind": "decision",
+    "event": "decision_recorded",
+    "text": "Décision enregistrée : « CA-2026-002 — Vente de copies numériques aux particuliers »",
+    "url": "/deliberations/CA-2026-002/",
+    "created_at": "2026-11-26T10:28:32+01:00",
+    "read": False,
+}
+PREFERENCES_EXAMPLE = {
+    "mention": "immediately",
+    "reply": "digest",
+    "new_thread": "digest",
+    "task": "immediately",
+    "proposal": "digest",
+    "vote": "digest",
+    "decision": "digest",
+    "share": "digest",
+    "invitation": "never",
+}
+
+
 def _invalid(form) -> serializers.ValidationError:
     return serializers.ValidationError(
         {field: [str(error) for error in errors] for field, errors in form.errors.items()}
     )
 
 
-@extend_schema(tags=["directory"], summary="Active collèges")
+@extend_schema(
+    tags=["directory"],
+    summary="Active collèges",
+    examples=[OpenApiExample("A collège", value=COLLEGE_EXAMPLE, response_only=True)],
+)
 class CollegeList(ApiViewMixin, generics.ListAPIView):
     serializer_class = api.CollegeSerializer
     pagination_class = None
@@ -58,7 +103,11 @@ class CollegeList(ApiViewMixin, generics.ListAPIView):
         return selectors.active_colleges().order_by("position", "name")
 
 
-@extend_schema(tags=["directory"], summary="One collège")
+@extend_schema(
+    tags=["directory"],
+    summary="One collège",
+    examples=[OpenApiExample("Production", value=COLLEGE_EXAMPLE, response_only=True)],
+)
 class CollegeDetail(ApiViewMixin, generics.RetrieveAPIView):
     serializer_class = api.CollegeSerializer
 
@@ -74,7 +123,12 @@ MEMBER_FILTERS = [
 ]
 
 
-@extend_schema(tags=["directory"], summary="The members' directory", parameters=MEMBER_FILTERS)
+@extend_schema(
+    tags=["directory"],
+    summary="The members' directory, by name",
+    parameters=[*MEMBER_FILTERS, api.MemberOrderingSerializer],
+    examples=[OpenApiExample("A coordinator", value=MEMBER_EXAMPLE, response_only=True)],
+)
 class MemberList(ApiViewMixin, generics.ListAPIView):
     serializer_class = api.MemberSerializer
 
@@ -82,10 +136,17 @@ class MemberList(ApiViewMixin, generics.ListAPIView):
         form = DirectoryFilterForm(self.request.query_params)
         if not form.is_valid():
             raise _invalid(form)
-        return selectors.directory_members(self.request.user, form.filters())
+        ordering = api.MemberOrderingSerializer(data=self.request.query_params)
+        ordering.is_valid(raise_exception=True)
+        members = selectors.directory_members(self.request.user, form.filters())
+        return members.order_by(*api.MemberOrderingSerializer.ORDERINGS[ordering.validated_data["ordering"]])
 
 
-@extend_schema(tags=["directory"], summary="One member")
+@extend_schema(
+    tags=["directory"],
+    summary="One member",
+    examples=[OpenApiExample("A coordinator", value={**MEMBER_EXAMPLE, "bio": ""}, response_only=True)],
+)
 class MemberDetail(ApiViewMixin, generics.RetrieveAPIView):
     serializer_class = api.MemberDetailSerializer
 
@@ -174,6 +235,13 @@ class Search(ApiViewMixin, APIView):
         OpenApiParameter("page", int),
     ],
     responses=api.NotificationPageSerializer,
+    examples=[
+        OpenApiExample(
+            "A decision recorded",
+            value={"count": 7, "page": 1, "has_next": False, "unread": 7, "results": [NOTIFICATION_EXAMPLE]},
+            response_only=True,
+        )
+    ],
 )
 class NotificationList(ApiViewMixin, APIView):
     def get(self, request):
@@ -206,6 +274,10 @@ class NotificationList(ApiViewMixin, APIView):
     summary="Mark some of my notifications read",
     request=api.MarkReadSerializer,
     responses={200: api.UnreadSerializer},
+    examples=[
+        OpenApiExample("Two notifications", value={"ids": [220, 168]}, request_only=True),
+        OpenApiExample("Five left to read", value={"unread": 5}, response_only=True),
+    ],
 )
 class NotificationMarkRead(ApiViewMixin, APIView):
     def post(self, request):
@@ -216,7 +288,11 @@ class NotificationMarkRead(ApiViewMixin, APIView):
 
 
 @extend_schema(
-    tags=["notifications"], summary="Mark all my notifications read", request=None, responses=api.UnreadSerializer
+    tags=["notifications"],
+    summary="Mark all my notifications read",
+    request=None,
+    responses=api.UnreadSerializer,
+    examples=[OpenApiExample("All read", value={"unread": 0}, response_only=True)],
 )
 class NotificationMarkAllRead(ApiViewMixin, APIView):
     def post(self, request):
@@ -226,7 +302,11 @@ class NotificationMarkAllRead(ApiViewMixin, APIView):
 
 @extend_schema(tags=["notifications"])
 class NotificationPreferences(ApiViewMixin, APIView):
-    @extend_schema(summary="My e-mail preferences", responses=api.PreferencesSerializer)
+    @extend_schema(
+        summary="My e-mail preferences",
+        responses=api.PreferencesSerializer,
+        examples=[OpenApiExample("Mentions and tasks at once", value=PREFERENCES_EXAMPLE, response_only=True)],
+    )
     def get(self, request):
         return Response(notification_selectors.preferences_for(request.user))
 
