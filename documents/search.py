@@ -48,6 +48,9 @@ class DocumentSource(Source):
     def allowed_scopes(self, user):
         return {f"folder:{folder_id}" for folder_id in visible_folders(user).values_list("pk", flat=True)}
 
+    def allowed_ids(self, user):
+        return "folder", visible_folders(user)
+
     def display(self, user, ids, scopes):
         documents = Document.objects.filter(
             pk__in=ids, deleted_at__isnull=True, folder_id__in=ids_in(scopes, "folder")

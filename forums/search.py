@@ -53,6 +53,9 @@ class ThreadSource(Source):
     def allowed_scopes(self, user):
         return _scopes(user)
 
+    def allowed_ids(self, user):
+        return "forum", visible_forums(user)
+
     def display(self, user, ids, scopes):
         threads = Thread.objects.filter(pk__in=ids, forum_id__in=ids_in(scopes, "forum")).select_related("forum")
         openings = dict(
@@ -107,6 +110,9 @@ class PostSource(Source):
 
     def allowed_scopes(self, user):
         return _scopes(user)
+
+    def allowed_ids(self, user):
+        return "forum", visible_forums(user)
 
     def display(self, user, ids, scopes):
         posts = Post.objects.filter(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from intranet.models import BoardMembership, CollegeMembership, CollegeRole
 
 
@@ -15,12 +17,38 @@ def can_manage_association(user) -> bool:
     return is_member(user) and user.is_staff
 
 
+_BOARD_ROLES = "_board_roles_read_once"
+
+
 def is_board_member(user, *, roles=None) -> bool:
     """On the board (holding one of ``roles``, when given)."""
+    known = getattr(user, _BOARD_ROLES, None)
+    if known is not None and is_member(user):
+        if "roles" not in known:
+            known["roles"] = set(BoardMembership.objects.filter(user=user).values_list("role", flat=True))
+        return bool(known["roles"]) if roles is None else bool(known["roles"].intersection(roles))
     memberships = BoardMembership.objects.filter(user=user)
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
     return is_member(user) and memberships.exists()
+
+
+@contextmanager
+def board_roles_read_once(user):
+    """Within this block (several questions about one moment, such as the scopes of a search),
+    the person's board roles are read once, at the first question; forgotten at its end."""
+    if user is None or getattr(user, _BOARD_ROLES, None) is not None:
+        yield
+        return
+    try:
+        setattr(user, _BOARD_ROLES, {})
+    except AttributeError:  # an object that takes no attributes: asked each time, as usual
+        yield
+        return
+    try:
+        yield
+    finally:
+        delattr(user, _BOARD_ROLES)
 
 
 def belongs_to_college(user, college_id: int) -> bool:

@@ -38,6 +38,9 @@ class ProposalSource(Source):
     def allowed_scopes(self, user):
         return {f"proposal:{pk}" for pk in selectors.visible_proposals(user).values_list("pk", flat=True)}
 
+    def allowed_ids(self, user):
+        return "proposal", selectors.visible_proposals(user)
+
     def display(self, user, ids, scopes):
         allowed = ids_in(scopes, "proposal")
         proposals = Proposal.objects.filter(pk__in=[pk for pk in ids if pk in allowed]).select_related("college")
