@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install translations migrate lint format messages check-migrations fuzz clean
+.PHONY: run test install translations migrate lint format messages check-migrations fuzz test-multinode clean
 
 run: install translations migrate
 	$(PY) manage.py seed_demo --if-empty
@@ -47,6 +47,10 @@ check-migrations: install
 # schemathesis against the live API schema, as a member and as staff (CI runs it).
 fuzz: install translations
 	$(PY) .ci/fuzz.py
+
+# Two nodes on one PostgreSQL (a throwaway database), one Redis (db 9) and one media folder (CI runs it).
+test-multinode: install translations
+	$(PY) .ci/multinode.py
 
 # Refresh the French catalogue after changing interface strings (needs GNU gettext).
 messages: install

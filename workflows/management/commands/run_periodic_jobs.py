@@ -1,7 +1,8 @@
 """The periodic jobs: close board votes past their deadline, remind those closing within a day.
 
-Safe to run every minute and on several machines at once (each vote is closed under its row
-lock; a reminder is marked by a conditional update). `make run` starts it beside the server;
+Safe to run every minute and on several machines at once: each job takes its database lock for
+the pass (`intranet.jobs`), so only one node runs it at a time; and each vote is closed under its
+row lock, a reminder marked by a conditional update. `make run` starts it beside the server;
 in production run it from cron with ``--once``, or as a service without it.
 """
 
@@ -12,6 +13,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from intranet.jobs import run_exclusive
 from workflows.actions import close_votes_past_deadline, remind_votes_closing_soon
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,8 @@ class Command(BaseCommand):
 
         while not orphaned():
             try:
-                closed, reminded = close_votes_past_deadline(), remind_votes_closing_soon()
+                closed = run_exclusive("workflows.close_votes", close_votes_past_deadline, if_busy=[])
+                reminded = run_exclusive("workflows.remind_votes", remind_votes_closing_soon, if_busy=[])
                 if closed or reminded or once:
                     self.stdout.write(f"{len(closed)} vote(s) closed, {len(reminded)} reminder(s).")
             except Exception:

@@ -1,7 +1,8 @@
 """Send the e-mails waiting in the outbox, and queue the daily digests.
 
 `make run` starts it beside the server. Several can run at once (one per machine): each e-mail
-is claimed before it is sent and each digest has a unique key, so nothing goes out twice.
+is claimed before it is sent and each digest has a unique key, so nothing goes out twice; and
+each pass takes its database lock (`intranet.jobs`), so one node at a time queues or sends.
 """
 
 import logging
@@ -11,6 +12,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from intranet.jobs import run_exclusive
 from intranet.notifications.actions import queue_daily_digests, send_due_emails
 
 logger = logging.getLogger(__name__)
@@ -33,11 +35,11 @@ class Command(BaseCommand):
         while not (stop_with_parent and os.getppid() != parent):
             try:
                 if once or time.monotonic() - last_digest_check >= DIGEST_CHECK_EVERY:
-                    digests = queue_daily_digests()
+                    digests = run_exclusive("notifications.digests", queue_daily_digests, if_busy=0)
                     last_digest_check = time.monotonic()
                     if digests:
                         self.stdout.write(f"{digests} digest(s) queued.")
-                results = send_due_emails()
+                results = run_exclusive("notifications.send", send_due_emails, if_busy={})
                 if once or any(results.values()):
                     self.stdout.write(", ".join(f"{count} {name}" for name, count in results.items()))
             except Exception:
