@@ -242,6 +242,8 @@ def test_the_server_command_starts_the_periodic_jobs_the_indexer_and_the_mail_wo
         ["search_index", "work", "--stop-with-parent"],
         ["notifications_worker", "--stop-with-parent"],
     ]
+    [server] = replaced
+    assert server[server.index("--ws-max-size") + 1] == "65536"  # large frames refused by the server
     assert "uvicorn" in replaced[0]
     started.clear()
     call_command("serve", "--no-jobs")

@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand
 
 from intranet.demo import DEMO_PASSWORD, demo_login_lines
 
+WEBSOCKET_MAX_BYTES = 64 * 1024
+
 
 class Command(BaseCommand):
     help = "Serve the intranet (HTTP and WebSockets) with uvicorn (or daphne)."
@@ -40,6 +42,9 @@ class Command(BaseCommand):
             command = [
                 *(sys.executable, "-m", "uvicorn", "--host", host, "--port", str(port)),
                 *("--loop", "uvloop", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"),
+                # A page's messages are a few hundred bytes: a larger frame is refused by the
+                # server itself, before the application reads it (the consumer refuses > 2,000).
+                *("--ws-max-size", str(WEBSOCKET_MAX_BYTES)),
                 "intranet.asgi:application",
             ]
         else:
