@@ -1,8 +1,14 @@
-"""Response headers and the interface language, for every request."""
+"""Response headers, the interface language, and a clean answer when the database is down."""
+
+import logging
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -51,3 +57,64 @@ class LanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+UNAVAILABLE_PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Service momentanément indisponible · Intranet</title></head>
+<body><main><h1>Service momentanément indisponible</h1><p>Réessayez dans quelques instants.</p>
+<p lang="en">The service is unavailable for a moment. Please try again shortly.</p></main></body></html>
+"""
+RETRY_AFTER_SECONDS = "5"
+
+
+class DatabaseUnavailableMiddleware:
+    """The database unreachable (restarted, failing over): a short 503 page, or a JSON 503 under
+    /api/, at once, instead of a 500 or a traceback. It answers without templates, sessions or
+    anything else that would need the database.
+
+    Checked before the session is read (the request's first query); a connection lost in the
+    middle of a view is caught there too. Nothing to undo once the database is back: under ASGI
+    each request runs in a thread of its own, with a connection of its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            connections["default"].ensure_connection()
+        except DatabaseError as error:
+            return self._unavailable(request, error)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)) and not _database_answers():
+            return self._unavailable(request, exception)
+        return None
+
+    def _unavailable(self, request, error):
+        logger.error("Database unavailable for %s %s: %s", request.method, request.path, error)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "detail": "Service momentanément indisponible. Réessayez dans quelques instants.",
+                    "code": "unavailable",
+                },
+                status=503,
+            )
+        else:
+            response = HttpResponse(UNAVAILABLE_PAGE, status=503, content_type="text/html; charset=utf-8")
+        response["Retry-After"] = RETRY_AFTER_SECONDS
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _database_answers() -> bool:
+    """Whether the database answers now (a query that failed for another reason is a real error)."""
+    connection = connections["default"]
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except DatabaseError:
+        return False
+    return True
