@@ -43,8 +43,8 @@ workers, by the workers beside it, by this client and by everything else.
 
 Usage, from the repository root::
 
-    .venv/bin/python bench/load.py                      # SQLite (≈ 2.5 min)
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py   # both (≈ 5 min)
+    .venv/bin/python bench/load.py                      # SQLite (≈ 2 min)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py   # both (≈ 3.5 min)
     .venv/bin/python bench/load.py --duration 20 --members 10               # smoke run
 
 Everything runs on one machine: the client, the server, the workers and the databases share its
