@@ -272,7 +272,7 @@ def test_the_session_works_and_needs_its_csrf_token_to_write(cast):
     assert "CSRF" in response.json()["detail"]
 
 
-def test_each_token_has_its_own_budget(cast, settings):
+def test_each_token_and_each_person_has_its_own_budget(cast, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"member": "3/minute", "anonymous": "3/minute"},
@@ -290,6 +290,15 @@ def test_each_token_has_its_own_budget(cast, settings):
         assert statuses == [200, 200, 200, 429]
         assert first.get("/api/v1/colleges/").json()["detail"]
         assert second.get("/api/v1/colleges/").status_code == 200  # another token, another budget
+        # With the session, the budget is the person's, whatever the page or client.
+        session_one, session_two = Client(), Client()
+        for client in (session_one, session_two):
+            client.force_login(cast.coordinator, backend="django.contrib.auth.backends.ModelBackend")
+        statuses = [client.get("/api/v1/colleges/").status_code for client in (session_one, session_two) * 2]
+        assert statuses == [200, 200, 200, 429]
+        other = Client()
+        other.force_login(cast.diffusion_member, backend="django.contrib.auth.backends.ModelBackend")
+        assert other.get("/api/v1/colleges/").status_code == 200  # another person, another budget
     finally:
         # The rates are read once, into the class: the next tests in this process get theirs back.
         SimpleRateThrottle.THROTTLE_RATES = rates

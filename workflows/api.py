@@ -4,19 +4,19 @@ forbidden), answers from the workflow policy, every change one of the workflow's
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intranet import policies as core_policies
 from intranet.api.base import ApiViewMixin, Pages
 from intranet.api.serializers import ErrorSerializer
 from intranet.models import College
 from workflows import actions, policies, selectors
 from workflows import serializers as api
-from workflows.models import BoardVote, Proposal
+from workflows.models import Proposal
 
 PROPOSAL_ID = OpenApiParameter("proposal_id", int, OpenApiParameter.PATH, description="The proposal's id")
 VOTE_ID = OpenApiParameter("vote_id", int, OpenApiParameter.PATH, description="The board vote's id")
@@ -132,21 +132,11 @@ def _proposal_data(request, proposal: Proposal, *, status_code: int = 200) -> Re
     proposal = selectors.get_proposal_for_user(user, proposal.pk)
     votes = list(proposal.votes.order_by("-opened_at"))
     open_vote = next((vote for vote in votes if vote.is_open), None)
-    on_board = core_policies.is_board_member(user)
-    runs_votes = policies.can_run_board_votes(user)
-    own = open_vote.ballots.filter(voter=user).first() if open_vote is not None and on_board else None
+    own = open_vote.ballots.filter(voter=user).first() if open_vote is not None else None
     proposal.votes_shown = votes
     proposal.decision_numbers = list(proposal.decisions.values_list("number", flat=True))
     proposal.my_ballot = own.choice if own else None
-    proposal.allowed = {
-        "can_edit": policies.can_edit_proposal(user, proposal),
-        "can_submit": policies.can_submit_proposal(user, proposal),
-        "can_withdraw": policies.can_withdraw_proposal(user, proposal),
-        "can_review": policies.can_review_proposal(user, proposal),
-        "can_open_vote": runs_votes and proposal.status == "on_agenda",
-        "can_vote": open_vote is not None and on_board,
-        "can_close_vote": open_vote is not None and runs_votes,
-    }
+    proposal.allowed = policies.proposal_actions(user, proposal, vote_is_open=open_vote is not None)
     return Response(api.ProposalDetailSerializer(proposal).data, status=status_code)
 
 
@@ -223,18 +213,12 @@ class ProposalDetail(ApiViewMixin, APIView):
     def put(self, request, proposal_id: int):
         proposal = selectors.get_proposal_for_user(request.user, proposal_id)
         if not policies.is_author(request.user, proposal):
-            return Response({"detail": _forbidden(), "code": "permission_denied"}, status=403)
+            raise PermissionDenied("Only the author edits a proposal.")
         data = _valid(api.EditProposalSerializer, request)
         data.setdefault("budget", None)
         data.setdefault("wished_decision_date", None)
         proposal = actions.update_proposal(request.user, proposal=proposal, **data)
         return _proposal_data(request, proposal)
-
-
-def _forbidden() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("You may not do this.")
 
 
 class _Step(ApiViewMixin, APIView):
@@ -337,13 +321,6 @@ class VoteOpen(_Step):
         return _proposal_data(request, proposal, status_code=status.HTTP_201_CREATED)
 
 
-def _vote_for_user(user, vote_id: int) -> BoardVote:
-    vote = BoardVote.objects.select_related("proposal").filter(pk=vote_id).first()
-    if vote is None or not policies.can_view_proposal(user, vote.proposal):
-        raise Http404
-    return vote
-
-
 @extend_schema(
     tags=["board votes"],
     parameters=[VOTE_ID],
@@ -354,7 +331,7 @@ def _vote_for_user(user, vote_id: int) -> BoardVote:
 )
 class VoteBallot(ApiViewMixin, APIView):
     def post(self, request, vote_id: int):
-        vote = _vote_for_user(request.user, vote_id)
+        vote = selectors.get_vote_for_user(request.user, vote_id)
         data = _valid(api.BallotSerializer, request)
         actions.cast_ballot(request.user, vote=vote, choice=data["choice"], comment=data["comment"])
         return _proposal_data(request, vote.proposal)
@@ -397,7 +374,7 @@ class VoteBallot(ApiViewMixin, APIView):
 )
 class VoteClose(ApiViewMixin, APIView):
     def post(self, request, vote_id: int):
-        vote = _vote_for_user(request.user, vote_id)
+        vote = selectors.get_vote_for_user(request.user, vote_id)
         actions.close_board_vote(request.user, vote=vote)
         return _proposal_data(request, vote.proposal)
 
@@ -450,10 +427,14 @@ class DecisionDetail(ApiViewMixin, APIView):
 )
 class TaskList(ApiViewMixin, APIView):
     def get(self, request):
-        steps, ballots = selectors.task_list(request.user)
-        for task in steps:
-            task.taken_by_me = task.owner_id == request.user.pk
-        return Response(api.TaskListSerializer({"steps": steps, "ballots": ballots}).data)
+        return _task_list(request.user)
+
+
+def _task_list(user) -> Response:
+    steps, ballots = selectors.task_list(user)
+    for task in steps:
+        task.taken_by_me = task.owner_id == user.pk
+    return Response(api.TaskListSerializer({"steps": steps, "ballots": ballots}).data)
 
 
 class _TaskStep(ApiViewMixin, APIView):
@@ -462,10 +443,7 @@ class _TaskStep(ApiViewMixin, APIView):
     def post(self, request, task_id: int):
         task_id = selectors.get_task_for_user(request.user, task_id)
         type(self).run(request.user, task_id=task_id)
-        steps, ballots = selectors.task_list(request.user)
-        for task in steps:
-            task.taken_by_me = task.owner_id == request.user.pk
-        return Response(api.TaskListSerializer({"steps": steps, "ballots": ballots}).data)
+        return _task_list(request.user)
 
 
 @extend_schema(

@@ -131,4 +131,18 @@ def can_withdraw_proposal(user, proposal) -> bool:
     return is_author(user, proposal) and proposal.status in WITHDRAWABLE
 
 
+def proposal_actions(user, proposal, *, vote_is_open: bool) -> dict[str, bool]:
+    """What ``user`` may do with ``proposal`` now: the page's buttons and the API's "allowed"."""
+    runs_votes = can_run_board_votes(user)
+    return {
+        "can_edit": can_edit_proposal(user, proposal),
+        "can_submit": can_submit_proposal(user, proposal),
+        "can_withdraw": can_withdraw_proposal(user, proposal),
+        "can_review": can_review_proposal(user, proposal),
+        "can_open_vote": runs_votes and proposal.status == ProposalStatus.ON_AGENDA,
+        "can_vote": vote_is_open and core.is_board_member(user),
+        "can_close_vote": vote_is_open and runs_votes,
+    }
+
+
 WITHDRAWABLE = (ProposalStatus.DRAFT, ProposalStatus.IN_REVIEW, ProposalStatus.RETURNED, ProposalStatus.ON_AGENDA)

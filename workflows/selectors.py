@@ -29,6 +29,14 @@ def get_proposal_for_user(user, proposal_id: int) -> Proposal:
     return proposal
 
 
+def get_vote_for_user(user, vote_id: int) -> BoardVote:
+    """A board vote of a proposal ``user`` may open; the same 404 for any other and a missing one."""
+    vote = BoardVote.objects.select_related("proposal").filter(pk=vote_id).first()
+    if vote is None or not policies.can_view_proposal(user, vote.proposal):
+        raise Http404
+    return vote
+
+
 def register(user, *, year: int | None = None, college: str = "", outcome: str = "") -> QuerySet[Decision]:
     """The decision register as every member reads it, with its filters."""
     if not core.is_member(user):

@@ -30,7 +30,7 @@ from workflows.forms import (
     ReviewForm,
     VoteSettingsForm,
 )
-from workflows.models import BallotChoice, BoardVote, ProposalStatus, VoteSettings
+from workflows.models import BallotChoice, ProposalStatus, VoteSettings
 from workflows.proposals.diagram import diagram_for
 
 DECISIONS_PER_PAGE = 50
@@ -228,7 +228,6 @@ def _render_proposal(
     votes = list(proposal.votes.select_related("opened_by", "closed_by").order_by("-opened_at"))
     open_vote = next((vote for vote in votes if vote.is_open), None)
     on_board = core_policies.is_board_member(user)
-    runs_votes = policies.can_run_board_votes(user)
     board_sees_ballots = on_board  # others see the result after the close
     ballots = (
         list(open_vote.ballots.select_related("voter").order_by("cast_at"))
@@ -252,13 +251,7 @@ def _render_proposal(
                 choice: sum(1 for ballot in ballots if ballot.choice == choice) for choice in BallotChoice.values
             },
             "decisions": list(proposal.decisions.all()),
-            "can_edit": policies.can_edit_proposal(user, proposal),
-            "can_submit": policies.can_submit_proposal(user, proposal),
-            "can_withdraw": policies.can_withdraw_proposal(user, proposal),
-            "can_review": policies.can_review_proposal(user, proposal),
-            "can_open_vote": runs_votes and proposal.status == ProposalStatus.ON_AGENDA,
-            "can_close_vote": open_vote is not None and runs_votes,
-            "can_vote": open_vote is not None and on_board,
+            **policies.proposal_actions(user, proposal, vote_is_open=open_vote is not None),
             "review_form": review_form or ReviewForm(initial={"revision": proposal.revision}),
             "vote_form": vote_form or OpenVoteForm(),
             "ballot_form": ballot_form
@@ -361,16 +354,9 @@ def vote_open(request, proposal_id: int):
     return _render_proposal(request, proposal, vote_form=form, status=400)
 
 
-def _vote_for_user(request, vote_id: int) -> BoardVote:
-    vote = BoardVote.objects.select_related("proposal").filter(pk=vote_id).first()
-    if vote is None or not policies.can_view_proposal(request.user, vote.proposal):
-        raise Http404
-    return vote
-
-
 @require_POST
 def vote_cast(request, vote_id: int):
-    vote = _vote_for_user(request, vote_id)
+    vote = selectors.get_vote_for_user(request.user, vote_id)
     form = BallotForm(request.POST)
     if not form.is_valid():
         return _render_proposal(request, vote.proposal, ballot_form=form, status=400)
@@ -386,7 +372,7 @@ def vote_cast(request, vote_id: int):
 
 @require_POST
 def vote_close(request, vote_id: int):
-    vote = _vote_for_user(request, vote_id)
+    vote = selectors.get_vote_for_user(request.user, vote_id)
     return _step(
         request, vote.proposal, lambda: actions.close_board_vote(request.user, vote=vote), _("The vote is closed.")
     )
