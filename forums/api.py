@@ -12,15 +12,16 @@ from documents.references import documents_for_reader
 from forums import actions, policies, selectors
 from forums import serializers as api
 from forums.models import FollowLevel, Post, Thread
-from intranet.api.base import ApiViewMixin, Pages, PostCursor
+from intranet.api.base import ApiViewMixin, Pages, PostCursor, validated
+from intranet.api.serializers import ErrorSerializer
 
 FORUM_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The forum's slug")
 THREAD_ID = OpenApiParameter("thread_id", int, OpenApiParameter.PATH, description="The thread's id")
 POST_ID = OpenApiParameter("post_id", int, OpenApiParameter.PATH, description="The post's id")
 
-INVALID = OpenApiResponse(api.ForumErrorSerializer, description="Fields not valid, or the action refused")
-REFUSED = OpenApiResponse(api.ForumErrorSerializer, description="Visible, but not yours to do")
-NOT_FOUND = OpenApiResponse(api.ForumErrorSerializer, description="Missing, or not readable by you")
+INVALID = OpenApiResponse(ErrorSerializer, description="Fields not valid, or the action refused")
+REFUSED = OpenApiResponse(ErrorSerializer, description="Visible, but not yours to do")
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Missing, or not readable by you")
 
 THREAD_EXAMPLE = {
     "id": 12,
@@ -54,12 +55,6 @@ POST_EXAMPLE = {
     "reactions": [{"kind": "+1", "emoji": "👍", "count": 2, "mine": True}],
     "allowed": {"can_edit": True, "can_delete": True, "can_moderate": False, "can_react": True, "can_quote": True},
 }
-
-
-def _valid(serializer_class, request) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
 
 
 def _thread_data(request, thread: Thread) -> dict:
@@ -144,7 +139,7 @@ class ForumThreads(ApiViewMixin, generics.GenericAPIView):
     )
     def post(self, request, slug: str):
         forum = selectors.forum_for_user(request.user, slug)
-        data = _valid(api.NewThreadSerializer, request)
+        data = validated(api.NewThreadSerializer, request)
         thread = actions.start_thread(request.user, forum=forum, title=data["title"], body=data["body"])
         return Response(_thread_data(request, thread), status=status.HTTP_201_CREATED)
 
@@ -160,7 +155,7 @@ class ForumThreads(ApiViewMixin, generics.GenericAPIView):
 class ForumFollow(ApiViewMixin, APIView):
     def put(self, request, slug: str):
         forum = selectors.forum_for_user(request.user, slug)
-        following = _valid(api.ForumFollowSerializer, request)["following"]
+        following = validated(api.ForumFollowSerializer, request)["following"]
         actions.set_forum_follow(request.user, forum=forum, following=following)
         return Response({"following": following})
 
@@ -204,7 +199,7 @@ class ThreadPosts(ApiViewMixin, generics.GenericAPIView):
     )
     def post(self, request, thread_id: int):
         thread = selectors.thread_for_user(request.user, thread_id)
-        body = _valid(api.PostBodySerializer, request)["body"]
+        body = validated(api.PostBodySerializer, request)["body"]
         post = actions.reply(request.user, thread=thread, body=body)
         return Response(_post_data(request, post), status=status.HTTP_201_CREATED)
 
@@ -220,7 +215,7 @@ class ThreadPosts(ApiViewMixin, generics.GenericAPIView):
 class ThreadRead(ApiViewMixin, APIView):
     def post(self, request, thread_id: int):
         thread = selectors.thread_for_user(request.user, thread_id)
-        number = _valid(api.ThreadReadMarkSerializer, request)["number"]
+        number = validated(api.ThreadReadMarkSerializer, request)["number"]
         return Response({"read": actions.mark_thread_read(request.user, thread=thread, up_to=number)})
 
 
@@ -235,7 +230,7 @@ class ThreadRead(ApiViewMixin, APIView):
 class ThreadFollow(ApiViewMixin, APIView):
     def put(self, request, thread_id: int):
         thread = selectors.thread_for_user(request.user, thread_id)
-        level = _valid(api.ThreadFollowSerializer, request)["level"]
+        level = validated(api.ThreadFollowSerializer, request)["level"]
         actions.set_follow(request.user, thread=thread, level=level)
         return Response({"level": level})
 
@@ -254,7 +249,7 @@ class ThreadFollow(ApiViewMixin, APIView):
 class PostDetail(ApiViewMixin, APIView):
     def patch(self, request, post_id: int):
         post = selectors.post_for_user(request.user, post_id)
-        body = _valid(api.PostBodySerializer, request)["body"]
+        body = validated(api.PostBodySerializer, request)["body"]
         return Response(_post_data(request, actions.edit_post(request.user, post=post, body=body)))
 
 
@@ -269,7 +264,7 @@ class PostDetail(ApiViewMixin, APIView):
 class PostHide(ApiViewMixin, APIView):
     def post(self, request, post_id: int):
         post = selectors.post_for_user(request.user, post_id)
-        reason = _valid(api.PostHideSerializer, request)["reason"]
+        reason = validated(api.PostHideSerializer, request)["reason"]
         return Response(_post_data(request, actions.hide_post(request.user, post=post, reason=reason)))
 
 

@@ -18,14 +18,6 @@ from intranet.markdown import MAX_LENGTH
 # --- What the API shows -----------------------------------------------------------------------
 
 
-class ForumErrorSerializer(serializers.Serializer):
-    """Every refusal: a sentence, a code, and for fields, their messages."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
-
-
 class ForumAuthorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     handle = serializers.CharField()

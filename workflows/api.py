@@ -11,7 +11,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from intranet.api.base import ApiViewMixin, Pages
+from intranet.api.base import ApiViewMixin, Pages, validated
 from intranet.api.serializers import ErrorSerializer
 from intranet.models import College
 from workflows import actions, policies, selectors
@@ -120,12 +120,6 @@ TASKS_EXAMPLE = {
 }
 
 
-def _valid(serializer_class, request) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
-
-
 def _proposal_data(request, proposal: Proposal, *, status_code: int = 200) -> Response:
     """The proposal as its page shows it to this person, read again after any change."""
     user = request.user
@@ -180,7 +174,7 @@ class ProposalList(ApiViewMixin, generics.GenericAPIView):
         ],
     )
     def post(self, request):
-        data = _valid(api.NewProposalSerializer, request)
+        data = validated(api.NewProposalSerializer, request)
         college = College.objects.filter(slug=data.pop("college"), is_active=True).first()
         if college is None or not policies.can_raise_proposal(request.user, college):
             raise Http404
@@ -214,7 +208,7 @@ class ProposalDetail(ApiViewMixin, APIView):
         proposal = selectors.get_proposal_for_user(request.user, proposal_id)
         if not policies.is_author(request.user, proposal):
             raise PermissionDenied("Only the author edits a proposal.")
-        data = _valid(api.EditProposalSerializer, request)
+        data = validated(api.EditProposalSerializer, request)
         data.setdefault("budget", None)
         data.setdefault("wished_decision_date", None)
         proposal = actions.update_proposal(request.user, proposal=proposal, **data)
@@ -239,7 +233,7 @@ class _Step(ApiViewMixin, APIView):
 class ProposalSubmit(_Step):
     def post(self, request, proposal_id: int):
         proposal = self.proposal(request, proposal_id)
-        data = _valid(api.RevisionSerializer, request)
+        data = validated(api.RevisionSerializer, request)
         actions.submit_proposal(request.user, proposal=proposal, revision=data.get("revision"))
         return _proposal_data(request, proposal)
 
@@ -289,7 +283,7 @@ class ProposalWithdraw(_Step):
 class ProposalReview(_Step):
     def post(self, request, proposal_id: int):
         proposal = self.proposal(request, proposal_id)
-        data = _valid(api.ReviewSerializer, request)
+        data = validated(api.ReviewSerializer, request)
         act = {
             "forward": lambda: actions.forward_proposal(
                 request.user, proposal=proposal, recommendation=data["text"], revision=data.get("revision")
@@ -316,7 +310,7 @@ class ProposalReview(_Step):
 class VoteOpen(_Step):
     def post(self, request, proposal_id: int):
         proposal = self.proposal(request, proposal_id)
-        data = _valid(api.OpenVoteSerializer, request)
+        data = validated(api.OpenVoteSerializer, request)
         actions.open_board_vote(request.user, proposal=proposal, deadline=data["deadline"])
         return _proposal_data(request, proposal, status_code=status.HTTP_201_CREATED)
 
@@ -332,7 +326,7 @@ class VoteOpen(_Step):
 class VoteBallot(ApiViewMixin, APIView):
     def post(self, request, vote_id: int):
         vote = selectors.get_vote_for_user(request.user, vote_id)
-        data = _valid(api.BallotSerializer, request)
+        data = validated(api.BallotSerializer, request)
         actions.cast_ballot(request.user, vote=vote, choice=data["choice"], comment=data["comment"])
         return _proposal_data(request, vote.proposal)
 

@@ -17,6 +17,13 @@ class IsMember(permissions.BasePermission):
         return policies.is_member(request.user)
 
 
+def validated(serializer_class, request) -> dict:
+    """The request's body checked by ``serializer_class``; a 400 with the fields at fault if not."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
 class ApiViewMixin:
     """Mixed into every API view, first: the API answers with 401/403 JSON, never a redirect."""
 
