@@ -30,6 +30,19 @@ Usage, from the repository root::
     .venv/bin/python bench/fanout.py                  # N = 50, 200, 500; 20 posts at 4/s
     .venv/bin/python bench/fanout.py --repeat 3       # medians of 3 runs (what BENCHMARKS.md shows)
     .venv/bin/python bench/fanout.py --layers redis --consumers optimized --sizes 500 --per-post --profile
+
+Page-script mode (``--scripts``, in ``bench/fanout_page.py``): each socket is a reader's open thread
+page and the client does what the page's script does with each ``post.created`` frame, every
+request made for real, timed and counted, so the figure is when the reply is *in the page*.
+``main`` is the script (and the server, run from a temporary ``git worktree`` of
+``--baseline-ref``) that fetches every new message and marks it read at once; ``new`` is the
+script of frames carrying the rendered message (batched read marks), served from this checkout.
+Per (version, layer, N): p50/p95/max ms to the page, % in page within ``--page-wait``, the
+readers' HTTP requests per reply, server CPU ms per reply and the ratio main/new, other load::
+
+    .venv/bin/python bench/fanout.py --scripts main,new --quick      # smoke run: N = 20, 50; 8 replies at 1/s
+    .venv/bin/python bench/fanout.py --scripts main,new              # N = 50, 200, 500; 20 replies, one every 5 s
+    .venv/bin/python bench/fanout.py --scripts main --sizes 20,50 --layers memory --baseline-ref 567b590
 """
 
 from __future__ import annotations
@@ -255,9 +268,10 @@ class Server:
         log_path: Path,
         profile_path: Path | None = None,
         server: str = "daphne",
+        root: Path = ROOT,
     ):
         self.application, self.env, self.log_path, self.profile_path = application, env, log_path, profile_path
-        self.server = server
+        self.server, self.root = server, root  # root: the checkout whose code the server runs
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -277,7 +291,7 @@ class Server:
                 command = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), self.application]
             self.process = subprocess.Popen(  # noqa: S603 - fixed command line
                 [PYTHON, *profiler, *command],
-                cwd=ROOT,
+                cwd=self.root,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -297,12 +311,12 @@ class Server:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BenchError(f"daphne exited with {self.process.returncode}:\n{self.log_tail()}")
+                raise BenchError(f"{self.server} exited with {self.process.returncode}:\n{self.log_tail()}")
             with contextlib.suppress(OSError):
                 http_request(self.port, "GET", "/compte/connexion/", cookies={})
                 return
             time.sleep(0.2)
-        raise BenchError(f"daphne did not answer within {SERVER_START_TIMEOUT} s:\n{self.log_tail()}")
+        raise BenchError(f"{self.server} did not answer within {SERVER_START_TIMEOUT} s:\n{self.log_tail()}")
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -521,10 +535,10 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def run_step(command: list[str], env: dict[str, str], what: str) -> None:
+def run_step(command: list[str], env: dict[str, str], what: str, root: Path = ROOT) -> None:
     try:
         done = subprocess.run(  # noqa: S603 - fixed command lines
-            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=SETUP_TIMEOUT, check=False
+            command, cwd=root, env=env, capture_output=True, text=True, timeout=SETUP_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired as error:
         raise BenchError(f"{what} took more than {SETUP_TIMEOUT} s") from error
@@ -532,13 +546,17 @@ def run_step(command: list[str], env: dict[str, str], what: str) -> None:
         raise BenchError(f"{what} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
 
 
-def prepare_database(env: dict[str, str], members: int, var_dir: Path) -> dict:
+def prepare_database(env: dict[str, str], members: int, var_dir: Path, root: Path = ROOT) -> dict:
+    """Migrate and fill with `root`'s own code (a baseline worktree brings its own bench/setup_db.py)."""
     print(f"Preparing the database (migrate, {members} members, sessions)…", flush=True)
     started = time.monotonic()
-    run_step([PYTHON, "manage.py", "migrate", "--noinput"], env, "manage.py migrate")
+    run_step([PYTHON, "manage.py", "migrate", "--noinput"], env, "manage.py migrate", root)
     output = var_dir / "people.json"
     run_step(
-        [PYTHON, "-m", "bench.setup_db", "--members", str(members), "--output", str(output)], env, "bench.setup_db"
+        [PYTHON, "-m", "bench.setup_db", "--members", str(members), "--output", str(output)],
+        env,
+        "bench.setup_db",
+        root,
     )
     print(f"  ready in {time.monotonic() - started:.0f} s", flush=True)
     return json.loads(output.read_text(encoding="utf-8"))
@@ -626,11 +644,29 @@ def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,200,500", help="numbers of subscribers (default 50,200,500)")
     parser.add_argument("--posts", type=int, default=20, help="measured replies per run (default 20)")
-    parser.add_argument("--rate", type=float, default=4.0, help="replies per second (default 4)")
+    parser.add_argument("--rate", type=float, help="replies per second (default 4; with --scripts 0.2, one every 5 s)")
     parser.add_argument("--layers", default="memory,redis", help="channel layers: memory,redis")
     parser.add_argument("--consumers", default="optimized,naive", help="consumers: optimized,naive")
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration, medians reported")
-    parser.add_argument("--quick", action="store_true", help="smoke run: sizes 20,50 and 10 posts")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: sizes 20,50 and 10 posts (with --scripts: 8 posts, 1/s)"
+    )
+    parser.add_argument(
+        "--scripts",
+        help="page-script mode (bench/fanout_page.py): the page scripts to run as, e.g. main,new "
+        "(main: the server runs from a worktree of --baseline-ref; new: from this checkout)",
+    )
+    parser.add_argument(
+        "--baseline-ref",
+        default="567b590",
+        help="with --scripts: the commit whose code and page script 'main' is (default 567b590)",
+    )
+    parser.add_argument(
+        "--page-wait",
+        type=float,
+        default=10.0,
+        help="with --scripts: a reply not in a page within this many seconds counts as never (default 10)",
+    )
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
@@ -641,8 +677,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--server",
         choices=["daphne", "uvicorn"],
-        default="daphne",
-        help="ASGI server of the application (default daphne)",
+        help="ASGI server of the application (default daphne; with --scripts uvicorn)",
     )
     parser.add_argument("--per-post", action="store_true", help="print the latencies of every post")
     parser.add_argument("--profile", action="store_true", help="run daphne under cProfile (implies --keep)")
@@ -653,8 +688,21 @@ def parse_arguments() -> argparse.Namespace:
         help="before each run, wait up to this many seconds for other processes to use < 0.3 cores (0: never)",
     )
     args = parser.parse_args()
-    if args.quick:
-        args.sizes, args.posts = "20,50", 10
+    if args.scripts is not None:
+        args.scripts = [name for name in ("main", "new") if name in args.scripts.split(",")]
+        if not args.scripts or args.database_url or args.repeat != 1 or args.profile or args.page_wait <= 0:
+            parser.error(
+                "--scripts takes main and/or new, a --page-wait > 0, and no --database-url, --repeat or --profile"
+            )
+        args.server = args.server or "uvicorn"
+        args.rate = args.rate or (1.0 if args.quick else 0.2)
+        if args.quick:
+            args.sizes, args.posts = "20,50", 8
+    else:
+        args.server = args.server or "daphne"
+        args.rate = args.rate or 4.0
+        if args.quick:
+            args.sizes, args.posts = "20,50", 10
     args.keep = args.keep or args.profile
     args.sizes = sorted({int(size) for size in args.sizes.split(",")})
     args.layers = [layer for layer in LAYERS if layer in args.layers.split(",")]
@@ -716,6 +764,14 @@ async def run(args: argparse.Namespace, var_dir: Path) -> list[Summary]:
 
 def main() -> int:
     args = parse_arguments()
+    if args.scripts:
+        # The page mode lives beside this file and uses its helpers: make this running script
+        # importable under its own name, so that both share one module (and one port rotation).
+        sys.modules.setdefault("fanout", sys.modules[__name__])
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import fanout_page
+
+        return fanout_page.main(args)
     raise_open_files_limit()
     var_dir = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
     print(

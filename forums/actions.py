@@ -15,7 +15,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums import notifications, policies
+from forums import frames, notifications, policies, selectors
 from forums.models import (
     FollowLevel,
     Forum,
@@ -36,30 +36,16 @@ from intranet.actions import ActionRefused
 from intranet.audit import AuditAction, record
 from intranet.markdown import MAX_LENGTH, render_markdown
 from intranet.models import College, User
-from realtime.events import send_on_commit, tell_group_access_changed_on_commit, user_group
+from realtime.events import send_on_commit, send_per_user_on_commit, tell_group_access_changed_on_commit, user_group
 
 TITLE_MAX_LENGTH = 200
 
 
-def thread_group(thread_id: int) -> str:
-    return f"forum-thread.{thread_id}"
-
-
-def forum_group(forum_id: int) -> str:
-    return f"forum.{forum_id}"
-
-
-def encode_event(event: ForumEvent) -> str:
-    return json.dumps(
-        {"event": event.kind, "id": event.pk, "data": event.data}, separators=(",", ":"), ensure_ascii=False
-    )
-
-
-def _emit(kind: str, *, thread: Thread, forum: Forum | None = None, **data) -> ForumEvent:
+def _emit(event_kind: str, *, thread: Thread, forum: Forum | None = None, **data) -> ForumEvent:
     forum = forum or thread.forum
     data = {"thread": thread.pk, "forum": forum.pk, **data}
-    event = ForumEvent.objects.create(forum=forum, thread=thread, kind=kind, data=data)
-    send_on_commit(encode_event(event), groups=[thread_group(thread.pk), forum_group(forum.pk)])
+    event = ForumEvent.objects.create(forum=forum, thread=thread, kind=event_kind, data=data)
+    frames.send_event_on_commit(event)
     return event
 
 
@@ -136,7 +122,13 @@ def start_thread(actor: User, *, forum: Forum, title: str, body: str) -> Thread:
         post = _add_post(actor, thread, body, rendered)
         notifications.notify_new_thread(actor, thread, post, rendered.mentioned_user_ids)
         _emit(
-            "thread.created", thread=thread, post=post.pk, number=post.number, title=thread.title, **_activity(thread)
+            "thread.created",
+            thread=thread,
+            post=post.pk,
+            number=post.number,
+            author=actor.pk,
+            title=thread.title,
+            **_activity(thread),
         )
     return thread
 
@@ -156,8 +148,8 @@ def reply(actor: User, *, thread: Thread, body: str) -> Post:
             rendered = _render(thread.forum, body)  # moved meanwhile: mentions follow the new readers
         post = _add_post(actor, thread, body, rendered)
         notifications.notify_new_post(actor, post, rendered.mentioned_user_ids)
-        _emit("post.created", thread=thread, post=post.pk, number=post.number, **_activity(thread))
-        _tell_reader(actor, thread, post.number)
+        _emit("post.created", thread=thread, post=post.pk, number=post.number, author=actor.pk, **_activity(thread))
+        _tell_reader(actor, thread)
     return post
 
 
@@ -285,7 +277,7 @@ def move_thread(actor: User, *, thread: Thread, forum: Forum) -> Thread:
         Mention.objects.filter(pk__in=[m.pk for m in mentions if not policies.can_read_forum(m.user, forum)]).delete()
         # First, readers of the old forum who cannot read the new one lose the thread's events;
         # then the events of the move itself.
-        tell_group_access_changed_on_commit(thread_group(thread.pk))
+        tell_group_access_changed_on_commit(frames.thread_group(thread.pk))
         _emit("thread.moved_out", thread=thread, forum=origin, destination=forum.pk)
         _emit("thread.moved", thread=thread, title=thread.title, origin=origin.pk, **_activity(thread))
     return thread
@@ -302,7 +294,16 @@ def toggle_reaction(actor: User, *, post: Post, kind: str) -> bool:
         removed, _details = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
         if not removed:
             Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
-        _emit("post.reacted", thread=post.thread, post=post.pk, number=post.number)
+        # Who reacted, and how: that person's pages show the reaction as theirs.
+        _emit(
+            "post.reacted",
+            thread=post.thread,
+            post=post.pk,
+            number=post.number,
+            actor=actor.pk,
+            kind=kind,
+            given=not removed,
+        )
     return not removed
 
 
@@ -316,7 +317,7 @@ def mark_thread_read(user: User, *, thread: Thread, up_to: int) -> int:
         # Conditional, so that two pages marking at once never move the mark back.
         moved = ReadState.objects.filter(pk=state.pk, last_read_number__lt=up_to).update(last_read_number=up_to)
         if moved:
-            _tell_reader(user, thread, up_to)
+            _tell_reader(user, thread)
             notifications.read_in_the_page(user, thread, up_to)
     return max(up_to, state.last_read_number)
 
@@ -346,6 +347,7 @@ def set_follow(user: User, *, thread: Thread, level: str) -> None:
         raise ActionRefused(_("Unknown choice."))
     with transaction.atomic():
         ReadState.objects.update_or_create(user=user, thread=thread, defaults={"follow": level})
+        _tell_reader(user, thread, event="thread.follow", level=level)
 
 
 def set_forum_follow(user: User, *, forum: Forum, following: bool) -> None:
@@ -359,15 +361,31 @@ def set_forum_follow(user: User, *, forum: Forum, following: bool) -> None:
             ForumFollow.objects.filter(user=user, forum=forum).delete()
 
 
-def _tell_reader(user: User, thread: Thread, number: int) -> None:
-    """The reader's other pages update their unread counters."""
-    send_on_commit(
-        json.dumps(
-            {"event": "thread.read", "data": {"thread": thread.pk, "forum": thread.forum_id, "read": number}},
-            separators=(",", ":"),
-        ),
-        groups=[user_group(user.pk)],
-    )
+def _tell_reader(user: User, thread: Thread, *, event: str = "thread.read", **data) -> None:
+    """The reader's other pages update their counters: where they stopped reading this thread,
+    whether they mute it, and their unread count of its forum, read once the change is committed."""
+    forum_id = thread.forum_id
+
+    def frame() -> dict[int, str]:
+        state = selectors.read_state(user, thread)
+        muted = state.follow == FollowLevel.MUTED
+        return {
+            user.pk: frames.encode(
+                event,
+                None,
+                {
+                    "thread": thread.pk,
+                    "forum": forum_id,
+                    "read": state.last_read_number,
+                    "muted": muted,
+                    "post_count": Thread.objects.filter(pk=thread.pk).values_list("post_count", flat=True).first() or 0,
+                    "forum_unread": selectors.unread_in_forum(user, forum_id),
+                    **data,
+                },
+            )
+        }
+
+    send_per_user_on_commit(frame)
 
 
 def create_forum_for_college(college: College) -> Forum:

@@ -1,11 +1,12 @@
-"""The forum pages' live subscriptions: a thread, or a forum (its list and unread counters)."""
+"""The forum pages' live subscriptions: a thread, or a forum (its list and unread counters).
+What a page missed comes rendered for its reader (``frames.replay_for_reader``)."""
 
 from __future__ import annotations
 
 from django.http import Http404
 
-from forums import policies, selectors
-from forums.actions import encode_event, forum_group, thread_group
+from forums import frames, policies, selectors
+from forums.frames import forum_group, thread_group
 from forums.models import Forum
 from realtime import subscriptions
 
@@ -28,14 +29,14 @@ def _replay_thread(user, thread_id: int, since: int) -> tuple[list[str], bool]:
     if _authorize_thread(user, thread_id) is None:
         return [], True
     events, complete = selectors.events_since(since=since, thread_id=thread_id)
-    return [encode_event(event) for event in events], complete
+    return frames.replay_for_reader(user, events), complete
 
 
 def _replay_forum(user, forum_id: int, since: int) -> tuple[list[str], bool]:
     if _authorize_forum(user, forum_id) is None:
         return [], True
     events, complete = selectors.events_since(since=since, forum_id=forum_id)
-    return [encode_event(event) for event in events], complete
+    return frames.replay_for_reader(user, events), complete
 
 
 def register_subscriptions() -> None:

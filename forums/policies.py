@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from forums.models import Forum, ForumKind, Post, Thread
 from intranet import policies as core
-from intranet.models import BOARD_OFFICES
+from intranet.models import BOARD_OFFICES, CollegeRole
 
 
 def readable_forums_q(user) -> Q:
@@ -48,6 +48,19 @@ def forum_readers_q(forum: Forum) -> Q:
     elif forum.college.is_active:
         readers |= Q(college_memberships__college_id=forum.college_id)
     return Q(is_active=True) & readers
+
+
+def forum_moderators_q(forum: Forum) -> Q:
+    """The people who may moderate ``forum``, as a filter on User (``can_moderate_forum`` for
+    many people in one query: who sees a hidden text in a live thread)."""
+    moderators = Q(is_staff=True)
+    if forum.kind == ForumKind.COLLEGE:
+        moderators |= Q(
+            college_memberships__college_id=forum.college_id, college_memberships__role=CollegeRole.COORDINATOR
+        )
+    elif forum.kind == ForumKind.BOARD:
+        moderators |= Q(board_membership__role__in=BOARD_OFFICES)
+    return Q(is_active=True) & moderators
 
 
 def can_moderate_forum(user, forum: Forum) -> bool:
@@ -118,4 +131,19 @@ def post_permissions(user, post: Post, *, moderator: bool, can_reply_to_thread: 
         can_moderate=moderator and not post.is_deleted,
         can_react=visible,
         can_quote=visible and can_reply_to_thread,
+    )
+
+
+def post_permissions_for_any_reader(post: Post, *, show_text: bool) -> PostPermissions:
+    """What some reader of the thread may do with the post, for a rendering shared by many
+    readers: each page shows the controls that apply to its own reader (author, moderator, one who
+    may reply), and the actions still ask the policy of the person who acts."""
+    visible = not post.is_deleted and not post.is_hidden
+    return PostPermissions(
+        show_text=show_text,
+        can_edit=visible,
+        can_delete=visible,
+        can_moderate=not post.is_deleted,
+        can_react=visible,
+        can_quote=visible,
     )

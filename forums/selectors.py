@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.urls import reverse
 
+from documents.models import Document
+from documents.references import documents_for_reader, fill_references
 from forums import policies
 from forums.models import (
     FollowLevel,
@@ -54,9 +56,10 @@ def threads_with_reading_state(user) -> QuerySet[Thread]:
     ).annotate(unread=Greatest(F("post_count") - F("last_read"), Value(0)))
 
 
-def forums_with_unread(user, forums: list[Forum] | None = None) -> list[Forum]:
+def forums_with_unread(user, forums: list[Forum] | None = None, *, for_live_page: bool = False) -> list[Forum]:
     """The forums the member reads (or these, already read from ``visible_forums``), each with
-    ``unread`` (posts not yet read, muted threads aside) and ``thread_count``."""
+    ``unread`` (posts not yet read, muted threads aside) and ``thread_count``; for a live page,
+    also ``muted_threads``, which its counters leave out as replies arrive (one more query)."""
     forums = list(visible_forums(user)) if forums is None else forums
     counts = (
         threads_with_reading_state(user)
@@ -68,10 +71,28 @@ def forums_with_unread(user, forums: list[Forum] | None = None) -> list[Forum]:
         )
     )
     by_forum = {row["forum"]: row for row in counts}
+    muted: dict[int, list[int]] = {}
+    if for_live_page:
+        for forum_id, thread_id in ReadState.objects.filter(
+            user=user, follow=FollowLevel.MUTED, thread__forum__in=[forum.pk for forum in forums]
+        ).values_list("thread__forum", "thread"):
+            muted.setdefault(forum_id, []).append(thread_id)
     for forum in forums:
         forum.unread = by_forum.get(forum.pk, {}).get("total") or 0
         forum.thread_count = by_forum.get(forum.pk, {}).get("threads") or 0
+        forum.muted_threads = " ".join(map(str, sorted(muted.get(forum.pk, []))))
     return forums
+
+
+def unread_in_forum(user, forum_id: int) -> int:
+    """The reader's unread messages in one forum, muted threads aside (as ``forums_with_unread``)."""
+    return (
+        threads_with_reading_state(user)
+        .filter(forum_id=forum_id)
+        .exclude(follow_level=FollowLevel.MUTED)
+        .aggregate(total=Sum("unread"))["total"]
+        or 0
+    )
 
 
 def forum_for_user(user, slug: str) -> Forum:
@@ -153,11 +174,13 @@ class ReactionCount:
 
 
 def reactions_for(user, posts: list[Post]) -> dict[int, list[ReactionCount]]:
-    """Per post: each reaction used, its count and whether the viewer gave it (one query)."""
+    """Per post: each reaction used, its count and whether the viewer gave it (one query).
+    Without a viewer (``None``: a rendering shared by many readers), none is "mine"."""
+    mine = Count("pk", filter=Q(user=user)) if user is not None else Value(0)
     rows = (
         Reaction.objects.filter(post__in=[post.pk for post in posts])
         .values("post", "kind")
-        .annotate(count=Count("pk"), mine=Count("pk", filter=Q(user=user)))
+        .annotate(count=Count("pk"), mine=mine)
     )
     result: dict[int, list[ReactionCount]] = {post.pk: [] for post in posts}
     labels = dict(ReactionKind.choices)
@@ -169,6 +192,61 @@ def reactions_for(user, posts: list[Post]) -> dict[int, list[ReactionCount]]:
     for counts in result.values():
         counts.sort(key=lambda reaction: order.index(reaction.kind) if reaction.kind in order else 99)
     return result
+
+
+@dataclass
+class PostView:
+    """A post as a reader sees it: the post, its reactions and what the policy lets them do.
+
+    ``shared`` marks a rendering sent to many readers at once (a live frame): its controls are
+    those of any reader, and each page shows the ones that apply to its own reader.
+    """
+
+    post: Post
+    reactions: list[ReactionCount]
+    allowed: policies.PostPermissions
+    unread: bool
+    url: str
+    body: str  # the post's HTML with its document references filled in for this reader
+    shared: bool = False
+
+
+def post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list[PostView]:
+    """The posts of a page as ``user`` sees them (a fixed number of queries for the page)."""
+    moderator = policies.can_moderate_forum(user, thread.forum)
+    can_reply = policies.can_reply(user, thread)
+    reactions = reactions_for(user, posts)
+    documents = documents_for_reader(user, [post.body_html for post in posts])
+    views = []
+    for post in posts:
+        post.thread = thread  # already loaded: the policy reads it without a query
+        views.append(
+            PostView(
+                post=post,
+                reactions=reactions.get(post.pk, []),
+                allowed=policies.post_permissions(user, post, moderator=moderator, can_reply_to_thread=can_reply),
+                unread=post.number > last_read,
+                url=thread_url(thread.pk, post.number),
+                body=fill_references(post.body_html, documents),
+            )
+        )
+    return views
+
+
+def shared_post_view(
+    post: Post, reactions: list[ReactionCount], *, documents: dict[int, Document], show_text: bool
+) -> PostView:
+    """The post as every reader of a group sees it: those who may open ``documents`` and, with
+    ``show_text``, who may read a hidden text."""
+    return PostView(
+        post=post,
+        reactions=reactions,
+        allowed=policies.post_permissions_for_any_reader(post, show_text=show_text),
+        unread=False,
+        url=thread_url(post.thread_id, post.number),
+        body=fill_references(post.body_html, documents),
+        shared=True,
+    )
 
 
 MAX_MENTIONS = 50

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,43 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.references import documents_for_reader, fill_references
 from forums import actions, policies, selectors
 from forums.forms import FollowForm, HideForm, PostForm, ThreadForm
-from forums.models import Post, ReactionKind, Thread
+from forums.models import ReactionKind, Thread
 from intranet.actions import ActionRefused
 from intranet.markdown import quote_as_markdown
 from workflows.policies import can_view_proposal
-
-
-@dataclass
-class PostView:
-    """A post as one viewer sees it: the post, its reactions and what the policy lets them do."""
-
-    post: Post
-    reactions: list
-    allowed: policies.PostPermissions
-    unread: bool
-    url: str
-    body: str  # the post's HTML with its document references filled in for this viewer
-
-
-def _post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list[PostView]:
-    moderator = policies.can_moderate_forum(user, thread.forum)
-    can_reply = policies.can_reply(user, thread)
-    reactions = selectors.reactions_for(user, posts)
-    documents = documents_for_reader(user, [post.body_html for post in posts])
-    views = []
-    for post in posts:
-        post.thread = thread  # already loaded: the policy reads it without a query
-        views.append(
-            PostView(
-                post=post,
-                reactions=reactions.get(post.pk, []),
-                allowed=policies.post_permissions(user, post, moderator=moderator, can_reply_to_thread=can_reply),
-                unread=post.number > last_read,
-                url=_thread_url(thread, post.number),
-                body=fill_references(post.body_html, documents),
-            )
-        )
-    return views
 
 
 def _proposal_of(user, thread: Thread):
@@ -71,7 +36,7 @@ def index(request):
     return render(
         request,
         "forums/index.html",
-        {"forums": selectors.forums_with_unread(request.user, forums), "live_since": live_since},
+        {"forums": selectors.forums_with_unread(request.user, forums, for_live_page=True), "live_since": live_since},
     )
 
 
@@ -166,7 +131,7 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
             "forum": thread.forum,
             "proposal": _proposal_of(request.user, thread),
             "page": page,
-            "post_views": _post_views(request.user, thread, posts, last_read_before),
+            "post_views": selectors.post_views(request.user, thread, posts, last_read_before),
             "first_unread": last_read_before + 1 if last_read_before < thread.post_count else None,
             "first_unread_url": _thread_url(thread, last_read_before + 1),
             "can_reply": policies.can_reply(request.user, thread),
@@ -251,7 +216,7 @@ def post_fragment(request, post_id: int):
     """One post as the viewer sees it, for pages that update live."""
     post = selectors.post_for_user(request.user, post_id)
     state = selectors.read_state(request.user, post.thread)
-    view = _post_views(request.user, post.thread, [post], state.last_read_number)[0]
+    view = selectors.post_views(request.user, post.thread, [post], state.last_read_number)[0]
     return render(
         request, "forums/_post.html", {"view": view, "thread": post.thread, "reaction_choices": ReactionKind.choices}
     )

@@ -14,10 +14,12 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from realtime import subscriptions
-from realtime.events import session_group, user_group
+from realtime.events import rendering_for, session_group, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,11 @@ MAX_SUBSCRIPTIONS = 50
 SUBSCRIBE_BUDGET = 60
 SUBSCRIBE_WINDOW_SECONDS = 60.0
 MAX_MESSAGE_CHARACTERS = 2_000
+
+
+def _page_language(code) -> str:
+    known = {language for language, _name in settings.LANGUAGES}
+    return code if isinstance(code, str) and code in known else settings.LANGUAGE_CODE
 
 
 def _is_int(value) -> bool:
@@ -60,6 +67,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
         self.user = user
+        self.user_key = str(user.pk)  # how rendered events name the people they route
+        self.language = _page_language(getattr(user, "language", None))
         self.subscribed: dict[tuple[str, int], str] = {}
         self.subscribed_groups: set[str] = set()
         self.group = user_group(user.pk)
@@ -103,7 +112,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # per-message thread hop that closes stale connections.
         if message["type"] == "live.event":
             if message.get("group") in getattr(self, "subscribed_groups", ()):
-                await self.send(text_data=message["text"])
+                text = message.get("text")
+                if text is None:  # rendered per group of readers: this page's rendering
+                    text = rendering_for(message, user_key=self.user_key, language=self.language)
+                if text:
+                    await self.send(text_data=text)
             return
         await super().dispatch(message)
 
@@ -155,6 +168,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._error("too_many_requests")
             return
         name, target, since = content.get("channel"), content.get("id"), content.get("since", 0)
+        if "lang" in content:  # the page's language: rendered events come in it
+            self.language = _page_language(content["lang"])
         kind = subscriptions.get(name) if isinstance(name, str) else None
         if kind is None or not _is_int(target) or not _is_int(since):
             await self._error("bad_subscription")
@@ -179,12 +194,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.subscribed_groups.add(group)
         await self.send_json({"event": "subscribed", "data": {"channel": name, "id": target}})
         # Joined first, replayed second: nothing falls between; the page drops what it sees twice.
-        replayed, complete = await database_sync_to_async(kind.replay)(self.user, target, since)
+        replayed, complete = await database_sync_to_async(self._replay)(kind, target, since)
         for text in replayed:
             await self.send(text_data=text)
         if not complete:
             # Too much was missed to replay it all: the page reloads instead.
             await self.send_json({"event": "stale", "data": {"channel": name, "id": target}})
+
+    def _replay(self, kind: subscriptions.SubscriptionKind, target: int, since: int) -> tuple[list[str], bool]:
+        # Missed events are rendered for this reader alone, in the page's language.
+        with translation.override(self.language):
+            return kind.replay(self.user, target, since)
 
     async def _unsubscribe(self, content):
         name, target = content.get("channel"), content.get("id")

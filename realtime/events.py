@@ -9,13 +9,18 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# The largest WebSocket frame the server accepts, and the largest a page is sent.
+MAX_FRAME_BYTES = 64 * 1024
 
 
 def user_group(user_id: int) -> str:
@@ -54,6 +59,43 @@ def send_per_user_on_commit(build: Callable[[], dict[int, str]]) -> None:
     def send() -> None:
         for user_id, text in build().items():
             _send_to_groups([user_group(user_id)], {"type": "live.event", "text": text})
+
+    transaction.on_commit(send, robust=True)
+
+
+@dataclass
+class Renderings:
+    """One event as each group of its readers sees it, rendered once per group and language.
+
+    ``texts`` holds the encoded frame under ``rendering_key(language)`` for what any reader of
+    the subscription may see, and under ``rendering_key(language, variant)`` for what only some
+    may see (a document name, a hidden text); ``routes`` names those readers (user id → variant).
+    A socket whose person is not routed receives the default: never more than anyone may see.
+    """
+
+    texts: dict[str, str]
+    routes: dict[str, str] = field(default_factory=dict)
+
+
+def rendering_key(language: str, variant: str | None = None) -> str:
+    return f"{language}/{variant}" if variant else language
+
+
+def rendering_for(message: dict, *, user_key: str, language: str) -> str | None:
+    """The text of a rendered event meant for this person's page, in its language."""
+    texts = message.get("texts") or {}
+    variant = (message.get("routes") or {}).get(user_key)
+    return texts.get(rendering_key(language, variant)) or texts.get(rendering_key(settings.LANGUAGE_CODE, variant))
+
+
+def send_rendered_on_commit(build: Callable[[], Renderings | None], *, group: str) -> None:
+    """Once the transaction commits, render the event from the committed state (``build``) and
+    send every rendering in one message to the group; each socket forwards the one for its page."""
+
+    def send() -> None:
+        renderings = build()
+        if renderings is not None and renderings.texts:
+            _send_to_groups([group], {"type": "live.event", "texts": renderings.texts, "routes": renderings.routes})
 
     transaction.on_commit(send, robust=True)
 

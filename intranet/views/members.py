@@ -25,7 +25,7 @@ def home(request):
         {
             "colleges": selectors.my_colleges_with_members(request.user),
             "board": selectors.board_for_member(request.user),
-            "forums": forums_with_unread(request.user, forums),
+            "forums": forums_with_unread(request.user, forums, for_live_page=True),
             "live_since": live_since,
         },
     )
@@ -36,7 +36,7 @@ def college_detail(request, slug: str):
     # Its forum, with the unread counter, for the collège's own members.
     own_forum = list(visible_forums(request.user).filter(college=college))
     live_since = latest_event_id(forums=own_forum) if own_forum else None  # before the counts
-    forum = next(iter(forums_with_unread(request.user, own_forum)), None)
+    forum = next(iter(forums_with_unread(request.user, own_forum, for_live_page=True)), None)
     return render(
         request, "intranet/college_detail.html", {"college": college, "forum": forum, "live_since": live_since}
     )

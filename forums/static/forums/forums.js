@@ -1,56 +1,140 @@
 // Live forum pages: a thread receives new, edited, hidden and deleted messages in place; forum
-// lists and counters follow activity. Without JavaScript, the same pages are complete on reload.
-import { announce, fetchFragment, on, post } from "../realtime/live.js";
+// lists and counters follow activity. Every frame carries what the page shows (the message
+// rendered for this reader's group, a list row, the reader's own counts), so no event makes the
+// page ask the server back; reading is told in batches. Without JavaScript, the same pages are
+// complete on reload.
+import { announce, csrfToken, fetchFragment, on, post, toElement } from "../realtime/live.js";
 
 const thread = document.querySelector("[data-thread]");
 const postsBox = thread?.querySelector("[data-posts]");
+const reader = Number(document.body.dataset.reader || 0);
+const READ_EVERY_MS = 5000;
 
-async function refreshPost(data, { insertIfMissing = false } = {}) {
+// --- A thread page ------------------------------------------------------------------------
+
+function isModerator() {
+  return thread.dataset.moderator !== undefined;
+}
+
+function mayReply() {
+  return thread.dataset.locked !== "true" || isModerator();
+}
+
+// A rendering shared by many readers carries every control; show those of this reader. The
+// server refuses whatever the reader may not do, whatever the page shows.
+function applyReader(article) {
+  const checks = {
+    author: () => Number(article.dataset.author) === reader,
+    moderator: isModerator,
+    reply: mayReply,
+  };
+  for (const control of article.querySelectorAll("[data-needs]")) {
+    control.hidden = !control.dataset.needs.split(" ").every((need) => checks[need]?.());
+  }
+  for (const input of article.querySelectorAll('input[name="csrfmiddlewaretoken"]')) input.value = csrfToken();
+}
+
+// A shared rendering knows nobody's reactions: keep this reader's from what the page showed, and
+// take the one they just gave or took back from the frame.
+function keepMyReactions(element, previous, data) {
+  const mine = new Set([...(previous?.querySelectorAll(".reactions > .reaction--mine") || [])].map((b) => b.value));
+  if (data.actor === reader && data.kind) {
+    if (data.given) mine.add(data.kind);
+    else mine.delete(data.kind);
+  }
+  for (const button of element.querySelectorAll(".reactions > button.reaction")) {
+    button.classList.toggle("reaction--mine", mine.has(button.value));
+    button.setAttribute("aria-pressed", String(mine.has(button.value)));
+  }
+}
+
+function place(element, data, previous) {
+  if (!data.personal) keepMyReactions(element, previous, data);
+  applyReader(element);
+  const current = postsBox.querySelector(`[data-post="${data.post}"]`);
+  if (current) {
+    current.replaceWith(element);
+    return;
+  }
+  // Keep the thread in order even if events arrive out of order.
+  const after = [...postsBox.children].find((child) => Number(child.dataset.number) > data.number);
+  postsBox.insertBefore(element, after || null);
+  element.classList.add("post--new");
+  const author = element.querySelector(".post__header a")?.textContent || "";
+  announce(`${document.body.dataset.textNewPost || ""} ${author}`);
+  if (Number(element.dataset.author) !== reader) noteNewMessage(data.number);
+}
+
+function showMessage(data, { insert }) {
   if (!thread || Number(thread.dataset.thread) !== data.thread) return;
   const existing = postsBox.querySelector(`[data-post="${data.post}"]`);
   // A creation the page already shows (replayed after a reconnection) changes nothing.
-  if (existing && insertIfMissing) return;
-  if (!existing && !insertIfMissing) return;
+  if (existing ? insert : !insert) return;
   if (!existing && thread.dataset.lastPage !== "true") {
     thread.querySelector("[data-new-posts-notice]").hidden = false;
     return;
   }
-  const element = await fetchFragment(`/forums/messages/${data.post}/`);
-  if (!element) return;
-  const current = postsBox.querySelector(`[data-post="${data.post}"]`);
-  if (current) {
-    current.replaceWith(element);
-  } else {
-    // Keep the thread in order even if events arrive out of order.
-    const after = [...postsBox.children].find((child) => Number(child.dataset.number) > data.number);
-    postsBox.insertBefore(element, after || null);
-    element.classList.add("post--new");
-    const author = element.querySelector(".post__header a")?.textContent || "";
-    announce(`${document.body.dataset.textNewPost || ""} ${author}`);
-    if (document.visibilityState === "visible") {
-      post(thread.dataset.markReadUrl, { number: data.number });
-    }
+  if (typeof data.html === "string") {
+    place(toElement(data.html), data, existing);
+  } else if (data.fetch) {
+    // Too large for a frame: this one message is asked for.
+    fetchFragment(`/forums/messages/${data.post}/`).then((element) => element && place(element, data, existing));
   }
 }
 
-on("post.created", (data) => refreshPost(data, { insertIfMissing: true }));
-on("thread.created", (data) => refreshPost(data, { insertIfMissing: true }));
+on("post.created", (data) => showMessage(data, { insert: true }));
+on("thread.created", (data) => showMessage(data, { insert: true }));
 for (const name of ["post.edited", "post.hidden", "post.unhidden", "post.deleted", "post.reacted"]) {
-  on(name, (data) => refreshPost(data));
+  on(name, (data) => showMessage(data, { insert: false }));
+}
+
+// Reading: the messages that arrived while the reader could see the page are marked read at most
+// every few seconds, and once more as the page is left; those that came while it was hidden, once
+// it is seen again.
+let arrivedUpTo = 0;
+let seenUpTo = 0;
+let sentUpTo = 0;
+let readTimer = null;
+
+function noteNewMessage(number) {
+  arrivedUpTo = Math.max(arrivedUpTo, number);
+  if (document.visibilityState === "visible") markSeen();
+}
+
+function markSeen() {
+  seenUpTo = Math.max(seenUpTo, arrivedUpTo);
+  if (seenUpTo > sentUpTo && !readTimer) readTimer = setTimeout(sendRead, READ_EVERY_MS);
+}
+
+function sendRead({ leaving = false } = {}) {
+  clearTimeout(readTimer);
+  readTimer = null;
+  if (!thread || seenUpTo <= sentUpTo) return;
+  sentUpTo = seenUpTo;
+  post(thread.dataset.markReadUrl, { number: seenUpTo }, { keepalive: leaving }).catch(() => {
+    sentUpTo = 0; // offline: told again with the next batch
+  });
+}
+
+if (thread) {
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") markSeen();
+  });
+  window.addEventListener("pagehide", () => sendRead({ leaving: true }));
 }
 
 function showBadges(data) {
-  if (thread && Number(thread.dataset.thread) === data.thread) {
-    thread.querySelector('[data-badge="pinned"]').hidden = !data.pinned;
-    thread.querySelector('[data-badge="locked"]').hidden = !data.locked;
-    const form = thread.querySelector("[data-reply-form]");
-    const notice = thread.querySelector("[data-locked-notice]");
-    // Moderators may still reply to a locked thread; the others see why the form went away.
-    const canStillReply = form && form.dataset.moderator !== undefined;
-    if (form && !canStillReply) form.hidden = data.locked;
-    if (notice) notice.hidden = !data.locked || canStillReply;
-    if (data.locked && !canStillReply) announce(document.body.dataset.textLocked || "");
-  }
+  if (!thread || Number(thread.dataset.thread) !== data.thread) return;
+  thread.querySelector('[data-badge="pinned"]').hidden = !data.pinned;
+  thread.querySelector('[data-badge="locked"]').hidden = !data.locked;
+  thread.dataset.locked = String(Boolean(data.locked));
+  for (const article of postsBox.querySelectorAll("[data-post]")) applyReader(article);
+  const form = thread.querySelector("[data-reply-form]");
+  const notice = thread.querySelector("[data-locked-notice]");
+  // Moderators may still reply to a locked thread; the others see why the form went away.
+  if (form && !isModerator()) form.hidden = data.locked;
+  if (notice) notice.hidden = !data.locked || isModerator();
+  if (data.locked && !isModerator()) announce(document.body.dataset.textLocked || "");
 }
 on("thread.locked", showBadges);
 on("thread.pinned", showBadges);
@@ -64,62 +148,107 @@ on("unsubscribed", (data) => {
   }
 });
 
-// Forum lists: rows and unread counters.
+// --- Forum lists: rows and unread counters --------------------------------------------------
+
+function rowOf(threadId) {
+  return document.querySelector(`[data-thread-row="${threadId}"]`);
+}
+
 function updateRow(data) {
-  const row = document.querySelector(`[data-thread-row="${data.thread}"]`);
+  const row = rowOf(data.thread);
   if (!row) return false;
-  row.dataset.postCount = data.post_count;
-  row.querySelector('[data-cell="posts"]').textContent = data.post_count;
-  const unread = Math.max(0, data.post_count - Number(row.dataset.lastRead));
+  if (typeof data.post_count === "number") row.dataset.postCount = data.post_count;
+  row.querySelector('[data-cell="posts"]').textContent = row.dataset.postCount;
+  const unread = Math.max(0, Number(row.dataset.postCount) - Number(row.dataset.lastRead));
   row.querySelector('[data-cell="unread"]').innerHTML = unread
     ? `<span class="badge badge--accent">${unread}</span>`
     : "";
   return true;
 }
 
-async function insertRow(data) {
+function insertRow(data) {
   const rows = document.querySelector(`[data-forum-page="${data.forum}"] [data-thread-rows]`);
-  if (!rows) return;
-  const element = await fetchFragment(`/forums/fils/${data.thread}/ligne/`);
-  if (!element) return;
+  if (!rows || typeof data.html !== "string") return;
   rows.querySelector("[data-empty]")?.remove();
-  rows.querySelector(`[data-thread-row="${data.thread}"]`)?.remove();
-  rows.prepend(element);
+  rowOf(data.thread)?.remove();
+  rows.prepend(toElement(data.html));
 }
 
-let countersTimer = null;
-function refreshCounters() {
-  if (!document.querySelector("[data-forum-unread]")) return;
-  clearTimeout(countersTimer);
-  countersTimer = setTimeout(async () => {
-    const response = await fetch("/forums/non-lus/", { credentials: "same-origin" });
-    if (!response.ok) return;
-    const counts = await response.json();
-    for (const element of document.querySelectorAll("[data-forum-unread]")) {
-      const counter = counts[element.dataset.forumUnread];
-      if (!counter) continue;
-      element.textContent = counter.label;
-      element.className = counter.count ? "badge badge--accent" : "";
-    }
-  }, 300);
+function counters(forumId) {
+  return document.querySelectorAll(`[data-forum-unread="${forumId}"]`);
 }
 
-for (const name of ["post.created", "thread.created", "thread.moved", "thread.moved_out", "thread.pinned", "thread.locked"]) {
-  on(name, async (data) => {
-    if (name === "thread.moved_out") {
-      document.querySelector(`[data-thread-row="${data.thread}"]`)?.remove();
-    } else if (!updateRow(data) && (name === "thread.created" || name === "thread.moved")) {
-      await insertRow(data);
-    }
-    refreshCounters();
-  });
+function mutedThreads(counter) {
+  return new Set((counter.dataset.mutedThreads || "").split(" ").filter(Boolean).map(Number));
 }
-on("thread.read", (data) => {
-  const row = document.querySelector(`[data-thread-row="${data.thread}"]`);
+
+function setMuted(counter, threadId, muted) {
+  const threads = mutedThreads(counter);
+  if (muted) threads.add(threadId);
+  else threads.delete(threadId);
+  counter.dataset.mutedThreads = [...threads].join(" ");
+}
+
+function setCount(counter, count) {
+  const value = Math.max(0, count);
+  const one = new Intl.PluralRules(document.documentElement.lang).select(value) === "one";
+  counter.dataset.count = String(value);
+  counter.textContent = (one ? counter.dataset.labelOne : counter.dataset.labelOther).replace(/\d+/, String(value));
+  counter.className = value ? "badge badge--accent" : "";
+}
+
+function addToCount(forumId, threadId, added) {
+  for (const counter of counters(forumId)) {
+    if (!mutedThreads(counter).has(threadId)) setCount(counter, Number(counter.dataset.count) + added);
+  }
+}
+
+function newMessage(data) {
+  const mine = data.author === reader;
+  const row = rowOf(data.thread);
+  if (row && mine) row.dataset.lastRead = data.post_count; // one's own words are read
+  if (!updateRow(data) && data.html !== undefined) insertRow(data);
+  if (!mine) addToCount(data.forum, data.thread, 1);
+}
+on("post.created", (data) => !thread && newMessage(data));
+on("thread.created", (data) => !thread && newMessage(data));
+on("thread.pinned", updateRow);
+on("thread.locked", updateRow);
+
+// A moved thread brings this reader's unread messages from one forum's counter to the other's.
+function unreadOf(data) {
+  return Math.max(0, data.post_count - data.read);
+}
+on("thread.moved_out", (data) => {
+  rowOf(data.thread)?.remove();
+  if (!data.muted) addToCount(data.forum, data.thread, -unreadOf(data));
+  for (const counter of counters(data.forum)) setMuted(counter, data.thread, false);
+});
+on("thread.moved", (data) => {
+  insertRow(data);
+  for (const counter of counters(data.forum)) setMuted(counter, data.thread, data.muted);
+  addToCount(data.forum, data.thread, unreadOf(data));
+});
+
+// This reader's own reading, from any of their pages: one frame, no request.
+function readingChanged(data) {
+  const row = rowOf(data.thread);
   if (row) {
     row.dataset.lastRead = data.read;
-    updateRow({ thread: data.thread, post_count: Number(row.dataset.postCount) });
+    row.toggleAttribute("data-muted", data.muted);
+    updateRow({ thread: data.thread });
   }
-  refreshCounters();
+  for (const counter of counters(data.forum)) {
+    setMuted(counter, data.thread, data.muted);
+    setCount(counter, data.forum_unread);
+  }
+}
+on("thread.read", readingChanged);
+on("thread.follow", readingChanged);
+on("forum.read", (data) => {
+  for (const counter of counters(data.forum)) setCount(counter, 0);
+  for (const row of document.querySelectorAll(`[data-forum-page="${data.forum}"] [data-thread-row]`)) {
+    row.dataset.lastRead = row.dataset.postCount;
+    updateRow({ thread: Number(row.dataset.threadRow) });
+  }
 });
-on("forum.read", refreshCounters);

@@ -13,8 +13,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from intranet.demo import DEMO_PASSWORD, demo_login_lines
-
-WEBSOCKET_MAX_BYTES = 64 * 1024
+from realtime.events import MAX_FRAME_BYTES as WEBSOCKET_MAX_BYTES
 
 
 class Command(BaseCommand):

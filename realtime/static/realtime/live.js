@@ -60,7 +60,8 @@ function connect() {
     retryDelay = 1000;
     document.body.dataset.live = "connected";
     for (const subscription of subscriptions()) {
-      socket.send(JSON.stringify({ type: "subscribe", ...subscription, since: lastEventId }));
+      // The page's language: rendered events come in it.
+      socket.send(JSON.stringify({ type: "subscribe", ...subscription, since: lastEventId, lang: document.documentElement.lang }));
     }
   });
   socket.addEventListener("message", (event) => {
@@ -89,21 +90,26 @@ export function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.content || "";
 }
 
-export function post(url, fields) {
+export function post(url, fields, { keepalive = false } = {}) {
   return fetch(url, {
     method: "POST",
+    keepalive, // a request sent as the page is left still reaches the server
     credentials: "same-origin",
     headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
     body: new URLSearchParams(fields),
   });
 }
 
+export function toElement(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  return template.content.firstElementChild;
+}
+
 export async function fetchFragment(url) {
   const response = await fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
   if (!response.ok) return null;
-  const template = document.createElement("template");
-  template.innerHTML = (await response.text()).trim();
-  return template.content.firstElementChild;
+  return toElement(await response.text());
 }
 
 window.addEventListener("pagehide", () => {
