@@ -52,7 +52,7 @@ async def test_reader_subscribes_and_receives_a_reply(people, thread):
     event = await socket.receive_json_from(timeout=3)
     assert event["event"] == "post.created"
     assert event["data"]["post"] == post.pk and event["data"]["number"] == 2
-    assert 'data-post="%d"' % post.pk in event["data"]["html"] and "Une réponse" in event["data"]["html"]
+    assert f'data-post="{post.pk}"' in event["data"]["html"] and "Une réponse" in event["data"]["html"]
     await socket.disconnect()
 
 

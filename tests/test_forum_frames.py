@@ -1,0 +1,223 @@
+"""Live frames carry the message as each reader may see it, rendered once per group of readers."""
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.urls import reverse
+
+from documents import actions as document_actions
+from documents import selectors as document_selectors
+from documents.models import Space, SpaceKind
+from forums import actions, frames
+from forums.models import Forum, ForumEvent
+from tests.factories import make_incoming, make_member, make_staff
+from tests.test_forum_live import drain, subscribe
+from tests.test_realtime import greeted_socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def people(association_bodies):
+    staff = make_staff()
+    return {
+        "staff": staff,
+        "author": make_member(actor=staff, college="production"),
+        "reader": make_member(actor=staff, college="production"),
+        "coordinator": make_member(actor=staff, college="production", role="coordinator"),
+        "board": make_member(actor=staff, college="production", board_role="member"),
+    }
+
+
+@pytest.fixture
+def thread(people):
+    forum = Forum.objects.get(slug="production")
+    return actions.start_thread(people["author"], forum=forum, title="Repérages", body="Premier message")
+
+
+@pytest.fixture
+def board_document(people):
+    """A document of the board's space: its members and staff may open it, other members not."""
+    root = document_selectors.root_folder(Space.objects.get(kind=SpaceKind.BOARD))
+    document, _version, _created = document_actions.upload_document(
+        people["staff"], folder=root, incoming=make_incoming("budget-confidentiel.txt", b"Chiffres\n")
+    )
+    return document
+
+
+async def subscribed(user, thread, lang=None):
+    socket = await greeted_socket(user)
+    message = {"type": "subscribe", "channel": "thread", "id": thread.pk, "since": 10**9}
+    if lang:
+        message["lang"] = lang
+    await socket.send_json_to(message)
+    assert (await socket.receive_json_from())["event"] == "subscribed"
+    return socket
+
+
+async def test_a_reply_arrives_rendered_with_every_control_left_to_the_page(people, thread):
+    socket = await subscribed(people["reader"], thread)
+    post = await sync_to_async(actions.reply)(people["author"], thread=thread, body="Une **réponse**")
+    frame = await socket.receive_json_from(timeout=3)
+    html = frame["data"]["html"]
+    assert frame["event"] == "post.created" and frame["data"]["author"] == people["author"].pk
+    assert f'data-post="{post.pk}"' in html and "<strong>réponse</strong>" in html
+    # Edit, delete, hide: present for whoever the page's reader is, hidden until the page says so.
+    assert reverse("forums:edit", args=[post.pk]) in html and 'data-needs="author reply" hidden' in html
+    assert 'data-needs="moderator" hidden' in html
+    # No one's session token travels in a shared rendering.
+    assert f'value="{frames.CSRF_PLACEHOLDER}"' in html
+    await socket.disconnect()
+
+
+async def test_a_message_is_rendered_once_per_language_whatever_the_number_of_readers(people, thread, monkeypatch):
+    renders = []
+    real_render = frames._render_post
+    monkeypatch.setattr(frames, "_render_post", lambda view: renders.append(view) or real_render(view))
+    sockets = [await subscribed(person, thread) for person in people.values()]
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Pour tout le monde")
+    for socket in sockets:
+        assert (await socket.receive_json_from(timeout=3))["event"] == "post.created"
+        await socket.disconnect()
+    assert len(renders) == 2  # French and English, for five open pages
+
+
+async def test_each_page_receives_the_message_in_its_own_language(people, thread):
+    french = await subscribed(people["reader"], thread, lang="fr")
+    english = await subscribed(people["board"], thread, lang="en")
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Bonjour")
+    assert ">Citer<" in (await french.receive_json_from(timeout=3))["data"]["html"]
+    assert ">Quote<" in (await english.receive_json_from(timeout=3))["data"]["html"]
+    await french.disconnect()
+    await english.disconnect()
+
+
+async def test_a_document_name_reaches_only_the_pages_of_those_who_may_open_it(people, board_document):
+    general = await sync_to_async(Forum.objects.get)(slug="general")
+    thread = await sync_to_async(actions.start_thread)(people["author"], forum=general, title="Budget", body="…")
+    member = await subscribed(people["reader"], thread)
+    board_member = await subscribed(people["board"], thread)
+    staff = await subscribed(people["staff"], thread)
+    await sync_to_async(actions.reply)(
+        people["author"], thread=thread, body=f"Voir [[doc:{board_document.pk}]] et [[doc:999999]]"
+    )
+    member_text = await member.receive_from(timeout=3)
+    assert "budget-confidentiel" not in member_text  # not in the frame at all, not only not shown
+    assert json.loads(member_text)["data"]["html"].count("document-ref--unavailable") == 2
+    for page in (board_member, staff):
+        html = (await page.receive_json_from(timeout=3))["data"]["html"]
+        assert "budget-confidentiel.txt" in html and reverse("documents:document", args=[board_document.pk]) in html
+    for page in (member, board_member, staff):
+        await page.disconnect()
+
+
+def test_readers_are_grouped_by_what_they_may_open(people, board_document):
+    general = Forum.objects.get(slug="general")
+    thread = actions.start_thread(people["author"], forum=general, title="Budget", body=f"[[doc:{board_document.pk}]]")
+    groups, routes = frames.reader_groups(thread.posts.get())
+    assert groups[None] == (frozenset(), True)  # the default names nothing anyone may not open
+    assert set(routes) == {str(people["board"].pk), str(people["staff"].pk)}
+    assert {groups[variant] for variant in routes.values()} == {(frozenset({board_document.pk}), True)}
+
+
+async def test_a_hidden_message_shows_its_text_to_moderators_and_its_author_only(people, thread):
+    post = await sync_to_async(actions.reply)(people["author"], thread=thread, body="Propos déplacés")
+    pages = {name: await subscribed(people[name], thread) for name in ("reader", "coordinator", "author")}
+    await sync_to_async(actions.hide_post)(people["coordinator"], post=post, reason="hors sujet")
+    seen = {name: await page.receive_from(timeout=3) for name, page in pages.items()}
+    assert "hors sujet" in seen["reader"] and "Propos déplacés" not in seen["reader"]
+    assert "Propos déplacés" in seen["coordinator"] and "Propos déplacés" in seen["author"]
+    for page in pages.values():
+        await page.disconnect()
+
+
+async def test_a_reaction_says_who_gave_it_and_the_counts_are_the_same_for_all(people, thread):
+    post = await sync_to_async(thread.posts.get)()
+    socket = await subscribed(people["reader"], thread)
+    await sync_to_async(actions.toggle_reaction)(people["reader"], post=post, kind="heart")
+    frame = await socket.receive_json_from(timeout=3)
+    assert frame["event"] == "post.reacted"
+    assert (frame["data"]["actor"], frame["data"]["kind"], frame["data"]["given"]) == (
+        people["reader"].pk,
+        "heart",
+        True,
+    )
+    assert "❤️ 1" in frame["data"]["html"] and "reaction--mine" not in frame["data"]["html"]
+    await socket.disconnect()
+
+
+async def test_a_message_too_large_for_a_frame_is_fetched_by_the_pages_instead(people, thread, monkeypatch):
+    monkeypatch.setattr(frames, "MAX_FRAME_BYTES", 1500)
+    socket = await subscribed(people["reader"], thread)
+    post = await sync_to_async(actions.reply)(people["author"], thread=thread, body="Long " * 400)
+    frame = await socket.receive_from(timeout=3)
+    assert len(frame.encode()) <= 1500
+    data = json.loads(frame)["data"]
+    assert data["fetch"] is True and "html" not in data and data["post"] == post.pk
+    await socket.disconnect()
+
+
+async def test_a_page_that_reconnects_gets_the_missed_messages_rendered_for_its_reader(people, board_document):
+    general = await sync_to_async(Forum.objects.get)(slug="general")
+    thread = await sync_to_async(actions.start_thread)(people["author"], forum=general, title="Budget", body="…")
+    since = await sync_to_async(lambda: ForumEvent.objects.latest("pk").pk)()
+    first = await sync_to_async(actions.reply)(people["author"], thread=thread, body="Absent 1")
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body=f"Absent 2 [[doc:{board_document.pk}]]")
+    await sync_to_async(actions.edit_post)(people["author"], post=first, body="Absent 1 (corrigé)")
+    replays = {}
+    for name in ("reader", "board"):
+        socket = await greeted_socket(people[name])
+        assert (await subscribe(socket, "thread", thread.pk, since=since))["event"] == "subscribed"
+        replays[name] = [event for event in await drain(socket) if event["id"] > since]
+        await socket.disconnect()
+    for events in replays.values():
+        assert [(event["event"], event["data"]["number"]) for event in events] == [
+            ("post.created", 2),
+            ("post.created", 3),
+            ("post.edited", 2),
+        ]
+        assert all(event["data"]["personal"] for event in events)
+        assert "Absent 1 (corrigé)" in events[0]["data"]["html"]  # as the message is now
+    assert "budget-confidentiel" not in json.dumps(replays["reader"])
+    assert "budget-confidentiel.txt" in replays["board"][1]["data"]["html"]
+
+
+async def test_muting_a_thread_tells_the_readers_other_pages_with_their_forum_count(people, thread):
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Deux")
+    page = await greeted_socket(people["reader"])
+    await sync_to_async(actions.set_follow)(people["reader"], thread=thread, level="muted")
+    frame = await page.receive_json_from(timeout=3)
+    assert frame["event"] == "thread.follow"
+    assert (frame["data"]["muted"], frame["data"]["forum_unread"]) == (True, 0)
+    await sync_to_async(actions.set_follow)(people["reader"], thread=thread, level="normal")
+    assert (await page.receive_json_from(timeout=3))["data"]["forum_unread"] == 2
+    await page.disconnect()
+
+
+async def test_a_new_thread_reaches_the_forum_lists_with_its_row(people):
+    forum = await sync_to_async(Forum.objects.get)(slug="production")
+    socket = await greeted_socket(people["reader"])
+    assert (await subscribe(socket, "forum", forum.pk, since=10**9))["event"] == "subscribed"
+    thread = await sync_to_async(actions.start_thread)(people["author"], forum=forum, title="Tournage", body="…")
+    frame = await socket.receive_json_from(timeout=3)
+    assert frame["event"] == "thread.created" and f'data-thread-row="{thread.pk}"' in frame["data"]["html"]
+    assert "Tournage" in frame["data"]["html"]
+    await socket.disconnect()
+
+
+async def test_a_moved_thread_brings_each_readers_own_unread_count(people, thread):
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Deux")
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Trois")
+    await sync_to_async(actions.mark_thread_read)(people["reader"], thread=thread, up_to=2)
+    general = await sync_to_async(Forum.objects.get)(slug="general")
+    pages = {}
+    for name in ("reader", "board"):
+        pages[name] = await greeted_socket(people[name])
+        await subscribe(pages[name], "forum", general.pk, since=10**9)
+    await sync_to_async(actions.move_thread)(people["staff"], thread=thread, forum=general)
+    for name, read in (("reader", 2), ("board", 0)):
+        moved = [event for event in await drain(pages[name]) if event["event"] == "thread.moved"]
+        assert [(event["data"]["read"], event["data"]["post_count"]) for event in moved] == [(read, 3)]
+        assert f'data-last-read="{read}"' in moved[0]["data"]["html"]
+        await pages[name].disconnect()
