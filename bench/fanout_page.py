@@ -71,6 +71,7 @@ LIVE_SINCE = re.compile(r'data-live-since="(\d+)"')
 LAST_PAGE_FLAG = re.compile(r'data-last-page="(true|false)"')
 BELL_HREF = re.compile(r'<a class="bell" href="([^"]+)"')
 POST_IN_PAGE = re.compile(r'data-post="(\d+)"')
+HTML_LANG = re.compile(r'<html[^>]* lang="([^"]*)"')
 
 
 # --- A small HTTP/1.1 client: one page's keep-alive connections ----------------------------------
@@ -217,12 +218,22 @@ class RequestRecord:
 
 @dataclass
 class RunState:
-    """What the pages of one run share: their pending requests and the problems they met."""
+    """What the pages of one run share: their pending requests, the problems they met, and the
+    server's CPU ticks when each reply was in every live page (where the time goes)."""
 
     script: str
     thread: int
+    server_pid: int = 0
+    live_pages: int = 0  # set once the pages are open
     pending: set[asyncio.Task] = field(default_factory=set)
     problems: Counter = field(default_factory=Counter)
+    pages_with: Counter = field(default_factory=Counter)  # post number -> pages that show it
+    everywhere_ticks: dict[int, int] = field(default_factory=dict)  # post number -> server ticks then
+
+    def inserted(self, number: int) -> None:
+        self.pages_with[number] += 1
+        if self.live_pages and self.pages_with[number] == self.live_pages:
+            self.everywhere_ticks[number] = fanout._process_ticks(self.server_pid)
 
     def spawn(self, coroutine) -> None:
         task = asyncio.create_task(coroutine)
@@ -238,6 +249,7 @@ class Page:
         self.csrf_token = ""
         self.since = 0
         self.bell_path = ""
+        self.lang = ""  # <html lang>: the new live.js subscribes with it (rendered frames come in it)
         self.websocket: ClientConnection | None = None
         self.reader: asyncio.Task | None = None
         self.error: str | None = None
@@ -267,6 +279,8 @@ class Page:
             self.csrf_token, self.since = token.group(1), int(since.group(1))
             self.bell_path = bell.group(1) if bell else ""
             self.present = {int(post) for post in POST_IN_PAGE.findall(answer.text)}
+            lang = HTML_LANG.search(answer.text)
+            self.lang = lang.group(1) if lang else ""
             async with handshakes:
                 await self._connect_socket()
         except ConnectionClosed as closed:
@@ -284,9 +298,10 @@ class Page:
             ping_interval=None,  # pages send no pings
             proxy=None,
         )
-        await self.websocket.send(
-            json.dumps({"type": "subscribe", "channel": "thread", "id": self.run.thread, "since": self.since})
-        )
+        subscription = {"type": "subscribe", "channel": "thread", "id": self.run.thread, "since": self.since}
+        if self.run.script == "new":
+            subscription["lang"] = self.lang
+        await self.websocket.send(json.dumps(subscription))
         async with asyncio.timeout(fanout.HANDSHAKE_TIMEOUT):
             while True:
                 message = json.loads(await self.websocket.recv())
@@ -350,6 +365,7 @@ class Page:
     def _insert(self, post: int, number: int, at: float) -> None:
         self.present.add(post)
         self.inserted[number] = at
+        self.run.inserted(number)
         if self.run.script == "main":
             self.run.spawn(self._mark_read(number, "mark-read"))  # at once: the page is visible
             return
@@ -496,6 +512,9 @@ class PageMeasure:
     cpu: CpuUse | None
     connected: int
     problems: list[str]
+    # Server CPU from just before a reply's POST to the reply being in every live page, averaged
+    # over the replies that got there: the delivery's share of cpu_ms_per_reply.
+    delivery_cpu_ms: float = math.nan
 
     def percentile(self, p: float) -> float:
         values = sorted(self.latencies_ms)
@@ -536,9 +555,13 @@ async def measure_pages(
     env = {**env, "INTRANET_VAR_DIR": str(checkout.var_dir)}
     log_path = log_dir / f"{args.server}-{checkout.script}-{layer}-{size}.log"
     pages: list[Page] = []
+    live: list[Page] = []
     sent: dict[int, float] = {}  # post number -> t0
+    start_ticks: dict[int, int] = {}  # post number -> server ticks at t0
     post_ms: list[float] = []
+    cpu_before = cpu_after = None
     with Server(fanout.APPLICATIONS["optimized"], env, log_path, server=args.server, root=checkout.root) as server:
+        run.server_pid = server.process.pid
         poster = Poster(server.port, people["thread"], people["cookie_name"], people["poster_session"])
         await asyncio.to_thread(poster.open_thread)
         await asyncio.to_thread(poster.reply, "Échauffement du banc.")  # warms the request path
@@ -559,17 +582,19 @@ async def measure_pages(
             if len(live) < size:
                 errors = sorted({page.error for page in pages if page.error})
                 problems.append(f"{size - len(live)} of {size} pages not live: {'; '.join(errors[:3])}")
+            run.live_pages = len(live)
             await asyncio.sleep(fanout.SETTLE_SECONDS)
 
             async def post(index: int, start: float) -> None:
                 # On a fixed clock, so that a slow answer does not lower the rate.
                 await asyncio.sleep(max(0.0, start + index / args.rate - time.perf_counter()))
+                ticks = fanout._process_ticks(server.process.pid)
                 try:
                     t0, took_ms, number = await asyncio.to_thread(poster.reply, f"Message {index + 1} du banc.")
                 except (OSError, BenchError) as error:
                     problems.append(f"post {index + 1}: {error}")
                 else:
-                    sent[number] = t0
+                    sent[number], start_ticks[number] = t0, ticks
                     post_ms.append(took_ms)
 
             cpu_before = fanout.cpu_sample(server.process.pid)
@@ -598,6 +623,12 @@ async def measure_pages(
     if cpu is not None and cpu.client > 0.85:
         problems.append(f"the client used {cpu.client:.2f} cores: it may have been the bottleneck")
     problems += [f"{count} × {what}" for what, count in run.problems.most_common()]
+    delivered = [number for number in sent if number in run.everywhere_ticks]
+    delivery_ticks = [run.everywhere_ticks[number] - start_ticks[number] for number in delivered]
+    delivery_cpu_ms = statistics.mean(delivery_ticks) * 1000 / os.sysconf("SC_CLK_TCK") if delivery_ticks else math.nan
+    ends = {number: max(page.inserted[number] for page in live) for number in delivered}
+    if any(t0 < ends[other] for number, t0 in sent.items() for other in delivered if other < number):
+        problems.append("a reply was posted before the previous one was in every page: delivery CPU overlaps")
     latencies = [
         (page.inserted[number] - t0) * 1000 if number in page.inserted else math.inf
         for page in pages
@@ -618,6 +649,7 @@ async def measure_pages(
         cpu,
         sum(1 for page in pages if page.reader is not None),
         problems,
+        delivery_cpu_ms,
     )
 
 
@@ -653,7 +685,8 @@ def print_run(m: PageMeasure) -> None:
         f"p95 {_ms(m.request_ms('fetch', 95))} ms), {m.per_reply('mark-read'):.1f} mark-reads + "
         f"{m.per_reply('mark-read at leave'):.1f} at leave (p50 {_ms(m.request_ms('mark-read', 50))} ms), "
         f"poster's POST p50 {_ms(statistics.median(m.post_ms) if m.post_ms else math.nan)} ms; "
-        f"server CPU {m.cpu_ms_per_reply:.0f} ms per reply; cores used: {cores}",
+        f"server CPU {m.cpu_ms_per_reply:.0f} ms per reply ({_ms(m.delivery_cpu_ms)} until in every page); "
+        f"cores used: {cores}",
         flush=True,
     )
     for problem in m.problems:
@@ -671,7 +704,7 @@ def print_page_table(measures: list[PageMeasure], args) -> None:
     print(
         "| version | layer | N | p50 ms | p95 ms | max ms | in page ≤ "
         f"{args.page_wait:g} s | page requests / reply (fetch + mark-read) | poster POST / reply "
-        "| server CPU ms / reply | CPU main/new | other load (cores) |"
+        "| server CPU ms / reply (until in every page) | CPU main/new | other load (cores) |"
     )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for m in measures:
@@ -684,13 +717,14 @@ def print_page_table(measures: list[PageMeasure], args) -> None:
             f"| {m.script} | {layer_names.get(m.layer, m.layer)} | {m.size} | {_ms(m.percentile(50))} | "
             f"{_ms(m.percentile(95))} | {_ms(m.max_in_page)} | {m.in_page_percent:.1f} % | "
             f"{fetches + reads:.1f} ({fetches:.1f} + {reads:.1f}) | {posts:.0f} | "
-            f"{m.cpu_ms_per_reply:.0f} | {ratio} | {other} |"
+            f"{m.cpu_ms_per_reply:.0f} ({_ms(m.delivery_cpu_ms)}) | {ratio} | {other} |"
         )
     print(
         "\np50/p95 over every reply × page (a page that never had it counts as infinitely late); max over those"
         " in the page. Page requests: made by the readers' pages, answered, divided by the replies (mark-reads"
         " include the new script's one at leave). Server CPU: user + system time of the server process from"
-        " the first reply to the last page request answered."
+        " the first reply to the last page request answered; in brackets, from a reply's POST to the reply being in"
+        " every page, averaged over the replies."
     )
 
 

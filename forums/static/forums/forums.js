@@ -48,11 +48,24 @@ function keepMyReactions(element, previous, data) {
   }
 }
 
+// An update of the message must not close the reaction picker or the hiding form the reader has
+// open, nor lose the reason they were typing.
+function keepWhatTheReaderWasDoing(element, current) {
+  for (const details of current.querySelectorAll("details[open][class]")) {
+    const same = element.querySelector(`details.${details.classList[0]}`);
+    if (same) same.open = true;
+  }
+  const reason = current.querySelector("input[name=reason]");
+  const newReason = element.querySelector("input[name=reason]");
+  if (reason && newReason) newReason.value = reason.value;
+}
+
 function place(element, data, previous) {
   if (!data.personal) keepMyReactions(element, previous, data);
   applyReader(element);
   const current = postsBox.querySelector(`[data-post="${data.post}"]`);
   if (current) {
+    keepWhatTheReaderWasDoing(element, current);
     current.replaceWith(element);
     return;
   }

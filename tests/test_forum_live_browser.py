@@ -1,0 +1,155 @@
+"""In a real Chromium: what others do in a thread appears in a reader's open page from the frame
+alone — the page makes no request for it — and shows each reader what is theirs to see."""
+
+import pytest
+
+from documents import actions as document_actions
+from documents import selectors as document_selectors
+from documents.models import Space, SpaceKind
+from forums import actions
+from forums.models import Forum
+from tests.browser import log_in
+from tests.factories import PASSWORD, make_incoming, make_member, make_staff
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def cast_in_a_thread(association_bodies):
+    staff = make_staff(email="equipe@example.org")
+    people = {
+        "staff": staff,
+        "author": make_member(actor=staff, college="production", email="auteur@example.org"),
+        "reader": make_member(actor=staff, college="production", email="lecteur@example.org"),
+        "coordinator": make_member(actor=staff, college="production", role="coordinator", email="anim@example.org"),
+        "board": make_member(actor=staff, college="production", board_role="member", email="ca@example.org"),
+    }
+    root = document_selectors.root_folder(Space.objects.get(kind=SpaceKind.BOARD))
+    document, _version, _created = document_actions.upload_document(
+        staff, folder=root, incoming=make_incoming("budget-confidentiel.txt", b"Chiffres\n")
+    )
+    thread = actions.start_thread(
+        people["author"], forum=Forum.objects.get(slug="production"), title="En direct", body="Bonjour"
+    )
+    return people, thread, document
+
+
+def open_thread(browser, server, person, thread):
+    """The person's thread page, connected, with every request and received frame it sees."""
+    page = log_in(browser, server, person.email, PASSWORD)
+    seen = {"requests": [], "frames": []}
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: seen["frames"].append(frame)))
+    page.goto(f"{server}/forums/fils/{thread.pk}/")
+    page.wait_for_selector("body[data-live='connected']", state="attached")
+    page.on("request", lambda request: seen["requests"].append(f"{request.method} {request.url}"))
+    return page, seen
+
+
+def reply(page, text):
+    page.fill("textarea[name=body]", text)
+    page.click("#reply button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_a_reply_an_edit_a_reaction_and_a_hiding_reach_a_page_that_asks_nothing(asgi_server, cast_in_a_thread, browser):
+    people, thread, _document = cast_in_a_thread
+    reader, seen = open_thread(browser, asgi_server, people["reader"], thread)
+    author = log_in(browser, asgi_server, people["author"].email, PASSWORD)
+    author.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+
+    reply(author, "Réponse **en direct**")
+    reader.locator("#post-2 strong", has_text="en direct").wait_for(timeout=5_000)
+
+    author.locator("#post-2").get_by_role("link", name="Modifier").click()
+    author.fill("textarea[name=body]", "Réponse corrigée")
+    author.get_by_role("button", name="Enregistrer").click()
+    reader.locator("#post-2", has_text="Réponse corrigée").wait_for(timeout=5_000)
+
+    author.locator("#post-1 .reaction-picker summary").click()
+    author.locator("#post-1 .reaction-picker button[value='heart']").click()
+    reader.locator("#post-1 .reactions > button.reaction", has_text="1").wait_for(timeout=5_000)
+    # Someone else's reaction is not the reader's own.
+    assert reader.locator("#post-1 .reactions > button.reaction").get_attribute("aria-pressed") == "false"
+
+    moderator, _seen = open_thread(browser, asgi_server, people["coordinator"], thread)
+    moderator.locator("#post-2 summary", has_text="Masquer").click()
+    moderator.locator("#post-2").get_by_label("Motif").fill("Doublon")
+    moderator.locator("#post-2").get_by_role("button", name="Masquer le message").click()
+    reader.locator("#post-2.post--hidden", has_text="Doublon").wait_for(timeout=5_000)
+    assert "Réponse corrigée" not in reader.locator("#post-2").inner_text()
+
+    # Four events, no request; reading is told at most once, in a batch.
+    asked_back = [request for request in seen["requests"] if "/lu/" not in request]
+    assert asked_back == []
+    assert len([request for request in seen["requests"] if "/lu/" in request]) <= 1
+
+
+def test_the_author_sees_edit_controls_on_their_live_message_and_others_do_not(asgi_server, cast_in_a_thread, browser):
+    people, thread, _document = cast_in_a_thread
+    authors_other_page, _seen = open_thread(browser, asgi_server, people["author"], thread)
+    reader, _seen = open_thread(browser, asgi_server, people["reader"], thread)
+    moderator, _seen = open_thread(browser, asgi_server, people["coordinator"], thread)
+    author = log_in(browser, asgi_server, people["author"].email, PASSWORD)
+    author.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    reply(author, "Ma réponse")
+
+    for page in (authors_other_page, reader, moderator):
+        page.locator("#post-2").wait_for(timeout=5_000)
+    mine = authors_other_page.locator("#post-2")
+    assert mine.get_by_role("link", name="Modifier").is_visible()
+    assert mine.get_by_role("button", name="Supprimer").is_visible()
+    assert not mine.locator("summary", has_text="Masquer").is_visible()
+    theirs = reader.locator("#post-2")
+    assert theirs.get_by_role("link", name="Citer").is_visible()
+    assert not theirs.get_by_role("link", name="Modifier").is_visible()
+    assert not theirs.get_by_role("button", name="Supprimer").is_visible()
+    assert not theirs.locator("summary", has_text="Masquer").is_visible()
+    assert moderator.locator("#post-2 summary", has_text="Masquer").is_visible()
+    assert not moderator.locator("#post-2").get_by_role("link", name="Modifier").is_visible()
+
+    # A control shown by the page still works: the reader reacts from the live message.
+    theirs.locator(".reaction-picker summary").click()
+    theirs.locator(".reaction-picker button[value='+1']").click()
+    reader.locator("#post-2 .reactions > button.reaction--mine", has_text="1").wait_for(timeout=5_000)
+
+
+def test_a_reader_who_may_not_open_a_document_never_receives_its_name(asgi_server, cast_in_a_thread, browser):
+    people, thread, document = cast_in_a_thread
+    reader, reader_seen = open_thread(browser, asgi_server, people["reader"], thread)
+    board_member, board_seen = open_thread(browser, asgi_server, people["board"], thread)
+    author = log_in(browser, asgi_server, people["author"].email, PASSWORD)
+    author.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    reply(author, f"Le budget : [[doc:{document.pk}]]")
+
+    board_member.locator("#post-2 a.document-ref", has_text="budget-confidentiel.txt").wait_for(timeout=5_000)
+    reader.locator("#post-2 .document-ref--unavailable").wait_for(timeout=5_000)
+    assert "budget-confidentiel" not in reader.content()
+    assert not any("budget-confidentiel" in str(frame) for frame in reader_seen["frames"])
+    assert any("budget-confidentiel" in str(frame) for frame in board_seen["frames"])
+
+
+def test_a_coordinator_sees_the_hidden_text_where_a_member_sees_the_notice(asgi_server, cast_in_a_thread, browser):
+    people, thread, _document = cast_in_a_thread
+    reader, reader_seen = open_thread(browser, asgi_server, people["reader"], thread)
+    staff, _seen = open_thread(browser, asgi_server, people["staff"], thread)
+    moderator, _seen = open_thread(browser, asgi_server, people["coordinator"], thread)
+    author = log_in(browser, asgi_server, people["author"].email, PASSWORD)
+    author.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    reply(author, "Texte déplacé")
+    moderator.locator("#post-2").wait_for(timeout=5_000)
+    moderator.locator("#post-2 summary", has_text="Masquer").click()
+    moderator.locator("#post-2").get_by_label("Motif").fill("Hors sujet")
+    moderator.locator("#post-2").get_by_role("button", name="Masquer le message").click()
+    moderator.wait_for_load_state()
+
+    reader.locator("#post-2.post--hidden").wait_for(timeout=5_000)
+    assert "Hors sujet" in reader.locator("#post-2").inner_text()
+    assert "Texte déplacé" not in reader.content()
+    # Shown before it was hidden, then never again: the frame of the hiding has no text.
+    hidden_frames = [str(frame) for frame in reader_seen["frames"] if "post.hidden" in str(frame)]
+    assert len(hidden_frames) == 1 and "Texte déplacé" not in hidden_frames[0]
+    # Staff, who moderate too, see the text behind the notice, live, and may show it again.
+    staff.locator("#post-2.post--hidden").wait_for(timeout=5_000)
+    staff.locator("#post-2 summary", has_text="Afficher le texte masqué").click()
+    assert "Texte déplacé" in staff.locator("#post-2 .post__body").inner_text()
+    assert staff.locator("#post-2").get_by_role("button", name="Réafficher").is_visible()
