@@ -208,10 +208,17 @@ def moved_renderings(event: ForumEvent) -> Renderings | None:
 # --- What a page missed, for its reader alone ------------------------------------------------
 
 
-def replay_for_reader(user, events: list[ForumEvent]) -> list[str]:
-    """The missed events in order, each message and row rendered as this reader sees it now."""
-    messages = _messages_for_reader(user, {event.data.get("post") for event in events if event.kind in POST_EVENTS})
-    thread_ids = {event.thread_id for event in events if event.kind == "thread.created" or event.kind in MOVE_EVENTS}
+def replay_for_reader(user, events: list[ForumEvent], *, for_forum_lists: bool = False) -> list[str]:
+    """The missed events in order, as this reader sees them now: messages for a thread's page,
+    rows of new and moved threads for the forum lists."""
+    messages = {}
+    if not for_forum_lists:
+        messages = _messages_for_reader(user, {event.data.get("post") for event in events if event.kind in POST_EVENTS})
+    thread_ids = set()
+    if for_forum_lists:
+        thread_ids = {
+            event.thread_id for event in events if event.kind == "thread.created" or event.kind in MOVE_EVENTS
+        }
     states = {
         thread_id: (last_read, follow == "muted")
         for thread_id, last_read, follow in ReadState.objects.filter(user=user, thread_id__in=thread_ids).values_list(
@@ -221,9 +228,9 @@ def replay_for_reader(user, events: list[ForumEvent]) -> list[str]:
     threads = Thread.objects.select_related("author", "forum").in_bulk(thread_ids)
     texts = []
     for event in events:
-        if event.kind in POST_EVENTS and event.data.get("post") in messages:
+        if event.data.get("post") in messages and event.kind in POST_EVENTS:
             texts.append(encode_with_html(event, messages[event.data["post"]], personal=True))
-        elif event.thread_id in threads and event.thread_id in thread_ids:
+        elif event.thread_id in threads:
             last_read, muted = states.get(event.thread_id, (0, False))
             row = _render_row(threads[event.thread_id], last_read=last_read, muted=muted)
             texts.append(encode_with_html(event, row, read=last_read, muted=muted))
@@ -244,3 +251,14 @@ def _messages_for_reader(user, post_ids) -> dict[int, str]:
         for view in selectors.post_views(user, thread, thread_posts, last_read):
             rendered[view.post.pk] = _render_post(view)
     return rendered
+
+
+def forum_counts_frame(user, forum_id: int) -> str:
+    """The reader's unread count of a forum and the threads they mute there, as they are now: sent
+    after a forum list's replay, it corrects whatever the replayed events counted twice."""
+    muted = selectors.muted_thread_ids(user, forum_id)
+    return encode(
+        "forum.unread",
+        None,
+        {"forum": forum_id, "unread": selectors.unread_in_forum(user, forum_id), "muted": sorted(muted)},
+    )

@@ -36,7 +36,11 @@ def _replay_forum(user, forum_id: int, since: int) -> tuple[list[str], bool]:
     if _authorize_forum(user, forum_id) is None:
         return [], True
     events, complete = selectors.events_since(since=since, forum_id=forum_id)
-    return frames.replay_for_reader(user, events), complete
+    if not events:
+        return [], complete
+    # Replayed events may be counted twice by the page: its counts, as they are now, come last.
+    replayed = frames.replay_for_reader(user, events, for_forum_lists=True)
+    return [*replayed, frames.forum_counts_frame(user, forum_id)], complete
 
 
 def register_subscriptions() -> None:

@@ -73,15 +73,21 @@ def forums_with_unread(user, forums: list[Forum] | None = None, *, for_live_page
     by_forum = {row["forum"]: row for row in counts}
     muted: dict[int, list[int]] = {}
     if for_live_page:
-        for forum_id, thread_id in ReadState.objects.filter(
-            user=user, follow=FollowLevel.MUTED, thread__forum__in=[forum.pk for forum in forums]
-        ).values_list("thread__forum", "thread"):
+        for forum_id, thread_id in _muted(user, [forum.pk for forum in forums]).values_list("thread__forum", "thread"):
             muted.setdefault(forum_id, []).append(thread_id)
     for forum in forums:
         forum.unread = by_forum.get(forum.pk, {}).get("total") or 0
         forum.thread_count = by_forum.get(forum.pk, {}).get("threads") or 0
         forum.muted_threads = " ".join(map(str, sorted(muted.get(forum.pk, []))))
     return forums
+
+
+def _muted(user, forum_ids: list[int]) -> QuerySet[ReadState]:
+    return ReadState.objects.filter(user=user, follow=FollowLevel.MUTED, thread__forum__in=forum_ids)
+
+
+def muted_thread_ids(user, forum_id: int) -> set[int]:
+    return set(_muted(user, [forum_id]).values_list("thread", flat=True))
 
 
 def unread_in_forum(user, forum_id: int) -> int:

@@ -221,3 +221,17 @@ async def test_a_moved_thread_brings_each_readers_own_unread_count(people, threa
         assert [(event["data"]["read"], event["data"]["post_count"]) for event in moved] == [(read, 3)]
         assert f'data-last-read="{read}"' in moved[0]["data"]["html"]
         await pages[name].disconnect()
+
+
+async def test_a_forum_list_that_reconnects_gets_rows_and_then_its_counts_as_they_are(people, thread):
+    since = await sync_to_async(lambda: ForumEvent.objects.latest("pk").pk)()
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Pendant l'absence")
+    socket = await greeted_socket(people["reader"])
+    assert (await subscribe(socket, "forum", thread.forum_id, since=since - 1))["event"] == "subscribed"
+    replayed = await drain(socket)
+    # The thread's creation comes again (the last seconds are replayed), as a row, not a message.
+    created = next(event for event in replayed if event["event"] == "thread.created")
+    assert f'data-thread-row="{thread.pk}"' in created["data"]["html"] and "<article" not in created["data"]["html"]
+    # Whatever the page counted twice, its count as it is now comes last.
+    assert replayed[-1] == {"event": "forum.unread", "data": {"forum": thread.forum_id, "unread": 2, "muted": []}}
+    await socket.disconnect()

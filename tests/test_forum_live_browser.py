@@ -153,3 +153,35 @@ def test_a_coordinator_sees_the_hidden_text_where_a_member_sees_the_notice(asgi_
     staff.locator("#post-2 summary", has_text="Afficher le texte masqué").click()
     assert "Texte déplacé" in staff.locator("#post-2 .post__body").inner_text()
     assert staff.locator("#post-2").get_by_role("button", name="Réafficher").is_visible()
+
+
+def test_forum_counters_follow_replies_and_reading_from_frames_alone(asgi_server, cast_in_a_thread, browser):
+    people, thread, _document = cast_in_a_thread
+    index = log_in(browser, asgi_server, people["reader"].email, PASSWORD)
+    requests = []
+    index.goto(f"{asgi_server}/forums/")
+    index.wait_for_selector("body[data-live='connected']", state="attached")
+    index.wait_for_timeout(500)  # past the catch-up of the last seconds' events
+    index.on("request", lambda request: requests.append(request.url))
+    counter = f"[data-forum-unread='{thread.forum_id}']"
+    before = int(index.locator(counter).get_attribute("data-count"))
+    author = log_in(browser, asgi_server, people["author"].email, PASSWORD)
+    author.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    reply(author, "Deux")
+    reply(author, "Trois")
+    index.locator(counter, has_text=f"{before + 2} non lus").wait_for(timeout=5_000)
+    assert requests == []  # counted from the frames, not asked for
+
+    # The same reader reads the thread in another page of the same browser: the index hears it
+    # from one frame of their own.
+    reading = index.context.new_page()
+    reading.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    reading.wait_for_selector("body[data-live='connected']", state="attached")
+    after_reading = before - 1  # the thread's first message was unread too
+    index.locator(f"{counter}[data-count='{after_reading}']").wait_for(timeout=5_000)
+    reply(author, "Quatre")
+    reading.locator("#post-4").wait_for(timeout=5_000)
+    index.locator(f"{counter}[data-count='{after_reading + 1}']").wait_for(timeout=5_000)
+    # Seen in the open thread: marked read in a batch, and the index comes back down.
+    index.locator(f"{counter}[data-count='{after_reading}']").wait_for(timeout=10_000)
+    assert requests == []

@@ -265,3 +265,10 @@ on("forum.read", (data) => {
     updateRow({ thread: Number(row.dataset.threadRow) });
   }
 });
+// After a forum list's catch-up: the reader's counts as they are now.
+on("forum.unread", (data) => {
+  for (const counter of counters(data.forum)) {
+    counter.dataset.mutedThreads = data.muted.join(" ");
+    setCount(counter, data.unread);
+  }
+});
