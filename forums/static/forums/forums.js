@@ -272,3 +272,19 @@ on("forum.unread", (data) => {
     setCount(counter, data.unread);
   }
 });
+
+// Reacting does not reload the page: the reaction comes back in the message's frame, shown as the
+// reader's own. Without a live connection, the form is sent as usual.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest?.("[data-react-form]");
+  if (!form || !event.submitter || document.body.dataset.live !== "connected") return;
+  event.preventDefault();
+  const kind = event.submitter.value;
+  // Refused or offline: the plain form, whose answer says why.
+  const sendAsAForm = () => {
+    form.append(Object.assign(document.createElement("input"), { type: "hidden", name: "kind", value: kind }));
+    form.submit();
+  };
+  form.querySelector("details[open]")?.removeAttribute("open");
+  post(form.action, { kind }).then((response) => response.ok || sendAsAForm(), sendAsAForm);
+});
