@@ -45,6 +45,14 @@ def open_thread(browser, server, person, thread):
     return page, seen
 
 
+def hide(page, number, reason):
+    post = page.locator(f"#post-{number}")
+    post.locator("summary", has_text="Masquer").click()
+    post.get_by_label("Motif").fill(reason)
+    post.get_by_role("button", name="Masquer le message").click()
+    page.wait_for_load_state()
+
+
 def reply(page, text):
     page.fill("textarea[name=body]", text)
     page.click("#reply button[type=submit]")
@@ -72,9 +80,7 @@ def test_a_reply_an_edit_a_reaction_and_a_hiding_reach_a_page_that_asks_nothing(
     assert reader.locator("#post-1 .reactions > button.reaction").get_attribute("aria-pressed") == "false"
 
     moderator, _seen = open_thread(browser, asgi_server, people["coordinator"], thread)
-    moderator.locator("#post-2 summary", has_text="Masquer").click()
-    moderator.locator("#post-2").get_by_label("Motif").fill("Doublon")
-    moderator.locator("#post-2").get_by_role("button", name="Masquer le message").click()
+    hide(moderator, 2, "Doublon")
     reader.locator("#post-2.post--hidden", has_text="Doublon").wait_for(timeout=5_000)
     assert "Réponse corrigée" not in reader.locator("#post-2").inner_text()
 
@@ -137,10 +143,7 @@ def test_a_coordinator_sees_the_hidden_text_where_a_member_sees_the_notice(asgi_
     author.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
     reply(author, "Texte déplacé")
     moderator.locator("#post-2").wait_for(timeout=5_000)
-    moderator.locator("#post-2 summary", has_text="Masquer").click()
-    moderator.locator("#post-2").get_by_label("Motif").fill("Hors sujet")
-    moderator.locator("#post-2").get_by_role("button", name="Masquer le message").click()
-    moderator.wait_for_load_state()
+    hide(moderator, 2, "Hors sujet")
 
     reader.locator("#post-2.post--hidden").wait_for(timeout=5_000)
     assert "Hors sujet" in reader.locator("#post-2").inner_text()
