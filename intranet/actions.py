@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from intranet import policies, search
 from intranet.audit import AuditAction, record
 from intranet.groups import college_group_names, sync_user_groups
+from intranet.links import absolute_url
 from intranet.models import (
     BOARD_OFFICES,
     ApiToken,
@@ -452,7 +453,7 @@ def _send_invitation_email_on_commit(invitation: Invitation, token: str) -> None
     is a new e-mail with a new link."""
     from intranet.notifications.actions import queue_written_email  # it imports this module
 
-    link = settings.SITE_URL + reverse("accept_invitation", kwargs={"token": token})
+    link = absolute_url(reverse("accept_invitation", kwargs={"token": token}))
     context = {"invitation": invitation, "link": link, "valid_days": settings.INVITATION_VALID_DAYS}
     with translation.override(invitation.language):
         subject = _("Your invitation to the federation's intranet")

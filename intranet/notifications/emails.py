@@ -5,7 +5,6 @@ stop that kind of e-mail without logging in."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -16,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from intranet.links import absolute_url, site_hostname
 from intranet.notifications import targets, wording
 from intranet.notifications.kinds import Delivery, Kind
 from intranet.notifications.preferences import preferences_of
@@ -50,7 +50,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
 
 
 def unsubscribe_url(user_id: int, scope: str) -> str:
-    return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id, scope)])
+    return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id, scope)]))
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def items_for(recipient, notifications) -> list[Item]:
         items.append(
             Item(
                 sentence=wording.sentence(notification.event, actor=actor, title=target.title),
-                url=settings.SITE_URL + target.url,
+                url=absolute_url(target.url),
                 excerpt=target.excerpt,
                 when=notification.created_at,
             )
@@ -84,7 +84,7 @@ def items_for(recipient, notifications) -> list[Item]:
 def _message_id(email) -> str:
     """The same for every attempt: a copy sent twice (a crash between sending and saving that it
     was sent) is recognised by mail servers and programs."""
-    return f"<outbox-{email.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
+    return f"<outbox-{email.pk}@{site_hostname()}>"
 
 
 def build_message(email) -> EmailMultiAlternatives | None:
@@ -141,8 +141,8 @@ def build_message(email) -> EmailMultiAlternatives | None:
             "is_digest": is_digest,
             "unsubscribe_url": link,
             "stop_label": stop_label,
-            "preferences_url": settings.SITE_URL + reverse("notifications:preferences"),
-            "list_url": settings.SITE_URL + reverse("notifications:list"),
+            "preferences_url": absolute_url(reverse("notifications:preferences")),
+            "list_url": absolute_url(reverse("notifications:list")),
             "today": timezone.localdate(),
         }
         text = render_to_string("notifications/email/notifications.txt", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from intranet import actions, selectors
 from intranet.forms import AcceptInvitationForm, LoginForm
+from intranet.links import absolute_url
 from intranet.models import Invitation, normalize_email_address
 
 
@@ -125,12 +128,23 @@ def switch_language(request):
 
 password_change = auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done"))
 password_change_done = auth_views.PasswordChangeDoneView.as_view()
-password_reset = auth_views.PasswordResetView.as_view(
-    email_template_name="registration/password_reset_email.txt",
-    html_email_template_name="registration/password_reset_email.html",
-    subject_template_name="registration/password_reset_subject.txt",
-    extra_email_context={"site_url": settings.SITE_URL},
-)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The link in the e-mail is at the site's public address, like every e-mail's links, not at
+    the address the request came in by (Django's default, which a client's Host header chooses)."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        address = urlsplit(absolute_url(""))
+        self.extra_email_context = {"site_url": address.geturl(), "domain": address.netloc, "protocol": address.scheme}
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()

@@ -1,0 +1,35 @@
+"""Links that leave the site (e-mails): the site's public address, ``SITE_URL``, joined to a path.
+
+``manage.py serve`` (what ``make run`` starts) sets ``SITE_URL`` to the address it serves, for
+the server and the workers beside it, unless the environment names one.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+# Listening on every interface says nothing of the address people use: this machine's.
+_WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104 - a mapping, not a bind
+
+
+def absolute_url(path: str) -> str:
+    """``path`` (from ``reverse`` or a target's url) at the site's public address."""
+    return settings.SITE_URL + path
+
+
+def site_hostname() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def served_address(host: str, port: int) -> str:
+    """The address of a server listening on ``host``:``port``, as a browser writes it."""
+    host = _WILDCARD_HOSTS.get(host, host)
+    try:
+        if ipaddress.ip_address(host).version == 6:
+            host = f"[{host}]"
+    except ValueError:
+        pass  # a name, not an IP address
+    return f"http://{host}:{port}"
