@@ -30,22 +30,31 @@ class RequestBodyLimit:
         limit = body_limit()
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            return await self._too_large(send)
+            return await self._too_large(send, scope)
         received = 0
+        answered = False
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, answered
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    # Django treats a disconnect as an aborted request: nothing is stored.
+                    # Django treats a disconnect as an aborted request: nothing is stored, and it
+                    # answers nothing (the server would turn that into a bare 500): we answer.
+                    if not answered:
+                        answered = True
+                        await self._too_large(send, scope)
                     return {"type": "http.disconnect"}
             return message
 
-        return await self.application(scope, limited_receive, send)
+        async def send_unless_answered(message):
+            if not answered:
+                await send(message)
 
-    async def _too_large(self, send):
+        return await self.application(scope, limited_receive, send_unless_answered)
+
+    async def _too_large(self, send, scope):
         from django.template.defaultfilters import filesizeformat
         from django.utils.translation import gettext as _
         from django.utils.translation import override
@@ -54,7 +63,11 @@ class RequestBodyLimit:
             message = _("This file is larger than the limit of %(limit)s; it was not stored.") % {
                 "limit": filesizeformat(settings.DOCUMENTS_MAX_UPLOAD_BYTES)
             }
-        body = json.dumps({"ok": False, "message": message}, ensure_ascii=False).encode()
+        if scope.get("path", "").startswith("/api/"):
+            content = {"detail": message, "code": "too_large"}  # the API's error body
+        else:
+            content = {"ok": False, "message": message}  # what the page's upload script reads
+        body = json.dumps(content, ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",

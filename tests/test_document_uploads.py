@@ -316,8 +316,14 @@ async def test_a_body_without_declared_length_is_cut_past_the_limit(settings):
             seen.append(len(message["body"]))
         seen.append(message["type"])
 
-    await RequestBodyLimit(application)({"type": "http", "path": "/", "headers": []}, receive, None)
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    await RequestBodyLimit(application)({"type": "http", "path": "/", "headers": []}, receive, send)
     assert seen == [ENVELOPE_BYTES, "http.disconnect"]
+    assert sent[0]["status"] == 413
 
 
 def test_a_crafted_office_file_is_refused_without_inflating_it(cast, login, folder):

@@ -174,9 +174,15 @@ def create_proposal(
             ProposalFlow.start.run(proposal=proposal)
             record(actor, AuditAction.PROPOSAL_CREATED, proposal, college=college.name)
             search.record_change("proposal", [proposal.pk])
-    except IntegrityError:
+    except IntegrityError as error:
         # The twin request won the race: both get the same proposal.
-        return Proposal.objects.get(creation_key=creation_key, author=actor)
+        twin = Proposal.objects.filter(creation_key=creation_key, author=actor).first()
+        if twin is None:
+            # The key is someone else's (a copied form): nothing of theirs is shown or changed.
+            raise ActionRefused(
+                _("This form was already used. Reload the page to write a new proposal."), field="creation_key"
+            ) from error
+        return twin
     return proposal
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from rest_framework import permissions
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
 from intranet import policies
@@ -45,3 +46,14 @@ class PostCursor(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # DRF checks the offset, not the position: a forged one would reach the query as text.
+        if cursor is not None and cursor.position is not None and not _is_post_number(cursor.position):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
+
+
+def _is_post_number(position: str) -> bool:
+    return position.isascii() and position.isdigit() and len(position) <= 18

@@ -1,0 +1,90 @@
+"""What the security probe of issue 16 found: each answer is a clear refusal, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from forums import actions as forum_actions
+from forums.models import Forum
+from tests.api import token_client
+
+# --- Malformed requests answer 4xx in the API's error body ----------------------------------
+
+
+def test_a_forged_post_cursor_gets_a_400_not_a_500(cast):
+    forum = Forum.objects.get(college__slug="production")
+    thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Sujet", body="Texte")
+    client = token_client(cast.production_member)
+    response = client.get(f"/api/v1/threads/{thread.pk}/posts/?cursor=cD1hYmM=")
+    # As DRF answers any other unreadable cursor.
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_deeply_nested_json_gets_a_400_not_a_500(cast):
+    client = token_client(cast.production_member)
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/v1/notifications/read/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_reusing_another_persons_proposal_key_is_refused_not_a_500(cast):
+    body = {
+        "college": "production",
+        "title": "t",
+        "summary": "r",
+        "body": "t",
+        "creation_key": "0b6c1a9e-8d55-4c1e-9d1e-5b8a3f9f2a11",
+    }
+    assert token_client(cast.production_member).post("/api/v1/proposals/", body, format="json").status_code == 201
+    response = token_client(cast.coordinator).post("/api/v1/proposals/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["creation_key"]
+
+
+def test_reusing_another_persons_proposal_key_on_the_page_shows_the_form_again(cast, login):
+    from workflows.models import Proposal
+
+    data = {
+        "title": "Résidence", "summary": "Deux par an.", "body": "Le texte.", "budget": "",
+        "wished_decision_date": "", "creation_key": "0b6c1a9e-8d55-4c1e-9d1e-5b8a3f9f2a11",
+    }  # fmt: skip
+    url = reverse("proposals:create", args=["production"])
+    login(cast.production_member).post(url, data)
+    response = login(cast.coordinator).post(url, data)
+    assert response.status_code == 200
+    assert "Reload the page" in response.content.decode() or "Rechargez la page" in response.content.decode()
+    assert not Proposal.objects.filter(author=cast.coordinator).exists()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/folders/1/documents/", "/documents/dossiers/1/deposer/"])
+async def test_an_oversized_body_without_declared_length_gets_a_413(settings, path):
+    import json
+
+    from intranet.bodylimit import ENVELOPE_BYTES, RequestBodyLimit
+
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 1024
+    chunks = iter([b"x" * ENVELOPE_BYTES, b"x" * 2048])
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": next(chunks), "more_body": True}
+
+    async def send(message):
+        sent.append(message)
+
+    async def application(scope, receive, send):
+        # As Django does: the whole body is read before any view; a disconnect ends the request
+        # without an answer.
+        while (await receive())["type"] == "http.request":
+            pass
+
+    await RequestBodyLimit(application)({"type": "http", "path": path, "headers": []}, receive, send)
+    assert sent[0]["status"] == 413
+    body = json.loads(sent[1]["body"])
+    if path.startswith("/api/"):
+        assert body["code"] == "too_large" and body["detail"]
+    else:
+        assert body["ok"] is False and body["message"]
