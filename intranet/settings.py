@@ -22,7 +22,10 @@ if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("INTRANET_ENV must be 'development' or 'production'.")
 PRODUCTION = ENVIRONMENT == "production"
 
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Off by default, `make run` included: a missing or refused page shows the site's own 404/403/500
+# pages (Django's technical pages list every route, in English, and break the CSP). Errors are
+# still logged with their traceback in the console. DEBUG=true brings the technical pages back.
+DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from intranet.views import accounts, members, search, staff, tokens
 
+# The 500 page renders without the database (404 and 403 are Django's, with our templates).
+handler500 = "intranet.views.errors.server_error"
+
 urlpatterns = [
     path("", members.home, name="home"),
     path("colleges/<slug:slug>/", members.college_detail, name="college_detail"),

@@ -47,7 +47,7 @@ def test_defaults_run_with_nothing_installed():
     seen = settings_as_seen_with()
     assert seen["engine"] == "django.db.backends.sqlite3"
     assert seen["layer"] == "realtime.layers.ThrottledInMemoryChannelLayer"
-    assert seen["debug"] is True
+    assert seen["debug"] is False  # the site's own error pages; DEBUG=true for Django's
     assert seen["email"] == "django.core.mail.backends.console.EmailBackend"
     assert seen["media"].endswith("var/media")
     assert seen["index"].endswith("var/index")
