@@ -15,6 +15,7 @@ from functools import partial
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from documents.models import Document
@@ -55,11 +56,14 @@ def encode_event(event: ForumEvent) -> str:
 
 def encode_with_html(event: ForumEvent, html: str, **extra) -> str:
     """The event with its rendering, or, when that would not fit in a frame, with ``fetch``: the
-    pages that show it ask for that one message."""
+    address where the pages that show it ask for that one message."""
     text = encode(event.kind, event.pk, {**event.data, **extra, "html": html})
     if len(text.encode()) <= MAX_FRAME_BYTES:
         return text
-    return encode(event.kind, event.pk, {**event.data, **extra, "fetch": True})
+    # Only messages are ever that large (a row is a few hundred bytes).
+    return encode(
+        event.kind, event.pk, {**event.data, **extra, "fetch": reverse("forums:post", args=[event.data["post"]])}
+    )
 
 
 def _languages() -> list[str]:

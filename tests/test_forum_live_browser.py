@@ -188,3 +188,21 @@ def test_forum_counters_follow_replies_and_reading_from_frames_alone(asgi_server
     # Seen in the open thread: marked read in a batch, and the index comes back down.
     index.locator(f"{counter}[data-count='{after_reading}']").wait_for(timeout=10_000)
     assert requests == []
+
+
+def test_a_message_too_large_for_a_frame_is_fetched_once_by_the_page(
+    asgi_server, cast_in_a_thread, browser, monkeypatch
+):
+    from forums import frames
+
+    people, thread, _document = cast_in_a_thread
+    monkeypatch.setattr(frames, "MAX_FRAME_BYTES", 1500)
+    reader, seen = open_thread(browser, asgi_server, people["reader"], thread)
+    author = log_in(browser, asgi_server, people["author"].email, PASSWORD)
+    author.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    reply(author, "Un très long message. " * 100)
+    reader.locator("#post-2", has_text="Un très long message.").wait_for(timeout=5_000)
+    fetched = [request for request in seen["requests"] if "/forums/messages/" in request]
+    assert len(fetched) == 1 and fetched[0].startswith("GET ")
+    # The fetched message is the reader's own rendering: no author controls for them.
+    assert not reader.locator("#post-2").get_by_role("link", name="Modifier").is_visible()

@@ -89,9 +89,9 @@ function showMessage(data, { insert }) {
   }
   if (typeof data.html === "string") {
     place(toElement(data.html), data, existing);
-  } else if (data.fetch) {
+  } else if (typeof data.fetch === "string") {
     // Too large for a frame: this one message is asked for.
-    fetchFragment(`/forums/messages/${data.post}/`).then((element) => element && place(element, data, existing));
+    fetchFragment(data.fetch).then((element) => element && place(element, data, existing));
   }
 }
 
