@@ -9,6 +9,7 @@ and moves into place, or discards.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import secrets
 import unicodedata
@@ -17,6 +18,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -118,6 +120,19 @@ class IncomingFile:
         self.path.unlink(missing_ok=True)
 
 
+class _NamesAsSentParser(MultiPartParser):
+    """Django's multipart parser, except that it keeps each file's name as the client sent it.
+
+    Django cleans names silently (``../../x.txt`` becomes ``x.txt``, control and zero-width
+    characters vanish), so a forged name became a new version of another document. Kept as sent,
+    the name meets ``clean_name`` in the upload action, which refuses it as it refuses the same
+    name from the page's script."""
+
+    def sanitize_file_name(self, file_name):
+        # Entities, as Django reads them (some browsers send them for characters of other scripts).
+        return html.unescape(file_name) or None
+
+
 class IncomingUploadHandler(FileUploadHandler):
     """Multipart uploads straight into the incoming folder, refusing a file past the size limit."""
 
@@ -125,6 +140,14 @@ class IncomingUploadHandler(FileUploadHandler):
         super().__init__(request)
         self.refused: list[str] = []  # messages for files that were not kept
         self.incoming: IncomingFile | None = None
+        self._parsing = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        """Parse the form with the names as sent (pages and API alike: both call this hook)."""
+        if self._parsing:
+            return None  # called again by our own parser: let it parse
+        self._parsing = True
+        return _NamesAsSentParser(META, input_data, [self], encoding).parse()
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)

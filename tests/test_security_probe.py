@@ -88,3 +88,98 @@ async def test_an_oversized_body_without_declared_length_gets_a_413(settings, pa
         assert body["code"] == "too_large" and body["detail"]
     else:
         assert body["ok"] is False and body["message"]
+
+
+# --- Upload names are refused alike on every route -------------------------------------------
+
+FORGED_NAMES = ["../../x.txt", "/etc/x.txt", "x\x00.txt", "x\n.txt", "x\u200b.txt"]
+
+
+def multipart_body(field: str, name: str, data: bytes) -> tuple[bytes, str]:
+    """A form's file with its name exactly as sent (the test client would keep only its basename),
+    percent-encoded as browsers send what a quoted header cannot hold."""
+    from urllib.parse import quote
+
+    boundary = "----limite-du-formulaire"
+    body = (
+        (
+            f"--{boundary}\r\n"
+            f"Content-Disposition: form-data; name=\"{field}\"; filename*=UTF-8''{quote(name, safe='')}\r\n"
+            "Content-Type: text/plain\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.fixture
+def folder_with_x(cast):
+    from documents import actions as document_actions
+    from documents import selectors as document_selectors
+    from documents.models import Space
+    from tests.factories import make_incoming
+
+    root = document_selectors.root_folder(Space.objects.get(slug="college-production"))
+    folder = document_actions.create_folder(cast.coordinator, parent=root, name="Dossier")
+    document_actions.upload_document(cast.production_member, folder=folder, incoming=make_incoming("x.txt", b"un"))
+    return folder
+
+
+def assert_still_one_version(folder):
+    from documents.models import Document, DocumentVersion
+
+    assert list(Document.objects.filter(folder=folder).values_list("name", flat=True)) == ["x.txt"]
+    assert DocumentVersion.objects.filter(document__folder=folder).count() == 1
+
+
+def raw_route_refusal(client, folder, name: str) -> str:
+    from urllib.parse import quote
+
+    response = client.post(
+        reverse("documents:folder_upload", args=[folder.pk]),
+        data=b"deux",
+        content_type="application/octet-stream",
+        headers={"X-File-Name": quote(name)},
+    )
+    assert response.status_code == 400
+    return response.json()["message"]
+
+
+@pytest.mark.parametrize("name", FORGED_NAMES, ids=repr)
+def test_a_forged_name_in_the_upload_form_is_refused_as_the_page_script_is(cast, login, folder_with_x, name):
+    client = login(cast.production_member)
+    expected = raw_route_refusal(client, folder_with_x, name)
+    body, content_type = multipart_body("files", name, b"deux")
+    response = client.post(
+        reverse("documents:folder_upload", args=[folder_with_x.pk]), body, content_type=content_type, follow=True
+    )
+    assert expected in [str(message) for message in response.context["messages"]]
+    assert_still_one_version(folder_with_x)
+
+
+@pytest.mark.parametrize("name", FORGED_NAMES, ids=repr)
+def test_a_forged_name_for_a_new_version_is_refused(cast, login, folder_with_x, name):
+    from documents.models import Document
+
+    client = login(cast.production_member)
+    expected = raw_route_refusal(client, folder_with_x, name)
+    document = Document.objects.get(folder=folder_with_x)
+    body, content_type = multipart_body("files", name, b"deux")
+    response = client.post(
+        reverse("documents:document_upload_version", args=[document.pk]), body, content_type=content_type, follow=True
+    )
+    assert expected in [str(message) for message in response.context["messages"]]
+    assert_still_one_version(folder_with_x)
+
+
+@pytest.mark.parametrize("name", FORGED_NAMES, ids=repr)
+def test_a_forged_name_sent_to_the_api_is_refused(cast, login, folder_with_x, name):
+    expected = raw_route_refusal(login(cast.production_member), folder_with_x, name)
+    body, content_type = multipart_body("file", name, b"deux")
+    response = token_client(cast.production_member).post(
+        f"/api/v1/folders/{folder_with_x.pk}/documents/", body, content_type=content_type
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["file"] == [expected]
+    assert_still_one_version(folder_with_x)
