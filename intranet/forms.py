@@ -220,7 +220,7 @@ class SearchForm(forms.Form):
         label=_("Author"),
         required=False,
         max_length=200,
-        help_text=_("Their handle, for example @camille-martin."),
+        help_text=_("Their handle, for example @camille.martin."),
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

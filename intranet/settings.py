@@ -234,6 +234,8 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "intranet" / "locale"]
+# One date and one date-time format per language, used everywhere (intranet/formats/<lang>/).
+FORMAT_MODULE_PATH = ["intranet.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

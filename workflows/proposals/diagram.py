@@ -15,6 +15,8 @@ from workflows.proposals.flows import ProposalFlow
 
 LINE_HEIGHT = 14
 LABEL_WIDTH = 18  # characters per line inside a task box
+CHAR_WIDTH = 8  # a generous average width of a character of the 12px labels (bold when current)
+MARGIN = 4
 
 
 @cache
@@ -92,9 +94,24 @@ def diagram_for(proposal) -> Diagram:
                 lines=_lines(title, shape.width, shape.height, inside),
             )
         )
+    # A label under a step is centred on it and may be wider than the grid's first or last
+    # column ("Brouillon créé" under the start event): shift everything right by what sticks out
+    # on the left, and widen the drawing by what sticks out on the right.
+    left = min([0.0, *(step.x + x - _text_width(text) / 2 for step in steps for text, x, _y in step.lines)])
+    right = max(
+        [float(grid.width), *(step.x + x + _text_width(text) / 2 for step in steps for text, x, _y in step.lines)]
+    )
+    shift = round(-left) + MARGIN if left < 0 else 0
+    for step in steps:
+        step.x += shift
     edges = [
-        " ".join(f"{'M' if n == 0 else 'L'}{x},{y}" for n, (x, y) in enumerate(edge.segments))
+        " ".join(f"{'M' if n == 0 else 'L'}{x + shift},{y}" for n, (x, y) in enumerate(edge.segments))
         for edge in grid.edges
         if edge.segments
     ]
-    return Diagram(width=grid.width, height=grid.height + 3 * LINE_HEIGHT, steps=steps, edges=edges)
+    width = round(right) + shift + (MARGIN if right > grid.width else 0)
+    return Diagram(width=width, height=grid.height + 3 * LINE_HEIGHT, steps=steps, edges=edges)
+
+
+def _text_width(text: str) -> float:
+    return len(text) * CHAR_WIDTH
