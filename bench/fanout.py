@@ -662,6 +662,16 @@ def parse_arguments() -> argparse.Namespace:
         help="with --scripts: the commit whose code and page script 'main' is (default 567b590)",
     )
     parser.add_argument(
+        "--new-ref",
+        help="with --scripts: run 'new' from a worktree of this commit (e.g. HEAD) instead of this checkout",
+    )
+    parser.add_argument(
+        "--large-reply-every",
+        type=int,
+        default=0,
+        help="with --scripts: every K-th reply too large for a frame, so that 'new' pages fetch it (default never)",
+    )
+    parser.add_argument(
         "--page-wait",
         type=float,
         default=10.0,

@@ -347,13 +347,15 @@ class Page:
                 self._insert(post, number, received_at)
             else:
                 self.run.problems['a frame\'s html has no data-post="{post}"'] += 1
-        elif data.get("fetch") is True:
+        elif isinstance(data.get("fetch"), str):  # since bc2ddac: the address to fetch
+            self.run.spawn(self._fetch(post, number, data["fetch"]))
+        elif data.get("fetch") is True:  # the first contract: the message's own fragment
             self.run.spawn(self._fetch(post, number))
         else:
             self.run.problems["a post.created frame has neither html nor fetch: is this the new code?"] += 1
 
-    async def _fetch(self, post: int, number: int) -> None:
-        answer = await self._request("fetch", "GET", f"/forums/messages/{post}/")
+    async def _fetch(self, post: int, number: int, path: str = "") -> None:
+        answer = await self._request("fetch", "GET", path or f"/forums/messages/{post}/")
         if answer is None or answer.status != 200:
             return
         if f'data-post="{post}"' not in answer.text:
@@ -453,10 +455,11 @@ def git(*arguments: str) -> str:
 
 
 @contextlib.contextmanager
-def baseline_worktree(ref: str, path: Path):
-    """A detached worktree of `ref` for the main server; removed on leaving, whatever happened."""
+def worktree(ref: str, path: Path):
+    """A detached worktree of `ref` for a server; removed on leaving, whatever happened."""
     commit = git("rev-parse", "--verify", f"{ref}^{{commit}}")
     git("worktree", "add", "--detach", str(path), commit)
+    print(f"  worktree of {ref} ({commit[:12]}) in {path}", flush=True)
     try:
         yield commit
     finally:
@@ -542,6 +545,14 @@ class PageMeasure:
         return values[max(1, math.ceil(p / 100 * len(values))) - 1] if values else math.nan
 
 
+def reply_text(index: int, args) -> str:
+    """A short reply; with --large-reply-every K, every K-th is too large for a frame (20,000 "&"
+    escape to 100 kB of HTML, over the 64 KiB a frame may hold): the page has to fetch it."""
+    if args.large_reply_every and (index + 1) % args.large_reply_every == 0:
+        return "&" * 20_000
+    return f"Message {index + 1} du banc."
+
+
 async def measure_pages(
     checkout: Checkout, layer: str, size: int, *, env: dict[str, str], args, log_dir: Path
 ) -> PageMeasure:
@@ -590,7 +601,7 @@ async def measure_pages(
                 await asyncio.sleep(max(0.0, start + index / args.rate - time.perf_counter()))
                 ticks = fanout._process_ticks(server.process.pid)
                 try:
-                    t0, took_ms, number = await asyncio.to_thread(poster.reply, f"Message {index + 1} du banc.")
+                    t0, took_ms, number = await asyncio.to_thread(poster.reply, reply_text(index, args))
                 except (OSError, BenchError) as error:
                     problems.append(f"post {index + 1}: {error}")
                 else:
@@ -697,7 +708,9 @@ def print_page_table(measures: list[PageMeasure], args) -> None:
     layer_names = {"memory": "in-memory", "redis": "Redis pub/sub"}
     cpu_by_key = {(m.script, m.layer, m.size): m.cpu_ms_per_reply for m in measures}
     print(
-        f"\nReply in the reader's page ({args.server}; t0 = reply POST sent; {args.posts} replies, one every "
+        f"\nReply in the reader's page ({args.server}; "
+        f"{', '.join(f'{script} = {commit}' for script, commit in args.commits.items())}; "
+        f"t0 = reply POST sent; {args.posts} replies, one every "
         f"{1 / args.rate:g} s; wait {args.page_wait:g} s; {time.strftime('%Y-%m-%d %H:%M')}, load average "
         f"{' / '.join(f'{v:.2f}' for v in os.getloadavg())})\n"
     )
@@ -744,12 +757,9 @@ def page_environment(var_dir: Path, args) -> dict[str, str]:
     return env
 
 
-async def run_pages(args, var_dir: Path) -> list[PageMeasure]:
+async def run_pages(args, var_dir: Path, roots: dict[str, Path]) -> list[PageMeasure]:
     env = page_environment(var_dir, args)
-    checkouts = {
-        script: Checkout(script, var_dir / "baseline" if script == "main" else ROOT, var_dir / f"var-{script}")
-        for script in args.scripts
-    }
+    checkouts = {script: Checkout(script, roots[script], var_dir / f"var-{script}") for script in args.scripts}
     print(f"Preparing {', '.join(args.scripts)} ({max(args.sizes)} members each)…", flush=True)
     for checkout in checkouts.values():
         await asyncio.to_thread(prepare_checkout, checkout, env, max(args.sizes))
@@ -788,23 +798,31 @@ def run_loop(coroutine):
 
 def main(args) -> int:
     fanout.raise_open_files_limit()
+    args.commits = {}  # script -> the commit its server ran
     var_dir = Path(tempfile.mkdtemp(prefix="bench-fanout-pages-"))
     print(
-        f"Fan-out to pages ({args.server}): scripts {args.scripts} (main = {args.baseline_ref}), sizes {args.sizes}, "
+        f"Fan-out to pages ({args.server}): scripts {args.scripts}, sizes {args.sizes}, "
         f"{args.posts} replies, one every {1 / args.rate:g} s, layers {args.layers}, {os.cpu_count()} CPUs, "
         f"load average {' / '.join(f'{v:.2f}' for v in os.getloadavg())}; files in {var_dir}",
         flush=True,
     )
+    measures: list[PageMeasure] = []
     try:
-        context = (
-            baseline_worktree(args.baseline_ref, var_dir / "baseline")
-            if "main" in args.scripts
-            else contextlib.nullcontext()
-        )
-        with context as commit:
-            if commit:
-                print(f"  baseline worktree of {args.baseline_ref} ({commit[:12]}) in {var_dir / 'baseline'}")
-            measures = run_loop(run_pages(args, var_dir))
+        with contextlib.ExitStack() as worktrees:
+            # main: the baseline's own checkout. new: this one, or a worktree of --new-ref when
+            # this checkout holds others' unfinished work.
+            refs = {"main": args.baseline_ref, "new": args.new_ref}
+            roots = dict.fromkeys(args.scripts, ROOT)
+            for script in args.scripts:
+                if refs[script]:
+                    roots[script] = var_dir / f"checkout-{script}"
+                    args.commits[script] = worktrees.enter_context(worktree(refs[script], roots[script]))[:12]
+            for script in args.scripts:
+                if roots[script] == ROOT:
+                    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench")
+                    args.commits[script] = git("rev-parse", "--short=12", "HEAD") + (" + uncommitted" if dirty else "")
+                    print(f"  {script}: this checkout, {args.commits[script]}", flush=True)
+            measures = run_loop(run_pages(args, var_dir, roots))
     except BenchError as error:
         print(f"Benchmark aborted: {error}")
         return 1
