@@ -7,6 +7,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,25 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         if getattr(settings, "PRODUCTION", False):
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response
+
+
+class PrivateAnswersMiddleware:
+    """What a signed-in person is shown (pages, fragments, API answers, downloads) is theirs: no
+    shared cache and no browser's disk keeps it (`Cache-Control: private, no-store`).
+
+    Static files never get here: WhiteNoise answers them earlier, with their long cache. Runs
+    after the API authenticated a token too: DRF sets the person on the request it wraps.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

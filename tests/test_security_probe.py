@@ -183,3 +183,34 @@ def test_a_forged_name_sent_to_the_api_is_refused(cast, login, folder_with_x, na
     assert response.status_code == 400
     assert response.json()["errors"]["file"] == [expected]
     assert_still_one_version(folder_with_x)
+
+
+# --- What a signed-in person is shown is kept by no cache ------------------------------------
+
+
+def test_pages_fragments_api_answers_and_downloads_of_a_signed_in_person_are_not_cached(cast, login, folder_with_x):
+    from documents.models import Document
+
+    forum = Forum.objects.get(college__slug="production")
+    thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Sujet", body="Texte")
+    client = login(cast.production_member)
+    answers = {
+        "home": client.get(reverse("home")),
+        "thread": client.get(reverse("forums:thread", args=[thread.pk])),
+        "fragment": client.get(reverse("forums:post", args=[thread.posts.get().pk])),
+        "missing page": client.get("/pas-de-page/"),
+        "api by session": client.get("/api/v1/colleges/"),
+        "api by token": token_client(cast.production_member).get("/api/v1/colleges/"),
+        "download": client.get(
+            reverse("documents:document_download", args=[Document.objects.get(folder=folder_with_x).pk])
+        ),
+    }
+    for what, response in answers.items():
+        directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, (what, response.status_code, response.get("Cache-Control"))
+
+
+def test_static_files_keep_their_public_cache(cast, login):
+    response = login(cast.production_member).get("/static/intranet/bell.js")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
