@@ -9,22 +9,28 @@ removed only after the commit.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
+from math import ceil
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from documents import notifications, policies, storage
-from documents.extraction import extract_version_text_on_commit
-from documents.filetypes import check_file_type
+from documents.extraction import EXTRACTED_EXTENSIONS
+from documents.filetypes import check_file_type, extension_of
 from documents.models import (
     PERMISSION_OF_LEVEL,
     AccessLevel,
     Document,
     DocumentVersion,
+    ExtractionStatus,
     Folder,
     Space,
     SpaceKind,
@@ -397,6 +403,46 @@ def set_process_access(
     )
 
 
+class UploadRateExceeded(ActionRefused):
+    """The person uploaded as many files as the window allows; ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message, field="file")
+        self.retry_after = retry_after
+
+
+_RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def upload_rate() -> tuple[int, int]:
+    """``DOCUMENTS_UPLOAD_RATE`` ("60/hour") as (files, seconds)."""
+    count, _slash, period = settings.DOCUMENTS_UPLOAD_RATE.partition("/")
+    return int(count), _RATE_PERIODS[period.strip().removesuffix("s")]
+
+
+def check_upload_rate(actor: User) -> None:
+    """Refuse an upload past the person's rate, pages and API together. Counted from the versions
+    they stored, so every node and process agrees; the views also ask before reading a body."""
+    count, seconds = upload_rate()
+    now = timezone.now()
+    window = timedelta(seconds=seconds)
+    recent = DocumentVersion.objects.filter(uploaded_by=actor, uploaded_at__gt=now - window, restored_from=None)
+    times = list(recent.order_by("-uploaded_at").values_list("uploaded_at", flat=True)[:count])
+    if len(times) < count:
+        return
+    retry_after = max(1, ceil((times[-1] + window - now).total_seconds()))
+    message = ngettext(
+        "You may upload at most %(count)s file in %(period)s: try again in %(wait)s.",
+        "You may upload at most %(count)s files in %(period)s: try again in %(wait)s.",
+        count,
+    ) % {
+        "count": count,
+        "period": timeuntil(now + window, now),
+        "wait": timeuntil(now + timedelta(seconds=max(retry_after, 60)), now),
+    }
+    raise UploadRateExceeded(message, retry_after=retry_after)
+
+
 def _checked_upload(incoming: IncomingFile):
     name = clean_name(incoming.name, field="file")
     if incoming.too_large:
@@ -428,11 +474,14 @@ def _store_version(
         content_type=file_type.content_type,
         sha256=incoming.sha256,
         uploaded_by=actor,
+        # Pending: the extraction worker reads its text after the commit (documents.extraction).
+        extraction_status=(
+            ExtractionStatus.PENDING if extension_of(name) in EXTRACTED_EXTENSIONS else ExtractionStatus.UNSUPPORTED
+        ),
     )
     Document.objects.filter(pk=document.pk).update(current_version=version, updated_at=timezone.now())
     search.record_change("document", [document.pk])
     document.current_version = version
-    extract_version_text_on_commit(version.pk)
     return version
 
 
@@ -459,6 +508,7 @@ def upload_document(
     """
     try:
         _require(policies.can_upload(actor, folder))
+        check_upload_rate(actor)
         name, file_type = _checked_upload(incoming)
     except BaseException:
         incoming.discard()
@@ -494,6 +544,7 @@ def _live_document(folder: Folder, name: str) -> Document | None:
 def add_version(actor: User, *, document: Document, incoming: IncomingFile) -> DocumentVersion:
     try:
         _require(policies.can_change_document(actor, document))
+        check_upload_rate(actor)
         name, file_type = _checked_upload(incoming)
     except BaseException:
         incoming.discard()
@@ -524,6 +575,7 @@ def restore_version(actor: User, *, version: DocumentVersion) -> DocumentVersion
             restored_from=version,
             extraction_status=version.extraction_status,
             extracted_text=version.extracted_text,
+            extraction_failure=version.extraction_failure,
         )
         Document.objects.filter(pk=document.pk).update(current_version=restored, updated_at=timezone.now())
         record(actor, AuditAction.DOCUMENT_VERSION_RESTORED, document, restored=version.number, version=number)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ErrorDetail, Throttled
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -202,19 +203,25 @@ class FolderUpload(ApiViewMixin, APIView):
         folder = selectors.get_folder_for_user(request.user, folder_id)
         if not policies.can_upload(request.user, folder):
             raise PermissionDenied
-        files = request.FILES.getlist("file")  # read now, through the handler
-        if self.upload_handler.refused:
-            raise ActionRefused(self.upload_handler.refused[0], field="file")
-        if len(files) > 1:
-            raise ActionRefused(_("Send one file per request."), field="file")
-        data = api.UploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document, _version, _created = actions.upload_document(
-            request.user,
-            folder=folder,
-            incoming=data.validated_data["file"],
-            description=data.validated_data["description"],
-        )
+        try:
+            actions.check_upload_rate(request.user)  # before reading a body it would refuse
+            files = request.FILES.getlist("file")  # read now, through the handler
+            if self.upload_handler.refused:
+                raise ActionRefused(self.upload_handler.refused[0], field="file")
+            if len(files) > 1:
+                raise ActionRefused(_("Send one file per request."), field="file")
+            data = api.UploadSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            document, _version, _created = actions.upload_document(
+                request.user,
+                folder=folder,
+                incoming=data.validated_data["file"],
+                description=data.validated_data["description"],
+            )
+        except actions.UploadRateExceeded as refusal:
+            throttled = Throttled(wait=refusal.retry_after)  # 429 with its Retry-After header
+            throttled.detail = ErrorDetail(refusal.message, code=throttled.default_code)  # our words only
+            raise throttled from refusal
         document = selectors.get_document_for_user(request.user, document.pk)
         return Response(
             _document_body(request.user, document),

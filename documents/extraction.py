@@ -1,112 +1,137 @@
-"""The text of each version, kept for search. A file that cannot be read is still stored: its
-extraction is marked failed, with the reason in the log."""
+"""The text of each version, kept for search, read off the request path and within bounds.
+
+An upload leaves its version ``pending``: that row is the queue. The ``documents_extract``
+worker (started by ``manage.py serve`` beside the server) claims pending versions one at a time
+and reads each in a child process (``documents.textread``) limited in time, memory, decompressed
+bytes and text length, so that a hostile file costs a bounded child and never a page or the
+worker. A file that cannot be read within the bounds is still stored: its extraction is marked
+failed, with the reason.
+"""
 
 from __future__ import annotations
 
 import logging
-import zipfile
+import signal
+import subprocess
+import sys
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
-from documents import storage
+from documents import storage, textread
 from documents.filetypes import extension_of
-from documents.models import DocumentVersion, ExtractionStatus
+from documents.models import DocumentVersion, ExtractionFailure, ExtractionStatus
 from intranet import search
 
 logger = logging.getLogger(__name__)
 
-MAX_CHARS = 1_000_000  # enough for search; a huge text file is not read whole
-# Office files are zip archives: one that would inflate past this is not opened (zip bombs).
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
-TEXT_EXTENSIONS = {"txt", "md", "csv"}
-EXTRACTED_EXTENSIONS = TEXT_EXTENSIONS | {"pdf", "docx", "odt"}
+MAX_CHARS = 1_000_000  # enough for search; the rest of a longer text is not read
+# DOCX and ODT are zip archives: reading stops once their XML has inflated past this (zip bombs).
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
+MAX_ATTEMPTS = 3  # claims that lapsed (a worker stopped mid-way) before the version is given up
+EXTRACTED_EXTENSIONS = textread.EXTRACTED_EXTENSIONS
+
+_FAILURE_OF_EXIT = {
+    textread.EXIT_TOO_LARGE: ExtractionFailure.TOO_LARGE,
+    textread.EXIT_MEMORY: ExtractionFailure.MEMORY,
+    # Past its CPU time the child gets SIGXCPU, then SIGKILL at the hard limit.
+    -signal.SIGXCPU: ExtractionFailure.TIMEOUT,
+}
 
 
-def extract_version_text_on_commit(version_id: int) -> None:
-    transaction.on_commit(lambda: extract_version_text(version_id), robust=True)
+def _claim_duration() -> timedelta:
+    return timedelta(seconds=settings.DOCUMENTS_EXTRACTION_SECONDS + 60)
+
+
+def pending_versions():
+    """The queue, oldest first: pending versions nobody is reading (or whose reader stopped)."""
+    now = timezone.now()
+    return (
+        DocumentVersion.objects.filter(extraction_status=ExtractionStatus.PENDING)
+        .filter(Q(extraction_claimed_until__isnull=True) | Q(extraction_claimed_until__lt=now))
+        .order_by("pk")
+    )
+
+
+def claim(version_id: int) -> bool:
+    """A conditional update: of two workers, exactly one takes the version."""
+    now = timezone.now()
+    return bool(
+        DocumentVersion.objects.filter(pk=version_id, extraction_status=ExtractionStatus.PENDING)
+        .filter(Q(extraction_claimed_until__isnull=True) | Q(extraction_claimed_until__lt=now))
+        .update(extraction_claimed_until=now + _claim_duration(), extraction_attempts=F("extraction_attempts") + 1)
+    )
+
+
+def extract_pending(*, limit: int = 20) -> int:
+    """Read the text of up to ``limit`` pending versions, one at a time; the number read."""
+    done = 0
+    for version_id in list(pending_versions().values_list("pk", flat=True)[:limit]):
+        if claim(version_id):
+            extract_version_text(version_id)
+            done += 1
+    return done
 
 
 def extract_version_text(version_id: int) -> str:
-    """Extract and store the text of one version; returns the status."""
+    """Read and store the text of one (claimed) version; returns the status."""
     version = DocumentVersion.objects.filter(pk=version_id).first()
     if version is None:
         return ExtractionStatus.FAILED
     extension = extension_of(version.original_name)
+    failure = ""
     if extension not in EXTRACTED_EXTENSIONS:
         status, text = ExtractionStatus.UNSUPPORTED, ""
+    elif version.extraction_attempts > MAX_ATTEMPTS:
+        status, text, failure = ExtractionStatus.FAILED, "", ExtractionFailure.INTERRUPTED
     else:
-        try:
-            text = extract_text(storage.path_of(version.stored_name), extension)[:MAX_CHARS]
-            status = ExtractionStatus.DONE
-        except Exception:
-            logger.warning(
-                "Text extraction failed for version %s (%s)", version.pk, version.original_name, exc_info=True
-            )
-            status, text = ExtractionStatus.FAILED, ""
-    # NUL characters are refused by PostgreSQL text columns.
-    text = text.replace("\x00", "")
+        status, text, failure = read_text(version, extension)
     with transaction.atomic():
-        DocumentVersion.objects.filter(pk=version.pk).update(extraction_status=status, extracted_text=text)
+        DocumentVersion.objects.filter(pk=version.pk).update(
+            extraction_status=status, extracted_text=text, extraction_failure=failure, extraction_claimed_until=None
+        )
         if text:  # the document is found by its text from now on
             search.record_change("document", [version.document_id])
     return status
 
 
-def extract_text(path, extension: str) -> str:
-    if extension in TEXT_EXTENSIONS:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CHARS * 4)
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw.decode("cp1252", errors="replace")
-    if extension == "pdf":
-        return _pdf_text(path)
-    if extension == "docx":
-        return _docx_text(path)
-    if extension == "odt":
-        return _odt_text(path)
-    raise ValueError(f"no extractor for .{extension}")
+def textread_command(version: DocumentVersion, extension: str) -> list[str]:
+    """The child process that reads one version's file (``documents.textread``), with its bounds."""
+    return [
+        *(sys.executable, "-m", "documents.textread"),
+        *("--max-chars", str(MAX_CHARS), "--max-unzipped-bytes", str(MAX_UNZIPPED_BYTES)),
+        *("--memory-mb", str(settings.DOCUMENTS_EXTRACTION_MEMORY_MB)),
+        *("--cpu-seconds", str(settings.DOCUMENTS_EXTRACTION_SECONDS)),
+        *(extension, str(storage.path_of(version.stored_name))),
+    ]
 
 
-def _pdf_text(path) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(path)
-    parts, length = [], 0
-    for page in reader.pages:
-        part = page.extract_text() or ""
-        parts.append(part)
-        length += len(part)
-        if length >= MAX_CHARS:
-            break
-    return "\n".join(parts)
-
-
-def _refuse_zip_bombs(path) -> None:
-    with zipfile.ZipFile(path) as archive:
-        if sum(entry.file_size for entry in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            raise ValueError("the archive inflates past the extraction limit")
-
-
-def _docx_text(path) -> str:
-    import docx
-
-    _refuse_zip_bombs(path)
-    document = docx.Document(str(path))
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
-    return "\n".join(lines)
-
-
-def _odt_text(path) -> str:
-    from odf import teletype, text
-    from odf.opendocument import load
-
-    _refuse_zip_bombs(path)
-    document = load(str(path))
-    lines = [teletype.extractText(element) for element in document.getElementsByType(text.H)]
-    lines += [teletype.extractText(element) for element in document.getElementsByType(text.P)]
-    return "\n".join(lines)
+def read_text(version: DocumentVersion, extension: str) -> tuple[str, str, str]:
+    """(status, text, failure) of one version's file, read by a child process within bounds."""
+    seconds = settings.DOCUMENTS_EXTRACTION_SECONDS
+    command = textread_command(version, extension)
+    try:
+        # No environment: the child reading an untrusted file needs none of the server's secrets.
+        child = subprocess.run(  # noqa: S603 - fixed command; the path is our own stored name
+            command, capture_output=True, timeout=seconds, cwd=settings.BASE_DIR, env={}, check=False
+        )
+    except subprocess.TimeoutExpired:  # the child is killed
+        failure = ExtractionFailure.TIMEOUT
+    else:
+        if child.returncode == 0:
+            text = child.stdout.decode("utf-8", errors="replace")[:MAX_CHARS].replace("\x00", "")
+            return ExtractionStatus.DONE, text, ""
+        failure = _FAILURE_OF_EXIT.get(child.returncode, ExtractionFailure.UNREADABLE)
+        if failure == ExtractionFailure.UNREADABLE:
+            logger.warning(
+                "Text extraction failed for version %s (%s), exit %s: %s",
+                version.pk,
+                version.original_name,
+                child.returncode,
+                child.stderr.decode("utf-8", errors="replace")[-2000:],
+            )
+    logger.warning("Text extraction stopped for version %s (%s): %s", version.pk, version.original_name, failure)
+    return ExtractionStatus.FAILED, "", failure

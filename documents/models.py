@@ -177,6 +177,16 @@ class ExtractionStatus(models.TextChoices):
     UNSUPPORTED = "unsupported", _("no text to extract")
 
 
+class ExtractionFailure(models.TextChoices):
+    """Why a version's text could not be read (``documents.extraction`` bounds every reading)."""
+
+    TOO_LARGE = "too_large", _("its text is too large once decompressed")
+    TIMEOUT = "timeout", _("reading it took too long")
+    MEMORY = "memory", _("reading it needed too much memory")
+    UNREADABLE = "unreadable", _("the file could not be read")
+    INTERRUPTED = "interrupted", _("reading it was interrupted several times")
+
+
 class DocumentVersion(models.Model):
     """One uploaded file. Restoring an old version adds a version that shares its stored file."""
 
@@ -196,12 +206,21 @@ class DocumentVersion(models.Model):
         max_length=20, choices=ExtractionStatus.choices, default=ExtractionStatus.PENDING
     )
     extracted_text = models.TextField(blank=True)
+    extraction_failure = models.CharField(max_length=20, choices=ExtractionFailure.choices, blank=True)
+    # The extraction worker claims a pending version before reading it (as the outbox claims an
+    # e-mail): a claim that lapses (a worker stopped) is taken again, a few times at most.
+    extraction_claimed_until = models.DateTimeField(null=True, blank=True)
+    extraction_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("version")
         verbose_name_plural = _("versions")
         ordering = ["-number"]
         default_permissions = ()
+        indexes = [
+            # The extraction queue: the few versions still waiting for their text.
+            models.Index(fields=["id"], condition=Q(extraction_status="pending"), name="documents_extraction_queue"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="documents_version_unique_number"),
         ]

@@ -392,9 +392,14 @@ def _receive_upload(request, *, folder, document):
         if not allowed:
             return JsonResponse({"ok": False, "message": _("You may not upload into this folder.")}, status=403)
         try:
+            actions.check_upload_rate(request.user)  # before receiving a body it would refuse
             incoming = receive_raw_upload(request)
             description = unquote(request.headers.get("X-Document-Description", ""))[:5000]
             message = _store(request, folder=folder, document=document, incoming=incoming, description=description)
+        except actions.UploadRateExceeded as refusal:
+            response = JsonResponse({"ok": False, "message": refusal.message}, status=429)
+            response["Retry-After"] = str(refusal.retry_after)
+            return response
         except ActionRefused as refusal:
             return JsonResponse({"ok": False, "message": refusal.message}, status=400)
         except UnicodeDecodeError:

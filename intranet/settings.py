@@ -168,6 +168,12 @@ DOCUMENTS_MAX_UPLOAD_BYTES = env_int("DOCUMENTS_MAX_UPLOAD_MB", 200) * 1024 * 10
 # the front server then sends the file from DOCUMENTS_SENDFILE_PREFIX + its stored name.
 DOCUMENTS_SENDFILE = env_str("DOCUMENTS_SENDFILE", "")
 DOCUMENTS_SENDFILE_PREFIX = env_str("DOCUMENTS_SENDFILE_PREFIX", "/protected-documents/")
+# Files one person may upload per window, pages and API together: "<count>/<second|minute|hour|day>".
+DOCUMENTS_UPLOAD_RATE = env_str("DOCUMENTS_UPLOAD_RATE", "60/hour")
+# Text for search is read by the documents_extract worker, one file at a time, each in a child
+# process limited to this wall-clock (and CPU) time and this address space.
+DOCUMENTS_EXTRACTION_SECONDS = env_int("DOCUMENTS_EXTRACTION_SECONDS", 30)
+DOCUMENTS_EXTRACTION_MEMORY_MB = env_int("DOCUMENTS_EXTRACTION_MEMORY_MB", 512)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

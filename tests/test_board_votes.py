@@ -241,6 +241,7 @@ def test_the_server_command_starts_the_periodic_jobs_the_indexer_and_the_mail_wo
         ["run_periodic_jobs", "--stop-with-parent"],
         ["search_index", "work", "--stop-with-parent"],
         ["notifications_worker", "--stop-with-parent"],
+        ["documents_extract", "--stop-with-parent"],
     ]
     [server] = replaced
     assert server[server.index("--ws-max-size") + 1] == "65536"  # large frames refused by the server

@@ -338,18 +338,16 @@ def test_a_crafted_office_file_is_refused_without_inflating_it(cast, login, fold
     assert_nothing_left()
 
 
-def test_text_extraction_refuses_an_archive_that_inflates_too_much(
-    cast, folder, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_text_extraction_refuses_an_archive_that_inflates_too_much(cast, folder, monkeypatch):
     from documents import extraction
     from documents.models import ExtractionStatus
     from documents.samples import docx_bytes
 
     monkeypatch.setattr(extraction, "MAX_UNZIPPED_BYTES", 1000)
-    with django_capture_on_commit_callbacks(execute=True):
-        _document, version, _created = actions.upload_document(
-            cast.production_member, folder=folder, incoming=make_incoming("gros.docx", docx_bytes("texte"))
-        )
+    _document, version, _created = actions.upload_document(
+        cast.production_member, folder=folder, incoming=make_incoming("gros.docx", docx_bytes("texte"))
+    )
+    extraction.extract_pending()
     version.refresh_from_db()
     assert version.extraction_status == ExtractionStatus.FAILED
     assert storage.path_of(version.stored_name).exists()

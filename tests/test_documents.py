@@ -7,8 +7,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from documents import actions, selectors, storage
-from documents.models import ExtractionStatus, Folder, Space
+from documents import actions, extraction, selectors, storage
+from documents.models import ExtractionFailure, ExtractionStatus, Folder, Space
 from documents.samples import docx_bytes, odt_bytes, pdf_bytes, png_bytes
 from intranet.actions import ActionRefused
 from intranet.models import AuditEntry
@@ -32,12 +32,12 @@ def upload(actor, folder, name="note.txt", data=b"Ordre du jour\n", **kwargs):
 
 
 @pytest.fixture
-def production(cast, django_capture_on_commit_callbacks):
+def production(cast):
     """The Production space with a subfolder and a document in it."""
     root = root_of("college-production")
     minutes = actions.create_folder(cast.coordinator, parent=root, name="Comptes rendus")
-    with django_capture_on_commit_callbacks(execute=True):
-        document, _version = upload(cast.production_member, minutes, "cr-janvier.pdf", pdf_bytes("Réunion de janvier"))
+    document, _version = upload(cast.production_member, minutes, "cr-janvier.pdf", pdf_bytes("Réunion de janvier"))
+    extraction.extract_pending()  # what the extraction worker does after the upload
     return {"root": root, "minutes": minutes, "document": document}
 
 
@@ -86,21 +86,20 @@ def test_upload_stores_file_row_text_and_audit(cast, production):
         ("notes.md", "# Éducation à l'image".encode(), "Éducation à l'image"),
     ],
 )
-def test_text_is_extracted_from_office_and_text_files(cast, name, data, expected, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _document, version = upload(cast.production_member, root_of("college-production"), name, data)
+def test_text_is_extracted_from_office_and_text_files(cast, name, data, expected):
+    _document, version = upload(cast.production_member, root_of("college-production"), name, data)
+    extraction.extract_pending()
     version.refresh_from_db()
     assert version.extraction_status == ExtractionStatus.DONE
     assert expected in version.extracted_text
 
 
-def test_unreadable_pdf_is_stored_with_extraction_marked_failed(cast, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _document, version = upload(
-            cast.production_member, root_of("college-production"), "abime.pdf", b"%PDF-1.4 garbage"
-        )
+def test_unreadable_pdf_is_stored_with_extraction_marked_failed(cast):
+    _document, version = upload(cast.production_member, root_of("college-production"), "abime.pdf", b"%PDF-1.4 garbage")
+    extraction.extract_pending()
     version.refresh_from_db()
     assert version.extraction_status == ExtractionStatus.FAILED
+    assert version.extraction_failure == ExtractionFailure.UNREADABLE
     assert storage.path_of(version.stored_name).exists()
 
 

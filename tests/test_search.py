@@ -13,6 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from documents import actions as document_actions
+from documents import extraction
 from documents import selectors as document_selectors
 from documents.models import Space
 from documents.samples import pdf_bytes
@@ -45,7 +46,7 @@ def found(user, text, **filters) -> list[str]:
 
 
 @pytest.fixture
-def corpus(cast, engine_name, django_capture_on_commit_callbacks):
+def corpus(cast, engine_name):
     """A thread of Éducation, a PDF of Production, a proposal, and a colleague's profile."""
     education = Forum.objects.get(college__slug="education")
     thread = forum_actions.start_thread(
@@ -55,12 +56,12 @@ def corpus(cast, engine_name, django_capture_on_commit_callbacks):
         body="Des ateliers au lycée, avec une classe de seconde.",
     )
     root = document_selectors.root_folder(Space.objects.get(slug="college-production"))
-    with django_capture_on_commit_callbacks(execute=True):
-        pdf, _version, _created = document_actions.upload_document(
-            cast.production_member,
-            folder=root,
-            incoming=make_incoming("etude.pdf", pdf_bytes("Frequentation des cinemas de la region")),
-        )
+    pdf, _version, _created = document_actions.upload_document(
+        cast.production_member,
+        folder=root,
+        incoming=make_incoming("etude.pdf", pdf_bytes("Frequentation des cinemas de la region")),
+    )
+    extraction.extract_pending()  # what the extraction worker does after the upload
     proposal = make_proposal(cast.production_member, stage="in_review", title="Tournées de cinéma itinérant")
     core_actions.update_profile(
         cast.diffusion_member,

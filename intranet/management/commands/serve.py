@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-jobs",
             action="store_true",
-            help="Do not start the periodic jobs, the search indexer and the e-mail worker beside it.",
+            help="Do not start the periodic jobs, the search indexer, the e-mail and extraction workers beside it.",
         )
 
     def handle(self, *args, host, port, server, no_jobs=False, **options):
@@ -55,5 +55,7 @@ class Command(BaseCommand):
             subprocess.Popen([sys.executable, "manage.py", "run_periodic_jobs", "--stop-with-parent"])
             subprocess.Popen([sys.executable, "manage.py", "search_index", "work", "--stop-with-parent"])
             subprocess.Popen([sys.executable, "manage.py", "notifications_worker", "--stop-with-parent"])
+            # Text extraction of uploads, off the request path, one bounded child at a time.
+            subprocess.Popen([sys.executable, "manage.py", "documents_extract", "--stop-with-parent"])
         # Replace this process: Ctrl+C and signals from a supervisor reach the server directly.
         os.execv(sys.executable, command)  # noqa: S606 - fixed arguments, no shell involved
