@@ -75,6 +75,7 @@ class Node:
         self._start("jobs", ["manage.py", "run_periodic_jobs", "--interval", WORKER_INTERVAL, "--stop-with-parent"])
         self._start("indexer", ["manage.py", "search_index", "work", "--stop-with-parent"])
         self._start("mail", ["manage.py", "notifications_worker", "--interval", WORKER_INTERVAL, "--stop-with-parent"])
+        self._start("extract", ["manage.py", "documents_extract", "--stop-with-parent"])
 
     def _start(self, role: str, arguments: list[str]) -> None:
         log = open(self.logs / f"{self.name}-{role}.log", "w")  # noqa: SIM115 - closed with the process
