@@ -16,6 +16,7 @@ from documents.models import (
     Folder,
     FolderGroupPermission,
     FolderUserPermission,
+    Space,
 )
 from intranet import policies as core
 
@@ -95,6 +96,17 @@ def can_restore_from_trash(user, item: Folder | Document) -> bool:
     if isinstance(item, Folder) and folder_level(user, item) < AccessLevel.MANAGE:
         return False
     return folder_level(user, folder) >= AccessLevel.MANAGE
+
+
+def can_open_trash(user, space: Space) -> bool:
+    """The trash holds only what its reader may restore: it is for those who manage a folder of
+    the space (staff: every space); a member who only views or uploads has nothing to do there."""
+    if not core.is_member(user):
+        return False
+    if core.can_manage_association(user):
+        return True
+    managed = [folder_id for folder_id, level in grants_of(user).items() if level >= AccessLevel.MANAGE]
+    return bool(managed) and Folder.objects.filter(space=space, pk__in=managed).exists()
 
 
 def can_purge(user) -> bool:

@@ -97,6 +97,7 @@ def _render_folder(request, folder: Folder, *, upload_form=None, folder_form=Non
             "documents": documents,
             "can_upload": policies.can_upload(request.user, folder),
             "can_manage": policies.can_manage_folder(request.user, folder),
+            "can_open_trash": policies.can_open_trash(request.user, folder.space),
             "upload_form": upload_form or UploadForm(),
             "folder_form": folder_form or NameForm(),
             **_upload_limits(),
@@ -564,6 +565,8 @@ def trash(request, slug: str):
     found = Space.objects.filter(slug=slug).first()
     if found is None or not selectors.visible_spaces(request.user).filter(pk=found.pk).exists():
         raise Http404
+    if not policies.can_open_trash(request.user, found):
+        raise PermissionDenied
     folders, documents = selectors.trash_of(request.user, found)
     return render(
         request,

@@ -31,6 +31,7 @@ class Row:
     total: int
     y: int
     text_y: int
+    total_x: float = 0.0  # just after the bar, on the page's background: readable whatever the colours
     segments: list[Segment] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
 
@@ -66,6 +67,7 @@ def territory_college_chart(territories, colleges, counts: dict) -> Chart:
                     Segment(college.name, PALETTE[position % len(PALETTE)], count, round(x, 1), round(width, 1))
                 )
                 x += width
+        row.total_x = round(x + 4, 1)
         rows.append(row)
     legend = [(college.name, PALETTE[position % len(PALETTE)]) for position, college in enumerate(colleges)]
     return Chart(

@@ -256,7 +256,9 @@ MATRIX: dict[str, Row] = {
     "documents:index": Row("get", plain("documents:index"), everyone(200)),
     "documents:recent": Row("get", plain("documents:recent"), everyone(200)),
     "documents:space": Row("get", at("documents:space", "space"), by_access(302, allowed=READERS)),
-    "documents:trash": Row("get", at("documents:trash", "space"), by_access(200, allowed=READERS)),
+    "documents:trash": Row(
+        "get", at("documents:trash", "space"), by_access(200, allowed=MANAGERS, visible=READERS)
+    ),  # the trash is for those who may restore from it
     "documents:trash_restore": Row(
         "post",
         lambda w, t: reverse("documents:trash_restore", args=["document", w.trashed[t].pk]),

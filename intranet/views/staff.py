@@ -51,6 +51,9 @@ def _refused(request, refusal: actions.ActionRefused, form=None):
 
 @staff_only
 def dashboard(request):
+    recent_entries = list(selectors.audit_entries(selectors.AuditFilters())[:8])
+    for entry in recent_entries:
+        entry.action_label = action_label(entry.action)
     return render(
         request,
         "staff/dashboard.html",
@@ -58,7 +61,7 @@ def dashboard(request):
             "colleges": College.objects.all(),
             "pending_invitations": selectors.pending_invitations().count(),
             "active_members": selectors.active_member_count(),
-            "recent_entries": selectors.audit_entries(selectors.AuditFilters())[:8],
+            "recent_entries": recent_entries,
         },
     )
 
