@@ -104,11 +104,13 @@ def _add_post(actor: User, thread: Thread, body: str, rendered) -> Post:
     )
     Mention.objects.bulk_create([Mention(post=post, user_id=user_id) for user_id in rendered.mentioned_user_ids])
     state, _created = ReadState.objects.get_or_create(user=actor, thread=thread)
-    state.last_read_number = post.number
+    was, state.last_read_number = state.last_read_number, post.number
     if state.follow == FollowLevel.NORMAL:
         state.follow = FollowLevel.FOLLOWING
     state.save(update_fields=["last_read_number", "follow"])
     _reindex(post)
+    # One's own words are read: the author's other pages take them off their counters.
+    _tell_reader(actor, thread, read=post.number, was=was, muted=state.follow == FollowLevel.MUTED)
     return post
 
 
@@ -149,7 +151,6 @@ def reply(actor: User, *, thread: Thread, body: str) -> Post:
         post = _add_post(actor, thread, body, rendered)
         notifications.notify_new_post(actor, post, rendered.mentioned_user_ids)
         _emit("post.created", thread=thread, post=post.pk, number=post.number, author=actor.pk, **_activity(thread))
-        _tell_reader(actor, thread)
     return post
 
 
@@ -317,7 +318,9 @@ def mark_thread_read(user: User, *, thread: Thread, up_to: int) -> int:
         # Conditional, so that two pages marking at once never move the mark back.
         moved = ReadState.objects.filter(pk=state.pk, last_read_number__lt=up_to).update(last_read_number=up_to)
         if moved:
-            _tell_reader(user, thread)
+            thread.post_count = post_count
+            muted = state.follow == FollowLevel.MUTED
+            _tell_reader(user, thread, read=up_to, was=state.last_read_number, muted=muted)
             notifications.read_in_the_page(user, thread, up_to)
     return max(up_to, state.last_read_number)
 
@@ -347,7 +350,7 @@ def set_follow(user: User, *, thread: Thread, level: str) -> None:
         raise ActionRefused(_("Unknown choice."))
     with transaction.atomic():
         ReadState.objects.update_or_create(user=user, thread=thread, defaults={"follow": level})
-        _tell_reader(user, thread, event="thread.follow", level=level)
+        _tell_follow(user, thread, level)
 
 
 def set_forum_follow(user: User, *, forum: Forum, following: bool) -> None:
@@ -361,29 +364,34 @@ def set_forum_follow(user: User, *, forum: Forum, following: bool) -> None:
             ForumFollow.objects.filter(user=user, forum=forum).delete()
 
 
-def _tell_reader(user: User, thread: Thread, *, event: str = "thread.read", **data) -> None:
-    """The reader's other pages update their counters: where they stopped reading this thread,
-    whether they mute it, and their unread count of its forum, read once the change is committed."""
-    forum_id = thread.forum_id
+def _tell_reader(user: User, thread: Thread, *, read: int, was: int, muted: bool) -> None:
+    """The reader's other pages move their counters by what was just read, from this frame alone."""
+    data = {
+        "thread": thread.pk,
+        "forum": thread.forum_id,
+        "read": read,
+        "was": was,
+        "muted": muted,
+        "post_count": thread.post_count,
+    }
+    send_on_commit(frames.encode("thread.read", None, data), groups=[user_group(user.pk)])
+
+
+def _tell_follow(user: User, thread: Thread, level: str) -> None:
+    """Muting or not changes what the forum's counter counts: the reader's other pages get their
+    count of the forum, read once the change is committed."""
 
     def frame() -> dict[int, str]:
         state = selectors.read_state(user, thread)
-        muted = state.follow == FollowLevel.MUTED
-        return {
-            user.pk: frames.encode(
-                event,
-                None,
-                {
-                    "thread": thread.pk,
-                    "forum": forum_id,
-                    "read": state.last_read_number,
-                    "muted": muted,
-                    "post_count": Thread.objects.filter(pk=thread.pk).values_list("post_count", flat=True).first() or 0,
-                    "forum_unread": selectors.unread_in_forum(user, forum_id),
-                    **data,
-                },
-            )
+        data = {
+            "thread": thread.pk,
+            "forum": thread.forum_id,
+            "level": level,
+            "read": state.last_read_number,
+            "muted": level == FollowLevel.MUTED,
+            "forum_unread": selectors.unread_in_forum(user, thread.forum_id),
         }
+        return {user.pk: frames.encode("thread.follow", None, data)}
 
     send_per_user_on_commit(frame)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from forums import frames, policies, selectors
+from forums import actions, frames, policies, selectors
 from forums.frames import forum_group, thread_group
 from forums.models import Forum
 from realtime import subscriptions
@@ -43,6 +43,16 @@ def _replay_forum(user, forum_id: int, since: int) -> tuple[list[str], bool]:
     return [*replayed, frames.forum_counts_frame(user, forum_id)], complete
 
 
+def _mark_thread_read(user, thread_id: int, number: int) -> None:
+    try:
+        thread = selectors.thread_for_user(user, thread_id)
+    except Http404:
+        return  # no longer readable: nothing to record
+    actions.mark_thread_read(user, thread=thread, up_to=number)
+
+
 def register_subscriptions() -> None:
-    subscriptions.register("thread", subscriptions.SubscriptionKind(_authorize_thread, _replay_thread))
+    subscriptions.register(
+        "thread", subscriptions.SubscriptionKind(_authorize_thread, _replay_thread, mark_read=_mark_thread_read)
+    )
     subscriptions.register("forum", subscriptions.SubscriptionKind(_authorize_forum, _replay_forum))

@@ -30,7 +30,9 @@ CLOSE_TRY_AGAIN_LATER = 1013
 MAX_SUBSCRIPTIONS = 50
 # Each subscription may replay hundreds of rows: a page needs a handful a minute, not thousands.
 SUBSCRIBE_BUDGET = 60
-SUBSCRIBE_WINDOW_SECONDS = 60.0
+# A page tells what its reader has read every few seconds at most.
+READ_BUDGET = 30
+BUDGET_WINDOW_SECONDS = 60.0
 MAX_MESSAGE_CHARACTERS = 2_000
 
 
@@ -144,6 +146,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._subscribe(content)
         elif kind == "unsubscribe":
             await self._unsubscribe(content)
+        elif kind == "read":
+            await self._mark_read(content)
         else:
             await self._error("unknown_message")
 
@@ -156,15 +160,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.user = user
         return user
 
-    def _within_subscribe_budget(self) -> bool:
+    def _within_budget(self, name: str, budget: int) -> bool:
         now = time.monotonic()
-        recent = [moment for moment in getattr(self, "subscribe_times", []) if now - moment < SUBSCRIBE_WINDOW_SECONDS]
+        recent = [moment for moment in getattr(self, name, []) if now - moment < BUDGET_WINDOW_SECONDS]
         recent.append(now)
-        self.subscribe_times = recent
-        return len(recent) <= SUBSCRIBE_BUDGET
+        setattr(self, name, recent)
+        return len(recent) <= budget
 
     async def _subscribe(self, content):
-        if not self._within_subscribe_budget():
+        if not self._within_budget("subscribe_times", SUBSCRIBE_BUDGET):
             await self._error("too_many_requests")
             return
         name, target, since = content.get("channel"), content.get("id"), content.get("since", 0)
@@ -205,6 +209,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # Missed events are rendered for this reader alone, in the page's language.
         with translation.override(self.language):
             return kind.replay(self.user, target, since)
+
+    async def _mark_read(self, content):
+        """The reader has seen a subscription up to a number (a thread's messages), in batches."""
+        if not self._within_budget("read_times", READ_BUDGET):
+            await self._error("too_many_requests")
+            return
+        name, target, number = content.get("channel"), content.get("id"), content.get("number")
+        kind = subscriptions.get(name) if isinstance(name, str) else None
+        if kind is None or kind.mark_read is None or not _is_int(target) or not _is_int(number):
+            await self._error("bad_read")
+            return
+        if (name, target) not in self.subscribed:
+            # Only what the page shows and the policy let it subscribe to.
+            await self._error("not_subscribed")
+            return
+        await database_sync_to_async(kind.mark_read)(self.user, target, number)
 
     async def _unsubscribe(self, content):
         name, target = content.get("channel"), content.get("id")

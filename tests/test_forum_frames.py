@@ -78,7 +78,7 @@ async def test_a_message_is_rendered_once_per_language_whatever_the_number_of_re
     sockets = [await subscribed(person, thread) for person in people.values()]
     await sync_to_async(actions.reply)(people["author"], thread=thread, body="Pour tout le monde")
     for socket in sockets:
-        assert (await socket.receive_json_from(timeout=3))["event"] == "post.created"
+        assert "post.created" in [frame["event"] for frame in await drain(socket)]
         await socket.disconnect()
     assert len(renders) == 2  # French and English, for five open pages
 
@@ -235,3 +235,29 @@ async def test_a_forum_list_that_reconnects_gets_rows_and_then_its_counts_as_the
     # Whatever the page counted twice, its count as it is now comes last.
     assert replayed[-1] == {"event": "forum.unread", "data": {"forum": thread.forum_id, "unread": 2, "muted": []}}
     await socket.disconnect()
+
+
+async def test_a_page_tells_what_its_reader_has_read_on_its_socket(people, thread):
+    await sync_to_async(actions.reply)(people["author"], thread=thread, body="Deux")
+    page = await subscribed(people["reader"], thread)
+    other_page = await greeted_socket(people["reader"])
+    await page.send_json_to({"type": "read", "channel": "thread", "id": thread.pk, "number": 2})
+    frame = await other_page.receive_json_from(timeout=3)
+    assert frame["event"] == "thread.read" and (frame["data"]["read"], frame["data"]["was"]) == (2, 0)
+    state = await sync_to_async(lambda: thread.read_states.get(user=people["reader"]).last_read_number)()
+    assert state == 2
+    await page.disconnect()
+    await other_page.disconnect()
+
+
+async def test_a_page_cannot_mark_read_what_it_did_not_subscribe_to(people, thread):
+    other_forum = await sync_to_async(Forum.objects.get)(slug="patrimoine")
+    secret = await sync_to_async(actions.start_thread)(people["staff"], forum=other_forum, title="À part", body="…")
+    page = await greeted_socket(people["reader"])
+    for target in (thread.pk, secret.pk):
+        await page.send_json_to({"type": "read", "channel": "thread", "id": target, "number": 1})
+        assert await page.receive_json_from() == {"event": "error", "data": {"code": "not_subscribed"}}
+    await page.send_json_to({"type": "read", "channel": "forum", "id": thread.forum_id, "number": 1})
+    assert (await page.receive_json_from())["data"]["code"] == "bad_read"
+    assert not await sync_to_async(secret.read_states.filter(user=people["reader"]).exists)()
+    await page.disconnect()

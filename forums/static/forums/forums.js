@@ -3,7 +3,7 @@
 // rendered for this reader's group, a list row, the reader's own counts), so no event makes the
 // page ask the server back; reading is told in batches. Without JavaScript, the same pages are
 // complete on reload.
-import { announce, csrfToken, fetchFragment, on, post, toElement } from "../realtime/live.js";
+import { announce, csrfToken, fetchFragment, on, post, send, toElement } from "../realtime/live.js";
 
 const thread = document.querySelector("[data-thread]");
 const postsBox = thread?.querySelector("[data-posts]");
@@ -102,8 +102,8 @@ for (const name of ["post.edited", "post.hidden", "post.unhidden", "post.deleted
 }
 
 // Reading: the messages that arrived while the reader could see the page are marked read at most
-// every few seconds, and once more as the page is left; those that came while it was hidden, once
-// it is seen again.
+// every few seconds, on the socket (no request), and once more as the page is left; those that
+// came while it was hidden, once it is seen again.
 let arrivedUpTo = 0;
 let seenUpTo = 0;
 let sentUpTo = 0;
@@ -124,6 +124,9 @@ function sendRead({ leaving = false } = {}) {
   readTimer = null;
   if (!thread || seenUpTo <= sentUpTo) return;
   sentUpTo = seenUpTo;
+  const told = !leaving && send({ type: "read", channel: "thread", id: Number(thread.dataset.thread), number: seenUpTo });
+  if (told) return;
+  // Leaving (the socket closes with the page) or offline: one request, sent even as the page goes.
   post(thread.dataset.markReadUrl, { number: seenUpTo }, { keepalive: leaving }).catch(() => {
     sentUpTo = 0; // offline: told again with the next batch
   });
@@ -216,12 +219,10 @@ function addToCount(forumId, threadId, added) {
   }
 }
 
+// Every new message counts; the reader's own come with a frame of their reading that takes them off.
 function newMessage(data) {
-  const mine = data.author === reader;
-  const row = rowOf(data.thread);
-  if (row && mine) row.dataset.lastRead = data.post_count; // one's own words are read
   if (!updateRow(data) && data.html !== undefined) insertRow(data);
-  if (!mine) addToCount(data.forum, data.thread, 1);
+  addToCount(data.forum, data.thread, 1);
 }
 on("post.created", (data) => !thread && newMessage(data));
 on("thread.created", (data) => !thread && newMessage(data));
@@ -244,20 +245,24 @@ on("thread.moved", (data) => {
 });
 
 // This reader's own reading, from any of their pages: one frame, no request.
-function readingChanged(data) {
+function showRead(data) {
   const row = rowOf(data.thread);
-  if (row) {
-    row.dataset.lastRead = data.read;
-    row.toggleAttribute("data-muted", data.muted);
-    updateRow({ thread: data.thread });
-  }
+  if (!row) return;
+  row.dataset.lastRead = data.read;
+  row.toggleAttribute("data-muted", data.muted);
+  updateRow({ thread: data.thread });
+}
+on("thread.read", (data) => {
+  showRead(data);
+  addToCount(data.forum, data.thread, -(data.read - data.was));
+});
+on("thread.follow", (data) => {
+  showRead(data);
   for (const counter of counters(data.forum)) {
     setMuted(counter, data.thread, data.muted);
     setCount(counter, data.forum_unread);
   }
-}
-on("thread.read", readingChanged);
-on("thread.follow", readingChanged);
+});
 on("forum.read", (data) => {
   for (const counter of counters(data.forum)) setCount(counter, 0);
   for (const row of document.querySelectorAll(`[data-forum-page="${data.forum}"] [data-thread-row]`)) {

@@ -86,6 +86,13 @@ function connect() {
   });
 }
 
+// A message to the server on the page's socket; false if it is not open (the caller falls back).
+export function send(message) {
+  if (socket?.readyState !== WebSocket.OPEN) return false;
+  socket.send(JSON.stringify(message));
+  return true;
+}
+
 export function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.content || "";
 }
