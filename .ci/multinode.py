@@ -66,6 +66,9 @@ class Node:
         self.name, self.env, self.logs = name, env, logs
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # Its pages' sockets come from its own address, the only origin it accepts (and e-mails'
+        # links point to it).
+        self.env = {**env, "SITE_URL": self.url}
         self.processes: list[subprocess.Popen] = []
 
     def start_server(self) -> None:

@@ -481,6 +481,8 @@ class Server:
 
     def __init__(self, kind: str, env: dict[str, str], log_path: Path):
         self.kind, self.env, self.log_path, self.port = kind, env, log_path, free_port()
+        # The only origin its pages' sockets are accepted from (realtime.origins).
+        self.env = {**env, "SITE_URL": f"http://127.0.0.1:{self.port}"}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:

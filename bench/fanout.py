@@ -273,6 +273,8 @@ class Server:
         self.application, self.env, self.log_path, self.profile_path = application, env, log_path, profile_path
         self.server, self.root = server, root  # root: the checkout whose code the server runs
         self.port = free_port()
+        # The only origin its pages' sockets are accepted from (realtime.origins).
+        self.env = {**env, "SITE_URL": f"http://127.0.0.1:{self.port}"}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:

@@ -627,6 +627,8 @@ class Server:
     def __init__(self, backend: Backend, workers: int, log_dir: Path) -> None:
         self.backend, self.workers, self.log_dir = backend, workers, log_dir
         self.port = free_port()
+        # The only origin its pages' sockets are accepted from (realtime.origins).
+        self.env = {**backend.env, "SITE_URL": f"http://127.0.0.1:{self.port}"}
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self) -> None:
@@ -653,7 +655,7 @@ class Server:
             self.processes[role] = subprocess.Popen(  # noqa: S603 - fixed command line, our own programs
                 [PYTHON, *arguments],
                 cwd=ROOT,
-                env=self.backend.env,
+                env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -58,7 +58,14 @@ def asgi_server(django_db_setup, django_db_blocker):
             if client.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    from django.conf import settings
+    from django.test import override_settings
+
+    # The site is also at this address: its pages' sockets come from it. (Not SITE_URL: the
+    # other tests of this process keep the default public address.)
+    with override_settings(CSRF_TRUSTED_ORIGINS=[*settings.CSRF_TRUSTED_ORIGINS, url]):
+        yield url
     from twisted.internet import reactor
 
     reactor.callFromThread(reactor.stop)

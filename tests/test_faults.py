@@ -177,6 +177,8 @@ class Node:
 
     def __init__(self, env: dict[str, str], log: Path):
         self.env, self.log, self.port, self.process = env, log, free_port(), None
+        # Its pages' sockets come from its own address: the only origin the server accepts.
+        self.env = {**env, "SITE_URL": self.url}
 
     @property
     def url(self) -> str:

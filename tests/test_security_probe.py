@@ -214,3 +214,75 @@ def test_static_files_keep_their_public_cache(cast, login):
     response = login(cast.production_member).get("/static/intranet/bell.js")
     assert response.status_code == 200
     assert "public" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
+
+
+# --- Live sockets open only from the site's exact origins -----------------------------------
+
+LOCAL_SITE = [
+    ("http://127.0.0.1:8000", True),
+    ("http://localhost:8000", True),  # the same development server by its other name
+    ("http://127.0.0.1:9", False),
+    ("http://127.0.0.1", False),
+    ("https://127.0.0.1:8000", False),
+    ("http://evil.example:8000", False),
+    ("null", False),
+    ("", False),
+]
+PUBLIC_SITE = [
+    ("https://intranet.example.org", True),
+    ("https://intranet.example.org:443", True),
+    ("https://membres.federation.example", True),  # CSRF_TRUSTED_ORIGINS, by a wildcard
+    ("http://intranet.example.org", False),
+    ("https://intranet.example.org:8443", False),
+    ("http://membres.federation.example", False),
+    ("https://evil.intranet.example.org", False),
+    ("https://intranet.example.org.evil.example", False),
+    ("https://localhost", False),
+]
+
+
+async def handshake(application, origin: str | None) -> bool:
+    from channels.testing import WebsocketCommunicator
+
+    headers = [] if origin is None else [(b"origin", origin.encode())]
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, _ = await communicator.connect()
+    await communicator.disconnect()
+    return connected
+
+
+async def accepting(scope, receive, send):
+    await receive()
+    await send({"type": "websocket.accept"})
+    await receive()
+
+
+@pytest.mark.parametrize(("origin", "accepted"), LOCAL_SITE)
+async def test_a_socket_opens_from_the_development_servers_own_address_only(settings, origin, accepted):
+    from realtime.origins import SiteOriginValidator
+
+    settings.SITE_URL, settings.CSRF_TRUSTED_ORIGINS, settings.PRODUCTION = "http://127.0.0.1:8000", [], False
+    assert await handshake(SiteOriginValidator(accepting), origin) is accepted
+
+
+@pytest.mark.parametrize(("origin", "accepted"), PUBLIC_SITE)
+async def test_a_socket_opens_from_the_public_sites_exact_origins_only(settings, origin, accepted):
+    from realtime.origins import SiteOriginValidator
+
+    settings.SITE_URL, settings.PRODUCTION = "https://intranet.example.org", True
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.federation.example"]
+    assert await handshake(SiteOriginValidator(accepting), origin) is accepted
+
+
+async def test_a_socket_without_origin_is_refused(settings):
+    from realtime.origins import SiteOriginValidator
+
+    assert not await handshake(SiteOriginValidator(accepting), None)
+
+
+async def test_the_served_application_refuses_another_port_of_the_same_host(settings):
+    from intranet.asgi import application
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert not await handshake(application, "http://127.0.0.1:9")
+    assert not await handshake(application, "https://127.0.0.1:8000")
