@@ -292,6 +292,17 @@ def check_each_job_once(a: Node, b: Node, data: dict) -> str:
     closes, reminders = logged_runs()
     assert (closes, reminders) == (1, 1), f"the workers logged {closes} close(s) and {reminders} reminder(s)"
 
+    # A digest holds what came before its hour (midnight here): the run's notifications are
+    # moved to yesterday, and today's digests take them at the mail worker's next digest pass.
+    from intranet.notifications.management.commands.notifications_worker import DIGEST_CHECK_EVERY
+    from intranet.notifications.models import Notification
+
+    Notification.objects.filter(delivery="digest", email__isnull=True).update(
+        created_at=timezone.now() - timedelta(days=1)
+    )
+    digest_rows = OutgoingEmail.objects.filter(purpose=OutgoingEmail.Purpose.DIGEST)
+    assert wait_for(digest_rows.exists, within=DIGEST_CHECK_EVERY + 10), "no digest queued at the next pass"
+
     # Every e-mail due is sent (each once), the digests included.
     due = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, send_after__lte=timezone.now())
     assert wait_for(lambda: not due.exists(), within=10), "e-mails still waiting after 10 s"

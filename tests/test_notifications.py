@@ -44,6 +44,13 @@ def deliver(after: timedelta = timedelta(0)) -> list:
     return mail.outbox
 
 
+def came_yesterday() -> None:
+    """The notifications waiting for the digest arrived a day ago, before today's digest hour
+    (today's digest holds only what came before its hour)."""
+    waiting = Notification.objects.filter(delivery="digest", email__isnull=True)
+    waiting.update(created_at=timezone.now() - timedelta(days=1))
+
+
 @pytest.fixture
 def production_thread(cast):
     forum = Forum.objects.get(slug="production")
@@ -274,6 +281,8 @@ def test_replies_wait_for_the_digest_by_default(cast, production_thread, setting
     forum_actions.reply(cast.coordinator, thread=production_thread, body="Réponse")
     assert deliver(GROUPING_WINDOW * 2) == []
     settings.NOTIFICATIONS_DIGEST_HOUR = 0
+    assert actions.queue_daily_digests() == 0  # it came after today's digest hour
+    came_yesterday()
     assert actions.queue_daily_digests() == 1
     assert actions.queue_daily_digests() == 0  # the job run twice queues nothing more
     [digest] = deliver()
@@ -471,6 +480,7 @@ def test_the_digest_job_run_twice_at_once_queues_one_digest_per_person(associati
     forum_actions.set_follow(cast.president, thread=thread, level=FollowLevel.FOLLOWING)
     for number in range(3):
         forum_actions.reply(cast.coordinator, thread=thread, body=f"Réponse {number}")
+    came_yesterday()
     outcomes = run_together(actions.queue_daily_digests, actions.queue_daily_digests)
     assert failures(outcomes) == []
     assert sum(outcomes) == 2
@@ -486,6 +496,7 @@ def test_the_worker_command_queues_digests_and_sends_what_is_due(cast, productio
 
     settings.NOTIFICATIONS_DIGEST_HOUR = 0
     forum_actions.reply(cast.coordinator, thread=production_thread, body=f"@{cast.president.handle} ?")
+    came_yesterday()
     call_command("notifications_worker", "--once")
     # The thread author's digest with the reply; the mention leaves within the minute.
     assert [message.to[0] for message in mail.outbox] == [cast.production_member.email]
