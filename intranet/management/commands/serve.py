@@ -13,6 +13,8 @@ import sys
 from django.core.management.base import BaseCommand
 
 from intranet.demo import DEMO_PASSWORD, demo_login_lines
+from intranet.env import env_str
+from intranet.links import served_address
 from realtime.events import MAX_FRAME_BYTES as WEBSOCKET_MAX_BYTES
 
 
@@ -30,7 +32,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, server, no_jobs=False, **options):
-        self.stdout.write(self.style.SUCCESS(f"\nIntranet: http://{host}:{port}/"))
+        if env_str("SITE_URL") is None:
+            # Links in e-mails point where this server listens (`make run PORT=8101`), in the
+            # server's processes and in the workers started below, which inherit the environment.
+            os.environ["SITE_URL"] = served_address(host, port)
+        self.stdout.write(self.style.SUCCESS(f"\nIntranet: {served_address(host, port)}/"))
         lines = demo_login_lines()
         if lines:
             self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
