@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -42,7 +44,11 @@ from intranet.models import (
     normalize_email_address,
 )
 from intranet.selectors import hash_token
-from realtime.events import close_sockets_on_commit, tell_users_access_changed_on_commit
+from realtime.events import (
+    close_other_sessions_sockets_on_commit,
+    close_sockets_on_commit,
+    tell_users_access_changed_on_commit,
+)
 
 
 class ActionRefused(Exception):
@@ -572,6 +578,26 @@ def ensure_skills(names: list[str]) -> list[Skill]:
             skill, _created = Skill.objects.get_or_create(slug=slug, defaults={"name": name})
             skills.append(skill)
     return skills
+
+
+def change_password(user: User, *, password: str, session: SessionBase | None = None) -> User:
+    """A new password, set by its owner from ``session`` (changing it) or by a reset link (None).
+
+    Every other login session already ends at its next request (Django compares the password's
+    hash); its open pages are closed too, after the commit. The session that changed it stays
+    signed in under a new key, as Django's ``update_session_auth_hash`` does, and keeps its pages.
+    """
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        kept = None
+        if session is not None:
+            old_key = session.session_key
+            session.cycle_key()
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            kept = (old_key, session.session_key) if old_key else None
+        close_other_sessions_sockets_on_commit(user.pk, reason="password changed", kept=kept)
+    return user
 
 
 def set_preferred_language(user: User, *, language: str) -> None:

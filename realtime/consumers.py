@@ -253,4 +253,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"event": "unsubscribed", "data": {"channel": name, "id": target}})
 
     async def session_end(self, message):
+        kept = message.get("kept")
+        if kept is not None and kept == getattr(self, "session_group", None):
+            # This browser changed the password: its pages stay open, under its session's new key.
+            await self.channel_layer.group_add(message["kept_as"], self.channel_name)
+            await self.channel_layer.group_discard(kept, self.channel_name)
+            self.session_group = message["kept_as"]
+            return
         await self.close(code=CLOSE_SESSION_ENDED)

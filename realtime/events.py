@@ -124,6 +124,17 @@ def close_sockets_on_commit(*, user_ids: Iterable[int], reason: str) -> None:
         )
 
 
+def close_other_sessions_sockets_on_commit(user_id: int, *, reason: str, kept: tuple[str, str] | None) -> None:
+    """Close this person's open sockets once the transaction commits (e.g. a new password), but
+    those of the session ``kept`` names, by its key before and after Django cycled it: they stay
+    open and join the new key's group, so that logging out of that browser still closes them."""
+    message = {"type": "session.end", "reason": reason}
+    if kept is not None:
+        old_key, new_key = kept
+        message.update(kept=session_group(old_key), kept_as=session_group(new_key))
+    transaction.on_commit(partial(_group_send_skipping_commit, [user_id], message))
+
+
 def _group_send_skipping_commit(user_ids: list[int], message: dict) -> None:
     _send_to_groups([user_group(user_id) for user_id in user_ids], message)
 

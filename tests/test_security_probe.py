@@ -286,3 +286,92 @@ async def test_the_served_application_refuses_another_port_of_the_same_host(sett
     settings.SITE_URL = "http://127.0.0.1:8000"
     assert not await handshake(application, "http://127.0.0.1:9")
     assert not await handshake(application, "https://127.0.0.1:8000")
+
+
+# --- A new password closes the pages of the person's other sessions --------------------------
+
+OLD_PASSWORD, NEW_PASSWORD = "ancien-mot-de-passe-42", "nouveau-mot-de-passe-42"
+
+
+def signed_in_client(user):
+    """A browser of its own (its own session), logged in."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+async def page_socket(client):
+    """The socket a page of this browser opens, past the greeting."""
+    from channels.testing import WebsocketCommunicator
+    from django.conf import settings
+
+    from intranet.asgi import application
+
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+    communicator = WebsocketCommunicator(
+        application, "/ws/", headers=[(b"origin", b"http://127.0.0.1:8000"), (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    assert (await communicator.receive_json_from())["event"] == "hello"
+    return communicator
+
+
+@pytest.fixture
+def person(association_bodies):
+    from tests.factories import make_member, make_staff
+
+    user = make_member(actor=make_staff(), college="production")
+    user.set_password(OLD_PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_changing_my_password_closes_my_other_browsers_pages_and_keeps_this_ones(person):
+    from asgiref.sync import sync_to_async
+
+    from realtime.consumers import CLOSE_SESSION_ENDED
+
+    here, elsewhere = await sync_to_async(signed_in_client)(person), await sync_to_async(signed_in_client)(person)
+    page_here, page_elsewhere = await page_socket(here), await page_socket(elsewhere)
+    response = await sync_to_async(here.post)(
+        reverse("password_change"),
+        {"old_password": OLD_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    closed = await page_elsewhere.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+    assert await page_here.receive_nothing(timeout=0.2)
+    # This browser's page follows its session's new key: logging out now closes it too.
+    await sync_to_async(here.post)(reverse("logout"))
+    assert await page_here.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_completed_password_reset_closes_every_page_of_the_person(person):
+    from asgiref.sync import sync_to_async
+    from django.contrib.auth.tokens import default_token_generator
+    from django.test import Client
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from realtime.consumers import CLOSE_SESSION_ENDED
+
+    page = await page_socket(await sync_to_async(signed_in_client)(person))
+    link = reverse(
+        "password_reset_confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(person.pk)),
+            await sync_to_async(default_token_generator.make_token)(person),
+        ],
+    )
+    stranger = Client()  # whoever holds the e-mail, signed in or not
+    form = await sync_to_async(stranger.get)(link, follow=True)
+    response = await sync_to_async(stranger.post)(
+        form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert await page.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}

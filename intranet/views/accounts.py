@@ -126,7 +126,17 @@ def switch_language(request):
     return response
 
 
-password_change = auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done"))
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The change goes through the action: the person's other sessions lose their open pages."""
+
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        actions.change_password(form.user, password=form.cleaned_data["new_password1"], session=self.request.session)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_change = PasswordChangeView.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view()
 
 
@@ -146,5 +156,16 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 password_reset = PasswordResetView.as_view()
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view()
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A reset through the action: every open page of the person is closed (whoever had it)."""
+
+    def form_valid(self, form):
+        actions.change_password(form.user, password=form.cleaned_data["new_password1"])
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
