@@ -8,4 +8,9 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from documents import checks  # noqa: F401 - registers the system checks
+        from documents import audit_details, checks  # noqa: F401 - checks registers the system checks
+        from documents.bodies import BUILT_IN_TEXTS
+        from intranet.builtins import register_builtin_texts
+
+        register_builtin_texts(BUILT_IN_TEXTS)
+        audit_details.register()

@@ -6,10 +6,20 @@ Used by a data migration (with historical models) and by tests that empty the da
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from intranet.groups import ALL_MEMBERS_GROUP, BOARD_GROUP
 
 ASSOCIATION_SPACE = ("association", "Association", "Statuts, composition du CA, formulaires : pour tous les membres.")
 BOARD_SPACE = ("conseil-d-administration", "Conseil d'administration", "Documents de travail du CA.")
+
+# Shown in the reader's language (intranet.builtins): the English the catalogue translates back.
+BUILT_IN_TEXTS = {
+    ASSOCIATION_SPACE[1]: _("Association"),
+    ASSOCIATION_SPACE[2]: _("Articles, board membership, forms: for every member."),
+    BOARD_SPACE[1]: _("Board of directors"),
+    BOARD_SPACE[2]: _("Working documents of the board."),
+}
 
 LEVEL_PERMISSIONS = {
     1: ("view_folder", "View the folder and its documents"),

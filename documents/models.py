@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from intranet.builtins import builtin_text
 from intranet.models import College
 
 
@@ -41,7 +42,16 @@ class Space(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is the built-in one (intranet.builtins)."""
+        return builtin_text(self.name)
+
+    @property
+    def display_description(self) -> str:
+        return builtin_text(self.description)
 
 
 class AccessLevel(models.IntegerChoices):
@@ -120,7 +130,12 @@ class Folder(Trashable):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """A space's root folder bears the space's name: built-in, it is shown in the reader's language."""
+        return builtin_text(self.name) if self.parent_id is None else self.name
 
     @property
     def is_root(self) -> bool:

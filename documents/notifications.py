@@ -16,7 +16,7 @@ from intranet.notifications.targets import Target
 def describe_folders(user, ids: list[int]) -> dict[int, Target]:
     folders = Folder.objects.filter(pk__in=ids, deleted_at__isnull=True)
     return {
-        folder.pk: Target(title=folder.name, url=reverse("documents:folder", args=[folder.pk]))
+        folder.pk: Target(title=folder.display_name, url=reverse("documents:folder", args=[folder.pk]))
         for folder in folders
         if policies.can_view_folder(user, folder)
     }

@@ -120,7 +120,7 @@ def move_targets(user, item: Folder | Document) -> list[tuple[Folder, str]]:
     space_id = item.space_id if isinstance(item, Folder) else item.folder.space_id
     folders = list(Folder.objects.filter(space_id=space_id, deleted_at__isnull=True).order_by("path"))
     # Only the names of folders the person may open appear in a label; the others read "…".
-    names = {folder.pk: folder.name for folder in folders if policies.can_view_folder(user, folder)}
+    names = {folder.pk: folder.display_name for folder in folders if policies.can_view_folder(user, folder)}
     targets = []
     for folder in folders:
         if isinstance(item, Folder) and folder.path.startswith(item.path):

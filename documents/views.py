@@ -297,7 +297,7 @@ def _reason_text(reason, folder: Folder, labels: dict, openable: set, said: dict
         if reason.folder.pk == folder.pk:
             where = _("on this folder")
         elif reason.folder.pk in openable:
-            where = _("inherited from “%(name)s”") % {"name": reason.folder.name}
+            where = _("inherited from “%(name)s”") % {"name": reason.folder.display_name}
         else:
             where = _("inherited from a folder above that you may not open")
         why = f"{how}, {where}"

@@ -5,12 +5,22 @@ Used by a data migration (with historical models) and by tests that empty the da
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 BOARD_FORUM = (
     "conseil-d-administration",
     "Conseil d'administration",
     "Forum privé des administrateur·rices et de l'équipe.",
 )
 GENERAL_FORUM = ("general", "Forum général", "Ouvert à tous les membres de la fédération.")
+
+# Shown in the reader's language (intranet.builtins): the English the catalogue translates back.
+BUILT_IN_TEXTS = {
+    BOARD_FORUM[1]: _("Board of directors"),
+    BOARD_FORUM[2]: _("Private forum of the board members and the staff."),
+    GENERAL_FORUM[1]: _("General forum"),
+    GENERAL_FORUM[2]: _("Open to every member of the federation."),
+}
 
 
 def create_forums(*, forum_model, college_model) -> None:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intranet.builtins import builtin_text
 from intranet.models import College
 
 
@@ -43,7 +44,16 @@ class Forum(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when it is the built-in one (intranet.builtins)."""
+        return builtin_text(self.name)
+
+    @property
+    def display_description(self) -> str:
+        return builtin_text(self.description)
 
 
 class Thread(models.Model):

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from intranet.models import AuditEntry
+from intranet.models import AuditEntry, BoardRole, CollegeRole
+
+SYSTEM_ACTOR = "système"  # the stored actor label of automatic changes (periodic jobs)
 
 
 def record(actor, action: str, target: models.Model, **details: Any) -> AuditEntry:
@@ -15,7 +25,7 @@ def record(actor, action: str, target: models.Model, **details: Any) -> AuditEnt
         raise RuntimeError("Audit entries are written in the transaction of the change they record.")
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=(actor.email if actor is not None and actor.pk else "système"),
+        actor_label=(actor.email if actor is not None and actor.pk else SYSTEM_ACTOR),
         action=action,
         target_type=target._meta.model_name,
         target_id=str(target.pk),
@@ -98,16 +108,126 @@ def action_label(code: str) -> str:
         return code
 
 
+@dataclass
+class _Detail:
+    label: Promise | None = None
+    values: dict[str, Promise] = field(default_factory=dict)
+    describe: list[Callable[[Any], str | None]] = field(default_factory=list)
+
+
+_DETAILS: dict[str, _Detail] = {}
+
+
+def register_detail(
+    key: str,
+    label: Promise | None = None,
+    *,
+    values: dict[str, Promise] | None = None,
+    describe: Callable[[Any], str | None] | None = None,
+) -> None:
+    """How the audit log names a detail key and its known values in the reader's language.
+
+    ``values`` maps stored values (codes) to labels; ``describe`` turns a value into text, or
+    answers None to leave it to the next one. Apps register their keys in ``AppConfig.ready()``.
+    """
+    detail = _DETAILS.setdefault(key, _Detail())
+    if label is not None:
+        detail.label = label
+    detail.values.update({str(code): text for code, text in (values or {}).items()})
+    if describe is not None:
+        detail.describe.append(describe)
+
+
+def stored_in_any_language(*labels: Promise) -> Callable[[Any], str | None]:
+    """For details written as a label in the writer's language: recognise it in any language."""
+
+    def describe(value: Any) -> str | None:
+        for label in labels:
+            for code, _name in settings.LANGUAGES:
+                with translation.override(code):
+                    written_so = str(label) == value
+                if written_so:
+                    return str(label)  # in the reader's language, outside the override
+        return None
+
+    return describe
+
+
 def describe_details(details: dict) -> list[str]:
-    """The details of an entry as short readable lines ("role: member → coordinator")."""
+    """The details of an entry as short lines in the reader's language ("rôle : membre → coordinateur")."""
     lines = []
     for key, value in sorted((details or {}).items()):
+        label = detail_label(key)
         if isinstance(value, dict) and set(value) == {"from", "to"}:
-            lines.append(f"{key}: {value['from'] if value['from'] is not None else '—'} → {value['to']}")
+            text = gettext("%(before)s → %(after)s") % {
+                "before": describe_value(key, value["from"]) if value["from"] is not None else "—",
+                "after": describe_value(key, value["to"]),
+            }
         elif isinstance(value, dict):
-            lines.extend(f"{key}.{line}" for line in describe_details(value))
+            lines.extend(f"{label} · {line}" for line in describe_details(value))
+            continue
         elif isinstance(value, list):
-            lines.append(f"{key}: {', '.join(str(item) for item in value)}")
-        elif value is not None:
-            lines.append(f"{key}: {value}")
+            text = ", ".join(describe_value(key, item) for item in value)
+        elif value is None:
+            continue
+        else:
+            text = describe_value(key, value)
+        lines.append(gettext("%(label)s: %(value)s") % {"label": label, "value": text})
     return lines
+
+
+def detail_label(key: str) -> str:
+    detail = _DETAILS.get(key)
+    return str(detail.label) if detail is not None and detail.label is not None else key.replace("_", " ")
+
+
+def describe_value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    detail = _DETAILS.get(key)
+    if detail is not None:
+        if str(value) in detail.values:
+            return str(detail.values[str(value)])
+        for describe in detail.describe:
+            text = describe(value)
+            if text is not None:
+                return text
+    return str(value)
+
+
+def actor_label(entry: AuditEntry) -> str:
+    """Who acted; the periodic jobs and other automatic changes are "the system"."""
+    return gettext("system") if entry.actor_id is None and entry.actor_label == SYSTEM_ACTOR else entry.actor_label
+
+
+def _describe_date_time(value: Any) -> str | None:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT")
+
+
+# The core's own detail keys; the apps register theirs.
+for _key, _label in {
+    "name": _("name"),
+    "slug": _("short name"),
+    "changes": _("changes"),
+    "college": _("collège"),
+    "role": _("role"),
+    "invitation": _("invitation"),
+    "fields": _("fields"),
+    "description": _("description"),
+    "position": _("position"),
+    "is_active": _("active"),
+}.items():
+    register_detail(_key, _label)
+register_detail(
+    "role",
+    values={
+        **dict(BoardRole.choices),
+        **dict(CollegeRole.choices),  # "member" is a collège's member first
+    },
+)
+register_detail("description", describe=stored_in_any_language(_("changed")))
+register_detail("deadline", _("deadline"), describe=_describe_date_time)

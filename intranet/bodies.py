@@ -6,6 +6,8 @@ Used by a data migration (with historical models) and by tests that empty the da
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from intranet.groups import SYSTEM_GROUPS, college_group_names
 
 COLLEGES = [
@@ -18,6 +20,15 @@ COLLEGES = [
         "Archives filmiques et photographiques, fonds déposés, restauration et valorisation.",
     ),
 ]
+
+# The built-in texts shown in the reader's language (intranet.builtins), from the English the
+# catalogue translates into the French above. Collège names are the association's proper names.
+BUILT_IN_TEXTS = {
+    COLLEGES[0][2]: _("Producers, directors, technicians: making films in the region."),
+    COLLEGES[1][2]: _("Cinemas, festivals, distributors and the circulation of films."),
+    COLLEGES[2][2]: _("Film education, school schemes, workshops and audience training."),
+    COLLEGES[3][2]: _("Film and photographic archives, deposited collections, restoration and promotion."),
+}
 
 # Nouvelle-Aquitaine; staff can change the list in the admin for another region.
 TERRITORIES = [

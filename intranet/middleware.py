@@ -8,6 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -115,13 +116,11 @@ class DatabaseUnavailableMiddleware:
     def _unavailable(self, request, error):
         logger.error("Database unavailable for %s %s: %s", request.method, request.path, error)
         if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {
-                    "detail": "Service momentanément indisponible. Réessayez dans quelques instants.",
-                    "code": "unavailable",
-                },
-                status=503,
-            )
+            # The account's language is in the database: the language cookie says it, else French.
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            with translation.override(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
+                detail = gettext("The service is unavailable for a moment. Please try again shortly.")
+            response = JsonResponse({"detail": detail, "code": "unavailable"}, status=503)
         else:
             response = HttpResponse(UNAVAILABLE_PAGE, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = RETRY_AFTER_SECONDS

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from intranet.builtins import builtin_text
+
 
 def normalize_email_address(email: str) -> str:
     """E-mail addresses are compared without case everywhere (login, invitations)."""
@@ -122,6 +124,11 @@ class College(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_description(self) -> str:
+        """The description in the reader's language when it is the built-in one (intranet.builtins)."""
+        return builtin_text(self.description)
 
 
 class CollegeRole(models.TextChoices):

@@ -6,3 +6,8 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("workflows")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from workflows import audit_details
+
+        audit_details.register()

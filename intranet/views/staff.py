@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet import actions, policies, selectors
-from intranet.audit import action_label, describe_details
+from intranet.audit import action_label, actor_label, describe_details
 from intranet.forms import (
     AddMemberForm,
     AuditFilterForm,
@@ -265,6 +265,7 @@ def audit_log(request):
     for entry in page:
         entry.action_label = action_label(entry.action)
         entry.detail_lines = describe_details(entry.details)
+        entry.actor_display = actor_label(entry)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "staff/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
