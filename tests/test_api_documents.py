@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from documents import actions, selectors, storage
+from documents import actions, extraction, selectors, storage
 from documents.models import AccessLevel, Document, DocumentVersion, Folder, Space
 from documents.samples import pdf_bytes
 from intranet.models import AuditEntry, SearchChange
@@ -286,6 +286,7 @@ def test_an_upload_through_the_api_writes_what_the_page_writes(world, cast, logi
 
     assert written(by_api) == written(by_page)
     assert written(by_api)["audit"][0] == "document.uploaded" and written(by_api)["index"] >= 1
+    extraction.extract_pending()  # what the extraction worker does after the uploads
     while indexer.apply_pending():
         pass
     found = token_client(cast.production_member).get("/api/v1/search/?q=plein+air").json()["results"]
