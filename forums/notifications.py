@@ -6,6 +6,7 @@ from __future__ import annotations
 from forums import policies
 from forums.models import FollowLevel, ForumFollow, Post, ReadState, Thread
 from forums.selectors import thread_url, visible_forums
+from intranet.markdown import plain_text
 from intranet.models import User
 from intranet.notifications.actions import mark_read_about, notify
 from intranet.notifications.kinds import Kind
@@ -31,7 +32,7 @@ def describe_posts(user, ids: list[int]) -> dict[int, Target]:
         post.pk: Target(
             title=post.thread.title,
             url=thread_url(post.thread_id, post.number),
-            excerpt="" if post.is_hidden else excerpt(post.body),
+            excerpt="" if post.is_hidden else excerpt(plain_text(post.body_html)),
         )
         for post in posts
         if shown(post)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forums.models import Post, Thread
 from forums.selectors import page_of_number, visible_forums
+from intranet.markdown import plain_text
 from intranet.search.sources import Display, Entry, Source, ids_in
 
 
@@ -58,16 +59,17 @@ class ThreadSource(Source):
 
     def display(self, user, ids, scopes):
         threads = Thread.objects.filter(pk__in=ids, forum_id__in=ids_in(scopes, "forum")).select_related("forum")
+        # Snippets are cut from the rendered message's text, not from its Markdown.
         openings = dict(
             Post.objects.filter(
                 thread_id__in=ids, number=1, hidden_at__isnull=True, deleted_at__isnull=True
-            ).values_list("thread_id", "body")
+            ).values_list("thread_id", "body_html")
         )
         return {
             thread.pk: Display(
                 title=thread.title,
                 url=reverse("forums:thread", args=[thread.pk]),
-                text=openings.get(thread.pk, ""),
+                text=plain_text(openings.get(thread.pk, "")),
                 context=thread.forum.name,
                 date=thread.created_at,
             )
@@ -123,7 +125,7 @@ class PostSource(Source):
                 title=post.thread.title,
                 url=reverse("forums:thread", args=[post.thread_id])
                 + f"?page={page_of_number(post.number)}#post-{post.number}",
-                text=post.body,
+                text=plain_text(post.body_html),
                 context=f"{post.thread.forum.name} · {post.author.get_full_name()}",
                 date=post.created_at,
             )

@@ -10,10 +10,12 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import markdown
 import nh3
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 
 from intranet.models import HANDLE_PATTERN
 
@@ -63,6 +65,16 @@ class _DocumentReferencePattern(InlineProcessor):
 
 DOCUMENT_REFERENCE_PATTERN = r"\[\[doc:(\d{1,12})\]\]"
 
+# The page has its title (h1) and sections (h2): a member's headings sit below them, "#" as h3.
+HEADING_OFFSET = 2
+
+
+class _HeadingLevels(Treeprocessor):
+    def run(self, root):
+        for element in root.iter():
+            if re.fullmatch(r"h[1-6]", element.tag):
+                element.tag = f"h{min(int(element.tag[1]) + HEADING_OFFSET, 6)}"
+
 
 def render_markdown(source: str, *, resolve_mention: MentionResolver | None = None) -> Rendered:
     found: set[int] = set()
@@ -71,6 +83,7 @@ def render_markdown(source: str, *, resolve_mention: MentionResolver | None = No
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     md.inlinePatterns.register(_DocumentReferencePattern(DOCUMENT_REFERENCE_PATTERN, md), "document_reference", 185)
+    md.treeprocessors.register(_HeadingLevels(md), "heading_levels", 5)
     if resolve_mention is not None:
         pattern = r"(?<![\w@.])@(" + HANDLE_PATTERN + r")"
         md.inlinePatterns.register(_MentionPattern(pattern, md, resolve_mention, found), "mention", 175)
@@ -91,6 +104,36 @@ def quote_as_markdown(author_handle: str, body: str) -> str:
     return f"> @{author_handle} :\n{quoted}\n\n"
 
 
-def plain_excerpt(html: str, length: int = 160) -> str:
-    text = re.sub(r"\s+", " ", nh3.clean(html, tags=set())).strip()
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+_BLOCKS = {"p", "br", "hr", "pre", "blockquote", "ul", "ol", "li", "h3", "h4", "h5", "h6", "table", "tr", "th", "td"}
+
+
+class _PlainText(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.in_reference = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        self.in_reference = tag == "span" and ("class", "document-ref") in attrs
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        self.in_reference = False
+
+    def handle_data(self, data):
+        # A document reference stays as it was typed: its name is each reader's page's business.
+        self.parts.append(f"[[{data}]]" if self.in_reference else data)
+
+
+def plain_text(html: str) -> str:
+    """The text of rendered, sanitised HTML (``render_markdown``), for excerpts and snippets: no
+    Markdown marks, one line per block, and what a member typed as HTML is text again
+    (``&lt;b&gt;`` is ``<b>``, to be escaped by whoever shows it)."""
+    parser = _PlainText()
+    parser.feed(html or "")
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from intranet import policies as core
+from intranet.markdown import plain_text
 from intranet.search.sources import EVERY_MEMBER, Display, Entry, Source, ids_in
 from workflows import selectors
 from workflows.models import Decision, Proposal
@@ -48,7 +49,7 @@ class ProposalSource(Source):
             proposal.pk: Display(
                 title=proposal.title,
                 url=reverse("proposals:detail", args=[proposal.pk]),
-                text=f"{proposal.summary}\n{proposal.body}",
+                text=f"{proposal.summary}\n{plain_text(proposal.body_html)}",
                 context=f"{proposal.college.name} · {proposal.get_status_display()}",
                 date=proposal.created_at,
             )
