@@ -91,3 +91,11 @@ def test_a_configured_public_address_is_kept_by_make_run(monkeypatch):
     monkeypatch.setattr(serve.os, "execv", lambda path, command: seen.append(serve.os.environ["SITE_URL"]))
     call_command("serve", "--port", "8101", "--no-jobs")
     assert seen == ["https://intranet.example.org"]
+
+
+def test_make_run_on_every_interface_mails_links_to_this_machine():
+    from intranet.links import served_address
+
+    assert served_address("0.0.0.0", 8101) == "http://127.0.0.1:8101"  # noqa: S104 - the address served
+    assert served_address("::", 8101) == "http://[::1]:8101"
+    assert served_address("intranet.local", 80) == "http://intranet.local:80"
