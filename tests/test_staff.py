@@ -203,8 +203,10 @@ def test_audit_log_shows_changes_readably(cast, login):
     membership = CollegeMembership.objects.get(user=cast.production_member)
     actions.change_college_role(cast.staff, membership=membership, role="coordinator")
     page = login(cast.staff).get(reverse("staff_audit_log")).content.decode()
-    assert "role: member → coordinator" in page
-    assert "college: production" in page
+    # In the reader's language (French here), not the stored codes.
+    assert "rôle\xa0: membre → animateur·rice" in page
+    assert "collège\xa0: production" in page
+    assert "role: member" not in page
 
 
 def staff_post_routes(cast):
