@@ -149,6 +149,8 @@ function showBadges(data) {
   const notice = thread.querySelector("[data-locked-notice]");
   // Moderators may still reply to a locked thread; the others see why the form went away.
   if (form && !isModerator()) form.hidden = data.locked;
+  const replyLink = thread.querySelector("[data-reply-link]");
+  if (replyLink && !isModerator()) replyLink.hidden = data.locked;
   if (notice) notice.hidden = !data.locked || isModerator();
   if (data.locked && !isModerator()) announce(document.body.dataset.textLocked || "");
 }
