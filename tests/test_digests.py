@@ -104,3 +104,13 @@ def test_a_worker_back_late_sends_the_digest_with_what_came_before_its_hour(cast
     assert "Avant l'heure" in late.body and "Après l'heure" not in late.body
     [next_morning] = clock.worker_runs_at(at(WEDNESDAY, 7))
     assert "Après l'heure" in next_morning.body
+
+
+def test_the_preferences_page_says_when_the_daily_summary_leaves(cast, login, settings):
+    import re
+
+    from django.urls import reverse
+
+    settings.NOTIFICATIONS_DIGEST_HOUR = 9
+    page = login(cast.production_member).get(reverse("notifications:preferences")).content.decode()
+    assert re.search(r"Le résumé du jour part à 0?9", page)

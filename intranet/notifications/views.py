@@ -3,6 +3,9 @@ unsubscribe link that works without logging in."""
 
 from __future__ import annotations
 
+from datetime import time as time_of_day
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -79,7 +82,8 @@ def preferences(request):
         else:
             messages.success(request, _("Your e-mail preferences are saved."))
             return redirect("notifications:preferences")
-    return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "digest_time": time_of_day(settings.NOTIFICATIONS_DIGEST_HOUR)}
+    return render(request, "notifications/preferences.html", context, status=400 if form.errors else 200)
 
 
 @login_not_required
