@@ -41,7 +41,7 @@ def test_the_bell_of_the_person_mentioned_rises_without_a_reload(asgi_server, me
 
     # Following the bell shows the notification; opening it leads to the message, read.
     bell.click()
-    mentioned_page.get_by_role("link", name="vous a mentionné·e dans « Casting »").click()
+    mentioned_page.get_by_role("link", name="vous a mentionné·e dans «\xa0Casting\xa0»").click()
     mentioned_page.wait_for_url(f"**/forums/fils/{thread.pk}/**")
     mentioned_page.locator("#post-2").wait_for()
     assert mentioned_page.locator("[data-unread-count]").is_hidden()

@@ -195,7 +195,7 @@ def test_the_bell_counts_unread_and_the_list_marks_them_read(cast, login, produc
     page = client.get(reverse("home")).content.decode()
     assert "data-unread-count>2</span>" in page
     listing = client.get(reverse("notifications:list")).content.decode()
-    assert listing.count("vous a mentionné·e dans « Tournage d&#x27;hiver »") == 2
+    assert listing.count("vous a mentionné·e dans «\xa0Tournage d&#x27;hiver\xa0»") == 2
     first = Notification.objects.filter(recipient=cast.president).order_by("pk").first()
     assert client.post(reverse("notifications:mark_read", args=[first.pk])).status_code == 302
     assert client.get(reverse("notifications:unread_count")).json() == {"unread": 1}
@@ -287,8 +287,8 @@ def test_replies_wait_for_the_digest_by_default(cast, production_thread, setting
     assert actions.queue_daily_digests() == 0  # the job run twice queues nothing more
     [digest] = deliver()
     assert digest.to == [cast.production_member.email]
-    assert digest.subject == "Votre résumé du jour : 1 notification"
-    assert "a répondu dans « Tournage d'hiver »" in digest.body
+    assert digest.subject == "Votre résumé du jour\xa0: 1 notification"
+    assert "a répondu dans «\xa0Tournage d'hiver\xa0»" in digest.body
     assert actions.queue_daily_digests() == 0
     assert len(deliver()) == 1
 

@@ -233,7 +233,7 @@ def test_the_proposal_page_draws_the_process_with_the_current_step_marked(cast, 
     assert re.search(r'process-diagram__step--done" data-step="write"', page)
     assert re.search(r'process-diagram__step--current" data-step="review"', page)
     assert re.search(r'class="process-diagram__step" data-step="agenda"', page)
-    assert "Étape en cours : <strong>Examen par le collège</strong>" in page
+    assert "Étape en cours\xa0: <strong>Examen par le collège</strong>" in page
     actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Favorable")
     page = login(cast.production_member).get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert re.search(r'process-diagram__step--current" data-step="agenda"', page)

@@ -90,7 +90,7 @@ def test_an_attached_document_is_named_only_to_readers_who_may_open_it(cast, log
             {"document": f"{document.name} (#{document.pk})"},
             follow=True,
         )
-        assert f"« {document.name} » est joint" in response.content.decode()
+        assert f"«\xa0{document.name}\xa0» est joint" in response.content.decode()
     actions.submit_proposal(cast.president, proposal=proposal)
     member_page = page(login(cast.production_member), proposal)
     assert "etude.pdf" in member_page
