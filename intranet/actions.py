@@ -60,8 +60,9 @@ class ActionRefused(Exception):
         self.field = field
 
     def add_to(self, form) -> None:
-        """Show the refusal on the form: on its field when the form has one, above it otherwise."""
-        form.add_error(self.field if self.field in form.fields else None, self.message)
+        """Show the refusal on the form: on its field when the form shows one, above it otherwise."""
+        shown = self.field in form.fields and not form.fields[self.field].widget.is_hidden
+        form.add_error(self.field if shown else None, self.message)
 
 
 @contextmanager
