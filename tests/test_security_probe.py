@@ -376,3 +376,21 @@ async def test_a_completed_password_reset_closes_every_page_of_the_person(person
     )
     assert response.status_code == 302
     assert await page.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+
+
+def test_make_run_on_another_port_accepts_the_sockets_of_its_own_pages(db, monkeypatch, settings):
+    from asgiref.sync import async_to_sync
+    from django.core.management import call_command
+
+    from intranet.management.commands import serve
+    from realtime.origins import SiteOriginValidator
+
+    monkeypatch.setenv("SITE_URL", "unset by the test")
+    monkeypatch.delenv("SITE_URL")
+    monkeypatch.delenv("SITE_URL_FILE", raising=False)
+    served = []
+    monkeypatch.setattr(serve.os, "execv", lambda path, command: served.append(serve.os.environ["SITE_URL"]))
+    call_command("serve", "--host", "127.0.0.1", "--port", "8101", "--no-jobs")
+    settings.SITE_URL, settings.CSRF_TRUSTED_ORIGINS = served[0], []  # what the server reads at start
+    assert async_to_sync(handshake)(SiteOriginValidator(accepting), "http://127.0.0.1:8101")
+    assert not async_to_sync(handshake)(SiteOriginValidator(accepting), "http://127.0.0.1:8000")
