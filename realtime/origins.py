@@ -28,7 +28,7 @@ def parse_origin(value: str) -> Origin | None:
     except ValueError:
         return None
     scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parts.hostname or parts.path not in {"", "/"}:
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
         return None
     return scheme, parts.hostname.lower(), port or DEFAULT_PORTS[scheme]
 

@@ -270,7 +270,7 @@ async def test_a_socket_opens_from_the_development_servers_own_address_only(sett
 async def test_a_socket_opens_from_the_public_sites_exact_origins_only(settings, origin, accepted):
     from realtime.origins import SiteOriginValidator
 
-    settings.SITE_URL, settings.PRODUCTION = "https://intranet.example.org", True
+    settings.SITE_URL, settings.PRODUCTION = "https://intranet.example.org/intranet", True  # its origin counts
     settings.CSRF_TRUSTED_ORIGINS = ["https://*.federation.example"]
     assert await handshake(SiteOriginValidator(accepting), origin) is accepted
 
