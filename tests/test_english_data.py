@@ -131,3 +131,18 @@ def test_the_apis_503_speaks_the_readers_language():
     )
     assert answer()["Retry-After"]
     assert "Réessayez" in json.loads(answer().content)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("language", "pattern"),
+    [
+        ("en", r"<title>[^<]* · Production: 1 member</title>"),
+        ("fr", r"<title>[^<]* · Production\xa0: 1 membre</title>"),
+    ],
+)
+def test_the_directory_charts_tooltips_speak_the_readers_language(cast, login, language, pattern):
+    from intranet.models import CollegeMembership
+
+    CollegeMembership.objects.filter(college__slug="production").exclude(user=cast.production_member).delete()
+    page = login(speaking(cast.diffusion_member, language)).get(reverse("directory")).content.decode()
+    assert re.search(pattern, html.unescape(page)), re.findall(r"<title>[^<]*</title>", page)
