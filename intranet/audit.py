@@ -153,25 +153,25 @@ def stored_in_any_language(*labels: Promise) -> Callable[[Any], str | None]:
     return describe
 
 
-def describe_details(details: dict) -> list[str]:
+def describe_details(details: dict, action: str = "") -> list[str]:
     """The details of an entry as short lines in the reader's language ("rôle : membre → coordinateur")."""
     lines = []
     for key, value in sorted((details or {}).items()):
         label = detail_label(key)
         if isinstance(value, dict) and set(value) == {"from", "to"}:
             text = gettext("%(before)s → %(after)s") % {
-                "before": describe_value(key, value["from"]) if value["from"] is not None else "—",
-                "after": describe_value(key, value["to"]),
+                "before": describe_value(key, value["from"], action) if value["from"] is not None else "—",
+                "after": describe_value(key, value["to"], action),
             }
         elif isinstance(value, dict):
-            lines.extend(f"{label} · {line}" for line in describe_details(value))
+            lines.extend(f"{label} · {line}" for line in describe_details(value, action))
             continue
         elif isinstance(value, list):
-            text = ", ".join(describe_value(key, item) for item in value)
+            text = ", ".join(describe_value(key, item, action) for item in value)
         elif value is None:
             continue
         else:
-            text = describe_value(key, value)
+            text = describe_value(key, value, action)
         lines.append(gettext("%(label)s: %(value)s") % {"label": label, "value": text})
     return lines
 
@@ -181,9 +181,11 @@ def detail_label(key: str) -> str:
     return str(detail.label) if detail is not None and detail.label is not None else key.replace("_", " ")
 
 
-def describe_value(key: str, value: Any) -> str:
+def describe_value(key: str, value: Any, action: str = "") -> str:
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
+    if key == "role" and action.startswith("board."):  # "member" of the board, not of a collège
+        return str(dict(BoardRole.choices).get(value, value))
     detail = _DETAILS.get(key)
     if detail is not None:
         if str(value) in detail.values:

@@ -146,3 +146,14 @@ def test_the_directory_charts_tooltips_speak_the_readers_language(cast, login, l
     CollegeMembership.objects.filter(college__slug="production").exclude(user=cast.production_member).delete()
     page = login(speaking(cast.diffusion_member, language)).get(reverse("directory")).content.decode()
     assert re.search(pattern, html.unescape(page)), re.findall(r"<title>[^<]*</title>", page)
+
+
+def test_a_board_role_reads_as_a_board_role(cast, login):
+    from intranet import actions as core_actions
+    from intranet.models import BoardMembership
+
+    core_actions.set_board_role(cast.staff, user=cast.outsider, role="secretary")
+    assert BoardMembership.objects.get(user=cast.secretary).role == "member"
+    page = text_of(login(speaking(cast.staff, "en")).get(reverse("staff_audit_log")))
+    assert "role: secretary → board member" in page
+    assert "role: — → secretary" in page

@@ -264,7 +264,7 @@ def audit_log(request):
     page = Paginator(selectors.audit_entries(filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
         entry.action_label = action_label(entry.action)
-        entry.detail_lines = describe_details(entry.details)
+        entry.detail_lines = describe_details(entry.details, entry.action)
         entry.actor_display = actor_label(entry)
     query = request.GET.copy()
     query.pop("page", None)
