@@ -114,9 +114,10 @@ def test_french_translations_put_a_non_breaking_space_before_high_punctuation():
 
 @pytest.mark.django_db
 def test_the_unsubscribe_line_of_an_email_follows_french_typography():
-    text = Template("{% include 'notifications/email/notifications.txt' %}").render(
-        Context({"items": [], "stop_label": "Ne plus recevoir le résumé quotidien", "unsubscribe_url": "http://x/"})
-    )
+    with translation.override("fr"):
+        text = Template("{% include 'notifications/email/notifications.txt' %}").render(
+            Context({"items": [], "stop_label": "Ne plus recevoir le résumé quotidien", "unsubscribe_url": "http://x/"})
+        )
     assert "quotidien\xa0: http://x/" in text
 
 
