@@ -224,7 +224,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             # Only what the page shows and the policy let it subscribe to.
             await self._error("not_subscribed")
             return
-        await database_sync_to_async(kind.mark_read)(self.user, target, number)
+        try:
+            await database_sync_to_async(kind.mark_read)(self.user, target, number)
+        except Exception:
+            # A busy or lost database must not close the page's socket: it tells again later.
+            logger.warning("Could not record what user %s has read", self.user.pk, exc_info=True)
+            await self._error("try_again")
 
     async def _unsubscribe(self, content):
         name, target = content.get("channel"), content.get("id")

@@ -261,3 +261,18 @@ async def test_a_page_cannot_mark_read_what_it_did_not_subscribe_to(people, thre
     assert (await page.receive_json_from())["data"]["code"] == "bad_read"
     assert not await sync_to_async(secret.read_states.filter(user=people["reader"]).exists)()
     await page.disconnect()
+
+
+async def test_a_read_mark_the_database_cannot_take_keeps_the_socket_open(people, thread, monkeypatch):
+    from django.db import OperationalError
+
+    def busy_database(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(actions, "mark_thread_read", busy_database)
+    page = await subscribed(people["reader"], thread)
+    await page.send_json_to({"type": "read", "channel": "thread", "id": thread.pk, "number": 1})
+    assert await page.receive_json_from(timeout=3) == {"event": "error", "data": {"code": "try_again"}}
+    await page.send_json_to({"type": "ping"})
+    assert await page.receive_json_from() == {"event": "pong"}
+    await page.disconnect()
