@@ -42,6 +42,7 @@ readers' HTTP requests per reply, server CPU ms per reply and the ratio main/new
 
     .venv/bin/python bench/fanout.py --scripts main,new --quick      # smoke run: N = 20, 50; 8 replies at 1/s
     .venv/bin/python bench/fanout.py --scripts main,new              # N = 50, 200, 500; 6 replies, one every 40 s
+    .venv/bin/python bench/fanout.py --scripts main,new --new-ref HEAD   # new from a worktree of HEAD, not this tree
     .venv/bin/python bench/fanout.py --scripts main --sizes 20,50 --layers memory --baseline-ref 567b590
 """
 
