@@ -23,6 +23,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from realtime.consumers import LiveConsumer  # noqa: E402
+from realtime.events import rendering_for  # noqa: E402
 
 
 class NaiveLiveConsumer(LiveConsumer):
@@ -34,7 +35,9 @@ class NaiveLiveConsumer(LiveConsumer):
 
     async def live_event(self, message):
         # One json.loads + json.dumps per subscriber instead of forwarding the sender's text.
-        await self.send_json(json.loads(message["text"]))
+        text = message.get("text") or rendering_for(message, user_key=self.user_key, language=self.language)
+        if text:
+            await self.send_json(json.loads(text))
 
 
 websocket_application = AllowedHostsOriginValidator(
