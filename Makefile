@@ -33,9 +33,11 @@ migrate: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 
+# ruff, then the import contracts in pyproject.toml (apps depend one way: docs/architecture.md).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -57,4 +59,4 @@ messages: install
 	$(PY) manage.py makemessages --locale fr --no-obsolete --add-location file --ignore '.venv' --ignore 'var'
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache

@@ -1,15 +1,16 @@
 """`make test-multinode`: two application nodes sharing one PostgreSQL, one Redis and one media folder.
 
 A throwaway PostgreSQL database (dropped at the end), a Redis database of its own (flushed before
-and after), and per node: an ASGI server started as `make run` starts it (`manage.py serve`), the
-periodic jobs, the search indexer and the e-mail worker. Each check prints PASS or FAIL; any FAIL
-fails the run:
+and after), and per node: an ASGI server started as `make run` starts it (`manage.py serve`) and
+its background worker (`manage.py worker`: periodic jobs, search indexing, e-mails, text
+extraction). Each check prints PASS or FAIL; any FAIL fails the run:
 
 1. a message posted through node A arrives live on a socket connected to node B;
-2. a file uploaded on A downloads from B with the same bytes;
+2. a file uploaded on A downloads from B with the same bytes, and once a worker has read its
+   text (one worker, once), a search on B finds it;
 3. a search on B finds within 2 s what was written on A (PostgreSQL search backend);
 4. a vote past its deadline, closed by the periodic job, is seen closed on both nodes;
-5. with the workers running on both nodes, each job runs once: while this script holds a job's
+5. with a worker running on each node, each job runs once: while this script holds a job's
    database lock neither node runs it, and every reminder, close, digest and e-mail happened once.
 """
 
@@ -41,7 +42,7 @@ PYTHON = sys.executable
 PG_SERVER = os.environ.get("MULTINODE_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("MULTINODE_REDIS_URL", "redis://127.0.0.1:6379/9")  # tests use 0; 9 is ours
 SEARCH_WITHIN = 2.0  # seconds
-WORKER_INTERVAL = "1"  # seconds between periodic passes, so that the run is short
+WORKER_INTERVAL = "1"  # longest pause of a periodic job (votes, digests), so that the run is short
 
 
 class Checks:
@@ -60,7 +61,7 @@ class Checks:
 
 
 class Node:
-    """One application node: its ASGI server and its workers, each logging to a file."""
+    """One application node: its ASGI server and its worker, each logging to a file."""
 
     def __init__(self, name: str, env: dict[str, str], logs: Path) -> None:
         self.name, self.env, self.logs = name, env, logs
@@ -74,11 +75,8 @@ class Node:
     def start_server(self) -> None:
         self._start("server", ["manage.py", "serve", "--host", "127.0.0.1", "--port", str(self.port), "--no-jobs"])
 
-    def start_workers(self) -> None:
-        self._start("jobs", ["manage.py", "run_periodic_jobs", "--interval", WORKER_INTERVAL, "--stop-with-parent"])
-        self._start("indexer", ["manage.py", "search_index", "work", "--stop-with-parent"])
-        self._start("mail", ["manage.py", "notifications_worker", "--interval", WORKER_INTERVAL, "--stop-with-parent"])
-        self._start("extract", ["manage.py", "documents_extract", "--stop-with-parent"])
+    def start_worker(self) -> None:
+        self._start("worker", ["manage.py", "worker", "--interval", WORKER_INTERVAL, "--stop-with-parent"])
 
     def _start(self, role: str, arguments: list[str]) -> None:
         log = open(self.logs / f"{self.name}-{role}.log", "w")  # noqa: SIM115 - closed with the process
@@ -203,7 +201,9 @@ def check_live_message(a: Node, b: Node, data: dict) -> str:
 
 
 def check_upload_download(a: Node, b: Node, data: dict) -> str:
-    content = "".join(f"Ligne {n} : {secrets.token_hex(16)}\n" for n in range(2000)).encode()
+    content = "".join(f"Ligne {n} : {secrets.token_hex(16)}\n" for n in range(2000))
+    data["upload_marker"] = marker = rare_word("fichier")
+    content = f"{content}Un mot rare dans le fichier : {marker}\n".encode()
     response = requests.post(
         f"{a.url}/api/v1/folders/{data['folder']}/documents/",
         files={"file": ("deux-noeuds.txt", content, "text/plain")},
@@ -216,11 +216,37 @@ def check_upload_download(a: Node, b: Node, data: dict) -> str:
     download = requests.get(f"{b.url}/api/v1/documents/{document}/download/", headers=api_headers(data), timeout=30)
     assert download.status_code == 200, f"download from B answered {download.status_code}"
     assert download.content == content, f"B sent {len(download.content)} bytes, A received {len(content)}"
+    data["uploaded"] = document
     return f"document {document}, {len(content)} bytes identical"
 
 
+def check_uploaded_text_found(a: Node, b: Node, data: dict) -> str:
+    """The upload answered before its text was read; a worker reads it once, and B finds it."""
+    from documents.models import DocumentVersion
+
+    started = time.monotonic()
+
+    def found_on_b() -> bool:
+        search = requests.get(
+            f"{b.url}/api/v1/search/", params={"q": data["upload_marker"]}, headers=api_headers(data), timeout=5
+        )
+        assert search.status_code == 200, f"search on B answered {search.status_code}"
+        return bool(search.json()["results"])
+
+    assert wait_for(found_on_b, within=10, every=0.1), "the file's text was not found on B within 10 s"
+    version = DocumentVersion.objects.get(document_id=data["uploaded"])
+    assert (version.extraction_status, version.extraction_attempts) == ("done", 1), (
+        f"extraction {version.extraction_status} after {version.extraction_attempts} claim(s)"
+    )
+    return f"found on B {1000 * (time.monotonic() - started):.0f} ms after the upload's answer, read once"
+
+
+def rare_word(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(3).translate(str.maketrans('0123456789', 'ghijklmnop'))}"
+
+
 def check_search(a: Node, b: Node, data: dict) -> str:
-    marker = f"cherche{secrets.token_hex(3).translate(str.maketrans('0123456789', 'ghijklmnop'))}"
+    marker = rare_word("cherche")
     response = requests.post(
         f"{a.url}/api/v1/threads/{data['thread']}/posts/",
         json={"body": f"Un mot rare écrit sur A : {marker}"},
@@ -249,7 +275,7 @@ def check_vote_closed_once_under_the_lock(a: Node, b: Node, data: dict, database
     with psycopg.connect(database_url, autocommit=True) as holder:
         assert holder.execute("SELECT pg_try_advisory_lock(%s)", [lock_key("workflows.close_votes")]).fetchone()[0]
         BoardVote.objects.filter(pk=data["vote"]).update(deadline=timezone.now() - timedelta(seconds=1))
-        time.sleep(3 * float(WORKER_INTERVAL) + 0.5)  # three passes of each node's worker
+        time.sleep(3 * float(WORKER_INTERVAL) + 0.5)  # three passes of each node's job
         assert BoardVote.objects.get(pk=data["vote"]).closed_at is None, "a node closed the vote despite the lock"
         holder.execute("SELECT pg_advisory_unlock(%s)", [lock_key("workflows.close_votes")])
     released = time.monotonic()
@@ -272,6 +298,7 @@ def check_vote_seen_closed(a: Node, b: Node, data: dict) -> str:
 
 
 def check_each_job_once(a: Node, b: Node, data: dict) -> str:
+    from django.db.models import Q
     from django.utils import timezone
 
     from intranet.models import AuditEntry
@@ -283,8 +310,10 @@ def check_each_job_once(a: Node, b: Node, data: dict) -> str:
         assert count == 1, f"{count} audit rows {action!r}, not 1"
 
     def logged_runs() -> tuple[int, int]:
-        lines = re.findall(r"^(\d+) vote\(s\) closed, (\d+) reminder\(s\)", a.log("jobs") + b.log("jobs"), re.MULTILINE)
-        return sum(int(closed) for closed, _ in lines), sum(int(reminded) for _, reminded in lines)
+        logs = a.log("worker") + b.log("worker")
+        closes = re.findall(r"^(\d+) vote\(s\) closed\.", logs, re.MULTILINE)
+        reminders = re.findall(r"^(\d+) reminder\(s\) of votes closing soon\.", logs, re.MULTILINE)
+        return sum(map(int, closes)), sum(map(int, reminders))
 
     # The worker that closed the vote logs it once the close's after-commit work is done.
     wait_for(lambda: logged_runs() >= (1, 1), within=10, every=0.2)
@@ -293,8 +322,8 @@ def check_each_job_once(a: Node, b: Node, data: dict) -> str:
     assert (closes, reminders) == (1, 1), f"the workers logged {closes} close(s) and {reminders} reminder(s)"
 
     # A digest holds what came before its hour (midnight here): the run's notifications are
-    # moved to yesterday, and today's digests take them at the mail worker's next digest pass.
-    from intranet.notifications.management.commands.notifications_worker import DIGEST_CHECK_EVERY
+    # moved to yesterday, and today's digests take them at the worker's next digest pass.
+    from intranet.background import DIGEST_CHECK_EVERY
     from intranet.notifications.models import Notification
 
     Notification.objects.filter(delivery="digest", email__isnull=True).update(
@@ -304,18 +333,21 @@ def check_each_job_once(a: Node, b: Node, data: dict) -> str:
     assert wait_for(digest_rows.exists, within=DIGEST_CHECK_EVERY + 10), "no digest queued at the next pass"
 
     # Every e-mail due is sent (each once), the digests included.
-    due = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING, send_after__lte=timezone.now())
+    # (an e-mail being sent counts as waiting: its worker may have printed it and not yet marked it sent)
+    due = OutgoingEmail.objects.filter(
+        Q(status=OutgoingEmail.Status.PENDING, send_after__lte=timezone.now()) | Q(status=OutgoingEmail.Status.SENDING)
+    )
     assert wait_for(lambda: not due.exists(), within=10), "e-mails still waiting after 10 s"
     digests = list(OutgoingEmail.objects.filter(purpose=OutgoingEmail.Purpose.DIGEST).values_list("key", flat=True))
     assert digests, "no digest was queued"
     assert len(digests) == len(set(digests))
     sent = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT).count()
-    mail_logs = a.log("mail") + b.log("mail")
+    mail_logs = a.log("worker") + b.log("worker")
     printed = len(re.findall(r"^Message-ID: ", mail_logs, re.MULTILINE))
     queued = sum(int(n) for n in re.findall(r"^(\d+) digest\(s\) queued", mail_logs, re.MULTILINE))
     assert printed == sent, f"{printed} e-mails left the two workers for {sent} sent in the outbox"
     assert queued == len(digests), f"the workers logged {queued} digest(s) queued for {len(digests)} rows"
-    per_node = {node.name: len(re.findall(r"^Message-ID: ", node.log("mail"), re.MULTILINE)) for node in (a, b)}
+    per_node = {node.name: len(re.findall(r"^Message-ID: ", node.log("worker"), re.MULTILINE)) for node in (a, b)}
     return (
         f"1 reminder, 1 close, {len(digests)} digest(s) queued once each, {sent} e-mails sent once each "
         f"(node A sent {per_node['a']}, node B {per_node['b']})"
@@ -380,12 +412,15 @@ def main() -> int:
         for node in nodes:
             node.wait_until_serving()
         for node in nodes:  # at the same moment on both nodes: they race for the same jobs
-            node.start_workers()
+            node.start_worker()
         for node in nodes:  # the first requests of a process load the URLs, the API and search
             warm_up(node, data)
-        print(f"==> node A {a.url}, node B {b.url}, each with its periodic jobs, indexer and mail worker", flush=True)
+        print(f"==> node A {a.url}, node B {b.url}, each with its worker", flush=True)
         checks.run("1. message posted on A arrives live on B's socket", lambda: check_live_message(a, b, data))
         checks.run("2. file uploaded on A downloads on B", lambda: check_upload_download(a, b, data))
+        checks.run(
+            "2b. its text, read by one worker, is found by a search on B", lambda: check_uploaded_text_found(a, b, data)
+        )
         checks.run(
             f"3. search on B finds what was written on A within {SEARCH_WITHIN:g} s", lambda: check_search(a, b, data)
         )

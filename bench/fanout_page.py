@@ -15,9 +15,10 @@ real (keep-alive HTTP/1.1, up to 6 connections per page as a browser has):
   A frame with ``"fetch": true`` and no ``html`` (a message too large for a frame) is fetched as
   in ``main``, timed and counted (since bc2ddac ``fetch`` is the address to GET). The page
   subscribes with its ``<html lang>``, as that version's ``live.js`` does. Reading is batched:
-  one POST ``…/lu/`` with the highest number inserted, 5 s after the first unsent insertion, at
-  most once per 5 s per page, and one more when the page is left (sent by the benchmark at the
-  end of the run, counted).
+  the highest number inserted is told on the page's socket (``{"type": "read", …}``, no HTTP
+  request; counted apart), 5 s after the first untold insertion, at most once per 5 s per page,
+  and by one POST ``…/lu/`` when the page is left (sent by the benchmark at the end of the run,
+  counted), as the script's ``pagehide`` does.
 
 The ``main`` server runs from a temporary ``git worktree`` of ``--baseline-ref`` (its own code,
 migrations and ``bench/setup_db.py``, translations compiled there; removed at the end); the
@@ -62,6 +63,7 @@ from websockets.exceptions import ConnectionClosed
 MARK_READ_EVERY = 5.0  # the new script's batching period (s)
 CONNECTIONS_PER_PAGE = 6  # a browser's limit per host
 LAST_PAGE = 999_999  # Paginator.get_page() answers the last page for a number beyond it
+SOCKET_READ = "read on the socket"  # a record of a read told on the socket: no HTTP request
 OPEN_PAGES_AT_ONCE = 20  # thread pages loaded at once while the readers arrive (not measured)
 
 # Every wait is bounded (seconds).
@@ -214,7 +216,7 @@ class PageHttp:
 
 @dataclass
 class RequestRecord:
-    kind: str  # "fetch", "mark-read", "mark-read at leave"
+    kind: str  # "fetch", "mark-read", "mark-read at leave", "read on the socket" (no HTTP)
     ms: float
     status: int | None  # None: no answer
     error: str = ""
@@ -383,7 +385,17 @@ class Page:
         self.read_timer = None
         if self.highest_inserted > self.highest_sent:
             self.highest_sent = self.highest_inserted
-            self.run.spawn(self._mark_read(self.highest_sent, "mark-read"))
+            self.run.spawn(self._tell_read(self.highest_sent))
+
+    async def _tell_read(self, number: int) -> None:
+        """As the page's script: on its socket (no request); by HTTP only if the socket is gone."""
+        message = {"type": "read", "channel": "thread", "id": self.run.thread, "number": number}
+        try:
+            await self.websocket.send(json.dumps(message))
+        except ConnectionClosed:
+            await self._mark_read(number, "mark-read")
+            return
+        self.requests.append(RequestRecord("read on the socket", 0.0, None))
 
     async def leave(self) -> None:
         """pagehide: the new script sends what it has not marked yet."""
@@ -535,7 +547,7 @@ class PageMeasure:
         return 100.0 * within / len(self.latencies_ms) if self.latencies_ms else math.nan
 
     def per_reply(self, *kinds: str) -> float:
-        count = sum(1 for r in self.requests if r.kind in kinds and r.status is not None)
+        count = sum(1 for r in self.requests if r.kind in kinds and (r.status is not None or r.kind == SOCKET_READ))
         return count / self.replies if self.replies else math.nan
 
     @property
@@ -697,6 +709,7 @@ def print_run(m: PageMeasure) -> None:
         f"      per reply: {m.per_reply('fetch'):.1f} fetches (p50 {_ms(m.request_ms('fetch', 50))} ms, "
         f"p95 {_ms(m.request_ms('fetch', 95))} ms), {m.per_reply('mark-read'):.1f} mark-reads + "
         f"{m.per_reply('mark-read at leave'):.1f} at leave (p50 {_ms(m.request_ms('mark-read', 50))} ms), "
+        f"{m.per_reply(SOCKET_READ):.1f} reads on the socket, "
         f"poster's POST p50 {_ms(statistics.median(m.post_ms) if m.post_ms else math.nan)} ms; "
         f"server CPU {m.cpu_ms_per_reply:.0f} ms per reply ({_ms(m.delivery_cpu_ms)} until in every page); "
         f"cores used: {cores}",
@@ -719,20 +732,22 @@ def print_page_table(measures: list[PageMeasure], args) -> None:
     print(
         "| version | layer | N | p50 ms | p95 ms | max ms | in page ≤ "
         f"{args.page_wait:g} s | page requests / reply (fetch + mark-read) | poster POST / reply "
-        "| page requests failed | server CPU ms / reply (until in every page) | CPU main/new | other load (cores) |"
+        "| reads on the socket / reply | page requests failed | server CPU ms / reply (until in every page) "
+        "| CPU main/new | other load (cores) |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for m in measures:
         main_cpu, new_cpu = cpu_by_key.get(("main", m.layer, m.size)), cpu_by_key.get(("new", m.layer, m.size))
         ratio = f"{main_cpu / new_cpu:.1f}×" if m.script == "new" and main_cpu and new_cpu else ""
         fetches, reads = m.per_reply("fetch"), m.per_reply("mark-read", "mark-read at leave")
         posts = len(m.post_ms) / m.replies if m.replies else 0
-        failed = sum(1 for r in m.requests if r.status != 200)
+        failed = sum(1 for r in m.requests if r.status != 200 and r.kind != SOCKET_READ)
+        socket_reads = m.per_reply(SOCKET_READ)
         other = f"{m.cpu.other:.2f}" if m.cpu else "—"
         print(
             f"| {m.script} | {layer_names.get(m.layer, m.layer)} | {m.size} | {_ms(m.percentile(50))} | "
             f"{_ms(m.percentile(95))} | {_ms(m.max_in_page)} | {m.in_page_percent:.1f} % | "
-            f"{fetches + reads:.1f} ({fetches:.1f} + {reads:.1f}) | {posts:.0f} | {failed} | "
+            f"{fetches + reads:.1f} ({fetches:.1f} + {reads:.1f}) | {posts:.0f} | {socket_reads:.1f} | {failed} | "
             f"{m.cpu_ms_per_reply:.0f} ({_ms(m.delivery_cpu_ms)}) | {ratio} | {other} |"
         )
     print(

@@ -17,7 +17,8 @@ server, PostgreSQL + Redis in the same invocation):
    does not close when everyone has voted).
 3. The server is started as ``make run`` starts it — the uvicorn command line of
    ``manage.py serve`` (uvloop, sans-I/O WebSockets, access log on) plus ``--workers 2``, and
-   beside it the periodic jobs, the search indexer and the e-mail worker — with ``DEBUG=false``.
+   beside it the background worker (``manage.py worker``: periodic jobs, search indexing,
+   e-mails, text extraction) — with ``DEBUG=false``.
 4. 50 simulated members (member *i* is demo person *i* mod 41: nine people have two sessions)
    each log in once through the login page (the form, its CSRF token, the demo password; their
    session cookie is kept), do two unmeasured page views (warm-up), then for 60 s loop: pick an
@@ -39,7 +40,7 @@ server, PostgreSQL + Redis in the same invocation):
 It prints, per page and per action, the count, p50, p95, max and errors, the totals, PASS/MISS
 against the target (p95 ≤ 100 ms for every page and action, zero 5xx), the request rate, the
 load average before and after, and the cores used during the measured minute by the server's
-workers, by the workers beside it, by this client and by everything else.
+workers, by the background worker beside it, by this client and by everything else.
 
 Usage, from the repository root::
 
@@ -622,7 +623,7 @@ def shell_json(backend: Backend, code: str, prefix: str, log: Path) -> dict:
 
 
 class Server:
-    """uvicorn as `manage.py serve` runs it, with --workers, and the workers `make run` starts beside it."""
+    """uvicorn as `manage.py serve` runs it, with --workers, and the worker `make run` starts beside it."""
 
     def __init__(self, backend: Backend, workers: int, log_dir: Path) -> None:
         self.backend, self.workers, self.log_dir = backend, workers, log_dir
@@ -638,9 +639,7 @@ class Server:
             *("--ws-max-size", "65536", "--workers", str(self.workers), "intranet.asgi:application"),
         ]
         self._start("server", uvicorn)
-        self._start("jobs", ["manage.py", "run_periodic_jobs", "--stop-with-parent"])
-        self._start("indexer", ["manage.py", "search_index", "work", "--stop-with-parent"])
-        self._start("mail", ["manage.py", "notifications_worker", "--stop-with-parent"])
+        self._start("worker", ["manage.py", "worker", "--stop-with-parent"])
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.processes["server"].poll() is not None:
@@ -773,8 +772,8 @@ async def drive(args, server: Server, setup: dict, backend: Backend) -> Result:
         await asyncio.gather(*(member.browse() for member in members))
 
     workers = server.worker_pids()
-    beside = [server.processes[role].pid for role in ("jobs", "indexer", "mail")]
-    meter = CpuMeter({"server": [server.processes["server"].pid, *workers], "jobs, indexer, mail": beside})
+    beside = [server.processes["worker"].pid]
+    meter = CpuMeter({"server": [server.processes["server"].pid, *workers], "background worker": beside})
     per_worker_before = [process_ticks(pid) for pid in workers]
     load_before = os.getloadavg()
     since = datetime.now().astimezone()
@@ -836,7 +835,7 @@ def run_backend(args, backend: Backend) -> Result:
         server.start()
         print(
             f"  uvicorn on port {server.port}, {len(server.worker_pids())} workers "
-            f"(pids {', '.join(map(str, server.worker_pids()))}), with the jobs, indexer and mail workers",
+            f"(pids {', '.join(map(str, server.worker_pids()))}), with the background worker",
             flush=True,
         )
         return asyncio.run(drive(args, server, setup, backend))

@@ -28,8 +28,8 @@
      queries to the database and where the time goes (median of: scopes, engine, hits read and
      described). For Whoosh also the first search after an index commit (its per-segment scope
      cache emptied, as after every commit of the indexer);
-   - **freshness**: ``manage.py search_index work`` runs as a subprocess against the same
-     database and index, as ``make run`` starts it; the member replies with
+   - **freshness**: ``manage.py worker --only search.index`` runs as a subprocess against the same
+     database and index (the search job of the worker ``make run`` starts); the member replies with
      ``forums.actions.reply`` (which records the pending change in its transaction) a message
      holding a word never seen before, and searches for it (every 20 ms, as the author) until the
      reply is found. Freshness = time from the commit to the end of the search that found it
@@ -418,7 +418,8 @@ def print_profile(profiler: cProfile.Profile, what: str, top: int) -> None:
 
 
 class Worker:
-    """``manage.py search_index work`` in its own process; stopped (then killed) on leaving."""
+    """The worker's search indexing alone (``manage.py worker --only search.index``) in its own
+    process; stopped (then killed) on leaving."""
 
     def __init__(self, env: dict[str, str], log_path: Path):
         self.env, self.log_path, self.process = env, log_path, None
@@ -426,7 +427,7 @@ class Worker:
     def __enter__(self) -> Worker:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - fixed command line
-                [PYTHON, "manage.py", "search_index", "work", "--stop-with-parent"],
+                [PYTHON, "manage.py", "worker", "--only", "search.index", "--stop-with-parent"],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -635,7 +636,7 @@ def markdown(args, all_figures: list[EngineFigures], header: str, built) -> str:
             )
     lines += [
         "",
-        "Freshness: reply committed → found by the author's search (`search_index work` in its own process):",
+        "Freshness: reply committed → found by the author's search (the indexing job in its own process):",
         "",
         "| engine | replies | p50 | max | search that found it (median) | target ≤ 2 s |",
         "| --- | ---: | ---: | ---: | ---: | --- |",

@@ -27,10 +27,9 @@ from documents import serializers as api
 from documents.models import Document, Folder
 from documents.serving import version_response
 from documents.uploads import IncomingUploadHandler
-from intranet.actions import ActionRefused
 from intranet.api.base import ApiViewMixin
 from intranet.api.serializers import ErrorSerializer
-from intranet.groups import group_labels
+from intranet.exceptions import ActionRefused
 
 DOCUMENTS_PER_PAGE = 100
 PEOPLE_PER_PAGE = 100
@@ -335,10 +334,6 @@ PRINCIPAL_PARAMETERS = [
 ]
 
 
-def _group(group, labels: dict[int, str]) -> dict | None:
-    return None if group is None else {"pk": group.pk, "name": group.name, "label": labels[group.pk]}
-
-
 @extend_schema(tags=["documents"])
 class FolderAccess(ApiViewMixin, APIView):
     """Who has access to a folder, for those who manage it."""
@@ -397,47 +392,9 @@ class FolderAccess(ApiViewMixin, APIView):
     )
     def get(self, request, folder_id: int):
         folder = self._folder(request, folder_id)
-        grants = selectors.grants_on(folder.inheritance_chain_ids())
-        access = selectors.effective_access(folder, grants)
-        labels = group_labels([grant.group for grant in grants if grant.group is not None])
-        # A folder above that the person may not open is not named, as on the page.
-        openable = {grant.folder.pk for grant in grants if policies.can_view_folder(request.user, grant.folder)}
-
-        def shown(place: Folder | None) -> Folder | None:
-            return place if place is not None and place.pk in openable else None
-
-        place, people = _page(access, request.query_params.get("page"), per_page=PEOPLE_PER_PAGE)
-        body = {
-            "folder": folder,
-            "grants": [
-                {
-                    "level": grant.level,
-                    "folder": shown(grant.folder),
-                    "user": grant.user,
-                    "group": _group(grant.group, labels),
-                }
-                for grant in sorted(grants, key=lambda grant: (len(grant.folder.path), grant.pk))
-            ],
-            "people": {
-                **place,
-                "results": [
-                    {
-                        "person": entry.person,
-                        "level": entry.level,
-                        "reasons": [
-                            {
-                                "level": reason.level,
-                                "staff": reason.staff,
-                                "folder": shown(reason.folder),
-                                "group": _group(reason.group, labels),
-                            }
-                            for reason in entry.reasons
-                        ],
-                    }
-                    for entry in people
-                ],
-            },
-        }
+        report = selectors.access_report(request.user, folder)
+        place, people = _page(report.people, request.query_params.get("page"), per_page=PEOPLE_PER_PAGE)
+        body = {"folder": folder, "grants": report.grants, "people": {**place, "results": people}}
         return Response(api.FolderAccessSerializer(body).data)
 
     @extend_schema(
@@ -459,8 +416,7 @@ class FolderAccess(ApiViewMixin, APIView):
         data.is_valid(raise_exception=True)
         user, group, level = (data.validated_data.get(key) for key in ("user", "group", "level"))
         actions.grant_folder_access(request.user, folder=folder, level=level, user=user, group=group)
-        labels = group_labels([group]) if group is not None else {}
-        grant = {"level": level, "folder": folder, "user": user, "group": _group(group, labels)}
+        grant = selectors.written_grant(folder, level=level, user=user, group=group)
         return Response(api.GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -8,9 +8,24 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from documents import audit_details, checks  # noqa: F401 - checks registers the system checks
-        from documents.bodies import BUILT_IN_TEXTS
-        from intranet.builtins import register_builtin_texts
+        from documents import (
+            audit_details,
+            bodies,
+            checks,  # noqa: F401 - importing it registers Django's system checks
+            jobs,
+            notifications,
+            search,
+        )
+        from documents.actions import create_space_for_college
+        from intranet import plugins
 
-        register_builtin_texts(BUILT_IN_TEXTS)
-        audit_details.register()
+        plugins.register(
+            self.label,
+            builtin_texts=bodies.BUILT_IN_TEXTS,
+            audit_details=audit_details.DETAILS,
+            search_sources=[search.DocumentSource()],
+            notification_targets={"folder": notifications.describe_folders},
+            notification_sentences=notifications.SENTENCES,
+            on_college_created=create_space_for_college,
+            jobs=jobs.JOBS,
+        )

@@ -4,19 +4,19 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import AccessLevel
-from intranet.audit import register_detail, stored_in_any_language
+from intranet.audit import AuditDetail, stored_in_any_language
 
-
-def register() -> None:
-    register_detail("parent", _("parent folder"))
-    register_detail("folder", _("folder"))
-    register_detail("files", _("files"))
-    register_detail("kept", _("access kept"))
-    register_detail("to", _("granted to"))
-    register_detail("from", _("revoked from"))
+DETAILS = {
+    "parent": AuditDetail(_("parent folder")),
+    "folder": AuditDetail(_("folder")),
+    "files": AuditDetail(_("files")),
+    "kept": AuditDetail(_("access kept")),
+    "to": AuditDetail(_("granted to")),
+    "from": AuditDetail(_("revoked from")),
     # Access levels were written as their label, in the language of whoever made the change.
-    register_detail("level", _("access level"), describe=stored_in_any_language(*AccessLevel.labels))
-    register_detail("size", _("size"), describe=lambda value: filesizeformat(value) if isinstance(value, int) else None)
-    register_detail("version", _("version"))
-    register_detail("restored", _("restored version"))
-    register_detail("document", _("document"))
+    "level": AuditDetail(_("access level"), describe=stored_in_any_language(*AccessLevel.labels)),
+    "size": AuditDetail(_("size"), describe=lambda value: filesizeformat(value) if isinstance(value, int) else None),
+    "version": AuditDetail(_("version")),
+    "restored": AuditDetail(_("restored version")),
+    "document": AuditDetail(_("document")),
+}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 
 
 @dataclass(frozen=True)

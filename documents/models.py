@@ -22,6 +22,7 @@ class SpaceKind(models.TextChoices):
     ASSOCIATION = "association", _("whole association")
     BOARD = "board", _("board")
     COLLEGE = "college", _("collège")
+    ARCHIVE = "archive", _("film and photo archive")
 
 
 class Space(models.Model):

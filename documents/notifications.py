@@ -4,6 +4,7 @@ may open it."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from documents import policies
 from documents.models import Folder
@@ -11,6 +12,10 @@ from intranet.models import User
 from intranet.notifications.actions import notify
 from intranet.notifications.kinds import Kind
 from intranet.notifications.targets import Target
+
+SENTENCES = {
+    "folder_shared": lambda: _("%(actor)s shared the folder “%(title)s” with you"),
+}
 
 
 def describe_folders(user, ids: list[int]) -> dict[int, Target]:

@@ -13,6 +13,7 @@ from intranet.search.sources import Display, Entry, Source, ids_in
 
 class DocumentSource(Source):
     kind = "document"
+    position = 30
     label = _("Documents")
     batch_size = 100  # long texts
 
@@ -62,7 +63,7 @@ class DocumentSource(Source):
                 text="\n".join(
                     filter(None, [document.description, getattr(document.current_version, "extracted_text", "")])
                 )[:20000],
-                context=f"{document.folder.space.name} › {document.folder.name}",
+                context=f"{document.folder.space.display_name} › {document.folder.display_name}",
                 date=document.updated_at,
             )
             for document in documents

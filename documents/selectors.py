@@ -22,6 +22,7 @@ from documents.models import (
     Space,
 )
 from intranet import policies as core
+from intranet.groups import group_labels
 from intranet.models import User
 
 
@@ -361,6 +362,133 @@ def effective_access(folder: Folder, grants: list[Grant] | None = None) -> list[
     for entry in people.values():
         entry.reasons.sort(key=lambda reason: (not reason.staff, -reason.level))
     return sorted(people.values(), key=lambda entry: (entry.person.last_name.lower(), entry.person.first_name.lower()))
+
+
+# --- The access report, as its page and the API show it to one reader ----------------------
+
+
+@dataclass(frozen=True)
+class GroupShown:
+    pk: int
+    name: str
+    label: str  # the group's name in words ("Members of the collège Production")
+
+
+@dataclass
+class GrantShown:
+    """A grant on the folder or above it; ``folder`` is None for a folder above that the reader
+    may not open (not named, as in the breadcrumbs)."""
+
+    level: int
+    folder: Folder | None
+    here: bool  # written on the report's folder itself
+    user: User | None = None
+    group: GroupShown | None = None
+
+    @property
+    def level_label(self) -> str:
+        return AccessLevel(self.level).label
+
+
+@dataclass
+class ReasonShown:
+    """Why someone can open the folder; ``folder`` is None for staff, and for a folder above
+    that the reader may not open."""
+
+    level: int
+    staff: bool
+    folder: Folder | None
+    here: bool
+    group: GroupShown | None
+
+    @property
+    def level_label(self) -> str:
+        return AccessLevel(self.level).label
+
+
+@dataclass
+class AccessShown:
+    person: Person
+    level: int
+    reasons: list[ReasonShown]
+
+    @property
+    def level_label(self) -> str:
+        return AccessLevel(self.level).label
+
+
+@dataclass
+class AccessReport:
+    """Who can open a folder and why, as one reader who may see it is shown it."""
+
+    folder: Folder
+    grants: list[GrantShown]  # the nearest folder's last, in the order written
+    people: list[AccessShown]  # by last name
+
+    @property
+    def grants_here(self) -> list[GrantShown]:
+        return [grant for grant in self.grants if grant.here]
+
+    @property
+    def grants_above(self) -> list[GrantShown]:
+        return [grant for grant in self.grants if not grant.here]
+
+
+def _groups_shown(groups: list[Group]) -> dict[int, GroupShown]:
+    labels = group_labels(groups)
+    return {group.pk: GroupShown(group.pk, group.name, labels[group.pk]) for group in groups}
+
+
+def written_grant(folder: Folder, *, level: int, user: User | None = None, group: Group | None = None) -> GrantShown:
+    """A grant just written on ``folder``, as the report shows it."""
+    shown = _groups_shown([group]) if group is not None else {}
+    return GrantShown(level=level, folder=folder, here=True, user=user, group=shown.get(getattr(group, "pk", None)))
+
+
+def access_report(user, folder: Folder) -> AccessReport:
+    """The grants on ``folder`` and above it and everyone who can open it, with why (a fixed
+    number of queries, however many people); for someone the policy lets see it."""
+    grants = grants_on(folder.inheritance_chain_ids())
+    access = effective_access(folder, grants)
+    groups = _groups_shown([grant.group for grant in grants if grant.group is not None])
+    openable = {grant.folder.pk for grant in grants if policies.can_view_folder(user, grant.folder)}
+
+    def shown(place: Folder | None) -> Folder | None:
+        return place if place is not None and place.pk in openable else None
+
+    def group_of(group: Group | None) -> GroupShown | None:
+        return groups[group.pk] if group is not None else None
+
+    return AccessReport(
+        folder=folder,
+        grants=[
+            GrantShown(
+                level=grant.level,
+                folder=shown(grant.folder),
+                here=grant.folder.pk == folder.pk,
+                user=grant.user,
+                group=group_of(grant.group),
+            )
+            for grant in sorted(grants, key=lambda grant: (len(grant.folder.path), grant.pk))
+        ],
+        people=[
+            AccessShown(
+                person=entry.person,
+                level=entry.level,
+                reasons=[
+                    ReasonShown(
+                        level=reason.level,
+                        staff=reason.staff,
+                        folder=shown(reason.folder),
+                        here=reason.folder is not None and reason.folder.pk == folder.pk,
+                        group=group_of(reason.group),
+                    )
+                    for reason in entry.reasons
+                ],
+            )
+            for entry in access
+        ],
+    )
 
 
 def visible_document_ids(user, document_ids) -> set[int]:

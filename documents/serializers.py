@@ -55,14 +55,14 @@ class LevelFieldScheme(OpenApiSerializerFieldExtension):
 
 class FolderRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
+    name = serializers.CharField(source="display_name")  # a space's root: in the reader's language
 
 
 class CrumbSerializer(serializers.Serializer):
     """A folder above; both null where the person may not open it."""
 
     id = serializers.IntegerField(source="folder.pk", allow_null=True, default=None)
-    name = serializers.CharField(source="folder.name", allow_null=True, default=None)
+    name = serializers.CharField(source="folder.display_name", allow_null=True, default=None)
 
 
 class SpaceSerializer(serializers.Serializer):
@@ -70,9 +70,9 @@ class SpaceSerializer(serializers.Serializer):
     folders shared with them deeper down (listed in ``shared_folders``)."""
 
     slug = serializers.CharField(source="space.slug")
-    name = serializers.CharField(source="space.name")
+    name = serializers.CharField(source="space.display_name")
     kind = serializers.ChoiceField(source="space.kind", choices=SpaceKind.choices)
-    description = serializers.CharField(source="space.description")
+    description = serializers.CharField(source="space.display_description")
     root_folder = serializers.IntegerField(source="root.pk", allow_null=True, default=None)
     shared_folders = FolderRefSerializer(many=True)
 
@@ -152,7 +152,7 @@ class FolderDetailSerializer(serializers.Serializer):
     subfolders and one page of its documents."""
 
     id = serializers.IntegerField(source="folder.pk")
-    name = serializers.CharField(source="folder.name")
+    name = serializers.CharField(source="folder.display_name")
     space = serializers.CharField(source="folder.space.slug")
     restricted = serializers.BooleanField(source="folder.restricted")
     above = CrumbSerializer(many=True)

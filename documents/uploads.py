@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from documents import storage
 from documents.filetypes import HEAD_SIZE
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 
 CHUNK_SIZE = 256 * 1024
 NAME_MAX_LENGTH = 255

@@ -25,8 +25,7 @@ from documents.forms import DocumentForm, GrantForm, MoveForm, NameForm, UploadF
 from documents.models import AccessLevel, Folder, Space
 from documents.serving import can_preview, version_response
 from documents.uploads import IncomingUploadHandler, max_upload_bytes, receive_raw_upload
-from intranet.actions import ActionRefused
-from intranet.groups import group_labels
+from intranet.exceptions import ActionRefused
 from intranet.models import Profile, User
 from intranet.policies import visible_contact
 
@@ -239,24 +238,18 @@ def document_access(request, document_id: int):
 
 
 def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
-    grants = selectors.grants_on(folder.inheritance_chain_ids())
-    access = selectors.effective_access(folder, grants)
-    people = Paginator(access, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    labels = group_labels([grant.group for grant in grants if grant.group is not None])
-    # A folder above that the viewer may not open is not named, here as in the breadcrumbs.
-    openable = {grant.folder.pk for grant in grants if policies.can_view_folder(request.user, grant.folder)}
-    for grant in grants:
-        grant.label = labels[grant.group.pk] if grant.group is not None else None
-        grant.folder_visible = grant.folder.pk in openable
+    report = selectors.access_report(request.user, folder)
+    people = Paginator(report.people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     profiles = {
         profile.user_id: profile
         for profile in Profile.objects.select_related("user").filter(user_id__in=[entry.person.pk for entry in people])
     }
     said: dict[tuple, str] = {}  # hundreds of people share a handful of reasons: each is worded once
-    for entry in people:
-        profile = profiles.get(entry.person.pk)
-        entry.contact = visible_contact(request.user, profile).get("email", "") if profile else ""
-        entry.reason_texts = [_reason_text(reason, folder, labels, openable, said) for reason in entry.reasons]
+    # Each person with the e-mail the viewer may see and why they have access, in words.
+    rows = [
+        (entry, _contact(request.user, profiles.get(entry.person.pk)), [_reason_text(r, said) for r in entry.reasons])
+        for entry in people
+    ]
     return render(
         request,
         "documents/access.html",
@@ -264,10 +257,9 @@ def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
             "folder": folder,
             "document": document,
             "crumbs": selectors.breadcrumbs(request.user, folder),
+            "report": report,
             "people": people,
-            "people_count": len(access),
-            "grants_here": [grant for grant in grants if grant.folder.pk == folder.pk],
-            "grants_above": [grant for grant in grants if grant.folder.pk != folder.pk],
+            "rows": rows,
             "form": form,
             "suggestions": _people_suggestions(),
             "levels": AccessLevel,
@@ -276,13 +268,18 @@ def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
     )
 
 
-def _reason_text(reason, folder: Folder, labels: dict, openable: set, said: dict) -> str:
+def _contact(viewer, profile: Profile | None) -> str:
+    return visible_contact(viewer, profile).get("email", "") if profile is not None else ""
+
+
+def _reason_text(reason: selectors.ReasonShown, said: dict) -> str:
     """Why someone can see the folder, in a sentence ("view and upload: through the group …")."""
     key = (
         reason.level,
         reason.staff,
         reason.group.pk if reason.group else None,
         reason.folder.pk if reason.folder else None,
+        reason.here,
     )
     if key in said:
         return said[key]
@@ -290,13 +287,13 @@ def _reason_text(reason, folder: Folder, labels: dict, openable: set, said: dict
         why = _("staff manage every space")
     else:
         how = (
-            _("through the group %(group)s") % {"group": labels.get(reason.group.pk, "")}
+            _("through the group %(group)s") % {"group": reason.group.label}
             if reason.group is not None
             else _("granted to the person")
         )
-        if reason.folder.pk == folder.pk:
+        if reason.here:
             where = _("on this folder")
-        elif reason.folder.pk in openable:
+        elif reason.folder is not None:
             where = _("inherited from “%(name)s”") % {"name": reason.folder.display_name}
         else:
             where = _("inherited from a folder above that you may not open")

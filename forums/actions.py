@@ -7,15 +7,13 @@ groups of the thread and forum concerned (whose sockets joined after asking the 
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums import frames, notifications, policies, selectors
+from forums import frames, notifications, policies
 from forums.models import (
     FollowLevel,
     Forum,
@@ -32,11 +30,10 @@ from forums.models import (
 )
 from forums.selectors import mention_resolver
 from intranet import search
-from intranet.actions import ActionRefused
 from intranet.audit import AuditAction, record
+from intranet.exceptions import ActionRefused
 from intranet.markdown import MAX_LENGTH, render_markdown
 from intranet.models import College, User
-from realtime.events import send_on_commit, send_per_user_on_commit, tell_group_access_changed_on_commit, user_group
 
 TITLE_MAX_LENGTH = 200
 
@@ -110,7 +107,7 @@ def _add_post(actor: User, thread: Thread, body: str, rendered) -> Post:
     state.save(update_fields=["last_read_number", "follow"])
     _reindex(post)
     # One's own words are read: the author's other pages take them off their counters.
-    _tell_reader(actor, thread, read=post.number, was=was, muted=state.follow == FollowLevel.MUTED)
+    frames.send_thread_read_on_commit(actor, thread, read=post.number, was=was, muted=state.follow == FollowLevel.MUTED)
     return post
 
 
@@ -278,7 +275,7 @@ def move_thread(actor: User, *, thread: Thread, forum: Forum) -> Thread:
         Mention.objects.filter(pk__in=[m.pk for m in mentions if not policies.can_read_forum(m.user, forum)]).delete()
         # First, readers of the old forum who cannot read the new one lose the thread's events;
         # then the events of the move itself.
-        tell_group_access_changed_on_commit(frames.thread_group(thread.pk))
+        frames.tell_thread_access_changed_on_commit(thread)
         _emit("thread.moved_out", thread=thread, forum=origin, destination=forum.pk)
         _emit("thread.moved", thread=thread, title=thread.title, origin=origin.pk, **_activity(thread))
     return thread
@@ -320,9 +317,49 @@ def mark_thread_read(user: User, *, thread: Thread, up_to: int) -> int:
         if moved:
             thread.post_count = post_count
             muted = state.follow == FollowLevel.MUTED
-            _tell_reader(user, thread, read=up_to, was=state.last_read_number, muted=muted)
+            frames.send_thread_read_on_commit(user, thread, read=up_to, was=state.last_read_number, muted=muted)
             notifications.read_in_the_page(user, thread, up_to)
     return max(up_to, state.last_read_number)
+
+
+def mark_threads_read(marks: list[tuple[User, int, int]]) -> None:
+    """Many readers' marks at once, (person, thread id, post number), as their pages told them on
+    their sockets (gathered by ``realtime.readmarks``): per thread, one question for who may still
+    read it, one insert, one update per number reached, one frame per reader. Never moves back."""
+    wanted: dict[int, dict[int, int]] = {}
+    for user, thread_id, number in marks:
+        readers = wanted.setdefault(thread_id, {})
+        readers[user.pk] = max(number, readers.get(user.pk, 0))
+    with transaction.atomic():
+        threads = Thread.objects.select_related("forum", "forum__college").in_bulk(list(wanted))
+        for thread_id, readers in wanted.items():
+            if thread_id in threads:
+                _mark_read_by(threads[thread_id], readers)
+
+
+def _mark_read_by(thread: Thread, readers: dict[int, int]) -> None:
+    allowed = User.objects.filter(policies.forum_readers_q(thread.forum), pk__in=list(readers))
+    allowed_ids = set(allowed.values_list("pk", flat=True))
+    up_to = {user_id: max(0, min(n, thread.post_count)) for user_id, n in readers.items() if user_id in allowed_ids}
+    ReadState.objects.bulk_create(
+        [ReadState(user_id=user_id, thread=thread) for user_id in up_to], ignore_conflicts=True
+    )
+    before = {state.user_id: state for state in ReadState.objects.filter(thread=thread, user_id__in=list(up_to))}
+    moved = {user_id: n for user_id, n in up_to.items() if before[user_id].last_read_number < n}
+    by_number: dict[int, list[int]] = {}
+    for user_id, n in moved.items():
+        by_number.setdefault(n, []).append(user_id)
+    for n, user_ids in by_number.items():
+        # Conditional, so that a mark recorded meanwhile by another page is never moved back.
+        ReadState.objects.filter(thread=thread, user_id__in=user_ids, last_read_number__lt=n).update(last_read_number=n)
+    frames.send_threads_read_on_commit(
+        thread,
+        {
+            user_id: (n, before[user_id].last_read_number, before[user_id].follow == FollowLevel.MUTED)
+            for user_id, n in moved.items()
+        },
+    )
+    notifications.read_in_the_pages(thread, moved)
 
 
 def mark_forum_read(user: User, *, forum: Forum) -> None:
@@ -337,10 +374,7 @@ def mark_forum_read(user: User, *, forum: Forum) -> None:
         ReadState.objects.filter(user=user, thread__forum=forum, last_read_number__lt=F("thread__post_count")).update(
             last_read_number=Subquery(Thread.objects.filter(pk=OuterRef("thread_id")).values("post_count")[:1])
         )
-        send_on_commit(
-            json.dumps({"event": "forum.read", "data": {"forum": forum.pk}}, separators=(",", ":")),
-            groups=[user_group(user.pk)],
-        )
+        frames.send_forum_read_on_commit(user, forum)
 
 
 def set_follow(user: User, *, thread: Thread, level: str) -> None:
@@ -350,7 +384,7 @@ def set_follow(user: User, *, thread: Thread, level: str) -> None:
         raise ActionRefused(_("Unknown choice."))
     with transaction.atomic():
         ReadState.objects.update_or_create(user=user, thread=thread, defaults={"follow": level})
-        _tell_follow(user, thread, level)
+        frames.send_follow_on_commit(user, thread, level)
 
 
 def set_forum_follow(user: User, *, forum: Forum, following: bool) -> None:
@@ -362,38 +396,6 @@ def set_forum_follow(user: User, *, forum: Forum, following: bool) -> None:
             ForumFollow.objects.get_or_create(user=user, forum=forum)
         else:
             ForumFollow.objects.filter(user=user, forum=forum).delete()
-
-
-def _tell_reader(user: User, thread: Thread, *, read: int, was: int, muted: bool) -> None:
-    """The reader's other pages move their counters by what was just read, from this frame alone."""
-    data = {
-        "thread": thread.pk,
-        "forum": thread.forum_id,
-        "read": read,
-        "was": was,
-        "muted": muted,
-        "post_count": thread.post_count,
-    }
-    send_on_commit(frames.encode("thread.read", None, data), groups=[user_group(user.pk)])
-
-
-def _tell_follow(user: User, thread: Thread, level: str) -> None:
-    """Muting or not changes what the forum's counter counts: the reader's other pages get their
-    count of the forum, read once the change is committed."""
-
-    def frame() -> dict[int, str]:
-        state = selectors.read_state(user, thread)
-        data = {
-            "thread": thread.pk,
-            "forum": thread.forum_id,
-            "level": level,
-            "read": state.last_read_number,
-            "muted": level == FollowLevel.MUTED,
-            "forum_unread": selectors.unread_in_forum(user, thread.forum_id),
-        }
-        return {user.pk: frames.encode("thread.follow", None, data)}
-
-    send_per_user_on_commit(frame)
 
 
 def create_forum_for_college(college: College) -> Forum:

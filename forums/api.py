@@ -8,8 +8,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents.references import documents_for_reader
-from forums import actions, policies, selectors
+from forums import actions, selectors
 from forums import serializers as api
 from forums.models import FollowLevel, Post, Thread
 from intranet.api.base import ApiViewMixin, Pages, PostCursor, validated
@@ -63,20 +62,13 @@ def _thread_data(request, thread: Thread) -> dict:
     return api.ThreadDetailSerializer(row, context={"request": request}).data
 
 
-def _post_context(request, thread: Thread, posts: list[Post]) -> dict:
-    """What ``PostSerializer`` needs, asked once for all the posts of one thread."""
-    user = request.user
-    return {
-        "request": request,
-        "moderator": policies.can_moderate_forum(user, thread.forum),
-        "can_reply": policies.can_reply(user, thread),
-        "reactions": selectors.reactions_for(user, posts),
-        "documents": documents_for_reader(user, [post.body_html for post in posts]),
-    }
+def _posts_data(request, thread: Thread, posts: list[Post]) -> list[dict]:
+    """The posts as the thread's page shows them to this reader (``selectors.post_views``)."""
+    return api.PostSerializer(selectors.post_views(request.user, thread, posts), many=True).data
 
 
 def _post_data(request, post: Post) -> dict:
-    return api.PostSerializer(post, context=_post_context(request, post.thread, [post])).data
+    return _posts_data(request, post.thread, [post])[0]
 
 
 @extend_schema(
@@ -115,7 +107,7 @@ class ForumThreads(ApiViewMixin, generics.GenericAPIView):
         examples=[OpenApiExample("A thread I follow", value=THREAD_EXAMPLE, response_only=True)],
     )
     def get(self, request, slug: str):
-        forum = selectors.forum_for_user(request.user, slug)
+        forum = selectors.get_forum_for_user(request.user, slug)
         filters = api.ThreadFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         threads = selectors.threads_of_forum(request.user, forum).select_related("forum")
@@ -138,7 +130,7 @@ class ForumThreads(ApiViewMixin, generics.GenericAPIView):
         ],
     )
     def post(self, request, slug: str):
-        forum = selectors.forum_for_user(request.user, slug)
+        forum = selectors.get_forum_for_user(request.user, slug)
         data = validated(api.NewThreadSerializer, request)
         thread = actions.start_thread(request.user, forum=forum, title=data["title"], body=data["body"])
         return Response(_thread_data(request, thread), status=status.HTTP_201_CREATED)
@@ -154,7 +146,7 @@ class ForumThreads(ApiViewMixin, generics.GenericAPIView):
 )
 class ForumFollow(ApiViewMixin, APIView):
     def put(self, request, slug: str):
-        forum = selectors.forum_for_user(request.user, slug)
+        forum = selectors.get_forum_for_user(request.user, slug)
         following = validated(api.ForumFollowSerializer, request)["following"]
         actions.set_forum_follow(request.user, forum=forum, following=following)
         return Response({"following": following})
@@ -169,7 +161,7 @@ class ForumFollow(ApiViewMixin, APIView):
 )
 class ThreadDetail(ApiViewMixin, APIView):
     def get(self, request, thread_id: int):
-        return Response(_thread_data(request, selectors.thread_for_user(request.user, thread_id)))
+        return Response(_thread_data(request, selectors.get_thread_for_user(request.user, thread_id)))
 
 
 @extend_schema(tags=["forums"], parameters=[THREAD_ID])
@@ -182,11 +174,10 @@ class ThreadPosts(ApiViewMixin, generics.GenericAPIView):
         examples=[OpenApiExample("A reply", value=POST_EXAMPLE, response_only=True)],
     )
     def get(self, request, thread_id: int):
-        thread = selectors.thread_for_user(request.user, thread_id)
+        thread = selectors.get_thread_for_user(request.user, thread_id)
         # The thread is readable (asked above): its posts are, each showing what the policy allows.
         posts = self.paginate_queryset(thread.posts.select_related("author"))
-        data = api.PostSerializer(posts, many=True, context=_post_context(request, thread, posts)).data
-        return self.get_paginated_response(data)
+        return self.get_paginated_response(_posts_data(request, thread, posts))
 
     @extend_schema(
         summary="Reply",
@@ -198,7 +189,7 @@ class ThreadPosts(ApiViewMixin, generics.GenericAPIView):
         ],
     )
     def post(self, request, thread_id: int):
-        thread = selectors.thread_for_user(request.user, thread_id)
+        thread = selectors.get_thread_for_user(request.user, thread_id)
         body = validated(api.PostBodySerializer, request)["body"]
         post = actions.reply(request.user, thread=thread, body=body)
         return Response(_post_data(request, post), status=status.HTTP_201_CREATED)
@@ -214,7 +205,7 @@ class ThreadPosts(ApiViewMixin, generics.GenericAPIView):
 )
 class ThreadRead(ApiViewMixin, APIView):
     def post(self, request, thread_id: int):
-        thread = selectors.thread_for_user(request.user, thread_id)
+        thread = selectors.get_thread_for_user(request.user, thread_id)
         number = validated(api.ThreadReadMarkSerializer, request)["number"]
         return Response({"read": actions.mark_thread_read(request.user, thread=thread, up_to=number)})
 
@@ -229,7 +220,7 @@ class ThreadRead(ApiViewMixin, APIView):
 )
 class ThreadFollow(ApiViewMixin, APIView):
     def put(self, request, thread_id: int):
-        thread = selectors.thread_for_user(request.user, thread_id)
+        thread = selectors.get_thread_for_user(request.user, thread_id)
         level = validated(api.ThreadFollowSerializer, request)["level"]
         actions.set_follow(request.user, thread=thread, level=level)
         return Response({"level": level})
@@ -248,7 +239,7 @@ class ThreadFollow(ApiViewMixin, APIView):
 )
 class PostDetail(ApiViewMixin, APIView):
     def patch(self, request, post_id: int):
-        post = selectors.post_for_user(request.user, post_id)
+        post = selectors.get_post_for_user(request.user, post_id)
         body = validated(api.PostBodySerializer, request)["body"]
         return Response(_post_data(request, actions.edit_post(request.user, post=post, body=body)))
 
@@ -263,7 +254,7 @@ class PostDetail(ApiViewMixin, APIView):
 )
 class PostHide(ApiViewMixin, APIView):
     def post(self, request, post_id: int):
-        post = selectors.post_for_user(request.user, post_id)
+        post = selectors.get_post_for_user(request.user, post_id)
         reason = validated(api.PostHideSerializer, request)["reason"]
         return Response(_post_data(request, actions.hide_post(request.user, post=post, reason=reason)))
 
@@ -278,5 +269,5 @@ class PostHide(ApiViewMixin, APIView):
 )
 class PostUnhide(ApiViewMixin, APIView):
     def post(self, request, post_id: int):
-        post = selectors.post_for_user(request.user, post_id)
+        post = selectors.get_post_for_user(request.user, post_id)
         return Response(_post_data(request, actions.unhide_post(request.user, post=post)))

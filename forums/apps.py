@@ -7,11 +7,18 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
-        from forums import audit_details
-        from forums.bodies import BUILT_IN_TEXTS
-        from forums.live import register_subscriptions
-        from intranet.builtins import register_builtin_texts
+        from forums import audit_details, bodies, live, notifications, panels, search
+        from forums.actions import create_forum_for_college
+        from intranet import plugins
 
-        register_subscriptions()
-        register_builtin_texts(BUILT_IN_TEXTS)
-        audit_details.register()
+        plugins.register(
+            self.label,
+            builtin_texts=bodies.BUILT_IN_TEXTS,
+            audit_details=audit_details.DETAILS,
+            search_sources=[search.ThreadSource(), search.PostSource()],
+            notification_targets={"post": notifications.describe_posts, "thread": notifications.describe_threads},
+            notification_sentences=notifications.SENTENCES,
+            on_college_created=create_forum_for_college,
+            panels={plugins.COLLEGE_PAGE: panels.college_forum},
+            live_subscriptions=live.SUBSCRIPTIONS,
+        )

@@ -2,11 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from intranet.audit import register_detail
+from intranet.audit import AuditDetail
 
-
-def register() -> None:
-    register_detail("thread", _("thread"))
-    register_detail("reason", _("reason"))
-    register_detail("origin", _("from forum"))
-    register_detail("destination", _("to forum"))
+DETAILS = {
+    "thread": AuditDetail(_("thread")),
+    "reason": AuditDetail(_("reason")),
+    "origin": AuditDetail(_("from forum")),
+    "destination": AuditDetail(_("to forum")),
+}

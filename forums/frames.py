@@ -22,9 +22,17 @@ from documents.models import Document
 from documents.references import referenced_ids
 from documents.selectors import readers_of_documents
 from forums import policies, selectors
-from forums.models import ForumEvent, Post, ReactionKind, ReadState, Thread
+from forums.models import FollowLevel, Forum, ForumEvent, Post, ReactionKind, ReadState, Thread
 from intranet.models import User
-from realtime.events import MAX_FRAME_BYTES, Renderings, rendering_key, send_rendered_on_commit
+from realtime.events import (
+    MAX_FRAME_BYTES,
+    Renderings,
+    rendering_key,
+    send_per_user_on_commit,
+    send_rendered_on_commit,
+    tell_group_access_changed_on_commit,
+    user_group,
+)
 from realtime.events import send_on_commit as send_text_on_commit
 
 # Events whose frame carries the message as the thread page shows it.
@@ -84,6 +92,57 @@ def send_event_on_commit(event: ForumEvent) -> None:
         send_rendered_on_commit(partial(moved_renderings, event), group=forum_lists)
     else:
         send_text_on_commit(encode_event(event), groups=[forum_lists])
+
+
+def tell_thread_access_changed_on_commit(thread: Thread) -> None:
+    """The thread's open pages ask again whether their reader may still read it (a move)."""
+    tell_group_access_changed_on_commit(thread_group(thread.pk))
+
+
+# --- A reader's own state, for their other pages ---------------------------------------------
+
+
+def send_forum_read_on_commit(user: User, forum: Forum) -> None:
+    send_text_on_commit(encode("forum.read", None, {"forum": forum.pk}), groups=[user_group(user.pk)])
+
+
+def _thread_read_frame(thread: Thread, *, read: int, was: int, muted: bool) -> str:
+    data = {"thread": thread.pk, "forum": thread.forum_id, "read": read, "was": was, "muted": muted}
+    return encode("thread.read", None, {**data, "post_count": thread.post_count})
+
+
+def send_thread_read_on_commit(user: User, thread: Thread, *, read: int, was: int, muted: bool) -> None:
+    """The reader's other pages move their counters by what was just read, from this frame alone."""
+    send_text_on_commit(_thread_read_frame(thread, read=read, was=was, muted=muted), groups=[user_group(user.pk)])
+
+
+def send_threads_read_on_commit(thread: Thread, reads: dict[int, tuple[int, int, bool]]) -> None:
+    """The same for many readers at once (user id → read, was, muted): one frame each."""
+    texts = {
+        user_id: _thread_read_frame(thread, read=read, was=was, muted=muted)
+        for user_id, (read, was, muted) in reads.items()
+    }
+    if texts:
+        send_per_user_on_commit(lambda: texts)
+
+
+def send_follow_on_commit(user: User, thread: Thread, level: str) -> None:
+    """Muting or not changes what the forum's counter counts: the reader's other pages get their
+    count of the forum, read once the change is committed."""
+
+    def frame() -> dict[int, str]:
+        state = selectors.read_state(user, thread)
+        data = {
+            "thread": thread.pk,
+            "forum": thread.forum_id,
+            "level": level,
+            "read": state.last_read_number,
+            "muted": level == FollowLevel.MUTED,
+            "forum_unread": selectors.unread_in_forum(user, thread.forum_id),
+        }
+        return {user.pk: encode("thread.follow", None, data)}
+
+    send_per_user_on_commit(frame)
 
 
 # --- A message, for the readers of its thread -----------------------------------------------

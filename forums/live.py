@@ -13,7 +13,7 @@ from realtime import subscriptions
 
 def _authorize_thread(user, thread_id: int) -> str | None:
     try:
-        return thread_group(selectors.thread_for_user(user, thread_id).pk)
+        return thread_group(selectors.get_thread_for_user(user, thread_id).pk)
     except Http404:
         return None
 
@@ -43,16 +43,12 @@ def _replay_forum(user, forum_id: int, since: int) -> tuple[list[str], bool]:
     return [*replayed, frames.forum_counts_frame(user, forum_id)], complete
 
 
-def _mark_thread_read(user, thread_id: int, number: int) -> None:
-    try:
-        thread = selectors.thread_for_user(user, thread_id)
-    except Http404:
-        return  # no longer readable: nothing to record
-    actions.mark_thread_read(user, thread=thread, up_to=number)
+def _mark_threads_read(marks: list) -> None:
+    actions.mark_threads_read(marks)  # looked up when called: tests replace it
 
 
-def register_subscriptions() -> None:
-    subscriptions.register(
-        "thread", subscriptions.SubscriptionKind(_authorize_thread, _replay_thread, mark_read=_mark_thread_read)
-    )
-    subscriptions.register("forum", subscriptions.SubscriptionKind(_authorize_forum, _replay_forum))
+# Declared in ForumsConfig.ready() (intranet.plugins).
+SUBSCRIPTIONS = {
+    "thread": subscriptions.SubscriptionKind(_authorize_thread, _replay_thread, mark_read=_mark_threads_read),
+    "forum": subscriptions.SubscriptionKind(_authorize_forum, _replay_forum),
+}

@@ -3,14 +3,22 @@ threads are shown in a notification (only to those who may read them now)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from forums import policies
 from forums.models import FollowLevel, ForumFollow, Post, ReadState, Thread
 from forums.selectors import thread_url, visible_forums
 from intranet.markdown import plain_text
 from intranet.models import User
-from intranet.notifications.actions import mark_read_about, notify
+from intranet.notifications.actions import mark_read_about, mark_read_about_for, notify
 from intranet.notifications.kinds import Kind
 from intranet.notifications.targets import Target, excerpt
+
+SENTENCES = {
+    "mentioned": lambda: _("%(actor)s mentioned you in “%(title)s”"),
+    "replied": lambda: _("%(actor)s replied in “%(title)s”"),
+    "thread_started": lambda: _("%(actor)s started the thread “%(title)s”"),
+}
 
 
 def describe_posts(user, ids: list[int]) -> dict[int, Target]:
@@ -50,6 +58,18 @@ def read_in_the_page(user: User, thread: Thread, number: int) -> None:
     posts = Post.objects.filter(thread=thread, number__lte=number).values("pk")
     mark_read_about(user, target_type="post", target_ids=posts)
     mark_read_about(user, target_type="thread", target_ids=[thread.pk])
+
+
+def read_in_the_pages(thread: Thread, reads: dict[int, int]) -> None:
+    """The same for many members at once (user id → post number): one update per number."""
+    by_number: dict[int, list[int]] = {}
+    for user_id, number in reads.items():
+        by_number.setdefault(number, []).append(user_id)
+    for number, user_ids in by_number.items():
+        posts = Post.objects.filter(thread=thread, number__lte=number).values("pk")
+        mark_read_about_for(user_ids, target_type="post", target_ids=posts)
+    if reads:
+        mark_read_about_for(list(reads), target_type="thread", target_ids=[thread.pk])
 
 
 def _readers(user_ids, thread: Thread) -> set[int]:

@@ -22,6 +22,7 @@ def _colleges(forum) -> list[str]:
 
 class ThreadSource(Source):
     kind = "thread"
+    position = 10
     label = _("Discussions")
     scope_family = "forum"
 
@@ -70,7 +71,7 @@ class ThreadSource(Source):
                 title=thread.title,
                 url=reverse("forums:thread", args=[thread.pk]),
                 text=plain_text(openings.get(thread.pk, "")),
-                context=thread.forum.name,
+                context=thread.forum.display_name,
                 date=thread.created_at,
             )
             for thread in threads
@@ -81,6 +82,7 @@ class PostSource(Source):
     """Replies (the opening message is found with its thread). Hidden or deleted: not searchable."""
 
     kind = "post"
+    position = 20
     label = _("Messages")
     scope_family = "forum"
 
@@ -126,7 +128,7 @@ class PostSource(Source):
                 url=reverse("forums:thread", args=[post.thread_id])
                 + f"?page={page_of_number(post.number)}#post-{post.number}",
                 text=plain_text(post.body_html),
-                context=f"{post.thread.forum.name} · {post.author.get_full_name()}",
+                context=f"{post.thread.forum.display_name} · {post.author.get_full_name()}",
                 date=post.created_at,
             )
             for post in posts

@@ -101,7 +101,7 @@ def unread_in_forum(user, forum_id: int) -> int:
     )
 
 
-def forum_for_user(user, slug: str) -> Forum:
+def get_forum_for_user(user, slug: str) -> Forum:
     forum = visible_forums(user).filter(slug=slug).first()
     if forum is None:
         raise Http404
@@ -117,7 +117,7 @@ def threads_of_forum(user, forum: Forum) -> QuerySet[Thread]:
     )
 
 
-def thread_for_user(user, thread_id: int) -> Thread:
+def get_thread_for_user(user, thread_id: int) -> Thread:
     """The thread, or 404 for a missing one and for one the member may not read."""
     thread = Thread.objects.select_related("forum", "forum__college", "author", "proposal").filter(pk=thread_id).first()
     if thread is None or not policies.can_read_forum(user, thread.forum):
@@ -125,7 +125,7 @@ def thread_for_user(user, thread_id: int) -> Thread:
     return thread
 
 
-def post_for_user(user, post_id: int) -> Post:
+def get_post_for_user(user, post_id: int) -> Post:
     post = (
         Post.objects.select_related("thread", "thread__forum", "thread__forum__college", "author")
         .filter(pk=post_id)
@@ -211,14 +211,16 @@ class PostView:
     post: Post
     reactions: list[ReactionCount]
     allowed: policies.PostPermissions
-    unread: bool
+    unread: bool  # after the reader's reading mark, when the caller asked it
     url: str
     body: str  # the post's HTML with its document references filled in for this reader
     shared: bool = False
 
 
-def post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list[PostView]:
-    """The posts of a page as ``user`` sees them (a fixed number of queries for the page)."""
+def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = None) -> list[PostView]:
+    """The posts of a page as ``user`` sees them (a fixed number of queries for the page), for
+    the thread's page, its live frames and the API alike. Without ``last_read`` (the API, which
+    shows no reading mark per post) none is unread."""
     moderator = policies.can_moderate_forum(user, thread.forum)
     can_reply = policies.can_reply(user, thread)
     reactions = reactions_for(user, posts)
@@ -231,7 +233,7 @@ def post_views(user, thread: Thread, posts: list[Post], last_read: int) -> list[
                 post=post,
                 reactions=reactions.get(post.pk, []),
                 allowed=policies.post_permissions(user, post, moderator=moderator, can_reply_to_thread=can_reply),
-                unread=post.number > last_read,
+                unread=last_read is not None and post.number > last_read,
                 url=thread_url(thread.pk, post.number),
                 body=fill_references(post.body_html, documents),
             )

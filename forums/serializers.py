@@ -1,7 +1,7 @@
 """What the forums API shows of forums, threads and posts, and the bodies it accepts.
 
-Nothing here decides who may do what: a post's text and the actions offered come from
-``policies.post_permissions``, asked with the thread-wide answers the view puts in the context.
+Nothing here decides who may do what: a post comes as ``selectors.post_views`` builds it for
+the reader (its text and the actions offered asked of the policy), the same for the pages.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from documents.references import fill_references
 from forums import policies, selectors
 from forums.actions import TITLE_MAX_LENGTH
-from forums.models import FollowLevel, ForumKind, Post, ReactionKind
+from forums.models import FollowLevel, ForumKind, ReactionKind
 from intranet.markdown import MAX_LENGTH
 
 # --- What the API shows -----------------------------------------------------------------------
@@ -30,8 +29,9 @@ class ForumSerializer(serializers.Serializer):
     # From ``selectors.forums_with_unread``.
 
     slug = serializers.CharField()
-    name = serializers.CharField()
-    description = serializers.CharField()
+    # Built-in names and descriptions in the reader's language (intranet.builtins).
+    name = serializers.CharField(source="display_name")
+    description = serializers.CharField(source="display_description")
     kind = serializers.ChoiceField(choices=ForumKind.choices)
     college = serializers.SerializerMethodField(help_text="The collège's slug, for a collège's forum")
     thread_count = serializers.IntegerField()
@@ -94,18 +94,17 @@ class PostPermissionsSerializer(serializers.Serializer):
 class PostSerializer(serializers.Serializer):
     """A post as I see it: no text when deleted, nor when hidden unless I wrote it or moderate."""
 
-    # The context holds the thread-wide answers, asked once per page: ``moderator`` and
-    # ``can_reply`` (of the policy), ``reactions`` (``selectors.reactions_for``) and
-    # ``documents`` (the referenced documents this reader may open).
+    # Reads a ``selectors.PostView``, as the thread's page and its live frames do: what the
+    # reader may do and see is decided there, once, by the policy.
 
-    id = serializers.IntegerField()
-    thread = serializers.IntegerField(source="thread_id")
-    number = serializers.IntegerField()
-    author = ForumAuthorSerializer()
-    created_at = serializers.DateTimeField()
-    edited_at = serializers.DateTimeField(allow_null=True)
-    deleted = serializers.BooleanField(source="is_deleted")
-    hidden = serializers.BooleanField(source="is_hidden")
+    id = serializers.IntegerField(source="post.pk")
+    thread = serializers.IntegerField(source="post.thread_id")
+    number = serializers.IntegerField(source="post.number")
+    author = ForumAuthorSerializer(source="post.author")
+    created_at = serializers.DateTimeField(source="post.created_at")
+    edited_at = serializers.DateTimeField(source="post.edited_at", allow_null=True)
+    deleted = serializers.BooleanField(source="post.is_deleted")
+    hidden = serializers.BooleanField(source="post.is_hidden")
     hidden_reason = serializers.SerializerMethodField(help_text="Why the moderators hid it")
     body = serializers.SerializerMethodField(
         help_text="The Markdown source; null when deleted, or hidden from this reader"
@@ -115,35 +114,25 @@ class PostSerializer(serializers.Serializer):
     reactions = serializers.SerializerMethodField()
     allowed = serializers.SerializerMethodField()
 
-    def _allowed(self, post: Post) -> policies.PostPermissions:
-        return policies.post_permissions(
-            self.context["request"].user,
-            post,
-            moderator=self.context["moderator"],
-            can_reply_to_thread=self.context["can_reply"],
-        )
+    def get_hidden_reason(self, view: selectors.PostView) -> str | None:
+        return view.post.hidden_reason if view.post.is_hidden else None
 
-    def get_hidden_reason(self, post) -> str | None:
-        return post.hidden_reason if post.is_hidden else None
+    def get_body(self, view: selectors.PostView) -> str | None:
+        return view.post.body if view.allowed.show_text else None
 
-    def get_body(self, post) -> str | None:
-        return post.body if self._allowed(post).show_text else None
+    def get_body_html(self, view: selectors.PostView) -> str | None:
+        return str(view.body) if view.allowed.show_text else None
 
-    def get_body_html(self, post) -> str | None:
-        if not self._allowed(post).show_text:
-            return None
-        return str(fill_references(post.body_html, self.context["documents"]))
-
-    def get_url(self, post) -> str:
-        return selectors.thread_url(post.thread_id, post.number)
+    def get_url(self, view: selectors.PostView) -> str:
+        return view.url
 
     @extend_schema_field(PostReactionSerializer(many=True))
-    def get_reactions(self, post) -> list[dict]:
-        return PostReactionSerializer(self.context["reactions"].get(post.pk, []), many=True).data
+    def get_reactions(self, view: selectors.PostView) -> list[dict]:
+        return PostReactionSerializer(view.reactions, many=True).data
 
     @extend_schema_field(PostPermissionsSerializer)
-    def get_allowed(self, post) -> dict[str, bool]:
-        return PostPermissionsSerializer(self._allowed(post)).data
+    def get_allowed(self, view: selectors.PostView) -> dict[str, bool]:
+        return PostPermissionsSerializer(view.allowed).data
 
 
 class ThreadReadSerializer(serializers.Serializer):

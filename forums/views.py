@@ -15,15 +15,9 @@ from documents.references import documents_for_reader, fill_references
 from forums import actions, policies, selectors
 from forums.forms import FollowForm, HideForm, PostForm, ThreadForm
 from forums.models import ReactionKind, Thread
-from intranet.actions import ActionRefused
+from intranet import plugins
+from intranet.exceptions import ActionRefused
 from intranet.markdown import quote_as_markdown
-from workflows.policies import can_view_proposal
-
-
-def _proposal_of(user, thread: Thread):
-    """The proposal this thread discusses, if there is one and the reader may open it."""
-    proposal = getattr(thread, "proposal", None)  # the reverse one-to-one, loaded with the thread
-    return proposal if proposal is not None and can_view_proposal(user, proposal) else None
 
 
 def _thread_url(thread: Thread, number: int | None = None) -> str:
@@ -55,7 +49,7 @@ def unread_counts(request):
 
 
 def forum_detail(request, slug: str):
-    forum = selectors.forum_for_user(request.user, slug)
+    forum = selectors.get_forum_for_user(request.user, slug)
     live_since = selectors.latest_event_id(forums=[forum])
     page = Paginator(selectors.threads_of_forum(request.user, forum), selectors.THREADS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -75,7 +69,7 @@ def forum_detail(request, slug: str):
 
 @require_POST
 def forum_follow(request, slug: str):
-    forum = selectors.forum_for_user(request.user, slug)
+    forum = selectors.get_forum_for_user(request.user, slug)
     following = request.POST.get("following") == "1"
     actions.set_forum_follow(request.user, forum=forum, following=following)
     if following:
@@ -86,7 +80,7 @@ def forum_follow(request, slug: str):
 
 
 def thread_create(request, slug: str):
-    forum = selectors.forum_for_user(request.user, slug)
+    forum = selectors.get_forum_for_user(request.user, slug)
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,14 +96,14 @@ def thread_create(request, slug: str):
 
 @require_POST
 def forum_mark_read(request, slug: str):
-    forum = selectors.forum_for_user(request.user, slug)
+    forum = selectors.get_forum_for_user(request.user, slug)
     actions.mark_forum_read(request.user, forum=forum)
     messages.success(request, _("Everything in this forum is marked as read."))
     return redirect("forums:forum", slug=forum.slug)
 
 
 def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
-    thread = selectors.thread_for_user(request.user, thread_id)
+    thread = selectors.get_thread_for_user(request.user, thread_id)
     live_since = selectors.latest_event_id(thread=thread)  # before reading posts: nothing falls between
     state = selectors.read_state(request.user, thread)
     last_read_before = state.last_read_number
@@ -129,7 +123,7 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
         {
             "thread": thread,
             "forum": thread.forum,
-            "proposal": _proposal_of(request.user, thread),
+            "panels": plugins.panels_for(plugins.THREAD_PAGE, request.user, thread),
             "page": page,
             "post_views": selectors.post_views(request.user, thread, posts, last_read_before),
             "first_unread": last_read_before + 1 if last_read_before < thread.post_count else None,
@@ -148,7 +142,7 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
 
 @require_POST
 def thread_reply(request, thread_id: int):
-    thread = selectors.thread_for_user(request.user, thread_id)
+    thread = selectors.get_thread_for_user(request.user, thread_id)
     form = PostForm(request.POST)
     if form.is_valid():
         try:
@@ -165,7 +159,7 @@ def thread_reply(request, thread_id: int):
 
 @require_POST
 def thread_moderate(request, thread_id: int):
-    thread = selectors.thread_for_user(request.user, thread_id)
+    thread = selectors.get_thread_for_user(request.user, thread_id)
     if not policies.can_moderate_forum(request.user, thread.forum):
         raise PermissionDenied
     operation = request.POST.get("operation")
@@ -189,7 +183,7 @@ def thread_moderate(request, thread_id: int):
 
 @require_POST
 def thread_follow(request, thread_id: int):
-    thread = selectors.thread_for_user(request.user, thread_id)
+    thread = selectors.get_thread_for_user(request.user, thread_id)
     form = FollowForm(request.POST)
     if form.is_valid():
         actions.set_follow(request.user, thread=thread, level=form.cleaned_data["level"])
@@ -198,7 +192,7 @@ def thread_follow(request, thread_id: int):
 
 @require_POST
 def thread_mark_read(request, thread_id: int):
-    thread = selectors.thread_for_user(request.user, thread_id)
+    thread = selectors.get_thread_for_user(request.user, thread_id)
     number = request.POST.get("number", "")
     if not number.isdecimal() or len(number) > 9:
         return JsonResponse({"error": "number"}, status=400)
@@ -207,14 +201,14 @@ def thread_mark_read(request, thread_id: int):
 
 def thread_row(request, thread_id: int):
     """One line of a forum's list, for pages that insert new threads live."""
-    thread = selectors.thread_for_user(request.user, thread_id)
+    thread = selectors.get_thread_for_user(request.user, thread_id)
     row = selectors.threads_of_forum(request.user, thread.forum).get(pk=thread.pk)
     return render(request, "forums/_thread_row.html", {"thread": row})
 
 
 def post_fragment(request, post_id: int):
     """One post as the viewer sees it, for pages that update live."""
-    post = selectors.post_for_user(request.user, post_id)
+    post = selectors.get_post_for_user(request.user, post_id)
     state = selectors.read_state(request.user, post.thread)
     view = selectors.post_views(request.user, post.thread, [post], state.last_read_number)[0]
     return render(
@@ -223,7 +217,7 @@ def post_fragment(request, post_id: int):
 
 
 def post_edit(request, post_id: int):
-    post = selectors.post_for_user(request.user, post_id)
+    post = selectors.get_post_for_user(request.user, post_id)
     if not policies.can_edit_post(request.user, post):
         raise PermissionDenied
     form = PostForm(request.POST or None, initial={"body": post.body})
@@ -238,7 +232,7 @@ def post_edit(request, post_id: int):
 
 
 def post_history(request, post_id: int):
-    post = selectors.post_for_user(request.user, post_id)
+    post = selectors.get_post_for_user(request.user, post_id)
     if post.is_hidden and not policies.can_see_hidden_text(request.user, post):
         raise Http404
     revisions = list(selectors.revisions_of(post))
@@ -259,7 +253,7 @@ def post_history(request, post_id: int):
 
 @require_POST
 def post_delete(request, post_id: int):
-    post = selectors.post_for_user(request.user, post_id)
+    post = selectors.get_post_for_user(request.user, post_id)
     if not policies.can_delete_post(request.user, post):
         raise PermissionDenied
     actions.delete_post(request.user, post=post)
@@ -269,7 +263,7 @@ def post_delete(request, post_id: int):
 
 @require_POST
 def post_hide(request, post_id: int):
-    post = selectors.post_for_user(request.user, post_id)
+    post = selectors.get_post_for_user(request.user, post_id)
     if not policies.can_moderate_forum(request.user, post.thread.forum):
         raise PermissionDenied
     form = HideForm(request.POST)
@@ -282,7 +276,7 @@ def post_hide(request, post_id: int):
 
 @require_POST
 def post_unhide(request, post_id: int):
-    post = selectors.post_for_user(request.user, post_id)
+    post = selectors.get_post_for_user(request.user, post_id)
     if not policies.can_moderate_forum(request.user, post.thread.forum):
         raise PermissionDenied
     actions.unhide_post(request.user, post=post)
@@ -291,7 +285,7 @@ def post_unhide(request, post_id: int):
 
 @require_POST
 def post_react(request, post_id: int):
-    post = selectors.post_for_user(request.user, post_id)
+    post = selectors.get_post_for_user(request.user, post_id)
     try:
         actions.toggle_reaction(request.user, post=post, kind=request.POST.get("kind", ""))
     except ActionRefused as refusal:

@@ -24,8 +24,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from intranet import policies, search
+from intranet import plugins, policies, search
 from intranet.audit import AuditAction, record
+from intranet.exceptions import ActionRefused
 from intranet.groups import college_group_names, sync_user_groups
 from intranet.links import absolute_url
 from intranet.models import (
@@ -43,26 +44,13 @@ from intranet.models import (
     User,
     normalize_email_address,
 )
+from intranet.notifications.actions import notify, queue_written_email
 from intranet.selectors import hash_token
 from realtime.events import (
     close_other_sessions_sockets_on_commit,
     close_sockets_on_commit,
     tell_users_access_changed_on_commit,
 )
-
-
-class ActionRefused(Exception):
-    """The change cannot be made; ``message`` is shown to the person, in their language."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-    def add_to(self, form) -> None:
-        """Show the refusal on the form: on its field when the form shows one, above it otherwise."""
-        shown = self.field in form.fields and not form.fields[self.field].widget.is_hidden
-        form.add_error(self.field if shown else None, self.message)
 
 
 @contextmanager
@@ -81,19 +69,6 @@ def _require_staff(actor: User) -> None:
 
 
 # --- Collèges -------------------------------------------------------------------------------
-
-
-def create_forum_for_college(college: College) -> None:
-    # Imported here: the forums app builds on the core, not the other way round.
-    from forums.actions import create_forum_for_college as create_forum
-
-    create_forum(college)
-
-
-def create_document_space_for_college(college: College) -> None:
-    from documents.actions import create_space_for_college
-
-    create_space_for_college(college)
 
 
 def create_college(actor: User, *, name: str, slug: str = "", description: str = "", position: int = 0) -> College:
@@ -116,8 +91,7 @@ def create_college(actor: User, *, name: str, slug: str = "", description: str =
                 members_group=Group.objects.create(name=members_name),
                 coordinators_group=Group.objects.create(name=coordinators_name),
             )
-        create_forum_for_college(college)
-        create_document_space_for_college(college)
+        plugins.college_created(college)  # the apps' parts of it: its forum, its document space
         record(actor, AuditAction.COLLEGE_CREATED, college, name=name, slug=slug)
     return college
 
@@ -441,8 +415,6 @@ def accept_invitation(*, token: str, password: str, first_name: str, last_name: 
             )
         sync_user_groups(user)
         if invitation.invited_by_id:
-            from intranet.notifications.actions import notify  # it imports this module
-
             notify(
                 kind="invitation",
                 event="invitation_accepted",
@@ -458,8 +430,6 @@ def _send_invitation_email_on_commit(invitation: Invitation, token: str) -> None
     """Queued in the outbox in this transaction, sent by the e-mail worker after the commit (and
     retried if the mail server fails). The link exists only in this e-mail: a resent invitation
     is a new e-mail with a new link."""
-    from intranet.notifications.actions import queue_written_email  # it imports this module
-
     link = absolute_url(reverse("accept_invitation", kwargs={"token": token}))
     context = {"invitation": invitation, "link": link, "valid_days": settings.INVITATION_VALID_DAYS}
     with translation.override(invitation.language):
@@ -591,6 +561,8 @@ def change_password(user: User, *, password: str, session: SessionBase | None = 
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+        # Who did it and how, never what: an account taken over shows in the log.
+        record(user, AuditAction.PASSWORD_CHANGED if session is not None else AuditAction.PASSWORD_RESET, user)
         kept = None
         if session is not None:
             old_key = session.session_key

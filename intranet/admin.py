@@ -7,6 +7,8 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from intranet import actions, policies
+from intranet.admin_bases import ReadOnlyAdmin, StaffAdmin
+from intranet.exceptions import ActionRefused
 from intranet.models import (
     AuditEntry,
     BoardMembership,
@@ -21,16 +23,6 @@ from intranet.models import (
 
 admin.site.site_header = _("Federation intranet — administration")
 admin.site.site_title = _("Intranet administration")
-
-
-class StaffAdmin(admin.ModelAdmin):
-    """Staff see the admin through the association's policy, not through per-model permissions."""
-
-    def has_module_permission(self, request):
-        return policies.can_manage_association(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return policies.can_manage_association(request.user)
 
 
 class ReferenceDataAdmin(StaffAdmin):
@@ -56,17 +48,6 @@ class ReferenceDataAdmin(StaffAdmin):
         return policies.can_manage_association(request.user)
 
 
-class ReadOnlyAdmin(StaffAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(User)
 class UserAdmin(ReadOnlyAdmin):
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "date_joined"]
@@ -80,7 +61,7 @@ class UserAdmin(ReadOnlyAdmin):
         for member in queryset:
             try:
                 actions.deactivate_member(request.user, user=member)
-            except actions.ActionRefused as refusal:
+            except ActionRefused as refusal:
                 self.message_user(request, f"{member}: {refusal.message}", messages.WARNING)
 
 

@@ -7,7 +7,23 @@ class IntranetConfig(AppConfig):
     verbose_name = _("Members and collèges")
 
     def ready(self):
-        from intranet.bodies import BUILT_IN_TEXTS
-        from intranet.builtins import register_builtin_texts
+        from intranet import (
+            audit,
+            background,
+            bodies,
+            checks,  # noqa: F401 - importing it registers the system checks
+            plugins,
+        )
+        from intranet.notifications import members as member_notifications
+        from intranet.search.members import MemberSource
 
-        register_builtin_texts(BUILT_IN_TEXTS)
+        # The core declares its own parts the way every app does (docs/architecture.md).
+        plugins.register(
+            self.label,
+            builtin_texts=bodies.BUILT_IN_TEXTS,
+            audit_details=audit.DETAILS,
+            search_sources=[MemberSource()],
+            notification_targets={"member": member_notifications.describe_members},
+            notification_sentences=member_notifications.SENTENCES,
+            jobs=background.JOBS,
+        )

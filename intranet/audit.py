@@ -52,6 +52,8 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
     MEMBER_DEACTIVATED = "member.deactivated", _("account deactivated")
     MEMBER_REACTIVATED = "member.reactivated", _("account reactivated")
+    PASSWORD_CHANGED = "member.password_changed", _("password changed")
+    PASSWORD_RESET = "member.password_reset", _("password reset from an e-mail link")
     PROFILE_UPDATED_BY_STAFF = "profile.updated_by_staff", _("profile edited by staff")
     REFERENCE_CREATED = "reference.created", _("reference data added")
     REFERENCE_UPDATED = "reference.updated", _("reference data changed")
@@ -101,11 +103,33 @@ class AuditAction(models.TextChoices):
     DECISION_RECORDED = "decision.recorded", _("decision recorded in the register")
 
 
+_APP_ACTIONS: dict[str, Promise] = {}
+
+
+def register_action_labels(labels: dict[str, Promise]) -> None:
+    """Called by ``intranet.plugins.register``: an app's own audit codes and their labels."""
+    _APP_ACTIONS.update(labels)
+
+
 def action_label(code: str) -> str:
     try:
         return AuditAction(code).label
     except ValueError:
-        return code
+        return str(_APP_ACTIONS.get(code, code))
+
+
+@dataclass(frozen=True)
+class AuditDetail:
+    """How the audit log names a detail key and its known values in the reader's language.
+
+    ``values`` maps stored values (codes) to labels; ``describe`` turns a value into text, or
+    answers None to leave it to the next one. Apps declare theirs with
+    ``intranet.plugins.register(audit_details=...)``; two apps may describe the same key.
+    """
+
+    label: Promise | None = None
+    values: dict[str, Promise] = field(default_factory=dict)
+    describe: Callable[[Any], str | None] | None = None
 
 
 @dataclass
@@ -118,24 +142,14 @@ class _Detail:
 _DETAILS: dict[str, _Detail] = {}
 
 
-def register_detail(
-    key: str,
-    label: Promise | None = None,
-    *,
-    values: dict[str, Promise] | None = None,
-    describe: Callable[[Any], str | None] | None = None,
-) -> None:
-    """How the audit log names a detail key and its known values in the reader's language.
-
-    ``values`` maps stored values (codes) to labels; ``describe`` turns a value into text, or
-    answers None to leave it to the next one. Apps register their keys in ``AppConfig.ready()``.
-    """
+def register_detail(key: str, declared: AuditDetail) -> None:
+    """Called by ``intranet.plugins.register``."""
     detail = _DETAILS.setdefault(key, _Detail())
-    if label is not None:
-        detail.label = label
-    detail.values.update({str(code): text for code, text in (values or {}).items()})
-    if describe is not None:
-        detail.describe.append(describe)
+    if declared.label is not None:
+        detail.label = declared.label
+    detail.values.update({str(code): text for code, text in declared.values.items()})
+    if declared.describe is not None:
+        detail.describe.append(declared.describe)
 
 
 def stored_in_any_language(*labels: Promise) -> Callable[[Any], str | None]:
@@ -210,26 +224,23 @@ def _describe_date_time(value: Any) -> str | None:
     return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT")
 
 
-# The core's own detail keys; the apps register theirs.
-for _key, _label in {
-    "name": _("name"),
-    "slug": _("short name"),
-    "changes": _("changes"),
-    "college": _("collège"),
-    "role": _("role"),
-    "invitation": _("invitation"),
-    "fields": _("fields"),
-    "description": _("description"),
-    "position": _("position"),
-    "is_active": _("active"),
-}.items():
-    register_detail(_key, _label)
-register_detail(
-    "role",
-    values={
-        **dict(BoardRole.choices),
-        **dict(CollegeRole.choices),  # "member" is a collège's member first
-    },
-)
-register_detail("description", describe=stored_in_any_language(_("changed")))
-register_detail("deadline", _("deadline"), describe=_describe_date_time)
+# The core's own detail keys, declared in IntranetConfig.ready() like the apps' ones.
+DETAILS = {
+    "name": AuditDetail(_("name")),
+    "slug": AuditDetail(_("short name")),
+    "changes": AuditDetail(_("changes")),
+    "college": AuditDetail(_("collège")),
+    "role": AuditDetail(
+        _("role"),
+        values={
+            **dict(BoardRole.choices),
+            **dict(CollegeRole.choices),  # "member" is a collège's member first
+        },
+    ),
+    "invitation": AuditDetail(_("invitation")),
+    "fields": AuditDetail(_("fields")),
+    "description": AuditDetail(_("description"), describe=stored_in_any_language(_("changed"))),
+    "position": AuditDetail(_("position")),
+    "is_active": AuditDetail(_("active")),
+    "deadline": AuditDetail(_("deadline"), describe=_describe_date_time),
+}

@@ -1,8 +1,11 @@
-"""One pass at a time of each periodic job, across every node: a PostgreSQL advisory lock per job.
+"""The background jobs that ``manage.py worker`` runs (``intranet.worker``): what a job is, the
+registry of every app's jobs, and the lock that lets one node at a time run an exclusive job.
 
-The jobs are already safe to run twice (row locks, conditional updates, unique keys); the lock
-makes it so that while one node runs a job the others skip it, instead of racing it. On SQLite
-(one machine, where IMMEDIATE transactions already take turns) it is a no-op.
+Each app declares its jobs with ``intranet.plugins.register(jobs=...)`` in its ``ready()`` (the
+core's are in ``intranet.background``). The periodic jobs are already safe to run twice (row
+locks, conditional updates, unique keys); their PostgreSQL advisory lock makes it so that while
+one node runs a job the others skip it, instead of racing it. On SQLite (one machine, where
+IMMEDIATE transactions already take turns) the lock is a no-op.
 """
 
 from __future__ import annotations
@@ -11,12 +14,44 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
 
 from django.db import DatabaseError, connection
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class Report(NamedTuple):
+    """What one pass of a job did: the line to print (empty when there is nothing to tell), and
+    whether there is more to do right away (its queue holds more, or a reading is under way)."""
+
+    line: str = ""
+    more: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # also the name of its database lock when exclusive
+    run: Callable[[], Report]
+    every: float  # seconds between two passes when it has nothing to do
+    exclusive: bool = True  # False: its queue rows are claimed one by one, every node takes its share
+    stop: Callable[[], None] | None = None  # called once when the worker stops (let claimed work go)
+
+
+_jobs: dict[str, Job] = {}
+
+
+def register_jobs(*jobs: Job) -> None:
+    """Called by ``intranet.plugins.register``."""
+    for job in jobs:
+        _jobs[job.name] = job
+
+
+def registered_jobs() -> list[Job]:
+    """Every app's jobs, in the order of ``INSTALLED_APPS``."""
+    return list(_jobs.values())
 
 
 def lock_key(job: str) -> int:

@@ -392,3 +392,20 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of the background worker on one machine (``intranet.worker``),
+    written every few seconds; ``manage.py check --deploy`` warns when it is old or missing."""
+
+    name = models.CharField(max_length=100, unique=True)  # the machine's host name
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.name

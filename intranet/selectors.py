@@ -46,7 +46,7 @@ def active_colleges() -> QuerySet[College]:
     return College.objects.filter(is_active=True)
 
 
-def college_for_member(viewer: User, slug: str) -> College:
+def get_college_for_user(viewer: User, slug: str) -> College:
     """Any member may open a collège's page: who is in which collège is known within the association."""
     if not policies.is_member(viewer):
         raise Http404
@@ -95,7 +95,7 @@ def directory_members(viewer: User, filters: DirectoryFilters) -> QuerySet[User]
     return members.distinct()
 
 
-def member_for_viewer(viewer: User, member_id: int) -> User:
+def get_member_for_user(viewer: User, member_id: int) -> User:
     """The member page's person, or 404 for a missing one and for one the viewer may not see."""
     member = (
         _members_with_profiles()
@@ -128,7 +128,7 @@ def all_members_for_staff() -> QuerySet[User]:
     )
 
 
-def college_for_staff(slug: str) -> College:
+def get_college_for_staff(slug: str) -> College:
     return _get_or_404(colleges_with_members(), slug=slug)
 
 
@@ -167,17 +167,17 @@ def _get_or_404(queryset: QuerySet, **lookup):
         raise Http404 from None
 
 
-def member_for_staff(user_id: int) -> User:
+def get_member_for_staff(user_id: int) -> User:
     return _get_or_404(User.objects.all(), pk=user_id)
 
 
-def membership_for_staff(slug: str, membership_id: int) -> CollegeMembership:
+def get_membership_for_staff(slug: str, membership_id: int) -> CollegeMembership:
     return _get_or_404(
         CollegeMembership.objects.select_related("user", "college"), pk=membership_id, college__slug=slug
     )
 
 
-def invitation_for_staff(invitation_id: int) -> Invitation:
+def get_invitation_for_staff(invitation_id: int) -> Invitation:
     return _get_or_404(Invitation.objects.all(), pk=invitation_id)
 
 

@@ -37,6 +37,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The association's legal name, as it signs its documents (the archive's deposit agreements).
+ASSOCIATION_NAME = env_str("ASSOCIATION_NAME", "la Fédération régionale du cinéma et de l'audiovisuel")
 
 INSTALLED_APPS = [
     "daphne",  # first, so that `runserver` serves ASGI (HTTP and WebSockets) too
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
     "documents",
     "viewflow.workflow",  # the process engine only; its Material frontend is not used
     "workflows",
+    "workflows.archives",  # the film and photo archive's deposits and catalogue
+    "workflows.meetings",  # board meetings: convocation, agenda, attendance and proxies
 ]
 
 MIDDLEWARE = [
@@ -97,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "intranet.context_processors.navigation",
+                "realtime.context_processors.live_socket",
             ],
         },
     },
@@ -170,7 +175,7 @@ DOCUMENTS_SENDFILE = env_str("DOCUMENTS_SENDFILE", "")
 DOCUMENTS_SENDFILE_PREFIX = env_str("DOCUMENTS_SENDFILE_PREFIX", "/protected-documents/")
 # Files one person may upload per window, pages and API together: "<count>/<second|minute|hour|day>".
 DOCUMENTS_UPLOAD_RATE = env_str("DOCUMENTS_UPLOAD_RATE", "60/hour")
-# Text for search is read by the documents_extract worker, one file at a time, each in a child
+# Text for search is read by the worker (job documents.extract), one file at a time, each in a child
 # process limited to this wall-clock (and CPU) time and this address space.
 DOCUMENTS_EXTRACTION_SECONDS = env_int("DOCUMENTS_EXTRACTION_SECONDS", 30)
 DOCUMENTS_EXTRACTION_MEMORY_MB = env_int("DOCUMENTS_EXTRACTION_MEMORY_MB", 512)
@@ -315,6 +320,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DeliveryEnum": "intranet.notifications.kinds.Delivery",
         "VoteResultEnum": "workflows.models.VoteResult",
+        "FondsStatusEnum": "workflows.archives.models.FondsStatus",
+        "StatusEnum": "workflows.models.ProposalStatus",  # as before the archive had a status too
     },
     "SERVE_PERMISSIONS": ["intranet.api.base.IsMember"],
     "SERVE_AUTHENTICATION": [

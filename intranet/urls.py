@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from intranet.views import accounts, members, search, staff, tokens
+from intranet.views import accounts, home, members, search, staff, tokens
 
 # The 500 page renders without the database (404 and 403 are Django's, with our templates).
 handler500 = "intranet.views.errors.server_error"
 
 urlpatterns = [
-    path("", members.home, name="home"),
+    path("", home.home, name="home"),
     path("colleges/<slug:slug>/", members.college_detail, name="college_detail"),
     path("annuaire/", members.directory, name="directory"),
     path("recherche/", search.search_page, name="search"),
@@ -51,8 +51,10 @@ urlpatterns = [
     path("notifications/", include("intranet.notifications.urls")),
     path("forums/", include("forums.urls")),
     path("documents/", include("documents.urls")),
+    path("deliberations/seances/", include("workflows.meetings.urls")),
     path("deliberations/", include("workflows.urls")),
     path("propositions/", include("workflows.proposal_urls")),
+    path("archives/", include("workflows.archives.urls")),
     path("api/", include("intranet.api.urls")),
     path("admin/", admin.site.urls),
 ]

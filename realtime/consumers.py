@@ -20,6 +20,7 @@ from django.utils import translation
 
 from realtime import subscriptions
 from realtime.events import rendering_for, session_group, user_group
+from realtime.readmarks import read_marks
 
 logger = logging.getLogger(__name__)
 
@@ -224,11 +225,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             # Only what the page shows and the policy let it subscribe to.
             await self._error("not_subscribed")
             return
-        try:
-            await database_sync_to_async(kind.mark_read)(self.user, target, number)
-        except Exception:
-            # A busy or lost database must not close the page's socket: it tells again later.
-            logger.warning("Could not record what user %s has read", self.user.pk, exc_info=True)
+        # Recorded with the other pages' marks of the same moment (realtime.readmarks).
+        read_marks.add(self, kind_name=name, user=self.user, target=target, number=number)
+
+    async def read_not_recorded(self):
+        with contextlib.suppress(Exception):  # the page may have gone meanwhile
             await self._error("try_again")
 
     async def _unsubscribe(self, content):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intranet import actions
+from intranet.models import AuditEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,9 @@ def test_password_change(cast, login):
     assert response.status_code == 302
     cast.production_member.refresh_from_db()
     assert cast.production_member.check_password("un nouveau mot de passe")
+    [entry] = AuditEntry.objects.filter(action="member.password_changed")
+    assert (entry.actor, entry.target_id) == (cast.production_member, str(cast.production_member.pk))
+    assert "mot de passe" not in str(entry.details)
 
 
 def test_password_reset_by_email(client, cast):
@@ -132,6 +136,7 @@ def test_password_reset_by_email(client, cast):
     assert response.status_code == 302
     cast.production_member.refresh_from_db()
     assert cast.production_member.check_password("le mot de passe neuf")
+    assert AuditEntry.objects.filter(action="member.password_reset", actor=cast.production_member).count() == 1
 
 
 def test_password_reset_for_unknown_address_looks_the_same_and_sends_nothing(client, cast):

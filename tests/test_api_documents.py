@@ -9,28 +9,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from documents import actions, extraction, selectors, storage
-from documents.models import AccessLevel, Document, DocumentVersion, Folder, Space
+from documents import actions, extraction, storage
+from documents.models import AccessLevel, Document, DocumentVersion
 from documents.samples import pdf_bytes
 from intranet.models import AuditEntry, SearchChange
 from intranet.search import indexer
 from tests.api import ROLES, Case, everyone, run_case, token_client
-from tests.factories import make_incoming, make_member
+from tests.factories import make_member
+from tests.helpers import assert_nothing_left, root_of, upload
 
 pytestmark = pytest.mark.django_db
 
 PRODUCTION_MEMBERS_GROUP = "college-production-membres"
-
-
-def root_of(slug: str) -> Folder:
-    return selectors.root_folder(Space.objects.get(slug=slug))
-
-
-def upload(actor, folder, name="note.txt", data=b"Ordre du jour\n", **kwargs):
-    document, version, _created = actions.upload_document(
-        actor, folder=folder, incoming=make_incoming(name, data), **kwargs
-    )
-    return document, version
 
 
 @pytest.fixture
@@ -239,13 +229,6 @@ def test_role_cast(route, role, world, cast):
 @pytest.mark.parametrize("case", sorted(MORE_CASES))
 def test_role_cast_of_other_methods_and_places(case, role, world, cast):
     run_case(MORE_CASES[case], world, cast, role)
-
-
-def assert_nothing_left():
-    """No row without its file, no file without its row, nothing in the incoming folder."""
-    rows = set(DocumentVersion.objects.values_list("stored_name", flat=True))
-    assert storage.stored_files() == rows
-    assert not list(storage.incoming_dir().iterdir())
 
 
 # --- Uploads --------------------------------------------------------------------------------

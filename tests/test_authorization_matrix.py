@@ -24,6 +24,7 @@ from asgiref.sync import sync_to_async
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections, transaction
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -55,6 +56,12 @@ MANAGERS = MODERATORS
 # is on the board's agenda (raised in Patrimoine, so only the board and staff see it).
 PROPOSAL_READERS = READERS
 PROPOSAL_AUTHORS = {"own": {"member"}, "other": {"other_member"}, "board": set()}
+# The archive: ``own`` is the member's offer in triage, ``other`` a catalogued fonds.
+FONDS_READERS = {"own": {"member", "staff"}, "other": set(ROLES[1:])}
+NOBODY = {"own": set(), "other": set()}
+# Board meetings: the board and staff see them; only the president and the secretary run them.
+MEETING_READERS = {"board": {"board", "staff"}}
+MEETINGS_SEEN_BY = {NO_TARGET: {"board", "staff"}}
 # The board's open vote is on a Production proposal: its collège sees it, the board votes.
 VOTE_READERS = {"board": {"member", "coordinator", "board", "staff"}}
 
@@ -82,6 +89,11 @@ def by_access(status, *, allowed: dict[str, set], visible: dict[str, set] | None
         }
         for target in allowed
     }
+
+
+def override(expected: dict[str, dict], **targets: dict) -> dict[str, dict]:
+    """``expected`` with some roles' statuses changed on some targets."""
+    return {target: {**statuses, **targets.get(target, {})} for target, statuses in expected.items()}
 
 
 def staff_only(status, *, targets=(NO_TARGET,)) -> dict[str, dict]:
@@ -324,6 +336,113 @@ MATRIX: dict[str, Row] = {
     "documents:version_restore": Row(
         "post", at("documents:version_restore", "version"), by_access(302, allowed=READERS)
     ),
+    # The archive: the catalogue for every member; an offer for its depositor and staff.
+    "archives:catalogue": Row("get", plain("archives:catalogue"), everyone(200)),
+    **{
+        name: Row("get", at(name, "fonds"), by_access(200, allowed=FONDS_READERS))
+        for name in ("archives:fonds", "archives:fonds_print", "archives:fonds_csv")
+    },
+    "archives:offer": Row("get", plain("archives:offer"), everyone(200)),
+    # Staff triage the offer in triage; the catalogued fonds is past triage (the action refuses).
+    "archives:triage": Row(
+        "post",
+        at("archives:triage", "fonds"),
+        override(
+            by_access(302, allowed={"own": {"staff"}, "other": set()}, visible=FONDS_READERS), other={"staff": 409}
+        ),
+        data=form(decision="decline", reason="Hors région"),
+    ),
+    # Nobody appraises, asks, answers, agrees or takes in a fonds in triage or catalogued.
+    **{
+        name: Row("post", at(name, "fonds"), by_access(302, allowed=NOBODY, visible=FONDS_READERS))
+        for name in (
+            "archives:ask_opinion",
+            "archives:give_opinion",
+            "archives:finish_appraisal",
+            "archives:agreement",
+            "archives:intake",
+        )
+    },
+    "archives:appraise": Row(
+        "post", at("archives:appraise", "fonds", "fonds_item"), by_access(302, allowed=NOBODY, visible=FONDS_READERS)
+    ),
+    # The agreement document: staff (for the archivist) once the fonds is past its appraisal.
+    "archives:agreement_document": Row(
+        "get",
+        at("archives:agreement_document", "fonds"),
+        by_access(200, allowed={"own": set(), "other": {"staff"}}, visible=FONDS_READERS),
+    ),
+    # The signed agreement: kept by staff (for the archivist) once the fonds is past its appraisal.
+    "archives:signed_agreement": Row(
+        "post",
+        at("archives:signed_agreement", "fonds"),
+        by_access(302, allowed={"own": set(), "other": {"staff"}}, visible=FONDS_READERS),
+        data=lambda world, target: {"signed": SimpleUploadedFile("convention.pdf", b"%PDF-1.4\n")},
+    ),
+    # Staff move a catalogued fonds's items through digitisation.
+    "archives:digitisation": Row(
+        "post",
+        at("archives:digitisation", "fonds", "fonds_item"),
+        by_access(302, allowed={"own": set(), "other": {"staff"}}, visible=FONDS_READERS),
+        data=lambda world, target: {f"digitise{world.fonds_item[target].pk}-digitisation": "in_progress"},
+    ),
+    # The depositor and staff withdraw an offer; a catalogued fonds no longer can be.
+    "archives:withdraw": Row(
+        "post",
+        at("archives:withdraw", "fonds"),
+        by_access(302, allowed={"own": {"member", "staff"}, "other": set()}, visible=FONDS_READERS),
+        data=form(reason=""),
+    ),
+    # Board meetings: a convened meeting of the board (``board``); nobody of the cast runs it.
+    "meetings:list": Row("get", plain("meetings:list"), by_access(200, allowed=MEETINGS_SEEN_BY)),
+    "meetings:new": Row(
+        "post",
+        plain("meetings:new"),
+        by_access(302, allowed={NO_TARGET: set()}, visible=MEETINGS_SEEN_BY),
+        data=form(starts_at="2027-03-01T18:00", place="Poitiers"),
+    ),
+    "meetings:feed_renew": Row("post", plain("meetings:feed_renew"), by_access(302, allowed=MEETINGS_SEEN_BY)),
+    # The feed's signed address is its key: calendar applications read it without signing in.
+    "meetings:feed": Row(
+        "get", lambda world, target: reverse("meetings:feed", args=[world.feed_token]), everyone(200, anonymous=200)
+    ),
+    **{
+        name: Row("get", at(name, "meeting"), by_access(200, allowed=MEETING_READERS))
+        for name in ("meetings:detail", "meetings:ics")
+    },
+    "meetings:add_proposal": Row(
+        "post",
+        at("meetings:add_proposal", "meeting"),
+        by_access(302, allowed={"board": set()}, visible=MEETING_READERS),
+        data=lambda world, target: {"proposal": world.in_review["board"].pk},
+    ),
+    "meetings:add_item": Row(
+        "post",
+        at("meetings:add_item", "meeting"),
+        by_access(302, allowed={"board": set()}, visible=MEETING_READERS),
+        data=form(kind="information", title="Budget"),
+    ),
+    "meetings:move_item": Row(
+        "post",
+        at("meetings:move_item", "meeting", "agenda_item"),
+        by_access(302, allowed={"board": set()}, visible=MEETING_READERS),
+        data=form(direction="up"),
+    ),
+    **{
+        name: Row("post", at(name, "meeting"), by_access(302, allowed={"board": set()}, visible=MEETING_READERS))
+        for name in ("meetings:convene", "meetings:presence", "meetings:close")
+    },
+    "meetings:record_vote": Row(
+        "post",
+        at("meetings:record_vote", "meeting", "agenda_item"),
+        by_access(302, allowed={"board": set()}, visible=MEETING_READERS),
+    ),
+    "meetings:answer": Row(
+        "post",
+        at("meetings:answer", "meeting"),
+        by_access(302, allowed={"board": {"board"}}, visible=MEETING_READERS),
+        data=form(answer="present"),
+    ),
     # The decision register: every member reads every decision.
     "workflows:register": Row("get", plain("workflows:register"), everyone(200)),
     "workflows:register_print": Row("get", plain("workflows:register_print"), everyone(200)),
@@ -424,7 +543,14 @@ def build_world() -> SimpleNamespace:
     from tests.factories import make_incoming, make_member, make_proposal, make_staff
     from workflows import actions as workflow_actions
     from workflows import selectors as workflow_selectors
+    from workflows.archives import actions as archive_actions
+    from workflows.archives.items import ItemDraft
+    from workflows.meetings import actions as meeting_actions
+    from workflows.meetings import calendar as meeting_calendar
+    from workflows.meetings.models import CalendarFeed
     from workflows.models import Decision
+
+    REEL = [ItemDraft(title="Bobine", format="16mm", count=1)]
 
     staff = make_staff(email="equipe@example.org", first_name="Estelle", last_name="Équipe")
     cast = SimpleNamespace(staff=staff)
@@ -510,6 +636,25 @@ def build_world() -> SimpleNamespace:
         workflow_actions.close_board_vote(cast.secretary, vote=vote)
         world.decision[target] = Decision.objects.get(vote=vote)
 
+    # The archive: the member's own offer, in triage (``own``), and a catalogued fonds (``other``).
+    world.fonds = {"own": archive_actions.record_offer(cast.production_member, title="Mes bobines", items=REEL)}
+    catalogued = archive_actions.record_offer(cast.patrimoine_member, title="Fonds Lenoir", items=REEL)
+    archive_actions.assign_archivist(staff, fonds=catalogued, archivist=staff)
+    archive_actions.appraise_item(staff, item=catalogued.items.get(), retained=True)
+    archive_actions.finish_appraisal(staff, fonds=catalogued)
+    archive_actions.record_agreement(staff, fonds=catalogued, transfer="gift", uses=["on_site"])
+    world.fonds["other"] = archive_actions.take_in(staff, fonds=catalogued)
+    world.fonds_item = {target: fonds.items.get() for target, fonds in world.fonds.items()}
+
+    # A board meeting, convened with one item; the board member's calendar feed.
+    meeting = meeting_actions.plan_meeting(cast.secretary, starts_at=timezone.now() + timedelta(days=12), place="Niort")
+    world.agenda_item = {
+        "board": meeting_actions.add_free_item(cast.secretary, meeting=meeting, kind="other", title="Divers")
+    }
+    meeting.refresh_from_db()
+    world.meeting = {"board": meeting_actions.convene(cast.secretary, meeting=meeting, revision=meeting.revision)}
+    world.feed_token = meeting_calendar.feed_token(CalendarFeed.objects.get_or_create(user=cast.board_member)[0])
+
     # Personal things: a notification, an API token and an unsubscribe link of each target's person.
     world.notification = {
         target: notification_actions.notify(
@@ -570,7 +715,7 @@ def test_every_row_covers_every_role_and_its_targets():
 
 
 # Routes whose argument is a link's token rather than an object of the association.
-TOKEN_ROUTES = {"password_reset_confirm", "accept_invitation", "staff_invitation_update"}
+TOKEN_ROUTES = {"password_reset_confirm", "accept_invitation", "staff_invitation_update", "meetings:feed"}
 
 
 def _route_arguments(name: str) -> set[str]:

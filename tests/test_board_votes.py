@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry
 from tests.concurrency import failures, run_together
 from tests.factories import make_member, make_proposal
@@ -182,8 +182,8 @@ def test_the_periodic_jobs_command_closes_what_is_due(cast, vote, capsys):
     from django.core.management import call_command
 
     BoardVote.objects.filter(pk=vote.pk).update(deadline=timezone.now() - timedelta(minutes=1))
-    call_command("run_periodic_jobs", "--once")
-    assert "1 vote(s) closed" in capsys.readouterr().out
+    call_command("worker", "--once")
+    assert "1 vote(s) closed." in capsys.readouterr().out
     vote.refresh_from_db()
     assert vote.close_reason == "deadline"
 
@@ -228,7 +228,7 @@ def test_a_quorum_outside_1_to_100_is_refused_and_kept_in_the_form(cast, login):
     assert 'value="150"' in response.content.decode()
 
 
-def test_the_server_command_starts_the_periodic_jobs_the_indexer_and_the_mail_worker_beside_the_server(db, monkeypatch):
+def test_the_server_command_starts_the_worker_beside_the_server(db, monkeypatch):
     from django.core.management import call_command
 
     from intranet.management.commands import serve
@@ -237,12 +237,7 @@ def test_the_server_command_starts_the_periodic_jobs_the_indexer_and_the_mail_wo
     monkeypatch.setattr(serve.subprocess, "Popen", lambda command: started.append(command))
     monkeypatch.setattr(serve.os, "execv", lambda path, command: replaced.append(command))
     call_command("serve", "--port", "8999")
-    assert [command[2:] for command in started] == [
-        ["run_periodic_jobs", "--stop-with-parent"],
-        ["search_index", "work", "--stop-with-parent"],
-        ["notifications_worker", "--stop-with-parent"],
-        ["documents_extract", "--stop-with-parent"],
-    ]
+    assert [command[2:] for command in started] == [["worker", "--stop-with-parent"]]
     [server] = replaced
     assert server[server.index("--ws-max-size") + 1] == "65536"  # large frames refused by the server
     assert "uvicorn" in replaced[0]

@@ -50,14 +50,35 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
         "draft", "in_review", "returned", "on_agenda", "voting", "adopted", "rejected"
     }  # fmt: skip
     assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["adopted", "rejected"]
-    budget = Folder.objects.get(restricted=True, proposal__isnull=True)
+    from workflows.archives.models import Fonds, Item
+
+    assert set(Fonds.objects.values_list("status", flat=True)) == {
+        "offered", "in_appraisal", "in_agreement", "in_intake", "catalogued", "declined", "not_retained", "withdrawn"
+    }  # fmt: skip
+    assert Fonds.objects.filter(status="catalogued").count() >= 3 and len(Fonds.objects.all()) >= 12
+    assert Item.objects.filter(call_number__isnull=False, territory__isnull=False).exists()
+    # Catalogued fonds have a digitised still in their folder of the archive's space.
+    stills = Document.objects.filter(folder__space__kind="archive", name__endswith="photogramme.png")
+    assert stills.count() == Fonds.objects.filter(status="catalogued").count()
+    assert Item.objects.filter(digitisation="digitised").count() == stills.count()
+    # A convened board meeting with the proposals waiting for the board, and answers already in.
+    from workflows.meetings.models import Attendance, Meeting
+
+    meeting = Meeting.objects.get()
+    assert meeting.status == "convened" and meeting.items.filter(proposal__status="on_agenda").exists()
+    assert Attendance.objects.filter(meeting=meeting, answer="proxy").exists()
+    budget = Folder.objects.exclude(space__kind="archive").get(restricted=True, proposal__isnull=True)
     assert Document.objects.filter(folder__proposal__status="adopted").exists()  # a proposal's own folder
     assert budget.space.slug == "college-production"
     from documents.extraction import extract_pending
 
     while extract_pending():  # what the extraction worker does after the seeding
         pass
-    assert not DocumentVersion.objects.exclude(extraction_status="done").exists()
+    # Images have no text: nothing waits or failed.
+    assert not DocumentVersion.objects.exclude(extraction_status__in=["done", "unsupported"]).exists()
+    assert set(
+        DocumentVersion.objects.filter(extraction_status="unsupported").values_list("content_type", flat=True)
+    ) <= {"image/png"}
     # Bells have something to show, but nobody is e-mailed about the seeded past.
     from intranet.notifications.actions import queue_daily_digests, send_due_emails
     from intranet.notifications.models import Notification

@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from documents import actions, policies, selectors
-from documents.models import AccessLevel, Document, Folder, FolderGroupPermission, FolderUserPermission, Space
+from documents.models import AccessLevel, Document, Folder, FolderGroupPermission, FolderUserPermission
 from intranet.models import AuditEntry, User
+from tests.helpers import root_of
 
 CAST = [
     "staff", "coordinator", "production_member", "president", "diffusion_member",
@@ -23,10 +24,6 @@ EXPECTED_DEFAULTS = {
     "conseil-d-administration": {"staff": 3, "board_member": 2, "president": 2, "secretary": 2},
     "association": dict.fromkeys(CAST, 1) | {"staff": 3},
 }
-
-
-def root_of(slug: str) -> Folder:
-    return selectors.root_folder(Space.objects.get(slug=slug))
 
 
 @pytest.mark.parametrize("space", sorted(EXPECTED_DEFAULTS))

@@ -7,7 +7,6 @@ import io
 import sys
 import zipfile
 from datetime import timedelta
-from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,9 +18,9 @@ from documents import actions, extraction, selectors, storage
 from documents.models import DocumentVersion, ExtractionFailure, ExtractionStatus, Space
 from documents.samples import docx_bytes, pdf_bytes, png_bytes
 from intranet import search
-from intranet.search import indexer
 from tests.api import token_client
 from tests.factories import make_incoming
+from tests.helpers import index_now, raw_upload
 
 BOMB_INFLATED_BYTES = 95 * 1024 * 1024
 WORD = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
@@ -48,20 +47,6 @@ def bomb_docx(*, with_text: bool) -> bytes:
 @pytest.fixture
 def folder(cast):
     return selectors.root_folder(Space.objects.get(slug="college-production"))
-
-
-def raw_upload(client, folder, name: str, data: bytes):
-    return client.post(
-        reverse("documents:folder_upload", args=[folder.pk]),
-        data=data,
-        content_type="application/octet-stream",
-        headers={"X-File-Name": quote(name)},
-    )
-
-
-def index_now() -> None:
-    while indexer.apply_pending():
-        pass
 
 
 def titles_found(user, text: str) -> list[str]:
@@ -163,7 +148,7 @@ def test_a_normal_pdf_and_docx_are_read_by_the_job_then_found_by_search(cast, fo
         actions.upload_document(cast.production_member, folder=folder, incoming=make_incoming(name, data))
     index_now()
     assert titles_found(cast.production_member, "documentaire") == []  # not read yet
-    call_command("documents_extract", "--once")
+    call_command("worker", "--once", "--only", "documents.extract")
     index_now()
     assert sorted(titles_found(cast.production_member, "documentaire")) == ["bilan.docx", "programme.pdf"]
     assert titles_found(cast.production_member, "plein air") == ["bilan.docx"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from urllib.parse import quote
+import json
 
 import pytest
 from django.core.management import call_command
@@ -12,31 +12,16 @@ from django.urls import reverse
 from documents import actions, selectors, storage
 from documents.models import Document, DocumentVersion, Folder, Space
 from documents.samples import pdf_bytes, png_bytes
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 from tests.concurrency import run_together
 from tests.factories import make_incoming
+from tests.helpers import assert_nothing_left, raw_upload
 
 
 @pytest.fixture
 def folder(cast):
     root = selectors.root_folder(Space.objects.get(slug="college-production"))
     return actions.create_folder(cast.coordinator, parent=root, name="Dossier")
-
-
-def raw_upload(client, folder, name: str, data: bytes):
-    return client.post(
-        reverse("documents:folder_upload", args=[folder.pk]),
-        data=data,
-        content_type="application/octet-stream",
-        headers={"X-File-Name": quote(name)},
-    )
-
-
-def assert_nothing_left():
-    """No row without its file, no file without its row, nothing in the incoming folder."""
-    rows = set(DocumentVersion.objects.values_list("stored_name", flat=True))
-    assert storage.stored_files() == rows
-    assert not list(storage.incoming_dir().iterdir())
 
 
 BAD_FILES = [
@@ -442,3 +427,47 @@ def test_staff_find_each_access_change_in_the_audit_log(cast, login, folder):
     assert "octroi d'un accès à un dossier" in html.unescape(page)
     assert "révocation d'un accès à un dossier" in html.unescape(page)
     assert page.count(cast.diffusion_member.email) >= 2  # whom each change concerned
+
+
+async def test_a_form_sent_without_the_script_gets_a_page_with_the_way_back(settings):
+    """No JavaScript: the browser posts the form itself and shows whatever comes back, so an
+    oversized file is answered with a page in the site's language, not with JSON."""
+    from intranet.bodylimit import RequestBodyLimit
+
+    settings.DOCUMENTS_MAX_UPLOAD_BYTES = 1024
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        raise AssertionError("the body must not be read")
+
+    async def application(scope, receive, send):
+        raise AssertionError("the view must not run")
+
+    form_page = "/documents/dossiers/7/"
+    headers = [
+        (b"host", b"127.0.0.1:8000"),
+        (b"content-length", b"9999999"),
+        (b"accept", b"text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"),
+        (b"referer", f"http://127.0.0.1:8000{form_page}".encode()),
+    ]
+    scope = {"type": "http", "path": "/documents/dossiers/7/deposer/", "headers": headers}
+    await RequestBodyLimit(application)(scope, receive, send)
+    assert sent[0]["status"] == 413
+    assert dict(sent[0]["headers"])[b"content-type"].startswith(b"text/html")
+    page = html.unescape(sent[1]["body"].decode())
+    assert "Fichier trop volumineux" in page and "il n'a pas été enregistré" in page
+    assert f'href="{form_page}"' in page
+
+    # A Referer from elsewhere is not followed: the way back is the home page.
+    sent.clear()
+    headers[-1] = (b"referer", f"https://ailleurs.example{form_page}".encode())
+    await RequestBodyLimit(application)(scope, receive, send)
+    assert 'href="/">Retour au formulaire' in sent[1]["body"].decode()
+    # The page's upload script asks for JSON and still gets it.
+    sent.clear()
+    headers[-2] = (b"accept", b"application/json")
+    await RequestBodyLimit(application)(scope, receive, send)
+    assert json.loads(sent[1]["body"])["ok"] is False

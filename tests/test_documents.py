@@ -8,27 +8,16 @@ import pytest
 from django.urls import reverse
 
 from documents import actions, extraction, selectors, storage
-from documents.models import ExtractionFailure, ExtractionStatus, Folder, Space
+from documents.models import ExtractionFailure, ExtractionStatus, Space
 from documents.samples import docx_bytes, odt_bytes, pdf_bytes, png_bytes
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry
-from tests.factories import make_incoming
+from tests.helpers import root_of, upload
 
 
 def without_tokens(html: bytes) -> bytes:
     """A page without its per-response CSRF tokens, to compare two answers."""
     return re.sub(rb'(name="csrf-token" content|name="csrfmiddlewaretoken" value|name="next" value)="[^"]*"', b"", html)
-
-
-def root_of(slug: str) -> Folder:
-    return selectors.root_folder(Space.objects.get(slug=slug))
-
-
-def upload(actor, folder, name="note.txt", data=b"Ordre du jour\n", **kwargs):
-    document, version, _created = actions.upload_document(
-        actor, folder=folder, incoming=make_incoming(name, data), **kwargs
-    )
-    return document, version
 
 
 @pytest.fixture
@@ -223,7 +212,7 @@ def test_recent_documents_lists_only_what_the_member_may_open(cast, login, produ
     upload(cast.diffusion_member, root_of("college-diffusion"), "programmation.txt", b"salles")
     upload(cast.staff, root_of("association"), "statuts.txt", b"statuts")
     client = login(cast.production_member)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = client.get(reverse("documents:recent")).content.decode()
     assert "cr-janvier.pdf" in page and "statuts.txt" in page
     assert "programmation.txt" not in page

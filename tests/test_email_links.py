@@ -65,7 +65,7 @@ def test_every_link_of_every_kind_of_email_uses_the_configured_address(client, c
         assert message.extra_headers["Message-ID"].endswith("@127.0.0.1>")
 
 
-def test_make_run_on_another_port_gives_its_address_to_the_server_and_the_mail_worker(monkeypatch):
+def test_make_run_on_another_port_gives_its_address_to_the_server_and_the_worker(monkeypatch):
     from intranet.management.commands import serve
 
     monkeypatch.setenv("SITE_URL", "unset by the test")
@@ -79,8 +79,8 @@ def test_make_run_on_another_port_gives_its_address_to_the_server_and_the_mail_w
         serve.os, "execv", lambda path, command: seen.setdefault("server", serve.os.environ.get("SITE_URL"))
     )
     call_command("serve", "--host", "127.0.0.1", "--port", "8101")
-    assert {"notifications_worker", "server"} <= seen.keys()
-    assert set(seen.values()) == {ELSEWHERE}  # and the other workers beside it
+    assert {"worker", "server"} <= seen.keys()
+    assert set(seen.values()) == {ELSEWHERE}
 
 
 def test_a_configured_public_address_is_kept_by_make_run(monkeypatch):

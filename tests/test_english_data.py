@@ -18,13 +18,8 @@ from forums.models import Forum
 from intranet.builtins import _TRANSLATIONS
 from intranet.middleware import DatabaseUnavailableMiddleware
 from tests.factories import make_proposal
+from tests.helpers import speaking
 from workflows import actions
-
-
-def speaking(person, language):
-    person.language = language
-    person.save(update_fields=["language"])
-    return person
 
 
 def text_of(response) -> str:
@@ -157,3 +152,32 @@ def test_a_board_role_reads_as_a_board_role(cast, login):
     page = text_of(login(speaking(cast.staff, "en")).get(reverse("staff_audit_log")))
     assert "role: secretary → board member" in page
     assert "role: — → secretary" in page
+
+
+def rows(response) -> list[dict]:
+    body = response.json()
+    return body["results"] if isinstance(body, dict) else body
+
+
+def test_the_api_gives_built_in_names_in_the_readers_language_and_renamed_ones_as_they_are(cast, login):
+    from documents.models import Folder
+
+    english = login(speaking(cast.board_member, "en"))
+    forums = {forum["slug"]: forum for forum in rows(english.get("/api/v1/forums/"))}
+    general = next(forum for forum in forums.values() if forum["kind"] == "general")
+    assert general["name"] == "General forum"
+    assert general["description"] == "Open to every member of the federation."
+    colleges = {college["slug"]: college for college in rows(english.get("/api/v1/colleges/"))}
+    assert colleges["diffusion"]["description"] == "Cinemas, festivals, distributors and the circulation of films."
+    spaces = {space["slug"]: space for space in rows(english.get("/api/v1/spaces/"))}
+    board_space = next(space for space in spaces.values() if space["kind"] == "board")
+    assert board_space["name"] == "Board of directors"
+    assert board_space["description"] == "Working documents of the board."
+    root = english.get(f"/api/v1/folders/{board_space['root_folder']}/").json()
+    assert root["name"] == "Board of directors"
+
+    Forum.objects.filter(kind="general").update(name="Place du village")
+    Folder.objects.filter(pk=board_space["root_folder"]).update(name="Bureau")
+    renamed = {forum["kind"]: forum for forum in rows(english.get("/api/v1/forums/"))}
+    assert renamed["general"]["name"] == "Place du village"
+    assert english.get(f"/api/v1/folders/{board_space['root_folder']}/").json()["name"] == "Bureau"

@@ -87,7 +87,7 @@ def test_an_exception_in_a_view_answers_the_sites_500(debug_as_make_run_sets_it,
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("intranet.views.members.render", broken)
+    monkeypatch.setattr("intranet.views.home.render", broken)
     client.force_login(cast.production_member, backend="django.contrib.auth.backends.ModelBackend")
     response = client.get(reverse("home"))
     assert response.status_code == 500

@@ -269,7 +269,7 @@ async def test_a_read_mark_the_database_cannot_take_keeps_the_socket_open(people
     def busy_database(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(actions, "mark_thread_read", busy_database)
+    monkeypatch.setattr(actions, "mark_threads_read", busy_database)
     page = await subscribed(people["reader"], thread)
     await page.send_json_to({"type": "read", "channel": "thread", "id": thread.pk, "number": 1})
     assert await page.receive_json_from(timeout=3) == {"event": "error", "data": {"code": "try_again"}}

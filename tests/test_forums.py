@@ -11,8 +11,8 @@ from django.urls import reverse
 from forums import actions
 from forums.models import FollowLevel, Forum, ForumEvent, Mention, Post, ReadState
 from intranet import actions as core_actions
-from intranet.actions import ActionRefused
 from intranet.audit import AuditAction
+from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry, College
 
 pytestmark = pytest.mark.django_db

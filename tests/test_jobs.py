@@ -1,4 +1,4 @@
-"""The periodic jobs' lock: on PostgreSQL a job runs on one connection at a time; on SQLite it runs."""
+"""The exclusive jobs' lock: on PostgreSQL a job runs on one connection at a time; on SQLite it runs."""
 
 from __future__ import annotations
 
@@ -64,8 +64,8 @@ def test_on_sqlite_the_lock_is_a_no_op_and_the_periodic_jobs_still_close_what_is
     BoardVote.objects.filter(pk=vote.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     with job_lock("workflows.close_votes") as held:
         assert held
-    call_command("run_periodic_jobs", "--once")
-    assert "1 vote(s) closed" in capsys.readouterr().out
+    call_command("worker", "--once")
+    assert "1 vote(s) closed." in capsys.readouterr().out
 
 
 @on_postgres
@@ -99,34 +99,35 @@ def test_the_lock_is_released_when_the_job_fails():
 
 @on_postgres
 @pytest.mark.django_db
-def test_the_periodic_jobs_wait_while_another_node_closes_votes(cast, capsys):
+def test_the_worker_skips_closing_votes_while_another_node_closes_them(cast, capsys):
     vote = actions.open_board_vote(
         cast.secretary, proposal=make_proposal(cast.production_member), deadline=timezone.now() + timedelta(days=7)
     )
     BoardVote.objects.filter(pk=vote.pk).update(deadline=timezone.now() - timedelta(minutes=1))
     with other_connection() as other:
         assert try_lock(other, "workflows.close_votes")
-        call_command("run_periodic_jobs", "--once")
-        assert "0 vote(s) closed" in capsys.readouterr().out
+        call_command("worker", "--once", "--only", "workflows.close_votes")
+        assert "vote(s) closed" not in capsys.readouterr().out
         assert BoardVote.objects.get(pk=vote.pk).closed_at is None
         unlock(other, "workflows.close_votes")
-    call_command("run_periodic_jobs", "--once")
-    assert "1 vote(s) closed" in capsys.readouterr().out
+    call_command("worker", "--once", "--only", "workflows.close_votes")
+    assert "1 vote(s) closed." in capsys.readouterr().out
 
 
 @on_postgres
 @pytest.mark.django_db
-def test_the_mail_worker_skips_the_digests_and_the_sending_while_another_node_runs_them(monkeypatch):
-    from intranet.notifications.management.commands import notifications_worker
+def test_the_worker_skips_the_digests_and_the_sending_while_another_node_runs_them(monkeypatch):
+    from intranet.notifications import actions as notification_actions
 
     ran = []
-    monkeypatch.setattr(notifications_worker, "queue_daily_digests", lambda: ran.append("digests") or 0)
-    monkeypatch.setattr(notifications_worker, "send_due_emails", lambda: ran.append("send") or {"sent": 0})
+    monkeypatch.setattr(notification_actions, "queue_daily_digests", lambda: ran.append("digests") or 0)
+    monkeypatch.setattr(notification_actions, "send_due_emails", lambda: ran.append("send") or {"sent": 0})
+    mail_jobs = ["--only", "notifications.digests", "--only", "notifications.send"]
     with other_connection() as other:
         assert try_lock(other, "notifications.digests") and try_lock(other, "notifications.send")
-        call_command("notifications_worker", "--once")
+        call_command("worker", "--once", *mail_jobs)
         assert ran == []
         unlock(other, "notifications.digests")
         unlock(other, "notifications.send")
-    call_command("notifications_worker", "--once")
+    call_command("worker", "--once", *mail_jobs)
     assert ran == ["digests", "send"]

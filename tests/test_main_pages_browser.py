@@ -26,6 +26,9 @@ from intranet.search import indexer
 from tests.browser import log_in
 from tests.factories import PASSWORD, make_incoming, make_member, make_proposal, make_staff
 from workflows import actions as workflow_actions
+from workflows.archives import actions as archive_actions
+from workflows.archives.items import ItemDraft
+from workflows.meetings import actions as meeting_actions
 from workflows.models import Decision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -134,6 +137,38 @@ def association(association_bodies, settings, tmp_path):
         last_name="Nouvelle-Personne",
         college=College.objects.get(slug="production"),
     )
+    fonds = archive_actions.record_offer(
+        member,
+        title="Films de famille tournés en Super 8 sur la côte et dans les villages de l'arrière-pays",
+        depositor=member,
+        items=[
+            ItemDraft(title="Vacances à Étretat, plage et falaises", format="super8", count=3, year_from=1972),
+            ItemDraft(title="Mariage à Honfleur", format="8mm", count=1, year_from=1964, year_to=1965),
+        ],
+    )
+    archive_actions.assign_archivist(staff, fonds=fonds, archivist=staff)
+    for item in fonds.items.all():
+        archive_actions.appraise_item(staff, item=item, retained=True)
+    archive_actions.finish_appraisal(staff, fonds=fonds)
+    archive_actions.record_agreement(staff, fonds=fonds, transfer="deposit", uses=["on_site", "online"])
+    archive_actions.take_in(staff, fonds=fonds)
+    in_appraisal = archive_actions.record_offer(
+        staff,
+        title="Fonds des Établissements Lefèvre-Utile, films d'entreprise",
+        depositor_name="Société des amis du patrimoine industriel de la vallée",
+        items=[ItemDraft(title="Chaîne de fabrication des biscuits", format="35mm", count=12, year_from=1931)],
+    )
+    archive_actions.assign_archivist(staff, fonds=in_appraisal, archivist=staff)
+    make_proposal(colleague, title="Résidence d'écriture de documentaires en milieu rural", reviewer=member)
+    meeting = meeting_actions.plan_meeting(
+        secretary, starts_at=timezone.now() + timedelta(days=12), place="Maison des associations, salle du conseil"
+    )
+    meeting_actions.add_proposals(
+        secretary, meeting=meeting, proposals=meeting_actions.proposals_waiting_for_a_meeting()
+    )
+    meeting_actions.add_free_item(secretary, meeting=meeting, kind="other", title="Questions diverses et calendrier")
+    meeting = meeting_actions.convene(secretary, meeting=meeting)
+    meeting_actions.answer(board_member, meeting=meeting, choice="proxy", proxy_to=president)
     while indexer.apply_pending():
         pass
 
@@ -153,6 +188,12 @@ def association(association_bodies, settings, tmp_path):
         MainPage("my tasks", reverse("proposals:tasks")),
         MainPage("decision register", reverse("workflows:register"), on_screen="tbody td"),
         MainPage("decision", reverse("workflows:decision", args=[decision.number])),
+        MainPage("archive catalogue", reverse("archives:catalogue"), on_screen="tbody td"),
+        MainPage("fonds", reverse("archives:fonds", args=[fonds.pk])),
+        MainPage("archive offer form", reverse("archives:offer")),
+        MainPage("fonds in appraisal", reverse("archives:fonds", args=[in_appraisal.pk]), staff_only=True),
+        MainPage("board meetings", reverse("meetings:list"), staff_only=True),
+        MainPage("board meeting", reverse("meetings:detail", args=[meeting.pk]), staff_only=True),
         MainPage("search results", reverse("search") + "?q=cin%C3%A9ma"),
         MainPage("notifications", reverse("notifications:list")),
         MainPage("directory", reverse("directory")),

@@ -16,17 +16,12 @@ from intranet.markdown import plain_text, render_markdown
 from intranet.models import College
 from intranet.notifications import actions as notification_actions
 from intranet.notifications.kinds import GROUPING_WINDOW
-from intranet.search import indexer
+from tests.helpers import index_now
 from workflows import actions as workflow_actions
 
 pytestmark = pytest.mark.django_db
 
 TEXT = "## Projet\n\nNous proposons **trois ciné-concerts** et <b>une fête</b>.\n\n- en mai\n- en juin"
-
-
-def index_now() -> None:
-    while indexer.apply_pending():
-        pass
 
 
 @pytest.fixture
@@ -106,3 +101,40 @@ def test_a_proposal_written_before_headings_rendered_shows_them_after_the_upgrad
     migration.render_headings_again(apps, None)
     proposal.refresh_from_db()
     assert proposal.body_html.startswith("<h4>Projet</h4>")
+
+
+def test_a_message_written_before_headings_rendered_shows_them_with_its_mentions_after_the_upgrade(cast):
+    import importlib
+
+    from django.apps import apps
+
+    from forums.models import Post, PostRevision
+
+    thread = forum_actions.start_thread(
+        cast.production_member,
+        forum=Forum.objects.get(slug="production"),
+        title="Programme",
+        body=f"## Projet\n\nAvec @{cast.coordinator.handle} et @{cast.diffusion_member.handle}.",
+    )
+    post = thread.posts.get()
+    coordinator = cast.coordinator
+    mention = (
+        f'<a class="mention" href="/annuaire/{coordinator.pk}/" rel="nofollow noopener noreferrer">'
+        f"@{coordinator.handle}</a>"
+    )
+    assert mention in post.body_html
+    # As it was stored before, once for the message and once for an earlier version of it.
+    old_html = f"Projet\n<p>Avec {mention} et @{cast.diffusion_member.handle}.</p>"
+    Post.objects.filter(pk=post.pk).update(body_html=old_html)
+    revision = PostRevision.objects.create(post=post, body=post.body, body_html=old_html, written_at=timezone.now())
+    # Rights changed since: the coordinator left, someone unlinked then could read it now.
+    cast.coordinator.college_memberships.all().delete()
+    cast.diffusion_member.college_memberships.create(college=College.objects.get(slug="production"))
+
+    migration = importlib.import_module("forums.migrations.0004_render_post_headings")
+    migration.render_headings_again(apps, None)
+    for row in (post, revision):
+        row.refresh_from_db()
+        assert row.body_html.startswith("<h4>Projet</h4>")
+        assert mention in row.body_html  # linked as it was written
+        assert f">@{cast.diffusion_member.handle}<" not in row.body_html

@@ -394,6 +394,7 @@ def test_preferences_are_saved_per_kind(cast, login):
     assert 'name="mention" value="immediately" id="id_mention_0" required checked' in page
     data = dict.fromkeys(("mention", "reply", "new_thread", "task", "proposal"), "digest")
     data |= {"vote": "never", "decision": "never", "share": "immediately", "invitation": "digest"}
+    data["meeting"] = "immediately"
     assert client.post(reverse("notifications:preferences"), data).status_code == 302
     assert Preference.objects.get(user=cast.production_member, kind="vote").delivery == "never"
     assert actions.preferences_of(cast.production_member.pk)["mention"] == "digest"
@@ -497,7 +498,7 @@ def test_the_worker_command_queues_digests_and_sends_what_is_due(cast, productio
     settings.NOTIFICATIONS_DIGEST_HOUR = 0
     forum_actions.reply(cast.coordinator, thread=production_thread, body=f"@{cast.president.handle} ?")
     came_yesterday()
-    call_command("notifications_worker", "--once")
+    call_command("worker", "--once")
     # The thread author's digest with the reply; the mention leaves within the minute.
     assert [message.to[0] for message in mail.outbox] == [cast.production_member.email]
     assert OutgoingEmail.objects.get(recipient=cast.president).status == OutgoingEmail.Status.PENDING
@@ -590,10 +591,10 @@ def test_hidden_messages_do_not_make_the_list_grow_in_queries(
 
     client = login(cast.president)
     mention_then_hide(2)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(reverse("notifications:list"))
     mention_then_hide(20)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert "hors sujet" not in client.get(reverse("notifications:list")).content.decode()
 
 

@@ -8,8 +8,11 @@ from django.urls import get_resolver, reverse
 
 from tests.test_document_access import DOCUMENT_ROUTES
 from tests.test_proposal_pages import PROPOSAL_ROUTES
+from workflows.meetings.urls import urlpatterns as meeting_urlpatterns
 
 pytestmark = pytest.mark.django_db
+
+MEETING_ROUTES = [pattern.name for pattern in meeting_urlpatterns]
 
 EVERYONE = [
     "production_member",
@@ -98,6 +101,25 @@ COVERED_ELSEWHERE = {
     "workflows:decision",
     # Proposals (tests/test_proposal_pages.py and tests/test_proposals.py).
     *(f"proposals:{name}" for name in PROPOSAL_ROUTES),
+    # The archive (tests/test_archive_pages.py and tests/test_archive_process_pages.py).
+    "archives:catalogue",
+    "archives:fonds",
+    "archives:fonds_print",
+    "archives:fonds_csv",
+    "archives:offer",
+    "archives:triage",
+    "archives:appraise",
+    "archives:ask_opinion",
+    "archives:give_opinion",
+    "archives:finish_appraisal",
+    "archives:agreement",
+    "archives:agreement_document",
+    "archives:intake",
+    "archives:withdraw",
+    "archives:digitisation",
+    "archives:signed_agreement",  # tests/test_archive_files.py
+    # Board meetings (tests/test_meetings.py and tests/test_meeting_pages.py).
+    *(f"meetings:{name}" for name in MEETING_ROUTES),
 }
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry, College
 from tests.concurrency import failures, run_together
 from tests.factories import make_member, make_proposal

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry, College, User
 from tests.concurrency import failures, run_together
 from workflows import actions, policies

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from documents import actions as document_actions
 from documents import extraction
@@ -25,6 +26,7 @@ from intranet.models import SearchChange
 from intranet.search import indexer
 from intranet.search.engine import Filters
 from tests.factories import make_incoming, make_proposal
+from tests.helpers import index_now
 
 
 @pytest.fixture(params=["whoosh", "postgres"])
@@ -33,11 +35,6 @@ def engine_name(request, settings):
         pytest.skip("the PostgreSQL search engine needs DATABASE_URL on PostgreSQL (CI runs it there)")
     settings.SEARCH_BACKEND = request.param
     return request.param
-
-
-def index_now() -> None:
-    while indexer.apply_pending():
-        pass
 
 
 def found(user, text, **filters) -> list[str]:
@@ -315,3 +312,23 @@ def test_what_has_every_word_comes_first_then_what_has_some_page_after_page(cast
     assert set(titles[0]) < both and set(titles[0] + titles[1][:1]) == both
     assert set(titles[1][1:] + titles[2]) == some
     assert [page.has_next for page in pages] == [True, True, False]
+
+
+def test_an_english_reader_sees_where_a_hit_is_in_english(cast, engine_name):
+    """The context line of a hit names the built-in forum or space in the reader's language."""
+    general = Forum.objects.get(kind="general")
+    forum_actions.start_thread(cast.production_member, forum=general, title="Fête du court métrage", body="Programme.")
+    board_root = document_selectors.root_folder(Space.objects.get(slug="conseil-d-administration"))
+    document_actions.upload_document(
+        cast.staff, folder=board_root, incoming=make_incoming("court-metrage.txt", b"Fete du court metrage")
+    )
+    extraction.extract_pending()
+    index_now()
+    english = cast.staff
+    english.language = "en"
+    english.save(update_fields=["language"])
+    with translation.override("en"):
+        contexts = {hit.kind: hit.display.context for hit in search.search(english, "fete court metrage").hits}
+    assert contexts["thread"] == "General forum"
+    assert contexts["document"].startswith("Board of directors › ")
+    assert "Forum général" not in contexts.values()

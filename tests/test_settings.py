@@ -22,7 +22,7 @@ def run_python(code: str, **environment) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "INTRANET_ENV", "SECRET_KEY", "SECRET_KEY_FILE"}
+        if key not in {"DATABASE_URL", "REDIS_URL", "INTRANET_ENV", "INTRANET_VAR_DIR", "SECRET_KEY", "SECRET_KEY_FILE"}
     }
     env.update(environment)
     env["DJANGO_SETTINGS_MODULE"] = "intranet.settings"

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from workflows.proposals.rules import Choice, Majority, Result, VoteRules, count_votes, quorum_needed
+from workflows.vote_rules import Choice, Majority, Result, VoteRules, count_votes, quorum_needed
 
 F, A, X = Choice.FOR, Choice.AGAINST, Choice.ABSTAIN
 DEFAULT = VoteRules()

@@ -16,17 +16,12 @@ from django.utils import formats, timezone, translation
 
 from intranet.models import HANDLE_PATTERN, College
 from tests.factories import make_proposal
+from tests.helpers import speaking
 from workflows import actions
 from workflows.models import Decision
 from workflows.proposals.diagram import CHAR_WIDTH, diagram_for
 
 CATALOGUE = Path(settings.BASE_DIR) / "intranet" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-
-
-def speaking(person, language):
-    person.language = language
-    person.save(update_fields=["language"])
-    return person
 
 
 @pytest.fixture

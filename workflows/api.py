@@ -122,16 +122,9 @@ TASKS_EXAMPLE = {
 
 def _proposal_data(request, proposal: Proposal, *, status_code: int = 200) -> Response:
     """The proposal as its page shows it to this person, read again after any change."""
-    user = request.user
-    proposal = selectors.get_proposal_for_user(user, proposal.pk)
-    votes = list(proposal.votes.order_by("-opened_at"))
-    open_vote = next((vote for vote in votes if vote.is_open), None)
-    own = open_vote.ballots.filter(voter=user).first() if open_vote is not None else None
-    proposal.votes_shown = votes
-    proposal.decision_numbers = list(proposal.decisions.values_list("number", flat=True))
-    proposal.my_ballot = own.choice if own else None
-    proposal.allowed = policies.proposal_actions(user, proposal, vote_is_open=open_vote is not None)
-    return Response(api.ProposalDetailSerializer(proposal).data, status=status_code)
+    proposal = selectors.get_proposal_for_user(request.user, proposal.pk)
+    view = selectors.proposal_view(request.user, proposal)
+    return Response(api.ProposalDetailSerializer(view).data, status=status_code)
 
 
 @extend_schema(tags=["proposals"])
@@ -426,8 +419,6 @@ class TaskList(ApiViewMixin, APIView):
 
 def _task_list(user) -> Response:
     steps, ballots = selectors.task_list(user)
-    for task in steps:
-        task.taken_by_me = task.owner_id == user.pk
     return Response(api.TaskListSerializer({"steps": steps, "ballots": ballots}).data)
 
 

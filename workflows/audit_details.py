@@ -5,8 +5,9 @@ import re
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from intranet.audit import AuditAction, register_detail
+from intranet.audit import AuditAction, AuditDetail
 from workflows.models import BallotChoice, CloseReason, VoteResult, VoteSettings
+from workflows.proposals.flows import ProposalFlow
 
 
 def _folder_reason(value) -> str | None:
@@ -18,17 +19,14 @@ def _folder_reason(value) -> str | None:
 
 
 def _step(value) -> str | None:
-    from workflows.proposals.flows import ProposalFlow
-
     node = getattr(ProposalFlow, str(value), None)
     title = getattr(node, "task_title", None)
     return str(title) if title else None
 
 
-def register() -> None:
-    register_detail("choice", _("vote"), values=dict(BallotChoice.choices))
-    register_detail(
-        "reason",
+DETAILS = {
+    "choice": AuditDetail(_("vote"), values=dict(BallotChoice.choices)),
+    "reason": AuditDetail(
         values={
             **dict(CloseReason.choices),
             "proposal submitted": AuditAction.PROPOSAL_SUBMITTED.label,
@@ -36,14 +34,15 @@ def register() -> None:
             "proposal returned to its author": AuditAction.PROPOSAL_RETURNED.label,
         },
         describe=_folder_reason,
-    )
-    register_detail("result", _("result"), values=dict(VoteResult.choices))
-    register_detail("outcome", _("outcome"), values=dict(VoteResult.choices))
-    register_detail("number", _("number"))
-    register_detail("vote", _("board vote"))
-    register_detail("step", _("step"), describe=_step)
-    register_detail("owner", _("owner"))
-    register_detail("quorum", _("quorum"))
-    register_detail("abstentions_count_for_quorum", _("abstentions count for the quorum"))
-    register_detail("majority", _("majority"), values=dict(VoteSettings._meta.get_field("majority").choices))
-    register_detail("president_casting_vote", _("president's casting vote"))
+    ),
+    "result": AuditDetail(_("result"), values=dict(VoteResult.choices)),
+    "outcome": AuditDetail(_("outcome"), values=dict(VoteResult.choices)),
+    "number": AuditDetail(_("number")),
+    "vote": AuditDetail(_("board vote")),
+    "step": AuditDetail(_("step"), describe=_step),
+    "owner": AuditDetail(_("owner")),
+    "quorum": AuditDetail(_("quorum")),
+    "abstentions_count_for_quorum": AuditDetail(_("abstentions count for the quorum")),
+    "majority": AuditDetail(_("majority"), values=dict(VoteSettings._meta.get_field("majority").choices)),
+    "president_casting_vote": AuditDetail(_("president's casting vote")),
+}

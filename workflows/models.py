@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process
 
 from intranet.models import College
-from workflows.proposals.rules import Majority, VoteRules
+from workflows.vote_rules import Majority, VoteRules
 
 
 class VoteSettings(models.Model):
@@ -134,6 +134,7 @@ class CloseReason(models.TextChoices):
     EVERYONE_VOTED = "everyone_voted", _("every board member voted")
     DEADLINE = "deadline", _("the deadline passed")
     CLOSED_BY_OFFICER = "closed_by_officer", _("closed by the president or the secretary")
+    HELD_IN_SESSION = "held_in_session", _("held in a board meeting")
 
 
 class VoteResult(models.TextChoices):

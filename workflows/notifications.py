@@ -4,6 +4,7 @@ board vote and a decision, and how proposals and decisions are shown (to those w
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from intranet import policies as core
 from intranet.models import BoardMembership, BoardRole, CollegeMembership, CollegeRole, User
@@ -12,6 +13,19 @@ from intranet.notifications.kinds import Kind
 from intranet.notifications.targets import Target, excerpt
 from workflows.models import Ballot, BoardVote, Decision, Proposal
 from workflows.selectors import visible_proposals
+
+SENTENCES = {
+    "review_waiting": lambda: _("A proposal waits for your collège's review: “%(title)s”"),
+    "agenda_waiting": lambda: _("A proposal waits to be put to the board's vote: “%(title)s”"),
+    "forwarded": lambda: _("Your proposal “%(title)s” was forwarded to the board"),
+    "returned": lambda: _("Your proposal “%(title)s” was returned to you for changes"),
+    "declined": lambda: _("Your proposal “%(title)s” was declined by the collège"),
+    "decided": lambda: _("The board decided on your proposal “%(title)s”"),
+    "vote_opened": lambda: _("A board vote is open: “%(title)s”"),
+    "vote_closing": lambda: _("The board vote on “%(title)s” closes within 24 hours"),
+    "vote_closed": lambda: _("The board vote on “%(title)s” is closed"),
+    "decision_recorded": lambda: _("Decision recorded: “%(title)s”"),
+}
 
 
 def describe_proposals(user, ids: list[int]) -> dict[int, Target]:

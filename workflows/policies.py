@@ -47,7 +47,7 @@ def step_permissions(user) -> frozenset[str]:
     return frozenset(permissions)
 
 
-def may_release_task(user, task) -> bool:
+def can_release_task(user, task) -> bool:
     """The person who took a task, or staff, give it back to its group."""
     return core.is_member(user) and (task.owner_id == user.pk or core.can_manage_association(user))
 
@@ -129,6 +129,12 @@ def can_review_proposal(user, proposal) -> bool:
 def can_withdraw_proposal(user, proposal) -> bool:
     """The author, until the board vote opens."""
     return is_author(user, proposal) and proposal.status in WITHDRAWABLE
+
+
+def can_see_ballots(user, vote) -> bool:
+    """Board members follow an open vote's ballots as they come; the others see the result
+    once it closes."""
+    return vote.is_open and core.is_board_member(user)
 
 
 def proposal_actions(user, proposal, *, vote_is_open: bool) -> dict[str, bool]:

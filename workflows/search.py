@@ -15,6 +15,7 @@ from workflows.models import Decision, Proposal
 
 class ProposalSource(Source):
     kind = "proposal"
+    position = 40
     label = _("Proposals")
 
     def entries(self, ids):
@@ -59,6 +60,7 @@ class ProposalSource(Source):
 
 class DecisionSource(Source):
     kind = "decision"
+    position = 50
     label = _("Decisions")
 
     def entries(self, ids):

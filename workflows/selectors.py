@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +16,7 @@ from intranet import policies as core
 from intranet.audit import action_label
 from intranet.models import AuditEntry
 from workflows import policies
-from workflows.models import BoardVote, Decision, Proposal, ProposalProcess
+from workflows.models import Ballot, BallotChoice, BoardVote, Decision, Proposal, ProposalProcess
 from workflows.proposals.flows import ProposalFlow
 
 
@@ -66,37 +68,102 @@ def get_decision_for_user(user, number: str) -> Decision:
     return decision
 
 
-def timeline(proposal: Proposal) -> list[AuditEntry]:
+# --- A proposal as one reader sees it ------------------------------------------------------
+
+
+@dataclass
+class ProposalView:
+    """A proposal as its page and the API show it to one reader: its votes, the ballots of the
+    open vote when the policy lets the reader see them, their own ballot, and what they may do."""
+
+    proposal: Proposal
+    votes: list[BoardVote]  # newest first
+    open_vote: BoardVote | None
+    ballots: list[Ballot]  # of the open vote, in the order cast; empty unless ``sees_ballots``
+    sees_ballots: bool
+    own_ballot: Ballot | None  # the reader's ballot in the open vote
+    decisions: list[Decision]
+    allowed: dict[str, bool]  # ``policies.proposal_actions``
+
+    @property
+    def tally(self) -> dict[str, int]:
+        return {choice: sum(1 for ballot in self.ballots if ballot.choice == choice) for choice in BallotChoice.values}
+
+    @property
+    def my_ballot(self) -> str | None:
+        return self.own_ballot.choice if self.own_ballot is not None else None
+
+    @property
+    def decision_numbers(self) -> list[str]:
+        return [decision.number for decision in self.decisions]
+
+
+def proposal_view(user, proposal: Proposal) -> ProposalView:
+    """What ``user`` sees of ``proposal`` (already through ``get_proposal_for_user``) and may do."""
+    votes = list(proposal.votes.select_related("opened_by", "closed_by").order_by("-opened_at"))
+    open_vote = next((vote for vote in votes if vote.is_open), None)
+    sees_ballots = open_vote is not None and policies.can_see_ballots(user, open_vote)
+    ballots = list(open_vote.ballots.select_related("voter").order_by("cast_at")) if sees_ballots else []
+    own_ballot = next((ballot for ballot in ballots if ballot.voter_id == user.pk), None)
+    if own_ballot is None and open_vote is not None and not sees_ballots:
+        own_ballot = open_vote.ballots.filter(voter=user).first()
+    return ProposalView(
+        proposal=proposal,
+        votes=votes,
+        open_vote=open_vote,
+        ballots=ballots,
+        sees_ballots=sees_ballots,
+        own_ballot=own_ballot,
+        decisions=list(proposal.decisions.all()),
+        allowed=policies.proposal_actions(user, proposal, vote_is_open=open_vote is not None),
+    )
+
+
+@dataclass
+class TimelineEntry:
+    entry: AuditEntry
+    label: str  # what was done, in words
+
+
+def timeline(proposal: Proposal) -> list[TimelineEntry]:
     """Who did what to the proposal, and when, from the audit log (oldest first)."""
-    entries = list(
+    entries = (
         AuditEntry.objects.filter(target_type="proposal", target_id=str(proposal.pk))
         .select_related("actor")
         .order_by("created_at", "id")
     )
-    for entry in entries:
-        entry.action_label = action_label(entry.action)
-    return entries
+    return [TimelineEntry(entry, action_label(entry.action)) for entry in entries]
 
 
-def proposal_documents(user, proposal: Proposal) -> list[Document]:
-    """The proposal's documents (those attached, then those of its folder), each marked
-    ``visible`` when ``user`` may open it; the page names only those."""
+@dataclass
+class ProposalDocument:
+    """A document of a proposal, as one reader sees it in the list (named only if ``visible``)."""
+
+    document: Document
+    attached: bool  # attached to the proposal (the author may detach it), not only in its folder
+    visible: bool  # the reader may open it
+
+
+def proposal_documents(user, proposal: Proposal) -> list[ProposalDocument]:
+    """The proposal's documents (those attached, then those of its folder), each with whether
+    ``user`` may open it; the page names only those."""
     attached = list(proposal.documents.filter(deleted_at__isnull=True).order_by("name"))
     in_folder = (
         list(Document.objects.filter(folder_id=proposal.folder_id, deleted_at__isnull=True).order_by("name"))
         if proposal.folder_id
         else []
     )
+    attached_ids = {document.pk for document in attached}
     seen, documents = set(), []
     for document in attached + in_folder:
         if document.pk not in seen:
             seen.add(document.pk)
-            document.attached = document in attached
             documents.append(document)
     visible = visible_document_ids(user, [document.pk for document in documents])
-    for document in documents:
-        document.visible = document.pk in visible
-    return documents
+    return [
+        ProposalDocument(document, attached=document.pk in attached_ids, visible=document.pk in visible)
+        for document in documents
+    ]
 
 
 # --- "Mes tâches" ----------------------------------------------------------------------------
@@ -125,6 +192,18 @@ def waiting_tasks(user, permissions: frozenset[str] | None = None) -> QuerySet[T
     )
 
 
+WAITING = (STATUS.NEW, STATUS.ASSIGNED)  # a task still to do
+
+
+def waiting_task(proposal: Proposal, node) -> Task | None:
+    """The task of the process waiting in step ``node``, if it waits there."""
+    return (
+        Task.objects.filter(process__proposalprocess__proposal=proposal.pk, flow_task=node, status__in=WAITING)
+        .select_related("owner")
+        .first()
+    )
+
+
 def waiting_step(proposal: Proposal) -> Task | None:
     """The step for people the proposal waits in (none while the board votes or once ended)."""
     return (
@@ -135,6 +214,26 @@ def waiting_step(proposal: Proposal) -> Task | None:
         )
         .select_related("owner")
         .first()
+    )
+
+
+@dataclass
+class StepView:
+    """The step a proposal waits in, and what one reader may do with it."""
+
+    task: Task
+    can_claim: bool
+    can_release: bool
+
+
+def current_step(user, proposal: Proposal) -> StepView | None:
+    task = waiting_step(proposal)
+    if task is None:
+        return None
+    return StepView(
+        task=task,
+        can_claim=task.owner_id is None and task.flow_task.can_assign(user, task),
+        can_release=bool(task.owner_id and task.owner_permission) and policies.can_release_task(user, task),
     )
 
 
@@ -166,7 +265,28 @@ def task_count(user) -> int:
     return waiting_tasks(user, permissions).count() + ballots_waiting(user, permissions).count()
 
 
-def task_list(user) -> tuple[list[Task], list[BoardVote]]:
+@dataclass
+class WaitingTask:
+    """A step waiting for the reader or their group, with its proposal, as "my tasks" shows it."""
+
+    task: Task
+    proposal: Proposal
+    taken_by_me: bool
+
+    @property
+    def offered(self) -> bool:
+        """Nobody has taken it yet: the reader may take it."""
+        return self.task.owner_id is None
+
+    @property
+    def releasable(self) -> bool:
+        """Taken, from a group: it can go back to the group."""
+        return self.task.owner_id is not None and bool(self.task.owner_permission)
+
+
+def task_list(user) -> tuple[list[WaitingTask], list[BoardVote]]:
+    """The steps waiting for ``user`` or their group, oldest first, and the board votes waiting
+    for their ballot, soonest deadline first (a fixed number of queries)."""
     permissions = policies.step_permissions(user)
     tasks = list(waiting_tasks(user, permissions).select_related("owner").order_by("created"))
     proposals = {
@@ -175,7 +295,6 @@ def task_list(user) -> tuple[list[Task], list[BoardVote]]:
             "proposal__college", "proposal__author"
         )
     }
-    for task in tasks:
-        task.proposal = proposals[task.process_id]
+    steps = [WaitingTask(task, proposals[task.process_id], task.owner_id == user.pk) for task in tasks]
     ballots = list(ballots_waiting(user, permissions).select_related("proposal__college").order_by("deadline"))
-    return tasks, ballots
+    return steps, ballots

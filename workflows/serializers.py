@@ -41,11 +41,18 @@ class AllowedSerializer(serializers.Serializer):
 
 
 class ProposalDetailSerializer(ProposalSerializer):
-    votes = VoteSerializer(many=True, source="votes_shown")
+    # A proposal as one reader sees it, from ``selectors.ProposalView`` as its page reads it: the
+    # proposal's own fields, then its votes, the reader's ballot and what they may do. (A comment,
+    # not a docstring: the schema would show it.)
+
+    college = serializers.CharField(source="proposal.college.slug")
+    author = PersonSerializer(source="proposal.author")
+    status_label = serializers.CharField(source="proposal.get_status_display")
+    votes = VoteSerializer(many=True)
     my_ballot = serializers.CharField(allow_null=True)
     decisions = serializers.ListField(child=serializers.CharField(), source="decision_numbers")
     allowed = AllowedSerializer()
-    thread = serializers.IntegerField(source="thread_id", allow_null=True)
+    thread = serializers.IntegerField(source="proposal.thread_id", allow_null=True)
 
     class Meta(ProposalSerializer.Meta):
         fields = [
@@ -53,6 +60,14 @@ class ProposalDetailSerializer(ProposalSerializer):
             "body", "body_html", "budget", "wished_decision_date", "recommendation", "review_note",
             "submitted_at", "forwarded_at", "created_at", "thread", "votes", "my_ballot", "decisions", "allowed",
         ]  # fmt: skip
+
+    def get_fields(self) -> dict:
+        # The fields built from the model read the view's proposal.
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if name not in self._declared_fields:
+                field.source = f"proposal.{name}"
+        return fields
 
 
 class ProposalFilterSerializer(serializers.Serializer):
@@ -159,11 +174,13 @@ class DecisionFilterSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    step = serializers.CharField(source="flow_task.task_title")
+    # Reads a ``selectors.WaitingTask``, as the "my tasks" page does.
+
+    id = serializers.IntegerField(source="task.pk")
+    step = serializers.CharField(source="task.flow_task.task_title")
     proposal = ProposalSerializer()
-    created = serializers.DateTimeField()
-    owner = PersonSerializer(allow_null=True)
+    created = serializers.DateTimeField(source="task.created")
+    owner = PersonSerializer(source="task.owner", allow_null=True)
     taken_by_me = serializers.BooleanField()
 
 

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.selectors import recent_documents_page
+from intranet import plugins
 from intranet import policies as core_policies
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 from intranet.models import College
+from intranet.spreadsheets import safe_cell
 from workflows import actions, policies, selectors
 from workflows.forms import (
     AttachDocumentForm,
@@ -30,7 +32,8 @@ from workflows.forms import (
     ReviewForm,
     VoteSettingsForm,
 )
-from workflows.models import BallotChoice, ProposalStatus, VoteSettings
+from workflows.meetings import policies as meeting_policies
+from workflows.models import ProposalStatus, VoteSettings
 from workflows.proposals.diagram import diagram_for
 
 DECISIONS_PER_PAGE = 50
@@ -54,7 +57,13 @@ def _filtered(request):
 def register(request):
     form, decisions, query = _filtered(request)
     page = Paginator(decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "workflows/register.html", {"form": form, "page": page, "query": query})
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "sees_meetings": meeting_policies.can_see_meetings(request.user),
+    }
+    return render(request, "workflows/register.html", context)
 
 
 @require_GET
@@ -63,15 +72,6 @@ def register_print(request):
     return render(
         request, "workflows/register_print.html", {"form": form, "decisions": decisions, "now": timezone.now()}
     )
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @require_GET
@@ -90,7 +90,7 @@ def register_csv(request):
     for decision in decisions:
         writer.writerow(
             [
-                _cell(value)
+                safe_cell(value)
                 for value in (
                     decision.number,
                     timezone.localtime(decision.decided_at).date().isoformat(),
@@ -225,56 +225,29 @@ def _render_proposal(
     request, proposal, *, review_form=None, vote_form=None, ballot_form=None, attach_form=None, status=200
 ):
     user = request.user
-    votes = list(proposal.votes.select_related("opened_by", "closed_by").order_by("-opened_at"))
-    open_vote = next((vote for vote in votes if vote.is_open), None)
-    on_board = core_policies.is_board_member(user)
-    board_sees_ballots = on_board  # others see the result after the close
-    ballots = (
-        list(open_vote.ballots.select_related("voter").order_by("cast_at"))
-        if open_vote is not None and board_sees_ballots
-        else []
-    )
-    own_ballot = next((ballot for ballot in ballots if ballot.voter_id == user.pk), None)
-    step = _current_step(user, proposal)
+    view = selectors.proposal_view(user, proposal)
+    own_ballot = view.own_ballot
     can_attach = policies.can_attach_documents(user, proposal)
     return render(
         request,
         "workflows/proposal.html",
         {
             "proposal": proposal,
+            "view": view,
             "timeline": selectors.timeline(proposal),
-            "votes": votes,
-            "open_vote": open_vote,
-            "ballots": ballots,
-            "board_sees_ballots": board_sees_ballots,
-            "tally": {
-                choice: sum(1 for ballot in ballots if ballot.choice == choice) for choice in BallotChoice.values
-            },
-            "decisions": list(proposal.decisions.all()),
-            **policies.proposal_actions(user, proposal, vote_is_open=open_vote is not None),
             "review_form": review_form or ReviewForm(initial={"revision": proposal.revision}),
             "vote_form": vote_form or OpenVoteForm(),
             "ballot_form": ballot_form
             or BallotForm(initial={"choice": own_ballot.choice, "comment": own_ballot.comment} if own_ballot else None),
-            "own_ballot": own_ballot,
             "diagram": diagram_for(proposal),
             "documents": selectors.proposal_documents(user, proposal),
             "can_attach": can_attach,
             "attach_form": attach_form or AttachDocumentForm(),
             "attachable": recent_documents_page(user, page=1, per_page=30)[0] if can_attach else [],
-            "step": step,
+            "step": selectors.current_step(user, proposal),
         },
         status=status,
     )
-
-
-def _current_step(user, proposal):
-    """The task the proposal waits in, with what the viewer may do with it (take or release)."""
-    task = selectors.waiting_step(proposal)
-    if task is not None:
-        task.can_claim = task.owner_id is None and task.flow_task.can_assign(user, task)
-        task.can_release = bool(task.owner_id and task.owner_permission) and policies.may_release_task(user, task)
-    return task
 
 
 def _step(request, proposal, run, success: str):
@@ -437,7 +410,8 @@ def tasks(request):
     if not core_policies.is_member(request.user):
         raise Http404
     waiting, ballots = selectors.task_list(request.user)
-    return render(request, "workflows/tasks.html", {"tasks": waiting, "ballots": ballots})
+    panels = plugins.panels_for(plugins.TASKS_PAGE, request.user, None)  # other apps' waiting work
+    return render(request, "workflows/tasks.html", {"tasks": waiting, "ballots": ballots, "panels": panels})
 
 
 def _task_step(request, task_id: int, run, success: str):

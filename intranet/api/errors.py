@@ -14,7 +14,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 
 
 def api_exception_handler(exc, context):

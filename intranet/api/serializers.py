@@ -18,6 +18,8 @@ class PersonSerializer(serializers.Serializer):
 
 
 class CollegeSerializer(serializers.ModelSerializer):
+    description = serializers.CharField(source="display_description")  # built-in: in the reader's language
+
     class Meta:
         model = College
         fields = ["slug", "name", "description"]

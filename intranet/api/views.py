@@ -112,7 +112,7 @@ class CollegeDetail(ApiViewMixin, generics.RetrieveAPIView):
     serializer_class = api.CollegeSerializer
 
     def get_object(self):
-        return selectors.college_for_member(self.request.user, self.kwargs["slug"])
+        return selectors.get_college_for_user(self.request.user, self.kwargs["slug"])
 
 
 MEMBER_FILTERS = [
@@ -151,7 +151,7 @@ class MemberDetail(ApiViewMixin, generics.RetrieveAPIView):
     serializer_class = api.MemberDetailSerializer
 
     def get_object(self):
-        member = selectors.member_for_viewer(self.request.user, self.kwargs["member_id"])
+        member = selectors.get_member_for_user(self.request.user, self.kwargs["member_id"])
         memberships = CollegeMembership.objects.select_related("college")
         return (
             type(member)

@@ -23,13 +23,13 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 from intranet.models import User
 from intranet.notifications import emails
 from intranet.notifications.kinds import GROUPING_WINDOWS, Delivery, Kind
 from intranet.notifications.models import Notification, OutgoingEmail, Preference
 from intranet.notifications.preferences import deliveries, preferences_of
-from intranet.notifications.wording import EVENTS
+from intranet.notifications.wording import has_sentence
 from realtime.events import send_per_user_on_commit
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ def notify(
     """Notify these people (never the actor, never a deactivated account), in the caller's
     transaction. The caller has decided, from its policy, that each of them may see the target.
     A constant number of queries, whatever the number of recipients."""
-    assert event in EVENTS, event
+    if not has_sentence(event):
+        raise ValueError(f"No app registered a sentence for the event {event!r}.")
     wanted = set(recipients) - {actor.pk if actor else None}
     user_ids = sorted(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
     if not user_ids:
@@ -168,6 +169,19 @@ def mark_read_about(user: User, *, target_type: str, target_ids) -> int:
     if marked:
         push_unread_counts_on_commit([user.pk])
     return marked
+
+
+def mark_read_about_for(user_ids: list[int], *, target_type: str, target_ids) -> set[int]:
+    """``mark_read_about`` for many people who have seen the same targets; returns those who had
+    notifications about them (only their bells are told)."""
+    unread = Notification.objects.filter(
+        recipient_id__in=user_ids, read_at__isnull=True, target_type=target_type, target_id__in=target_ids
+    )
+    recipients = set(unread.values_list("recipient_id", flat=True).distinct())
+    if recipients:
+        unread.filter(recipient_id__in=recipients).update(read_at=timezone.now())
+        push_unread_counts_on_commit(recipients)
+    return recipients
 
 
 def mark_all_read(user: User) -> int:

@@ -3,7 +3,7 @@ and why (an e-mail given up after two days of failures is found here)."""
 
 from django.contrib import admin
 
-from intranet.admin import ReadOnlyAdmin
+from intranet.admin_bases import ReadOnlyAdmin
 from intranet.notifications.models import OutgoingEmail
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from intranet.links import absolute_url, site_hostname
 from intranet.notifications import targets, wording
 from intranet.notifications.kinds import Delivery, Kind
+from intranet.notifications.models import OutgoingEmail
 from intranet.notifications.preferences import preferences_of
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -89,8 +90,6 @@ def _message_id(email) -> str:
 
 def build_message(email) -> EmailMultiAlternatives | None:
     """The message to send for an outbox row, or None when nothing is left to send."""
-    from intranet.notifications.models import OutgoingEmail
-
     if email.purpose == OutgoingEmail.Purpose.MESSAGE:
         message = EmailMultiAlternatives(
             subject=email.subject, body=email.text, to=[email.to_address], headers={"Message-ID": _message_id(email)}

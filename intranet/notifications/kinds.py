@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     PROPOSAL = "proposal", _("My proposal moves on (forwarded, returned, declined, decided)")
     VOTE = "vote", _("Board votes (opened, closing within 24 hours, closed)")
     DECISION = "decision", _("A decision is recorded")
+    MEETING = "meeting", _("Board meetings I am convened to")
     SHARE = "share", _("A folder is shared with me")
     INVITATION = "invitation", _("Someone I invited joins")
 
@@ -28,7 +29,9 @@ class Delivery(models.TextChoices):
 
 # What needs the member now goes at once; the rest waits for the daily digest.
 DEFAULT_DELIVERY = dict.fromkeys(Kind, Delivery.DIGEST)
-DEFAULT_DELIVERY.update({Kind.MENTION: Delivery.IMMEDIATELY, Kind.TASK: Delivery.IMMEDIATELY})
+DEFAULT_DELIVERY.update(
+    {Kind.MENTION: Delivery.IMMEDIATELY, Kind.TASK: Delivery.IMMEDIATELY, Kind.MEETING: Delivery.IMMEDIATELY}
+)
 
 # Sent "at once" but held a little, so that a burst about one thing (ten replies in a thread, a
 # mention in each) makes one e-mail. A mention waits a minute at most; a task not at all.

@@ -1,12 +1,17 @@
-"""Members as notification targets (someone accepted my invitation)."""
+"""The core's part of notifications: members as targets (someone accepted my invitation)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from intranet import policies
 from intranet.models import User
 from intranet.notifications.targets import Target
+
+SENTENCES = {
+    "invitation_accepted": lambda: _("%(title)s accepted your invitation and joined the intranet"),
+}
 
 
 def describe_members(user, ids: list[int]) -> dict[int, Target]:

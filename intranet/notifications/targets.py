@@ -1,22 +1,11 @@
 """What notifications point at. Each app describes its own targets, asking its own policy: a
-target the person may no longer open is simply absent, and nothing of it is shown or sent."""
+target the person may no longer open is simply absent, and nothing of it is shown or sent.
+Apps declare their describers with ``intranet.plugins.register(notification_targets=...)``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-
-from django.utils.module_loading import import_string
-
-DESCRIBER_PATHS = {
-    "post": "forums.notifications.describe_posts",
-    "thread": "forums.notifications.describe_threads",
-    "folder": "documents.notifications.describe_folders",
-    "proposal": "workflows.notifications.describe_proposals",
-    "decision": "workflows.notifications.describe_decisions",
-    "member": "intranet.notifications.members.describe_members",
-}
 
 
 @dataclass(frozen=True)
@@ -28,10 +17,22 @@ class Target:
 
 Describer = Callable[[object, list[int]], dict[int, Target]]
 
+_describers: dict[str, Describer] = {}
 
-@cache
+
+def add_describer(target_type: str, describer: Describer) -> None:
+    """Called by ``intranet.plugins.register``."""
+    if target_type in _describers:
+        raise RuntimeError(f"Two describers of the notification target {target_type!r}.")
+    _describers[target_type] = describer
+
+
+def target_types() -> set[str]:
+    return set(_describers)
+
+
 def describer(target_type: str) -> Describer:
-    return import_string(DESCRIBER_PATHS[target_type])
+    return _describers[target_type]
 
 
 def describe(user, pairs: set[tuple[str, int]]) -> dict[tuple[str, int], Target]:

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from intranet import policies
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 from intranet.notifications import actions, emails, selectors
 from intranet.notifications.forms import PreferencesForm
 from intranet.notifications.kinds import Kind

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from intranet.models import SearchChange
 from intranet.search.engine import Engine, EngineResults, Filters, IndexUnavailable
 from intranet.search.highlight import snippet
 from intranet.search.query import ParsedQuery, parse
@@ -30,6 +31,8 @@ MAX_PAGE = 50
 
 
 def engine() -> Engine:
+    # Imported on first use, not to dodge a circle (the engines never import this facade): a
+    # server loads only the engine it is configured with, never Whoosh's files or PostgreSQL's search.
     if settings.SEARCH_BACKEND == "postgres":
         from intranet.search.postgres_engine import PostgresEngine
 
@@ -42,8 +45,6 @@ def engine() -> Engine:
 def record_change(kind: str, ids: Iterable[int]) -> None:
     """Note that these objects changed (or went): in the caller's transaction, so the index
     learns of every committed change and of none that was rolled back."""
-    from intranet.models import SearchChange
-
     SearchChange.objects.bulk_create([SearchChange(kind=kind, object_id=object_id) for object_id in set(ids)])
 
 

@@ -9,22 +9,20 @@ applying them again. A missing or unreadable index is rebuilt, with a log line.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterator
 from itertools import islice
 
-from django.db import close_old_connections, transaction
+from django.db import transaction
 
 from intranet.models import SearchChange
 from intranet.search import engine as current_engine
 from intranet.search import record_change
-from intranet.search.engine import Engine, IndexBusy
+from intranet.search.engine import Engine
 from intranet.search.sources import sources
 
 logger = logging.getLogger("intranet.search")
 
 BATCH_SIZE = 500
-IDLE_PAUSE = 0.3  # seconds between looks at the queue when it is empty: new content is searchable within ~1 s
 
 
 def ensure_index(engine: Engine) -> bool:
@@ -121,25 +119,3 @@ def _apply(engine: Engine, changes: list[tuple[int, str, int]]) -> None:
 def _forget(change_ids: list[int]) -> None:
     """The rows the index now holds. A crash just before this is finished on the next start."""
     SearchChange.objects.filter(pk__in=change_ids).delete()
-
-
-def run(*, once: bool = False, should_stop: Callable[[], bool] = lambda: False) -> None:
-    """Apply pending changes as they come, until ``should_stop``; errors are logged and retried."""
-    engine = current_engine()
-    while not should_stop():
-        try:
-            applied = apply_pending(engine)
-        except IndexBusy:
-            logger.info("The search index is being rebuilt; its pending changes wait.")
-            applied = 0
-        except Exception:
-            if once:
-                raise
-            logger.exception("Search indexing failed; trying again shortly.")
-            applied = 0
-            time.sleep(2)
-        if once and not applied:
-            return
-        if not applied:
-            close_old_connections()
-            time.sleep(IDLE_PAUSE)

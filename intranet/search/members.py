@@ -29,6 +29,7 @@ def _members(ids):
 
 class MemberSource(Source):
     kind = "member"
+    position = 60
     label = _("People")
 
     def entries(self, ids):

@@ -7,21 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 
 from django.db.models import CharField, QuerySet, Value
-from django.utils.module_loading import import_string
 
 from intranet import policies as core
-
-SOURCE_PATHS = [
-    "forums.search.ThreadSource",
-    "forums.search.PostSource",
-    "documents.search.DocumentSource",
-    "workflows.search.ProposalSource",
-    "workflows.search.DecisionSource",
-    "intranet.search.members.MemberSource",
-]
 
 # Every member may open these scopes (decisions, active members' profiles); staff also "inactive".
 EVERY_MEMBER = "members"
@@ -58,6 +47,7 @@ class Display:
 class Source:
     kind: str
     label: str  # plural, for the group heading
+    position: int  # where the search page lists it among the kinds (lower first)
     batch_size = 500
     # Sources whose entries share their scopes (threads and replies: their forum) name the same
     # family, and a person's scopes are asked once for all of them.
@@ -85,10 +75,21 @@ class Source:
         raise NotImplementedError
 
 
-@cache
+_sources: dict[str, Source] = {}
+
+
+def add_source(source: Source) -> None:
+    """Called by ``intranet.plugins.register``: apps declare their sources there."""
+    if source.kind in _sources:
+        raise RuntimeError(f"Two search sources for {source.kind!r}.")
+    ordered = sorted([*_sources.values(), source], key=lambda each: each.position)  # stable on ties
+    _sources.clear()
+    _sources.update((each.kind, each) for each in ordered)
+
+
 def sources() -> dict[str, Source]:
-    loaded = [import_string(path)() for path in SOURCE_PATHS]
-    return {source.kind: source for source in loaded}
+    """Every source by kind, in the order the search page lists them."""
+    return _sources
 
 
 def ids_in(scopes: set[str], prefix: str) -> set[int]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet import actions, selectors
+from intranet.exceptions import ActionRefused
 from intranet.forms import AcceptInvitationForm, LoginForm
 from intranet.links import absolute_url
 from intranet.models import Invitation, normalize_email_address
@@ -99,7 +100,7 @@ def accept_invitation(request, token: str):
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
-        except actions.ActionRefused as refusal:
+        except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")

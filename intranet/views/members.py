@@ -1,4 +1,4 @@
-"""The pages every member uses: home, collèges, the directory and their own profile."""
+"""The pages every member uses: collèges, the directory and their own profile."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from forums.selectors import forums_with_unread, latest_event_id, visible_forums
-from intranet import actions, policies, selectors
+from intranet import actions, plugins, policies, selectors
 from intranet.charts import territory_college_chart
 from intranet.forms import DirectoryFilterForm, ProfileForm
 from intranet.selectors import DirectoryFilters
@@ -16,29 +15,13 @@ from intranet.selectors import DirectoryFilters
 DIRECTORY_PAGE_SIZE = 24
 
 
-def home(request):
-    forums = list(visible_forums(request.user))
-    live_since = latest_event_id(forums=forums)  # before the counts: nothing falls between
+def college_detail(request, slug: str):
+    college = selectors.get_college_for_user(request.user, slug)
+    panels = plugins.panels_for(plugins.COLLEGE_PAGE, request.user, college)  # its forum, for its members
     return render(
         request,
-        "intranet/home.html",
-        {
-            "colleges": selectors.my_colleges_with_members(request.user),
-            "board": selectors.board_for_member(request.user),
-            "forums": forums_with_unread(request.user, forums, for_live_page=True),
-            "live_since": live_since,
-        },
-    )
-
-
-def college_detail(request, slug: str):
-    college = selectors.college_for_member(request.user, slug)
-    # Its forum, with the unread counter, for the collège's own members.
-    own_forum = list(visible_forums(request.user).filter(college=college))
-    live_since = latest_event_id(forums=own_forum) if own_forum else None  # before the counts
-    forum = next(iter(forums_with_unread(request.user, own_forum, for_live_page=True)), None)
-    return render(
-        request, "intranet/college_detail.html", {"college": college, "forum": forum, "live_since": live_since}
+        "intranet/college_detail.html",
+        {"college": college, "panels": panels, "live_since": panels.live_since},
     )
 
 
@@ -66,7 +49,7 @@ def directory(request):
 
 
 def member_detail(request, member_id: int):
-    member = selectors.member_for_viewer(request.user, member_id)
+    member = selectors.get_member_for_user(request.user, member_id)
     return render(
         request,
         "directory/member_detail.html",

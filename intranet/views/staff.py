@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from intranet import actions, policies, selectors
 from intranet.audit import action_label, actor_label, describe_details
+from intranet.exceptions import ActionRefused
 from intranet.forms import (
     AddMemberForm,
     AuditFilterForm,
@@ -42,7 +43,7 @@ def staff_only(view):
     return wrapper
 
 
-def _refused(request, refusal: actions.ActionRefused, form=None):
+def _refused(request, refusal: ActionRefused, form=None):
     if form is not None:
         refusal.add_to(form)
     else:
@@ -78,7 +79,7 @@ def college_create(request):
                 description=form.cleaned_data["description"],
                 position=form.cleaned_data["position"] or 0,
             )
-        except actions.ActionRefused as refusal:
+        except ActionRefused as refusal:
             _refused(request, refusal, form)
         else:
             messages.success(request, _("The collège “%(name)s” has been created.") % {"name": college.name})
@@ -88,7 +89,7 @@ def college_create(request):
 
 @staff_only
 def college_manage(request, slug: str):
-    college = selectors.college_for_staff(slug)
+    college = selectors.get_college_for_staff(slug)
     form = CollegeForm(request.POST or None, instance=college)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,7 +101,7 @@ def college_manage(request, slug: str):
                 position=form.cleaned_data["position"] or 0,
                 is_active=form.cleaned_data["is_active"],
             )
-        except actions.ActionRefused as refusal:
+        except ActionRefused as refusal:
             _refused(request, refusal, form)
         else:
             messages.success(request, _("The collège has been saved."))
@@ -118,14 +119,14 @@ def college_manage(request, slug: str):
 @staff_only
 @require_POST
 def college_add_member(request, slug: str):
-    college = selectors.college_for_staff(slug)
+    college = selectors.get_college_for_staff(slug)
     form = AddMemberForm(request.POST)
     if form.is_valid():
         try:
             actions.add_college_member(
                 request.user, college=college, user=form.cleaned_data["user"], role=form.cleaned_data["role"]
             )
-        except actions.ActionRefused as refusal:
+        except ActionRefused as refusal:
             _refused(request, refusal)
         else:
             messages.success(request, _("%(person)s has joined the collège.") % {"person": form.cleaned_data["user"]})
@@ -137,7 +138,7 @@ def college_add_member(request, slug: str):
 @staff_only
 @require_POST
 def college_change_role(request, slug: str, membership_id: int):
-    membership = selectors.membership_for_staff(slug, membership_id)
+    membership = selectors.get_membership_for_staff(slug, membership_id)
     form = CollegeRoleForm(request.POST)
     if form.is_valid():
         actions.change_college_role(request.user, membership=membership, role=form.cleaned_data["role"])
@@ -150,7 +151,7 @@ def college_change_role(request, slug: str, membership_id: int):
 @staff_only
 @require_POST
 def college_remove_member(request, slug: str, membership_id: int):
-    membership = selectors.membership_for_staff(slug, membership_id)
+    membership = selectors.get_membership_for_staff(slug, membership_id)
     actions.remove_college_member(request.user, membership=membership)
     messages.success(request, _("%(person)s has left the collège.") % {"person": membership.user})
     return redirect("staff_college", slug=slug)
@@ -169,7 +170,7 @@ def board(request):
 @staff_only
 @require_POST
 def board_remove(request, user_id: int):
-    member = selectors.member_for_staff(user_id)
+    member = selectors.get_member_for_staff(user_id)
     actions.remove_from_board(request.user, user=member)
     messages.success(request, _("%(person)s is no longer on the board.") % {"person": member})
     return redirect("staff_board")
@@ -191,7 +192,7 @@ def members(request):
 @require_POST
 def member_account(request, user_id: int):
     """Deactivate, reactivate, grant or revoke staff rights, as the button pressed says."""
-    member = selectors.member_for_staff(user_id)
+    member = selectors.get_member_for_staff(user_id)
     operation = request.POST.get("operation")
     operations = {
         "deactivate": (
@@ -214,7 +215,7 @@ def member_account(request, user_id: int):
         perform, success = operations[operation]
         try:
             perform()
-        except actions.ActionRefused as refusal:
+        except ActionRefused as refusal:
             _refused(request, refusal)
         else:
             messages.success(request, success % {"person": member})
@@ -227,7 +228,7 @@ def invitations(request):
     if request.method == "POST" and form.is_valid():
         try:
             invitation = actions.invite_member(request.user, **form.cleaned_data)
-        except actions.ActionRefused as refusal:
+        except ActionRefused as refusal:
             _refused(request, refusal, form)
         else:
             messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
@@ -242,7 +243,7 @@ def invitations(request):
 @staff_only
 @require_POST
 def invitation_update(request, invitation_id: int):
-    invitation = selectors.invitation_for_staff(invitation_id)
+    invitation = selectors.get_invitation_for_staff(invitation_id)
     try:
         if request.POST.get("operation") == "revoke":
             actions.revoke_invitation(request.user, invitation=invitation)
@@ -250,7 +251,7 @@ def invitation_update(request, invitation_id: int):
         else:
             actions.resend_invitation(request.user, invitation=invitation)
             messages.success(request, _("A new invitation has been sent to %(email)s.") % {"email": invitation.email})
-    except actions.ActionRefused as refusal:
+    except ActionRefused as refusal:
         _refused(request, refusal)
     return redirect("staff_invitations")
 

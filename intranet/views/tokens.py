@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from intranet import actions, selectors
-from intranet.actions import ActionRefused
+from intranet.exceptions import ActionRefused
 
 
 class TokenForm(forms.Form):

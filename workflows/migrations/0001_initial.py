@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import workflows.proposals.rules
+import workflows.vote_rules
 from django.conf import settings
 from django.db import migrations, models
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quorum_percent', models.PositiveSmallIntegerField(default=50, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='quorum (% of the board who must vote)')),
                 ('abstentions_count_for_quorum', models.BooleanField(default=True, verbose_name='abstentions count for the quorum')),
-                ('majority', models.CharField(choices=[(workflows.proposals.rules.Majority['SIMPLE'], 'more for than against'), (workflows.proposals.rules.Majority['ABSOLUTE'], 'more for than half of the votes cast'), (workflows.proposals.rules.Majority['TWO_THIRDS'], 'two thirds of for and against')], default=workflows.proposals.rules.Majority['SIMPLE'], max_length=20, verbose_name='majority')),
+                ('majority', models.CharField(choices=[(workflows.vote_rules.Majority['SIMPLE'], 'more for than against'), (workflows.vote_rules.Majority['ABSOLUTE'], 'more for than half of the votes cast'), (workflows.vote_rules.Majority['TWO_THIRDS'], 'two thirds of for and against')], default=workflows.vote_rules.Majority['SIMPLE'], max_length=20, verbose_name='majority')),
                 ('president_casting_vote', models.BooleanField(default=True, verbose_name="the president's vote decides a tie")),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],

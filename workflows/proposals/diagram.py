@@ -1,5 +1,6 @@
-"""The process diagram on the proposal page: Viewflow lays the flow out once; each page draws it
-in the reader's language with the proposal's steps marked done, current or cancelled."""
+"""The process diagram on the proposal page (and on an archive fonds's page): Viewflow lays a flow
+out once; each page draws it in the reader's language with its process's steps marked done,
+current or cancelled."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ MARGIN = 4
 
 
 @cache
-def _layout():
-    return calc_layout_data(ProposalFlow)
+def _layout(flow_class=ProposalFlow):
+    return calc_layout_data(flow_class)
 
 
 @dataclass
@@ -49,11 +50,10 @@ class Diagram:
         return [step for step in self.steps if step.state == "current"]
 
 
-def _states(proposal) -> dict[str, str]:
-    """Each step's latest state for this proposal's process."""
+def _states(tasks) -> dict[str, str]:
+    """Each step's latest state in one process's ``tasks``."""
     states: dict[str, str] = {}
-    tasks = Task.objects.filter(process__proposalprocess__proposal=proposal.pk).order_by("created", "pk")
-    for flow_task, status in tasks.values_list("flow_task", "status"):
+    for flow_task, status in tasks.order_by("created", "pk").values_list("flow_task", "status"):
         node = flow_task
         ends_here = node.task_type == "END"
         if status in (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED) or (status == STATUS.DONE and ends_here):
@@ -74,8 +74,13 @@ def _lines(title: str, width: int, height: int, inside: bool) -> list[tuple[str,
 
 
 def diagram_for(proposal) -> Diagram:
-    grid = _layout()
-    states = _states(proposal)
+    return diagram_of(ProposalFlow, Task.objects.filter(process__proposalprocess__proposal=proposal.pk))
+
+
+def diagram_of(flow_class, tasks) -> Diagram:
+    """The diagram of ``flow_class`` with the steps of one of its processes (``tasks``) marked."""
+    grid = _layout(flow_class)
+    states = _states(tasks)
     steps = []
     for cell in grid.cells:
         node, shape = cell.node, cell.shape

@@ -7,7 +7,9 @@ from intranet.demo import DEMO_PASSWORD, demo_login_lines, seed_demo
 from intranet.models import User
 from intranet.notifications.actions import settle_seeded_history
 from intranet.search import indexer
+from workflows.archives.demo import seed_archive_demo
 from workflows.demo import seed_proposal_demo
+from workflows.meetings.demo import seed_meeting_demo
 
 
 class Command(BaseCommand):
@@ -25,13 +27,16 @@ class Command(BaseCommand):
         created["threads"] = seed_forum_demo()
         created["documents"] = seed_document_demo()
         created["proposals"] = seed_proposal_demo()
+        created["fonds"] = seed_archive_demo()
+        created["meetings"] = seed_meeting_demo()
         # Part of the demo is written without the actions: the indexer takes everything in.
         indexer.queue_everything()
         # The demo's notifications show in the bells; nobody is e-mailed about the seeded past.
         settle_seeded_history(since=started)
         summary = (
             "{people} people, {memberships} collège memberships, {board} board roles, "
-            "{threads} threads, {documents} documents, {proposals} proposals created"
+            "{threads} threads, {documents} documents, {proposals} proposals, {fonds} archive fonds, "
+            "{meetings} board meeting created"
         ).format(**created)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({summary})."))
         lines = demo_login_lines()

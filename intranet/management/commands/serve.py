@@ -28,13 +28,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-jobs",
             action="store_true",
-            help="Do not start the periodic jobs, the search indexer, the e-mail and extraction workers beside it.",
+            help="Do not start the background worker (manage.py worker) beside it.",
         )
 
     def handle(self, *args, host, port, server, no_jobs=False, **options):
         if env_str("SITE_URL") is None:
             # Links in e-mails point where this server listens (`make run PORT=8101`), in the
-            # server's processes and in the workers started below, which inherit the environment.
+            # server's processes and in the worker started below, which inherits the environment.
             os.environ["SITE_URL"] = served_address(host, port)
         self.stdout.write(self.style.SUCCESS(f"\nIntranet: {served_address(host, port)}/"))
         lines = demo_login_lines()
@@ -55,13 +55,9 @@ class Command(BaseCommand):
         else:
             command = [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "intranet.asgi:application"]
         if not no_jobs:
-            # The periodic jobs (votes past their deadline), the search indexer and the e-mail
-            # worker (notifications, digests) run beside the server; Ctrl+C in the terminal
-            # reaches them all, as they share its process group.
-            subprocess.Popen([sys.executable, "manage.py", "run_periodic_jobs", "--stop-with-parent"])
-            subprocess.Popen([sys.executable, "manage.py", "search_index", "work", "--stop-with-parent"])
-            subprocess.Popen([sys.executable, "manage.py", "notifications_worker", "--stop-with-parent"])
-            # Text extraction of uploads, off the request path, one bounded child at a time.
-            subprocess.Popen([sys.executable, "manage.py", "documents_extract", "--stop-with-parent"])
+            # The background worker (search indexing, e-mails, text extraction, votes past their
+            # deadline) runs beside the server; Ctrl+C in the terminal reaches it too, as it shares
+            # the process group, and it stops by itself if the server goes.
+            subprocess.Popen([sys.executable, "manage.py", "worker", "--stop-with-parent"])
         # Replace this process: Ctrl+C and signals from a supervisor reach the server directly.
         os.execv(sys.executable, command)  # noqa: S606 - fixed arguments, no shell involved

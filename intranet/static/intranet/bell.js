@@ -23,7 +23,7 @@ on("notifications.unread", (data) => show(data.unread));
 on("hello", async () => {
   if (!bell) return;
   try {
-    const response = await fetch(`${bell.getAttribute("href")}non-lues/`, {
+    const response = await fetch(bell.dataset.unreadUrl, {
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
     });

@@ -55,7 +55,7 @@ function handle(message) {
 
 function connect() {
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-  socket = new WebSocket(`${scheme}${location.host}/ws/`);
+  socket = new WebSocket(`${scheme}${location.host}${socketPath}`);
   socket.addEventListener("open", () => {
     retryDelay = 1000;
     document.body.dataset.live = "connected";
@@ -125,4 +125,6 @@ window.addEventListener("pagehide", () => {
 });
 
 // Pages with something live, and every page with the notification bell, keep one socket.
-if (subscriptions().length || document.querySelector("[data-live-bell]")) connect();
+// The socket's address comes from the layout, as every URL a script uses comes from its page.
+const socketPath = document.querySelector('meta[name="live-socket"]')?.content;
+if (socketPath && (subscriptions().length || document.querySelector("[data-live-bell]"))) connect();

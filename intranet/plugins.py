@@ -1,0 +1,167 @@
+"""How an app plugs into the core: the one call, ``plugins.register``, from its ``AppConfig.ready()``.
+
+The core never imports an app (docs/architecture.md). Where it needs one — a collège was created,
+a navigation counter, a search source, a notification target and the sentences of its events, a
+live subscription kind, a panel on another app's page, built-in texts, audit details — the app
+declares it here, and the core asks this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.utils.functional import Promise
+
+from intranet.audit import AuditDetail, register_action_labels, register_detail
+from intranet.builtins import register_builtin_texts
+from intranet.jobs import Job, register_jobs
+from intranet.models import College
+from intranet.notifications import targets, wording
+from intranet.search.sources import Source, add_source
+from realtime import subscriptions
+from realtime.subscriptions import SubscriptionKind
+
+# The pages of one app that show another app's panels, by name; each name is documented with its page.
+COLLEGE_PAGE = "college"  # intranet: a collège's page; its object is the collège
+THREAD_PAGE = "thread"  # forums: a thread's page; its object is the thread
+TASKS_PAGE = "tasks"  # workflows: "My tasks"; no object (None): each app lists what waits for the reader
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A card an app adds to another app's page: its template reads ``panel.context``."""
+
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    scripts: tuple[str, ...] = ()  # static paths of the ES modules it needs
+    live_since: int | None = None  # the last live event it reflects, when it is live
+
+
+PanelMaker = Callable[[Any, Any], Panel | None]  # (reader, the page's object) → a panel, or None
+
+
+@dataclass(frozen=True)
+class PagePanels:
+    """What the apps add to one page, for one reader, in the order the apps were installed."""
+
+    panels: tuple[Panel, ...] = ()
+
+    def __iter__(self):
+        return iter(self.panels)
+
+    def __bool__(self) -> bool:
+        return bool(self.panels)
+
+    @property
+    def scripts(self) -> list[str]:
+        return list(dict.fromkeys(script for panel in self.panels for script in panel.scripts))
+
+    @property
+    def live_since(self) -> int | None:
+        """Where the page's socket starts: the oldest of its live panels, so that none misses an event."""
+        moments = [panel.live_since for panel in self.panels if panel.live_since is not None]
+        return min(moments) if moments else None
+
+
+@dataclass
+class _Registry:
+    apps: list[str] = field(default_factory=list)
+    navigation_counters: dict[str, list[Callable[[Any], int]]] = field(default_factory=dict)
+    college_created: list[Callable[[College], Any]] = field(default_factory=list)
+    panels: dict[str, list[PanelMaker]] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def register(
+    app: str,
+    *,
+    builtin_texts: Mapping[str, Promise] | None = None,
+    audit_actions: Mapping[str, Promise] | None = None,
+    audit_details: Mapping[str, AuditDetail] | None = None,
+    search_sources: Iterable[Source] = (),
+    notification_targets: Mapping[str, targets.Describer] | None = None,
+    notification_sentences: Mapping[str, Callable[[], str]] | None = None,
+    navigation_counters: Mapping[str, Callable[[Any], int]] | None = None,
+    on_college_created: Callable[[College], Any] | None = None,
+    panels: Mapping[str, PanelMaker] | None = None,
+    live_subscriptions: Mapping[str, SubscriptionKind] | None = None,
+    jobs: Iterable[Job] = (),
+) -> None:
+    """Everything ``app`` (its label) adds to the core, declared once in its ``ready()``.
+
+    - ``builtin_texts``: ``{stored French text: gettext_lazy(English)}`` (``intranet.builtins``).
+    - ``audit_actions``: ``{audit code: gettext_lazy(label)}`` of the changes it records.
+    - ``audit_details``: how the audit log names its detail keys and values (``intranet.audit``).
+    - ``search_sources``: its kinds of search entry (``intranet.search.sources.Source``); the
+      search page lists them by their ``position``.
+    - ``notification_targets``: ``{target type: describer(user, ids) -> {id: Target}}``,
+      answering only for what the person may open now.
+    - ``notification_sentences``: ``{event: () -> translated sentence}``, with ``%(actor)s``
+      and ``%(title)s``; ``notify`` refuses an event without one.
+    - ``navigation_counters``: ``{name: count(user)}``, counted only where a page shows it; apps
+      that count the same thing ("tasks": what waits for the reader) are added up.
+    - ``on_college_created``: called with the new collège, inside the transaction that creates
+      it, after the reactions of the apps installed before this one.
+    - ``panels``: ``{page name: maker(user, object) -> Panel | None}`` for another app's page.
+    - ``live_subscriptions``: ``{name: SubscriptionKind}`` a page may subscribe to on its socket.
+    - ``jobs``: its background jobs (``intranet.jobs.Job``), run by ``manage.py worker``.
+    """
+    if app in _registry.apps:
+        raise RuntimeError(f"{app} is already plugged in: an app registers once, in its ready().")
+    _registry.apps.append(app)
+    register_builtin_texts(builtin_texts or {})
+    register_action_labels(audit_actions or {})
+    for key, detail in (audit_details or {}).items():
+        register_detail(key, detail)
+    for source in search_sources:
+        add_source(source)
+    for target_type, describer in (notification_targets or {}).items():
+        targets.add_describer(target_type, describer)
+    wording.add_sentences(notification_sentences or {})
+    for name, count in (navigation_counters or {}).items():
+        _registry.navigation_counters.setdefault(name, []).append(count)
+    if on_college_created is not None:
+        _registry.college_created.append(on_college_created)
+    for page, maker in (panels or {}).items():
+        _registry.panels.setdefault(page, []).append(maker)
+    for name, kind in (live_subscriptions or {}).items():
+        subscriptions.register(name, kind)
+    register_jobs(*jobs)
+
+
+def plugged_in_apps() -> list[str]:
+    return list(_registry.apps)
+
+
+def navigation_counters(user) -> dict[str, Callable[[], int]]:
+    """``{name: callable}``: a template counts only where it shows the count."""
+    return {name: partial(_added_up, counts, user) for name, counts in _registry.navigation_counters.items()}
+
+
+def _added_up(counts: list[Callable[[Any], int]], user) -> int:
+    return sum(count(user) for count in counts)
+
+
+def college_created(college: College) -> None:
+    """Each app's reaction to a new collège (its forum, its document space), in the creating
+    transaction, in the order the apps are installed."""
+    for react in _registry.college_created:
+        react(college)
+
+
+def college_created_reactions() -> list[Callable[[College], Any]]:
+    return list(_registry.college_created)
+
+
+def panel_makers(page: str) -> list[PanelMaker]:
+    return list(_registry.panels.get(page, []))
+
+
+def panels_for(page: str, user, obj) -> PagePanels:
+    made = (maker(user, obj) for maker in _registry.panels.get(page, []))
+    return PagePanels(tuple(panel for panel in made if panel is not None))

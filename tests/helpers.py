@@ -1,0 +1,56 @@
+"""Small steps that many test modules take: index now, a space's root folder, a person speaking
+a language, an upload as the page or the API makes it, and the check that nothing is left over."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.urls import reverse
+
+from documents import actions as document_actions
+from documents import selectors as document_selectors
+from documents import storage
+from documents.models import DocumentVersion, Folder, Space
+from intranet.search import indexer
+from tests.factories import make_incoming
+
+
+def index_now() -> None:
+    """What the search worker does: apply every pending change to the index."""
+    while indexer.apply_pending():
+        pass
+
+
+def root_of(slug: str) -> Folder:
+    return document_selectors.root_folder(Space.objects.get(slug=slug))
+
+
+def speaking(person, language):
+    person.language = language
+    person.save(update_fields=["language"])
+    return person
+
+
+def upload(actor, folder, name="note.txt", data=b"Ordre du jour\n", **kwargs):
+    """An upload through the action: the document and its version."""
+    document, version, _created = document_actions.upload_document(
+        actor, folder=folder, incoming=make_incoming(name, data), **kwargs
+    )
+    return document, version
+
+
+def raw_upload(client, folder, name: str, data: bytes):
+    """An upload as the page's script sends it: the file as the body, its name in a header."""
+    return client.post(
+        reverse("documents:folder_upload", args=[folder.pk]),
+        data=data,
+        content_type="application/octet-stream",
+        headers={"X-File-Name": quote(name)},
+    )
+
+
+def assert_nothing_left():
+    """No row without its file, no file without its row, nothing in the incoming folder."""
+    rows = set(DocumentVersion.objects.values_list("stored_name", flat=True))
+    assert storage.stored_files() == rows
+    assert not list(storage.incoming_dir().iterdir())

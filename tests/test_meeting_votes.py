@@ -1,0 +1,124 @@
+"""Votes held in a board meeting: counted by the same rules as online votes, decided into the same
+register (numbers without gaps either way), refused with a clear reason when the counts cannot be;
+then the meeting is closed and what it did not decide waits for the next one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from intranet.exceptions import ActionRefused
+from tests.factories import make_proposal
+from workflows import actions as workflow_actions
+from workflows.meetings import actions
+from workflows.meetings.models import Meeting, MeetingStatus
+from workflows.models import BoardVote, Decision, ProposalStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(cast):
+    """A convened meeting with two proposals on its agenda, which has just started."""
+    first = make_proposal(cast.production_member, title="Festival des films d'école")
+    second = make_proposal(cast.production_member, title="Résidence de documentaristes")
+    meeting = actions.plan_meeting(cast.secretary, starts_at=timezone.now() + timedelta(days=10), place="Poitiers")
+    actions.add_proposals(cast.secretary, meeting=meeting, proposals=[first, second])
+    meeting = actions.convene(cast.secretary, meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    meeting.refresh_from_db()
+    return meeting
+
+
+def item(meeting, number):
+    return meeting.items.order_by("position")[number - 1]
+
+
+def roll_call(cast, meeting, present, proxies=()):
+    for giver, holder in proxies:
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() + timedelta(hours=1))
+        actions.answer(giver, meeting=meeting, choice="proxy", proxy_to=holder)
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    actions.record_presence(cast.secretary, meeting=meeting, present=[person.pk for person in present])
+
+
+def test_a_vote_in_session_counts_proxies_and_becomes_a_numbered_decision_between_online_ones(cast, session):
+    online = make_proposal(cast.diffusion_member, college="diffusion", title="En ligne")
+    vote = workflow_actions.open_board_vote(
+        cast.secretary, proposal=online, deadline=timezone.now() + timedelta(days=1)
+    )
+    workflow_actions.close_board_vote(cast.secretary, vote=vote)  # no ballot: no quorum, no number taken
+    roll_call(cast, session, present=[cast.secretary, cast.president], proxies=[(cast.board_member, cast.president)])
+
+    vote = actions.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=1, abstentions=0)
+    assert vote.result == "adopted" and (vote.votes_for, vote.votes_against, vote.abstentions) == (2, 1, 0)
+    decision = Decision.objects.get(vote=vote)
+    assert item(session, 1).vote == vote and decision.proposal.status == ProposalStatus.ADOPTED
+    vote = actions.record_vote(cast.secretary, item=item(session, 2), votes_for=1, votes_against=1, abstentions=1,
+                               president_choice="against")  # fmt: skip
+    assert vote.result == "rejected" and vote.casting_vote_used
+    year = timezone.localtime().year
+    assert list(Decision.objects.order_by("sequence").values_list("number", flat=True)) == [
+        f"CA-{year}-001", f"CA-{year}-002"
+    ]  # fmt: skip
+
+
+def test_counts_the_room_cannot_hold_a_missing_roll_call_and_a_second_record_are_refused(cast, session):
+    with pytest.raises(ActionRefused, match="appel des présents"):
+        actions.record_vote(cast.secretary, item=item(session, 1), votes_for=1, votes_against=0, abstentions=0)
+    roll_call(cast, session, present=[cast.secretary, cast.president])
+    with pytest.raises(ActionRefused, match="3 voix enregistrées, mais seulement 2 membres"):
+        actions.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=1, abstentions=0)
+    assert not BoardVote.objects.exists() and item(session, 1).proposal.status == ProposalStatus.ON_AGENDA
+    actions.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=0, abstentions=0)
+    with pytest.raises(ActionRefused, match="déjà enregistré"):
+        actions.record_vote(cast.secretary, item=item(session, 1), votes_for=0, votes_against=2, abstentions=0)
+    assert BoardVote.objects.count() == 1
+    with pytest.raises(PermissionDenied):
+        actions.record_vote(cast.board_member, item=item(session, 2), votes_for=1, votes_against=0, abstentions=0)
+
+
+def test_without_quorum_or_without_a_vote_the_proposal_waits_for_the_next_meeting(cast, session):
+    roll_call(cast, session, present=[cast.secretary])  # 1 of 3: the vote cannot reach the quorum of 2
+    vote = actions.record_vote(cast.secretary, item=item(session, 1), votes_for=1, votes_against=0, abstentions=0)
+    assert vote.result == "no_quorum" and not Decision.objects.exists()
+    assert actions.proposals_waiting_for_a_meeting() == []  # still on this meeting's agenda
+    actions.close_meeting(cast.secretary, meeting=session)
+    session.refresh_from_db()
+    assert session.status == MeetingStatus.HELD and session.held_at is not None
+    assert {proposal.title for proposal in actions.proposals_waiting_for_a_meeting()} == {
+        "Festival des films d'école", "Résidence de documentaristes"
+    }  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        actions.record_vote(cast.secretary, item=item(session, 2), votes_for=1, votes_against=0, abstentions=0)
+
+
+def test_the_secretary_records_a_vote_through_the_page_and_bad_counts_are_said(cast, session):
+    roll_call(cast, session, present=[cast.secretary, cast.president, cast.board_member])
+    secretary = Client()
+    secretary.force_login(cast.secretary, backend="django.contrib.auth.backends.ModelBackend")
+    first = item(session, 1)
+    url = reverse("meetings:record_vote", args=[session.pk, first.pk])
+    prefix = f"vote{first.pk}"
+    response = secretary.post(url, {f"{prefix}-votes_for": "-1", f"{prefix}-votes_against": "0",
+                                    f"{prefix}-abstentions": "0"})  # fmt: skip
+    assert response.status_code == 400 and not BoardVote.objects.exists()
+    response = secretary.post(url, {f"{prefix}-votes_for": "3", f"{prefix}-votes_against": "1",
+                                    f"{prefix}-abstentions": "0"})  # fmt: skip
+    assert response.status_code == 409 and "4 voix enregistrées" in response.content.decode()
+    response = secretary.post(url, {f"{prefix}-votes_for": "2", f"{prefix}-votes_against": "1",
+                                    f"{prefix}-abstentions": "0"})  # fmt: skip
+    assert response.status_code == 302
+    page = secretary.get(reverse("meetings:detail", args=[session.pk])).content.decode()
+    number = Decision.objects.get().number
+    assert "Voté en séance" in page and number in page and reverse("workflows:decision", args=[number]) in page
+    member = Client()
+    member.force_login(cast.board_member, backend="django.contrib.auth.backends.ModelBackend")
+    assert member.post(reverse("meetings:close", args=[session.pk])).status_code == 403
+    assert secretary.post(reverse("meetings:close", args=[session.pk])).status_code == 302
+    assert Meeting.objects.get(pk=session.pk).status == MeetingStatus.HELD

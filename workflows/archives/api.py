@@ -1,0 +1,89 @@
+"""The archive's API: the catalogue and a fonds, for the reader, on the archive's policy (the
+same selectors as the pages)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from intranet.api.base import ApiViewMixin, Pages
+from intranet.api.serializers import ErrorSerializer
+from workflows.archives import policies, selectors
+from workflows.archives import serializers as api
+
+FONDS_ID = OpenApiParameter("fonds_id", int, OpenApiParameter.PATH, description="The fonds's id")
+INVALID = OpenApiResponse(ErrorSerializer, description="A filter is not valid (with why)")
+
+FONDS_EXAMPLE = {
+    "id": 14,
+    "title": "Films de la famille Lenoir",
+    "call_number": "FI-2026-014",
+    "status": "catalogued",
+    "items": 3,
+    "created_at": "2026-10-02T10:00:00+02:00",
+}
+ITEM_EXAMPLE = {
+    "id": 41,
+    "position": 1,
+    "call_number": "FI-2026-014-001",
+    "title": "Vacances à Royan",
+    "author": "Jean Lenoir",
+    "period": "1972",
+    "place": "Royan, Charente-Maritime",
+    "format": "Super 8",
+    "count": 3,
+    "duration_minutes": 45,
+    "sound": "muet",
+    "retained": None,
+    "location": "",
+    "digitisation": "à numériser",
+}
+FONDS_DETAIL_EXAMPLE = {
+    "id": 14,
+    "title": "Films de la famille Lenoir",
+    "description": "Films de vacances et de fêtes familiales, 1960–1980.",
+    "call_number": "FI-2026-014",
+    "status": "catalogued",
+    "depositor": "",
+    "transfer": "deposit",
+    "uses": ["on_site", "research"],
+    "files_open": False,
+    "items": [ITEM_EXAMPLE],
+}
+
+
+@extend_schema(
+    tags=["archive"],
+    summary="The fonds I may open: the catalogue, my own offers, and (staff) everything",
+    parameters=[api.CatalogueFilterSerializer],
+    responses={200: api.FondsSerializer(many=True), 400: INVALID},
+    examples=[OpenApiExample("A catalogued fonds", value=FONDS_EXAMPLE, response_only=True)],
+)
+class FondsList(ApiViewMixin, generics.GenericAPIView):
+    pagination_class = Pages
+
+    def get(self, request):
+        filters = api.CatalogueFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = dict(filters.validated_data)
+        if "item_format" in data:
+            data["format"] = data.pop("item_format")
+        if not policies.can_triage(request.user):
+            data.pop("status", None)  # members browse the catalogue, as the page does
+        page = self.paginate_queryset(selectors.catalogue(request.user, selectors.CatalogueFilters(**data)))
+        return self.get_paginated_response(api.FondsSerializer(page, many=True).data)
+
+
+@extend_schema(
+    tags=["archive"],
+    parameters=[FONDS_ID],
+    summary="One fonds and its items, as its page shows them to me",
+    responses={200: api.FondsDetailSerializer, 404: ErrorSerializer},
+    examples=[OpenApiExample("As a member reads it", value=FONDS_DETAIL_EXAMPLE, response_only=True)],
+)
+class FondsDetail(ApiViewMixin, APIView):
+    def get(self, request, fonds_id: int):
+        fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+        return Response(api.FondsDetailSerializer(selectors.fonds_view(request.user, fonds)).data)

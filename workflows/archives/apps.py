@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchivesConfig(AppConfig):
+    name = "workflows.archives"
+    label = "archives"
+    verbose_name = _("Archive")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from intranet import plugins
+        from workflows.archives import audit_details, files, notifications, panels, search, selectors
+
+        plugins.register(
+            self.label,
+            builtin_texts=files.BUILT_IN_TEXTS,
+            audit_actions=audit_details.ACTIONS,
+            audit_details=audit_details.DETAILS,
+            notification_targets={"fonds": notifications.describe_fonds},
+            notification_sentences=notifications.SENTENCES,
+            search_sources=[search.FondsSource(), search.ItemSource()],
+            navigation_counters={"tasks": selectors.waiting_count},
+            panels={plugins.TASKS_PAGE: panels.waiting_fonds},
+        )

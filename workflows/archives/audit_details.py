@@ -1,0 +1,34 @@
+"""How the audit log names the archive's changes and their details, in the reader's language."""
+
+from django.utils.translation import gettext_lazy as _
+
+from intranet.audit import AuditDetail
+from workflows.archives.actions import ArchiveAction
+from workflows.archives.files import SIGNED_AGREEMENT_ATTACHED
+from workflows.archives.models import Digitisation, Transfer
+
+ACTIONS = {
+    ArchiveAction.OFFER_RECORDED: _("archive offer recorded"),
+    ArchiveAction.ARCHIVIST_ASSIGNED: _("archivist assigned"),
+    ArchiveAction.OFFER_DECLINED: _("archive offer declined"),
+    ArchiveAction.OFFER_WITHDRAWN: _("archive offer withdrawn"),
+    ArchiveAction.ITEM_APPRAISED: _("item appraised"),
+    ArchiveAction.OPINION_ASKED: _("opinion asked of the collège Patrimoine"),
+    ArchiveAction.OPINION_GIVEN: _("opinion of the collège Patrimoine given"),
+    ArchiveAction.APPRAISAL_FINISHED: _("appraisal finished"),
+    ArchiveAction.AGREEMENT_RECORDED: _("deposit agreement recorded"),
+    ArchiveAction.FONDS_CATALOGUED: _("fonds taken in and catalogued"),
+    ArchiveAction.DIGITISATION_CHANGED: _("digitisation of an item moved on"),
+    SIGNED_AGREEMENT_ATTACHED: _("signed agreement kept with the fonds"),
+}
+
+DETAILS = {
+    "archivist": AuditDetail(_("archivist")),
+    "transfer": AuditDetail(_("deposit or gift"), values=dict(Transfer.choices)),
+    "uses": AuditDetail(_("allowed uses")),
+    "retained": AuditDetail(_("retained")),
+    "item": AuditDetail(_("item")),
+    "items": AuditDetail(_("items")),
+    "was": AuditDetail(_("before"), values=dict(Digitisation.choices)),
+    "now": AuditDetail(_("now"), values=dict(Digitisation.choices)),
+}

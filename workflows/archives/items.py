@@ -1,0 +1,117 @@
+"""A pre-deposit list as typed: every line checked before anything is written, each refusal
+naming its line and its field in the reader's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intranet.exceptions import ActionRefused
+from workflows.archives.models import CALL_NUMBER_PREFIX, EARLIEST_YEAR, Format, Item, Sound
+
+MAX_ITEMS = 2000  # a pre-deposit list longer than this is sent in parts
+TEXT_LIMITS = {"title": 300, "author": 200, "place": 200, "declared_condition": 500}
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    title: str
+    format: str
+    count: int | None
+    author: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
+    place: str = ""
+    territory_id: int | None = None
+    duration_minutes: int | None = None
+    sound: str = Sound.UNKNOWN
+    declared_condition: str = ""
+
+
+def clean_items(items: Sequence[ItemDraft]) -> list[dict]:
+    if not items:
+        raise ActionRefused(_("List at least one item: a reel, a box of photographs…"), field="items")
+    if len(items) > MAX_ITEMS:
+        raise ActionRefused(_("At most %(max)s items per offer.") % {"max": MAX_ITEMS}, field="items")
+    return [_clean(line, item) for line, item in enumerate(items, start=1)]
+
+
+def _refuse(line: int, message: str):
+    raise ActionRefused(_("Item %(line)s: %(problem)s") % {"line": line, "problem": message}, field="items")
+
+
+def _clean(line: int, item: ItemDraft) -> dict:
+    texts = {name: str(getattr(item, name) or "").strip() for name in TEXT_LIMITS}
+    if not texts["title"]:
+        _refuse(line, _("give its title or subject."))
+    for name, limit in TEXT_LIMITS.items():
+        if len(texts[name]) > limit:
+            _refuse(line, _("a text is at most %(max)s characters long.") % {"max": limit})
+    if item.format not in Format.values:
+        _refuse(line, _("choose its format."))
+    if not isinstance(item.count, int) or item.count < 1:
+        _refuse(line, _("the number of reels or items is a whole number, at least 1."))
+    if item.sound not in Sound.values:
+        _refuse(line, _("say whether it has sound."))
+    this_year = timezone.localdate().year
+    for year in (item.year_from, item.year_to):
+        if year is not None and not (EARLIEST_YEAR <= year <= this_year):
+            _refuse(line, _("a year is between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": this_year})
+    if item.year_to is not None and (item.year_from is None or item.year_to < item.year_from):
+        _refuse(line, _("the period ends after it starts."))
+    if item.duration_minutes is not None and not (isinstance(item.duration_minutes, int) and item.duration_minutes > 0):
+        _refuse(line, _("the duration is a number of minutes."))
+    return {
+        **texts,
+        "format": item.format,
+        "count": item.count,
+        "year_from": item.year_from,
+        "year_to": item.year_to,
+        "territory_id": item.territory_id,
+        "duration_minutes": item.duration_minutes,
+        "sound": item.sound,
+    }
+
+
+# A call number typed by hand keeps a numbering the material already had (a former inventory).
+TYPED_CALL_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9./-]{0,29}")
+
+
+def clean_typed_call_numbers(typed: dict[int, str]) -> dict[int, str]:
+    """Item id → call number typed at intake, upper-cased; refused whole if one is malformed,
+    typed twice, or in the archive's own series (which the yearly sequence will give)."""
+    cleaned = {item_id: number.strip().upper() for item_id, number in typed.items() if number.strip()}
+    for number in cleaned.values():
+        if not TYPED_CALL_NUMBER.fullmatch(number):
+            raise ActionRefused(
+                _("“%(number)s” is not a call number: letters, digits, dots, hyphens and slashes, 30 at most.")
+                % {"number": number},
+                field="call_numbers",
+            )
+        if number.startswith(f"{CALL_NUMBER_PREFIX}-"):
+            raise ActionRefused(
+                _("Call numbers starting with %(prefix)s- are given by the archive: leave the field empty.")
+                % {"prefix": CALL_NUMBER_PREFIX},
+                field="call_numbers",
+            )
+    repeated = sorted({number for number in cleaned.values() if list(cleaned.values()).count(number) > 1})
+    if repeated:
+        raise ActionRefused(
+            _("The call number %(number)s is typed for two items.") % {"number": repeated[0]}, field="call_numbers"
+        )
+    return cleaned
+
+
+def refuse_taken_call_numbers(typed: dict[int, str], retained: list[Item]) -> None:
+    """In the intake's transaction: a typed number another item already bears is refused."""
+    taken = Item.objects.filter(call_number__in=typed.values()).exclude(pk__in=[item.pk for item in retained]).first()
+    if taken is not None:
+        raise ActionRefused(
+            _("The call number %(number)s is already given to “%(title)s”.")
+            % {"number": taken.call_number, "title": taken.title},
+            field="call_numbers",
+        )

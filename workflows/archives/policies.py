@@ -1,0 +1,122 @@
+"""Who may do what with archive deposits and the catalogue. Pages, actions, the API, search and
+the flow's steps ask here.
+
+Staff run the archive: they triage offers, and any of them may act for the assigned archivist.
+The archivist appraises, prepares the agreement and takes the fonds in. The collège Patrimoine's
+coordinators give their opinion when it is asked. A member sees their own offers, and the
+catalogued fonds; their files only where the depositor allowed online publication, since the
+intranet is online. A depositor's identity is for staff and the depositor alone.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from intranet import policies as core
+from intranet.models import CollegeMembership, CollegeRole
+from workflows.archives.models import OPEN_STATUSES, Fonds, FondsStatus, Use
+
+HERITAGE_COLLEGE = "patrimoine"  # the collège whose opinion the archivist may ask
+
+
+def can_record_offer(user) -> bool:
+    """Any member offers their own archives; staff record an offer for someone outside."""
+    return core.is_member(user)
+
+
+def can_record_offer_for_others(user) -> bool:
+    return core.can_manage_association(user)
+
+
+def can_triage(user) -> bool:
+    return core.can_manage_association(user)
+
+
+def can_be_archivist(user) -> bool:
+    return core.can_manage_association(user)
+
+
+def _runs(user, fonds: Fonds) -> bool:
+    """The assigned archivist, or any staff member acting for them."""
+    return core.is_member(user) and (fonds.archivist_id == user.pk or core.can_manage_association(user))
+
+
+def can_appraise(user, fonds: Fonds) -> bool:
+    return fonds.status == FondsStatus.IN_APPRAISAL and _runs(user, fonds)
+
+
+def coordinates_heritage(user) -> bool:
+    return (
+        core.is_member(user)
+        and CollegeMembership.objects.filter(
+            user=user, college__slug=HERITAGE_COLLEGE, college__is_active=True, role=CollegeRole.COORDINATOR
+        ).exists()
+    )
+
+
+def opinion_pending(fonds: Fonds) -> bool:
+    return fonds.opinion_thread_id is not None and not fonds.opinion
+
+
+def can_give_opinion(user, fonds: Fonds) -> bool:
+    return fonds.status == FondsStatus.IN_APPRAISAL and opinion_pending(fonds) and coordinates_heritage(user)
+
+
+def can_prepare_agreement(user, fonds: Fonds) -> bool:
+    return fonds.status == FondsStatus.IN_AGREEMENT and _runs(user, fonds)
+
+
+def can_write_agreement(user, fonds: Fonds) -> bool:
+    """The agreement document: while it is prepared, and afterwards for the archive's files."""
+    after_appraisal = (FondsStatus.IN_AGREEMENT, FondsStatus.IN_INTAKE, FondsStatus.CATALOGUED)
+    return fonds.status in after_appraisal and _runs(user, fonds)
+
+
+def can_take_in(user, fonds: Fonds) -> bool:
+    return fonds.status == FondsStatus.IN_INTAKE and _runs(user, fonds)
+
+
+def can_follow_digitisation(user, fonds: Fonds) -> bool:
+    """Staff move a catalogued fonds's items through the digitisation queue."""
+    return fonds.status == FondsStatus.CATALOGUED and core.can_manage_association(user)
+
+
+def can_withdraw(user, fonds: Fonds) -> bool:
+    """The depositor (a member) withdraws their offer until it is catalogued; staff record a
+    withdrawal told by an outside depositor."""
+    if fonds.status not in OPEN_STATUSES or not core.is_member(user):
+        return False
+    return fonds.depositor_id == user.pk or core.can_manage_association(user)
+
+
+def can_see_depositor(user, fonds: Fonds) -> bool:
+    return core.can_manage_association(user) or (core.is_member(user) and fonds.depositor_id == user.pk)
+
+
+def can_open_files(user, fonds: Fonds) -> bool:
+    """Scans, excerpts and condition photos: staff always; members once catalogued and where the
+    depositor allowed online publication; the depositor their own."""
+    if core.can_manage_association(user):
+        return True
+    if not core.is_member(user):
+        return False
+    if fonds.depositor_id == user.pk:
+        return True
+    return fonds.status == FondsStatus.CATALOGUED and Use.ONLINE in (fonds.uses or [])
+
+
+def visible_fonds_q(user) -> Q:
+    """The fonds ``user`` may open: staff all; a member the catalogue and their own offers; the
+    collège Patrimoine's coordinators also the fonds whose opinion was asked of them."""
+    if not core.is_member(user):
+        return Q(pk__in=[])
+    if core.can_manage_association(user):
+        return Q()
+    visible = Q(status=FondsStatus.CATALOGUED) | Q(depositor=user)
+    if coordinates_heritage(user):
+        visible |= Q(opinion_thread__isnull=False)
+    return visible
+
+
+def can_view_fonds(user, fonds: Fonds) -> bool:
+    return Fonds.objects.filter(visible_fonds_q(user), pk=fonds.pk).exists()

@@ -1,0 +1,121 @@
+"""Fonds and their items as the search sees them: a fonds and its items are readable by whoever
+may open the fonds (the archive's policy, at the moment of the search). Items not retained are
+not searchable; nor is who deposited a fonds (staff find it on the fonds's page)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from intranet.search.sources import Display, Entry, Source, ids_in
+from workflows.archives.models import Fonds, Item
+from workflows.archives.selectors import visible_fonds
+
+SCOPE = "fonds"
+
+
+def _scope(fonds_id: int) -> str:
+    return f"{SCOPE}:{fonds_id}"
+
+
+def _year(item: Item) -> str:
+    return str(item.year_from) if item.year_from else ""
+
+
+class FondsSource(Source):
+    kind = "fonds"
+    position = 70
+    label = _("Archive fonds")
+    scope_family = SCOPE
+
+    def entries(self, ids):
+        return {
+            fonds.pk: Entry(
+                kind=self.kind,
+                object_id=fonds.pk,
+                scope=_scope(fonds.pk),
+                title=fonds.title,
+                body="\n".join(filter(None, [fonds.call_number, fonds.description])),
+                date=fonds.created_at,
+            )
+            for fonds in Fonds.objects.filter(pk__in=ids)
+        }
+
+    def all_ids(self):
+        return Fonds.objects.order_by("pk").values_list("pk", flat=True).iterator()
+
+    def allowed_scopes(self, user):
+        return {_scope(pk) for pk in visible_fonds(user).values_list("pk", flat=True)}
+
+    def allowed_ids(self, user):
+        return SCOPE, visible_fonds(user)
+
+    def display(self, user, ids, scopes):
+        allowed = ids_in(scopes, SCOPE)
+        return {
+            fonds.pk: Display(
+                title=fonds.title,
+                url=reverse("archives:fonds", args=[fonds.pk]),
+                text=fonds.description,
+                context=" · ".join(filter(None, [fonds.call_number, fonds.get_status_display()])),
+                date=fonds.created_at,
+            )
+            for fonds in Fonds.objects.filter(pk__in=[pk for pk in ids if pk in allowed])
+        }
+
+
+class ItemSource(Source):
+    kind = "archive_item"
+    position = 71
+    label = _("Archive items")
+    scope_family = SCOPE
+
+    def entries(self, ids):
+        items = Item.objects.filter(pk__in=ids).exclude(retained=False).select_related("territory")
+        return {
+            item.pk: Entry(
+                kind=self.kind,
+                object_id=item.pk,
+                scope=_scope(item.fonds_id),
+                title=item.title,
+                body="\n".join(
+                    filter(
+                        None,
+                        [
+                            item.call_number,
+                            item.author,
+                            item.place,
+                            item.territory.name if item.territory else "",
+                            _year(item),
+                            item.get_format_display(),
+                        ],
+                    )
+                ),
+                date=None,
+            )
+            for item in items
+        }
+
+    def all_ids(self):
+        return Item.objects.order_by("pk").values_list("pk", flat=True).iterator()
+
+    def allowed_scopes(self, user):
+        return {_scope(pk) for pk in visible_fonds(user).values_list("pk", flat=True)}
+
+    def allowed_ids(self, user):
+        return SCOPE, visible_fonds(user)
+
+    def display(self, user, ids, scopes):
+        allowed = ids_in(scopes, SCOPE)
+        items = Item.objects.filter(pk__in=ids, fonds_id__in=allowed).exclude(retained=False).select_related("fonds")
+        return {
+            item.pk: Display(
+                title=" — ".join(filter(None, [item.call_number, item.title])),
+                url=reverse("archives:fonds", args=[item.fonds_id]),
+                text="\n".join(filter(None, [item.author, item.place])),
+                context=" · ".join(
+                    filter(None, [item.fonds.title, item.get_format_display(), str(item.year_from or "")])
+                ),
+            )
+            for item in items
+        }

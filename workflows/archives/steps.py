@@ -1,0 +1,235 @@
+"""The archive's process, step by step: each form posts here, the action decides, and a refusal
+shows the fonds's page again with what was typed and why."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from documents.uploads import IncomingUploadHandler
+from intranet.exceptions import ActionRefused
+from workflows.archives import actions, files, forms, policies, selectors
+from workflows.archives.models import Fonds, Item
+from workflows.archives.views import fonds_page
+
+ITEMS_PREFIX = "items"
+
+
+def offer_new(request):
+    if not policies.can_record_offer(request.user):
+        raise PermissionDenied
+    for_someone_else = policies.can_record_offer_for_others(request.user)
+    data = request.POST or None
+    if data is not None and "more_lines" in data:
+        # No script needed: the same form again, as typed, with five more empty lines.
+        data = data.copy()
+        total = f"{ITEMS_PREFIX}-TOTAL_FORMS"
+        data[total] = str(min(int(data.get(total) or 0) + 5, forms.MAX_ITEM_LINES))
+    form = forms.OfferForm(data, for_someone_else=for_someone_else)
+    items = forms.ItemFormSet(data, prefix=ITEMS_PREFIX)
+    if data is not None and "more_lines" in data:
+        return render(request, "archives/offer_form.html", {"form": form, "items": items})
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        data = form.cleaned_data
+        drafts = [draft for draft in (item.draft() for item in items) if draft is not None]
+        try:
+            fonds = actions.record_offer(
+                request.user,
+                title=data["title"],
+                description=data["description"],
+                items=drafts,
+                depositor=None if for_someone_else else request.user,
+                depositor_name=data.get("depositor_name", ""),
+                depositor_contact=data.get("depositor_contact", ""),
+            )
+        except ActionRefused as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("Your offer is recorded: the archive's staff will get back to you."))
+            return redirect("archives:fonds", fonds_id=fonds.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "archives/offer_form.html", {"form": form, "items": items}, status=status)
+
+
+def _fonds_page(request, fonds: Fonds, *, status: int, **step_forms):
+    fonds.refresh_from_db()
+    return fonds_page(request, fonds, status=status, **step_forms)
+
+
+def _run(request, fonds: Fonds, form, name: str, act):
+    """Validate ``form``, run ``act(data)``; a refusal keeps the form and says why (409)."""
+    if not form.is_valid():
+        return _fonds_page(request, fonds, status=400, **{name: form})
+    try:
+        act(form.cleaned_data)
+    except ActionRefused as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return _fonds_page(request, fonds, status=409, **{name: form})
+    messages.success(request, _("Done."))
+    return redirect("archives:fonds", fonds_id=fonds.pk)
+
+
+@require_POST
+def triage(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_triage(request.user):
+        raise PermissionDenied
+
+    def act(data):
+        if data["decision"] == "assign":
+            if data["archivist"] is None:
+                raise ActionRefused(_("Choose the archivist."), field="archivist")
+            actions.assign_archivist(request.user, fonds=fonds, archivist=data["archivist"], revision=data["revision"])
+        else:
+            actions.decline_offer(request.user, fonds=fonds, reason=data["reason"], revision=data["revision"])
+
+    return _run(request, fonds, forms.TriageForm(request.POST), "triage_form", act)
+
+
+@require_POST
+def appraise(request, fonds_id: int, item_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    item = get_object_or_404(Item, pk=item_id, fonds=fonds)
+    if not policies.can_appraise(request.user, fonds):
+        raise PermissionDenied
+    return _run(
+        request,
+        fonds,
+        forms.AppraisalForm(request.POST, prefix=f"item{item.pk}"),
+        "appraisal_form",
+        lambda data: actions.appraise_item(request.user, item=item, **data),
+    )
+
+
+@require_POST
+def ask_opinion(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_appraise(request.user, fonds):
+        raise PermissionDenied
+    return _run(
+        request,
+        fonds,
+        forms.QuestionForm(request.POST),
+        "question_form",
+        lambda data: actions.ask_opinion(request.user, fonds=fonds, question=data["question"]),
+    )
+
+
+@require_POST
+def give_opinion(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_give_opinion(request.user, fonds):
+        raise PermissionDenied
+    return _run(
+        request,
+        fonds,
+        forms.OpinionForm(request.POST),
+        "opinion_form",
+        lambda data: actions.give_opinion(request.user, fonds=fonds, **data),
+    )
+
+
+@require_POST
+def finish_appraisal(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_appraise(request.user, fonds):
+        raise PermissionDenied
+    return _run(
+        request,
+        fonds,
+        forms.FinishAppraisalForm(request.POST),
+        "finish_form",
+        lambda data: actions.finish_appraisal(request.user, fonds=fonds, **data),
+    )
+
+
+@require_POST
+def agreement(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_prepare_agreement(request.user, fonds):
+        raise PermissionDenied
+    return _run(
+        request,
+        fonds,
+        forms.AgreementForm(request.POST),
+        "agreement_form",
+        lambda data: actions.record_agreement(request.user, fonds=fonds, **data),
+    )
+
+
+@csrf_exempt  # checked once the upload handler is in place, as the documents' uploads are
+@require_POST
+def signed_agreement(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    request.upload_handlers = [IncomingUploadHandler(request)]
+    return _keep_signed_agreement(request, fonds)
+
+
+@csrf_protect
+def _keep_signed_agreement(request, fonds: Fonds):
+    handler = request.upload_handlers[0]
+    received = request.FILES.getlist("signed")
+    if not policies.can_write_agreement(request.user, fonds):
+        raise PermissionDenied  # the received file is removed when Django closes it
+    if not received:
+        missing = _("Choose the file of the signed agreement.")
+        messages.error(request, handler.refused[0] if handler.refused else missing)
+        return _fonds_page(request, fonds, status=400)
+    try:
+        document = files.attach_signed_agreement(request.user, fonds=fonds, incoming=received[0])
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _fonds_page(request, fonds, status=400)
+    messages.success(request, _("The signed agreement “%(name)s” is kept with the fonds.") % {"name": document.name})
+    return redirect("archives:fonds", fonds_id=fonds.pk)
+
+
+@require_POST
+def intake(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_take_in(request.user, fonds):
+        raise PermissionDenied
+    form = forms.IntakeForm(request.POST, items=fonds.items.filter(retained=True).order_by("position"))
+
+    def act(data):
+        typed = form.call_numbers()
+        placements = [
+            actions.Placement(item_id, location, typed.get(item_id, ""))
+            for item_id, location in form.locations().items()
+        ]
+        actions.take_in(request.user, fonds=fonds, placements=placements, revision=data["revision"])
+
+    return _run(request, fonds, form, "intake_form", act)
+
+
+@require_POST
+def withdraw(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_withdraw(request.user, fonds):
+        raise PermissionDenied
+    return _run(
+        request,
+        fonds,
+        forms.WithdrawForm(request.POST),
+        "withdraw_form",
+        lambda data: actions.withdraw_offer(request.user, fonds=fonds, reason=data["reason"]),
+    )
+
+
+@require_POST
+def digitisation(request, fonds_id: int, item_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_follow_digitisation(request.user, fonds):
+        raise PermissionDenied
+    item = get_object_or_404(Item, pk=item_id, fonds=fonds, retained=True)  # only retained items are digitised
+    return _run(
+        request,
+        fonds,
+        forms.DigitisationForm(request.POST, prefix=f"digitise{item.pk}"),
+        "digitisation_form",
+        lambda data: actions.set_digitisation(request.user, item=item, state=data["digitisation"]),
+    )

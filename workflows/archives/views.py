@@ -1,0 +1,151 @@
+"""The archive's pages: the catalogue, a fonds with its items and history, its inventory."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from viewflow.workflow.models import Task
+
+from intranet.spreadsheets import safe_cell
+from workflows.archives import forms, policies, selectors
+from workflows.archives.agreement import agreement_odt
+from workflows.archives.flows import ArchiveFlow
+from workflows.archives.models import Fonds, Transfer
+from workflows.proposals.diagram import diagram_of
+
+FONDS_PER_PAGE = 30
+
+
+@require_GET
+def catalogue(request):
+    form = forms.CatalogueFilterForm(
+        request.GET or None,
+        territories=selectors.territories(),
+        decades=selectors.decades(request.user),
+        staff=policies.can_triage(request.user),
+    )
+    filters = selectors.CatalogueFilters(**form.cleaned_data) if form.is_valid() else selectors.CatalogueFilters()
+    page = Paginator(selectors.catalogue(request.user, filters), FONDS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "archives/catalogue.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@require_GET
+def fonds_detail(request, fonds_id: int):
+    return fonds_page(request, selectors.get_fonds_for_user(request.user, fonds_id))
+
+
+def fonds_page(request, fonds: Fonds, *, status: int = 200, **posted_forms):
+    """The fonds's page with the forms of the step the reader may take; ``posted_forms`` keep
+    what was typed in a refused one."""
+    view = selectors.fonds_view(request.user, fonds)
+    revision = {"revision": fonds.revision}
+    step_forms = {
+        "triage_form": forms.TriageForm(initial=revision) if view.may_triage else None,
+        "question_form": forms.QuestionForm() if view.may_ask_opinion else None,
+        "opinion_form": forms.OpinionForm(initial=revision) if view.may_give_opinion else None,
+        "finish_form": forms.FinishAppraisalForm(initial=revision) if view.may_appraise else None,
+        "agreement_form": forms.AgreementForm(initial=revision) if view.may_prepare_agreement else None,
+        "intake_form": (
+            forms.IntakeForm(initial=revision, items=fonds.items.filter(retained=True).order_by("position"))
+            if view.may_take_in
+            else None
+        ),
+        "withdraw_form": forms.WithdrawForm() if view.may_withdraw else None,
+    }
+    appraisal_forms = {}
+    if view.may_appraise:
+        for item in fonds.items.all():
+            initial = {"retained": {True: "yes", False: "no"}.get(item.retained), "damages": item.damages}
+            initial |= {"condition_note": item.condition_note, "regional_interest": item.regional_interest}
+            appraisal_forms[item.pk] = forms.AppraisalForm(initial=initial, prefix=f"item{item.pk}")
+    posted_appraisal = posted_forms.pop("appraisal_form", None)
+    if posted_appraisal is not None:
+        appraisal_forms[int(posted_appraisal.prefix.removeprefix("item"))] = posted_appraisal
+    digitisation_forms = {}
+    if policies.can_follow_digitisation(request.user, fonds):
+        for item in fonds.items.filter(retained=True).order_by("position"):
+            initial = {"digitisation": item.digitisation}
+            digitisation_forms[item.pk] = forms.DigitisationForm(initial=initial, prefix=f"digitise{item.pk}")
+    posted_digitisation = posted_forms.pop("digitisation_form", None)
+    if posted_digitisation is not None:
+        digitisation_forms[int(posted_digitisation.prefix.removeprefix("digitise"))] = posted_digitisation
+    step_forms |= posted_forms
+    rows = [(row, appraisal_forms.get(row.id)) for row in view.items]
+    digitising = [(row, digitisation_forms[row.id]) for row in view.items if row.id in digitisation_forms]
+    context = {"view": view, "rows": rows, "digitising": digitising, **step_forms}
+    if view.shows_work:  # the process, drawn as the proposals' is, for those who follow it
+        tasks = Task.objects.filter(process__archiveprocess__fonds=fonds.pk)
+        context |= {
+            "diagram": diagram_of(ArchiveFlow, tasks),
+            "diagram_title": _("The deposit's process"),
+            "diagram_stopped": _("The process has stopped: the offer was withdrawn."),
+        }
+    return render(request, "archives/fonds.html", context, status=status)
+
+
+@require_GET
+def fonds_print(request, fonds_id: int):
+    """The inventory an archivist hands to a depositor."""
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    view = selectors.fonds_view(request.user, fonds)
+    return render(request, "archives/fonds_print.html", {"view": view, "now": timezone.now()})
+
+
+@require_GET
+def fonds_csv(request, fonds_id: int):
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    view = selectors.fonds_view(request.user, fonds)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = slugify(fonds.call_number or fonds.title) or "fonds"
+    response["Content-Disposition"] = f'attachment; filename="inventaire-{name}.csv"'
+    response.write("\ufeff")  # spreadsheets then read the accents right
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Line"), _("Call number"), _("Title or subject"), _("Author"), _("Period"), _("Place"), _("Format"),
+            _("Reels or items"), _("Duration (minutes)"), _("Sound"), _("Retained"), _("Storage location"),
+            _("Digitisation"),
+        ]
+    )  # fmt: skip
+    retained = {True: _("yes"), False: _("no"), None: ""}
+    for row in view.items:
+        writer.writerow(
+            [
+                safe_cell(value)
+                for value in (
+                    row.position, row.call_number, row.title, row.author, row.period, row.place, row.format,
+                    row.count, row.duration_minutes, row.sound, retained[row.retained], row.location,
+                    row.digitisation,
+                )
+            ]
+        )  # fmt: skip
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_document(request, fonds_id: int):
+    """The agreement to print and sign, from the retained items and the rights: those chosen in
+    the step's form (posted, before they are recorded), else those recorded. Not stored: the
+    signed copy is what counts."""
+    fonds = selectors.get_fonds_for_user(request.user, fonds_id)
+    if not policies.can_write_agreement(request.user, fonds):
+        raise PermissionDenied
+    form = forms.AgreementForm(request.POST or None)
+    transfer, uses = (form.cleaned_data["transfer"], form.cleaned_data["uses"]) if form.is_valid() else ("", [])
+    transfer, uses = transfer or fonds.transfer or Transfer.DEPOSIT, uses or fonds.uses
+    content = agreement_odt(fonds, transfer=transfer, uses=uses, association=settings.ASSOCIATION_NAME)
+    response = HttpResponse(content, content_type="application/vnd.oasis.opendocument.text")
+    kind = "acte-de-don" if transfer == Transfer.GIFT else "convention-de-depot"
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{slugify(fonds.title)[:60] or "fonds"}.odt"'
+    return response

@@ -1,0 +1,356 @@
+"""Every change to board meetings: planning, the agenda, the convocation, answers and proxies,
+and who was in the room. Each runs in one transaction that locks the meeting, writes its audit
+row, and notifies after commit through the notifications' outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from intranet.audit import record
+from intranet.exceptions import ActionRefused
+from intranet.models import BoardMembership, User
+from workflows import actions as workflow_actions
+from workflows.meetings import notifications, policies, rules
+from workflows.meetings.models import (
+    AgendaItem,
+    Answer,
+    Attendance,
+    CalendarFeed,
+    ItemKind,
+    Meeting,
+    MeetingSettings,
+    MeetingStatus,
+    new_feed_key,
+)
+from workflows.models import BoardVote, Proposal, ProposalStatus
+
+PLACE_MAX_LENGTH = 300
+TITLE_MAX_LENGTH = 200
+FINISHED = (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
+
+
+class MeetingAction:
+    """Audit codes of board meetings (their labels: ``workflows.meetings.audit_details``)."""
+
+    PLANNED = "meeting.planned"
+    AGENDA_CHANGED = "meeting.agenda_changed"
+    CONVENED = "meeting.convened"
+    ANSWERED = "meeting.answered"
+    PRESENCE_RECORDED = "meeting.presence_recorded"
+    VOTE_RECORDED = "meeting.vote_recorded"
+    HELD = "meeting.held"
+
+
+class LateConvocation(ActionRefused):
+    """Fewer days before the meeting than the statutes ask: the officer confirms, and the
+    minutes will say so."""
+
+
+def board_ids() -> set[int]:
+    return set(BoardMembership.objects.filter(user__is_active=True).values_list("user_id", flat=True))
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _refuse_if_changed(meeting: Meeting, revision: int | None) -> None:
+    if revision is not None and meeting.revision != revision:
+        raise ActionRefused(
+            _("Someone else changed this meeting in the meantime. Reload the page to see what changed.")
+        )
+
+
+def _touch(meeting: Meeting, **changes) -> Meeting:
+    for name, value in changes.items():
+        setattr(meeting, name, value)
+    meeting.revision += 1
+    meeting.save()
+    return meeting
+
+
+def _require(allowed: bool, why: str) -> None:
+    if not allowed:
+        raise PermissionDenied(why)
+
+
+def plan_meeting(actor: User, *, starts_at: datetime, place: str = "", video_link: str = "") -> Meeting:
+    _require(policies.can_run_meetings(actor), "Only the president or the secretary plan a meeting.")
+    place, video_link = place.strip(), video_link.strip()
+    if starts_at <= timezone.now():
+        raise ActionRefused(_("A meeting is planned in the future."), field="starts_at")
+    if not place and not video_link:
+        raise ActionRefused(_("Give a place, a video link, or both."), field="place")
+    if len(place) > PLACE_MAX_LENGTH:
+        raise ActionRefused(_("A place is at most %(max)s characters long.") % {"max": PLACE_MAX_LENGTH}, field="place")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(starts_at=starts_at, place=place, video_link=video_link, planned_by=actor)
+        record(actor, MeetingAction.PLANNED, meeting, starts_at=meeting.starts_at.isoformat())
+    return meeting
+
+
+# --- The agenda --------------------------------------------------------------------------------
+
+
+def proposals_waiting_for_a_meeting() -> list[Proposal]:
+    """On the board's agenda, and on no meeting still to be held."""
+    taken = AgendaItem.objects.filter(proposal__isnull=False).exclude(meeting__status__in=FINISHED)
+    return list(
+        Proposal.objects.filter(status=ProposalStatus.ON_AGENDA)
+        .exclude(pk__in=taken.values("proposal_id"))
+        .order_by("forwarded_at", "pk")
+    )
+
+
+def _next_position(meeting: Meeting) -> int:
+    last = meeting.items.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+def add_proposals(actor: User, *, meeting: Meeting, proposals: Iterable[Proposal]) -> list[AgendaItem]:
+    """Proposals waiting for the board, added in one click each, after the items already there."""
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        waiting = {proposal.pk: proposal for proposal in proposals_waiting_for_a_meeting()}
+        wanted = [proposal for proposal in proposals if proposal.pk in waiting]
+        if not wanted:
+            raise ActionRefused(_("This proposal is no longer waiting for a meeting: reload the page."))
+        position = _next_position(meeting)
+        items = [
+            AgendaItem.objects.create(
+                meeting=meeting, position=position + index, kind=ItemKind.PROPOSAL, proposal=proposal,
+                title=proposal.title[:TITLE_MAX_LENGTH],
+            )
+            for index, proposal in enumerate(wanted)
+        ]  # fmt: skip
+        _touch(meeting)
+        record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title for item in items])
+    return items
+
+
+def add_free_item(actor: User, *, meeting: Meeting, kind: str, title: str, notes: str = "") -> AgendaItem:
+    title = title.strip()
+    if kind not in (ItemKind.INFORMATION, ItemKind.OTHER):
+        raise ActionRefused(_("Choose information or other business."), field="kind")
+    if not title or len(title) > TITLE_MAX_LENGTH:
+        raise ActionRefused(_("Give the item a title of at most %(max)s characters.") % {"max": TITLE_MAX_LENGTH})
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        item = AgendaItem.objects.create(
+            meeting=meeting, position=_next_position(meeting), kind=kind, title=title, notes=notes.strip()
+        )
+        _touch(meeting)
+        record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title])
+    return item
+
+
+def move_item(actor: User, *, item: AgendaItem, up: bool) -> None:
+    """One place up or down the agenda, swapping with its neighbour."""
+    with transaction.atomic():
+        meeting = _locked(item.meeting)
+        _require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        items = list(meeting.items.order_by("position"))
+        index = next(index for index, each in enumerate(items) if each.pk == item.pk)
+        other = index - 1 if up else index + 1
+        if not 0 <= other < len(items):
+            return
+        items[index], items[other] = items[other], items[index]
+        _renumber(items)
+        _touch(meeting)
+        record(actor, MeetingAction.AGENDA_CHANGED, meeting, moved=item.title)
+
+
+def remove_item(actor: User, *, item: AgendaItem) -> None:
+    with transaction.atomic():
+        meeting = _locked(item.meeting)
+        _require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        AgendaItem.objects.filter(pk=item.pk).delete()
+        _renumber(list(meeting.items.order_by("position")))
+        _touch(meeting)
+        record(actor, MeetingAction.AGENDA_CHANGED, meeting, removed=item.title)
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    # Two passes: positions are unique in meaning, never half-swapped in the page.
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+# --- Convocation and answers -------------------------------------------------------------------
+
+
+def convene(actor: User, *, meeting: Meeting, confirm_late: bool = False, revision: int | None = None) -> Meeting:
+    """Every board member is told, in the page and by e-mail, with the agenda; the meeting keeps
+    the rules in force. Later than the statutes' notice, the officer confirms first."""
+    settings = MeetingSettings.current()
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require(policies.can_convene(actor, meeting), "Only the president or the secretary convene a planned meeting.")
+        _refuse_if_changed(meeting, revision)
+        if not meeting.items.exists():
+            raise ActionRefused(_("Put at least one item on the agenda before convening."))
+        now = timezone.now()
+        late = meeting.starts_at - now < timedelta(days=settings.convocation_days)
+        if late and not confirm_late:
+            raise LateConvocation(
+                _(
+                    "The statutes ask for %(days)s days' notice and the meeting is on %(date)s: confirm to convene "
+                    "it all the same; the minutes will say so."
+                )
+                % {"days": settings.convocation_days, "date": date_format(timezone.localtime(meeting.starts_at))},
+                field="confirm_late",
+            )
+        _touch(
+            meeting,
+            status=MeetingStatus.CONVENED,
+            convened_at=now,
+            convened_late=late,
+            quorum_percent=settings.quorum_percent,
+            max_proxies_held=settings.max_proxies_held,
+        )
+        record(actor, MeetingAction.CONVENED, meeting, late=late)
+        notifications.convened(actor, meeting, board_ids())
+    return meeting
+
+
+def answer(actor: User, *, meeting: Meeting, choice: str, proxy_to: User | None = None) -> Attendance:
+    """Present, absent, or absent with a proxy to another board member (the rules in force)."""
+    if choice not in Answer.values:
+        raise ActionRefused(_("Choose present, absent or a proxy."), field="answer")
+    if choice != Answer.PROXY:
+        proxy_to = None
+    elif proxy_to is None:
+        raise ActionRefused(_("Choose the board member who holds your proxy."), field="proxy_to")
+    with transaction.atomic():
+        meeting = _locked(meeting)  # proxies held are counted under this lock
+        _require(policies.can_answer(actor, meeting), "Only board members answer, until the meeting starts.")
+        if proxy_to is not None:
+            held = Attendance.objects.filter(meeting=meeting, answer=Answer.PROXY, proxy_to=proxy_to).exclude(
+                member=actor
+            )
+            problem = rules.proxy_problem(
+                actor.pk,
+                proxy_to.pk,
+                board=board_ids(),
+                held_by_holder=held.count(),
+                max_held=meeting.max_proxies_held or 0,
+            )
+            if problem is not None:
+                raise ActionRefused(_proxy_message(problem, proxy_to, meeting), field="proxy_to")
+        attendance, _created = Attendance.objects.update_or_create(
+            meeting=meeting,
+            member=actor,
+            defaults={"answer": choice, "proxy_to": proxy_to, "answered_at": timezone.now()},
+        )
+        record(actor, MeetingAction.ANSWERED, meeting, answer=choice, proxy=proxy_to.email if proxy_to else "")
+    return attendance
+
+
+def _proxy_message(problem: str, holder: User, meeting: Meeting) -> str:
+    if problem == "oneself":
+        return _("A proxy goes to another board member.")
+    if problem == "not_on_board":
+        return _("%(name)s is not on the board: a proxy goes to a board member.") % {"name": holder.get_full_name()}
+    limit = meeting.max_proxies_held or 0
+    return ngettext(
+        "%(name)s already holds %(count)s proxy, the most the rules allow.",
+        "%(name)s already holds %(count)s proxies, the most the rules allow.",
+        limit,
+    ) % {"name": holder.get_full_name(), "count": limit}
+
+
+def record_presence(actor: User, *, meeting: Meeting, present: Iterable[int]) -> None:
+    """The secretary's roll call: who of the board is in the room (the others are not)."""
+    present = set(present)
+    board = board_ids()
+    if present - board:
+        raise ActionRefused(_("Only board members are recorded as present."), field="present")
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require(policies.can_record_presence(actor, meeting), "Only the president or the secretary record presence.")
+        existing = {row.member_id: row for row in Attendance.objects.filter(meeting=meeting)}
+        for member_id in board:
+            row = existing.get(member_id) or Attendance(meeting=meeting, member_id=member_id)
+            row.present_in_room = member_id in present
+            row.save()
+        _touch(meeting)
+        record(actor, MeetingAction.PRESENCE_RECORDED, meeting, present=len(present))
+
+
+# --- Holding the meeting ----------------------------------------------------------------------
+
+
+def room_quorum(meeting: Meeting) -> rules.Quorum | None:
+    """Who may vote in the room (present, and represented by a present holder), from the roll
+    call; None before the secretary recorded one."""
+    rows = list(
+        Attendance.objects.filter(meeting=meeting).values_list("member_id", "answer", "proxy_to_id", "present_in_room")
+    )
+    quorum, from_roll_call = rules.quorum_of_attendance(
+        board_ids(), rows, quorum=meeting.quorum, max_held=meeting.max_proxies_held or 0
+    )
+    return quorum if from_roll_call else None
+
+
+def record_vote(
+    actor: User, *, item: AgendaItem, votes_for: int, votes_against: int, abstentions: int, president_choice: str = ""
+) -> BoardVote:
+    """The vote held in the room on an item's proposal, as counted by the secretary (proxies
+    included): a board vote and, adopted or rejected, a decision of the register, as online."""
+    with transaction.atomic():
+        meeting = _locked(item.meeting)
+        _require(policies.can_hold(actor, meeting), "Only the president or the secretary record votes, in session.")
+        item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
+        if item.proposal is None:
+            raise ActionRefused(_("Only a proposal is voted on."))
+        if item.vote_id is not None:
+            raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        quorum = room_quorum(meeting)
+        if quorum is None:
+            raise ActionRefused(_("Record who is in the room before recording a vote."))
+        vote = workflow_actions.record_vote_in_session(
+            actor,
+            proposal=item.proposal,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstentions=abstentions,
+            voters_in_room=quorum.counted,
+            president_choice=president_choice,
+        )
+        AgendaItem.objects.filter(pk=item.pk).update(vote=vote)
+        _touch(meeting)
+        record(actor, MeetingAction.VOTE_RECORDED, meeting, item=item.title, result=vote.result)
+    return vote
+
+
+def close_meeting(actor: User, *, meeting: Meeting) -> Meeting:
+    """The meeting is held: its answers and votes stay as they are; proposals it did not decide
+    are free for the next one; the minutes come next."""
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        _require(policies.can_hold(actor, meeting), "Only the president or the secretary close a meeting that started.")
+        if room_quorum(meeting) is None:
+            raise ActionRefused(_("Record who is in the room before closing the meeting."))
+        _touch(meeting, status=MeetingStatus.HELD, held_at=timezone.now())
+        record(actor, MeetingAction.HELD, meeting)
+    return meeting
+
+
+def renew_calendar_feed(user: User) -> CalendarFeed:
+    """A new address for the person's calendar: the old one stops working at once."""
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
+    if not created:
+        feed.key = new_feed_key()
+        feed.save(update_fields=["key", "created_at"])
+    return feed

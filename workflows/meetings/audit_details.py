@@ -1,0 +1,31 @@
+"""How the audit log names the meetings' changes and their details, in the reader's language."""
+
+from django.utils.translation import gettext_lazy as _
+
+from intranet.audit import AuditDetail
+from workflows.meetings.actions import MeetingAction
+from workflows.meetings.models import Answer
+from workflows.models import VoteResult
+
+ACTIONS = {
+    MeetingAction.PLANNED: _("board meeting planned"),
+    MeetingAction.AGENDA_CHANGED: _("meeting agenda changed"),
+    MeetingAction.CONVENED: _("board convened"),
+    MeetingAction.ANSWERED: _("answer to a convocation"),
+    MeetingAction.PRESENCE_RECORDED: _("presence recorded"),
+    MeetingAction.VOTE_RECORDED: _("vote held in session recorded"),
+    MeetingAction.HELD: _("board meeting held"),
+}
+
+DETAILS = {
+    "starts_at": AuditDetail(_("date and time")),
+    "added": AuditDetail(_("added")),
+    "removed": AuditDetail(_("removed")),
+    "moved": AuditDetail(_("moved")),
+    "late": AuditDetail(_("later than the statutes' notice")),
+    "answer": AuditDetail(_("answer"), values=dict(Answer.choices)),
+    "proxy": AuditDetail(_("proxy to")),
+    "present": AuditDetail(_("present")),
+    "item": AuditDetail(_("agenda item")),
+    "result": AuditDetail(_("result"), values=dict(VoteResult.choices)),
+}

@@ -1,0 +1,58 @@
+"""Meetings as iCalendar (RFC 5545), with the ``icalendar`` library: one meeting's invitation,
+and each board member's feed of the meetings they are convened to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.core import signing
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from workflows.meetings.models import CalendarFeed, Meeting, MeetingStatus
+from workflows.meetings.notifications import agenda_text, meeting_title
+
+DURATION = timedelta(hours=2)  # a board meeting's usual length: calendars need an end
+FEED_SALT = "meetings.calendar-feed"
+
+
+def calendar_of(meetings: Iterable[Meeting], *, site: str, name: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Intranet de la fédération//Séances du CA//FR")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@{site}")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", meeting.starts_at)
+        event.add("dtend", meeting.starts_at + DURATION)
+        event.add("summary", meeting_title(meeting))
+        event.add("description", agenda_text(meeting))
+        if meeting.place:
+            event.add("location", meeting.place)
+        if meeting.video_link:
+            event.add("url", meeting.video_link)
+        event.add("status", "CONFIRMED" if meeting.status != MeetingStatus.PLANNED else "TENTATIVE")
+        event.add("sequence", meeting.revision)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def feed_token(feed: CalendarFeed) -> str:
+    return signing.dumps({"u": feed.user_id, "k": feed.key}, salt=FEED_SALT, compress=True)
+
+
+def feed_owner(token: str) -> CalendarFeed | None:
+    """The feed a token opens, or None (forged, or revoked by a new key)."""
+    try:
+        data = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    feed = CalendarFeed.objects.select_related("user").filter(user_id=data.get("u")).first()
+    if feed is None or feed.key != data.get("k") or not feed.user.is_active:
+        return None
+    return feed

@@ -1,0 +1,47 @@
+"""Who may do what with board meetings. Pages, actions, the calendar and notifications ask here.
+
+The president and the secretary plan, convene and hold meetings; board members answer the
+convocation and give proxies to each other; staff see everything, as they do for the board's
+votes.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from intranet import policies as core
+from workflows import policies as workflow_policies
+from workflows.meetings.models import Meeting, MeetingStatus
+
+
+def can_see_meetings(user) -> bool:
+    return core.is_board_member(user) or core.can_manage_association(user)
+
+
+def can_run_meetings(user) -> bool:
+    """The president and the secretary (the same officers who run the board's online votes)."""
+    return workflow_policies.can_run_board_votes(user)
+
+
+def can_edit_agenda(user, meeting: Meeting) -> bool:
+    return meeting.status in (MeetingStatus.PLANNED, MeetingStatus.CONVENED) and can_run_meetings(user)
+
+
+def can_convene(user, meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.PLANNED and can_run_meetings(user)
+
+
+def can_answer(user, meeting: Meeting) -> bool:
+    """A board member answers until the meeting starts; then the secretary records who is there."""
+    return (
+        meeting.status == MeetingStatus.CONVENED and core.is_board_member(user) and timezone.now() < meeting.starts_at
+    )
+
+
+def can_record_presence(user, meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.CONVENED and can_run_meetings(user)
+
+
+def can_hold(user, meeting: Meeting) -> bool:
+    """Once the meeting has started, the president or the secretary record its votes and close it."""
+    return meeting.status == MeetingStatus.CONVENED and meeting.starts_at <= timezone.now() and can_run_meetings(user)

@@ -1,0 +1,71 @@
+"""The meeting's quorum and the proxy rules: pure functions over the board and the answers, so the
+rule table is tested without a database and the page, the API and the actions agree."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Quorum:
+    board_size: int
+    present: int
+    represented: int  # absent members whose proxy holder is present
+    needed: int
+
+    @property
+    def counted(self) -> int:
+        return self.present + self.represented
+
+    @property
+    def reached(self) -> bool:
+        return self.board_size > 0 and self.counted >= self.needed
+
+
+def meeting_quorum(
+    board: set[int], present: set[int], proxies: Mapping[int, int], *, quorum: Fraction, max_held: int
+) -> Quorum:
+    """``proxies`` maps an absent member to the member holding their proxy. A proxy counts when
+    its giver is on the board and absent, its holder on the board and present, and within the
+    holder's first ``max_held`` proxies (in the order of the givers' ids, as they were given)."""
+    present = present & board
+    held: dict[int, int] = {}
+    represented = 0
+    for giver, holder in sorted(proxies.items()):
+        if giver in board and giver not in present and holder in present and held.get(holder, 0) < max_held:
+            held[holder] = held.get(holder, 0) + 1
+            represented += 1
+    return Quorum(
+        board_size=len(board),
+        present=len(present),
+        represented=represented,
+        needed=max(1, math.ceil(quorum * len(board))),
+    )
+
+
+def proxy_problem(giver: int, holder: int, *, board: set[int], held_by_holder: int, max_held: int) -> str | None:
+    """Why ``giver`` may not give their proxy to ``holder`` (a code), or None."""
+    if holder == giver:
+        return "oneself"
+    if holder not in board:
+        return "not_on_board"
+    if held_by_holder >= max_held:
+        return "holder_full"
+    return None
+
+
+def quorum_of_attendance(
+    board: set[int], rows: list[tuple[int, str, int | None, bool | None]], *, quorum: Fraction, max_held: int
+) -> tuple[Quorum, bool]:
+    """The quorum from the attendance rows ``(member, answer, proxy holder, in the room)``: from
+    the roll call once the secretary recorded one, else from the answers ("present", "proxy").
+    Also says whether it came from the roll call."""
+    from_roll_call = any(in_room is not None for _member, _answer, _holder, in_room in rows)
+    present = {
+        member for member, answer, _holder, in_room in rows if (in_room if from_roll_call else answer == "present")
+    }
+    proxies = {member: holder for member, answer, holder, _in_room in rows if answer == "proxy" and holder}
+    return meeting_quorum(board, present, proxies, quorum=quorum, max_held=max_held), from_roll_call

@@ -1,0 +1,142 @@
+"""What the meeting pages show a reader, built once for the pages (and the API when it comes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.http import Http404
+from django.utils import timezone
+
+from intranet import policies as core
+from intranet.models import BoardMembership, User
+from workflows.meetings import actions, policies, rules
+from workflows.meetings.models import AgendaItem, Attendance, Meeting, MeetingSettings, MeetingStatus
+from workflows.models import Proposal
+
+
+def get_meeting_for_user(user, meeting_id: int) -> Meeting:
+    """The meeting, or 404 for a missing one and for a reader who may not see meetings."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None or not policies.can_see_meetings(user):
+        raise Http404
+    return meeting
+
+
+def meetings_for(user) -> tuple[list[Meeting], list[Meeting]]:
+    """Upcoming (soonest first) and past (latest first) meetings."""
+    if not policies.can_see_meetings(user):
+        return [], []
+    now = timezone.now()
+    meetings = Meeting.objects.all()
+    upcoming = list(meetings.filter(starts_at__gte=now).order_by("starts_at"))
+    past = list(meetings.filter(starts_at__lt=now).order_by("-starts_at"))
+    return upcoming, past
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    member: User
+    role: str
+    answer: str  # the label, or "" before an answer
+    proxy_to: User | None
+    present_in_room: bool | None
+
+
+@dataclass
+class MeetingView:
+    meeting: Meeting
+    items: list[AgendaItem]
+    rows: list[AttendanceRow]
+    quorum: rules.Quorum
+    from_roll_call: bool  # the quorum counts who was recorded in the room, else the answers
+    mine: Attendance | None
+    proxy_choices: list[User] = field(default_factory=list)
+    waiting_proposals: list[Proposal] = field(default_factory=list)
+    convocation_days: int = 8
+    may_edit_agenda: bool = False
+    may_convene: bool = False
+    may_answer: bool = False
+    may_record_presence: bool = False
+    may_hold: bool = False  # record the votes held in the room, close the meeting
+
+
+def meeting_view(user, meeting: Meeting) -> MeetingView:
+    memberships = list(BoardMembership.objects.filter(user__is_active=True).select_related("user"))
+    memberships.sort(key=lambda membership: (membership.user.last_name, membership.user.first_name))
+    attendances = {row.member_id: row for row in Attendance.objects.filter(meeting=meeting).select_related("proxy_to")}
+    board = {membership.user_id for membership in memberships}
+    settings = MeetingSettings.current()
+    max_held = meeting.max_proxies_held if meeting.max_proxies_held is not None else settings.max_proxies_held
+    quorum, from_roll_call = rules.quorum_of_attendance(
+        board,
+        [(row.member_id, row.answer, row.proxy_to_id, row.present_in_room) for row in attendances.values()],
+        quorum=meeting.quorum,
+        max_held=max_held,
+    )
+    rows = [
+        AttendanceRow(
+            member=membership.user,
+            role=membership.get_role_display(),
+            answer=attendances[membership.user_id].get_answer_display() if membership.user_id in attendances else "",
+            proxy_to=attendances[membership.user_id].proxy_to if membership.user_id in attendances else None,
+            present_in_room=attendances[membership.user_id].present_in_room
+            if membership.user_id in attendances
+            else None,
+        )
+        for membership in memberships
+    ]
+    view = MeetingView(
+        meeting=meeting,
+        items=list(meeting.items.select_related("proposal", "vote__decision").order_by("position")),
+        rows=rows,
+        quorum=quorum,
+        from_roll_call=from_roll_call,
+        mine=attendances.get(user.pk),
+        convocation_days=settings.convocation_days,
+        may_edit_agenda=policies.can_edit_agenda(user, meeting),
+        may_convene=policies.can_convene(user, meeting),
+        may_answer=policies.can_answer(user, meeting),
+        may_record_presence=policies.can_record_presence(user, meeting),
+        may_hold=policies.can_hold(user, meeting),
+    )
+    if view.may_answer:
+        view.proxy_choices = [membership.user for membership in memberships if membership.user_id != user.pk]
+    if view.may_edit_agenda:
+        view.waiting_proposals = actions.proposals_waiting_for_a_meeting()
+    return view
+
+
+def convened_meetings_of(user) -> list[Meeting]:
+    """For the person's calendar feed: the meetings they are convened to, recent and to come."""
+    if not core.is_board_member(user):
+        return []
+    since = timezone.now() - timedelta(days=365)
+    return list(
+        Meeting.objects.filter(status__in=[MeetingStatus.CONVENED, MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED])
+        .filter(starts_at__gte=since)
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class WaitingMeeting:
+    meeting: Meeting
+    to_answer: bool  # convened, and the reader has not answered; else planned, to convene
+
+
+def meetings_waiting_for(user) -> list[WaitingMeeting]:
+    """Upcoming meetings that wait for the reader, soonest first (two queries at most)."""
+    if not core.is_board_member(user):
+        return []
+    upcoming = Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+    answered = Attendance.objects.filter(member=user, answer__gt="").values("meeting_id")
+    waiting = [
+        WaitingMeeting(meeting, to_answer=True)
+        for meeting in upcoming.filter(status=MeetingStatus.CONVENED).exclude(pk__in=answered)
+    ]
+    if policies.can_run_meetings(user):
+        waiting += [
+            WaitingMeeting(meeting, to_answer=False) for meeting in upcoming.filter(status=MeetingStatus.PLANNED)
+        ]
+    return sorted(waiting, key=lambda row: row.meeting.starts_at)

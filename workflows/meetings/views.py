@@ -1,0 +1,251 @@
+"""The board meetings' pages: the list, a meeting with its agenda, attendance and quorum, and
+the forms of whoever may act; a refusal shows the page again with the reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from intranet.exceptions import ActionRefused
+from workflows.meetings import actions, calendar, forms, policies, selectors
+from workflows.meetings.models import AgendaItem, CalendarFeed
+from workflows.models import Proposal
+
+
+@require_GET
+def meeting_list(request):
+    if not policies.can_see_meetings(request.user):
+        raise Http404
+    upcoming, past = selectors.meetings_for(request.user)
+    plan_form = forms.PlanForm() if policies.can_run_meetings(request.user) else None
+    return _list_page(request, upcoming, past, plan_form)
+
+
+def _list_page(request, upcoming, past, plan_form, status=200):
+    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed_url = request.build_absolute_uri(calendar_feed_path(feed))
+    context = {"upcoming": upcoming, "past": past, "plan_form": plan_form, "feed_url": feed_url}
+    return render(request, "meetings/list.html", context, status=status)
+
+
+def calendar_feed_path(feed: CalendarFeed) -> str:
+    return reverse("meetings:feed", args=[calendar.feed_token(feed)])
+
+
+@require_POST
+def meeting_new(request):
+    if not policies.can_see_meetings(request.user):
+        raise Http404
+    if not policies.can_run_meetings(request.user):
+        raise PermissionDenied
+    form = forms.PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting = actions.plan_meeting(request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            refusal.add_to(form)
+        else:
+            messages.success(request, _("The meeting is planned: now build its agenda."))
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    upcoming, past = selectors.meetings_for(request.user)
+    return _list_page(request, upcoming, past, form, status=400)
+
+
+@require_GET
+def meeting_detail(request, meeting_id: int):
+    return _detail_page(request, selectors.get_meeting_for_user(request.user, meeting_id))
+
+
+def _detail_page(request, meeting, *, status=200, **posted):
+    view = selectors.meeting_view(request.user, meeting)
+    board = [row.member for row in view.rows]
+    mine = view.mine
+    voted_item = posted.pop("voted_item", None)
+    context = {
+        "view": view,
+        # Each proposal item not voted yet has its form while the meeting is held.
+        "agenda": [
+            (
+                item,
+                (posted.pop("vote_form") if voted_item == item.pk else forms.VoteForm(prefix=f"vote{item.pk}"))
+                if view.may_hold and item.proposal_id and item.vote_id is None
+                else None,
+            )
+            for item in view.items
+        ],
+        "item_form": forms.FreeItemForm() if view.may_edit_agenda else None,
+        "convene_form": forms.ConveneForm(initial={"revision": meeting.revision}) if view.may_convene else None,
+        "answer_form": (
+            forms.AnswerForm(
+                initial={"answer": mine.answer, "proxy_to": mine.proxy_to_id} if mine else {},
+                choices=view.proxy_choices,
+            )
+            if view.may_answer
+            else None
+        ),
+        "presence_form": (
+            forms.PresenceForm(
+                initial={"present": [str(row.member.pk) for row in view.rows if row.present_in_room]}, board=board
+            )
+            if view.may_record_presence
+            else None
+        ),
+    }
+    context |= posted
+    return render(request, "meetings/detail.html", context, status=status)
+
+
+def _act(request, meeting, form, name: str, act, done: str, **shown):
+    if not form.is_valid():
+        return _detail_page(request, meeting, status=400, **{name: form}, **shown)
+    try:
+        act(form.cleaned_data)
+    except ActionRefused as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        meeting.refresh_from_db()
+        return _detail_page(request, meeting, status=409, **{name: form}, **shown)
+    messages.success(request, done)
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@require_POST
+def add_proposal(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    if not policies.can_edit_agenda(request.user, meeting):
+        raise PermissionDenied
+    raw = request.POST.get("proposal", "")
+    proposal = Proposal.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 18 else None
+    try:
+        actions.add_proposals(request.user, meeting=meeting, proposals=[proposal] if proposal else [])
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _detail_page(request, meeting, status=409)
+    messages.success(request, _("Added to the agenda."))
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@require_POST
+def add_item(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    if not policies.can_edit_agenda(request.user, meeting):
+        raise PermissionDenied
+    form = forms.FreeItemForm(request.POST)
+    return _act(
+        request, meeting, form, "item_form",
+        lambda data: actions.add_free_item(request.user, meeting=meeting, **data), _("Added to the agenda."),
+    )  # fmt: skip
+
+
+@require_POST
+def move_item(request, meeting_id: int, item_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    if not policies.can_edit_agenda(request.user, meeting):
+        raise PermissionDenied
+    if request.POST.get("direction") == "remove":
+        actions.remove_item(request.user, item=item)
+    else:
+        actions.move_item(request.user, item=item, up=request.POST.get("direction") == "up")
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@require_POST
+def convene(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    if not policies.can_convene(request.user, meeting):
+        raise PermissionDenied
+    return _act(
+        request, meeting, forms.ConveneForm(request.POST), "convene_form",
+        lambda data: actions.convene(request.user, meeting=meeting, **data), _("The board is convened."),
+    )  # fmt: skip
+
+
+@require_POST
+def answer(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    if not policies.can_answer(request.user, meeting):
+        raise PermissionDenied
+    view = selectors.meeting_view(request.user, meeting)
+    form = forms.AnswerForm(request.POST, choices=view.proxy_choices)
+    return _act(
+        request, meeting, form, "answer_form",
+        lambda data: actions.answer(request.user, meeting=meeting, choice=data["answer"], proxy_to=data["proxy_to"]),
+        _("Your answer is recorded."),
+    )  # fmt: skip
+
+
+@require_POST
+def presence(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    if not policies.can_record_presence(request.user, meeting):
+        raise PermissionDenied
+    board = [row.member for row in selectors.meeting_view(request.user, meeting).rows]
+    form = forms.PresenceForm(request.POST, board=board)
+
+    def act(data):
+        actions.record_presence(request.user, meeting=meeting, present=[int(pk) for pk in data["present"]])
+
+    return _act(request, meeting, form, "presence_form", act, _("Presence recorded."))
+
+
+@require_POST
+def record_vote(request, meeting_id: int, item_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    if not policies.can_hold(request.user, meeting):
+        raise PermissionDenied
+    form = forms.VoteForm(request.POST, prefix=f"vote{item.pk}")
+    return _act(
+        request, meeting, form, "vote_form",
+        lambda data: actions.record_vote(request.user, item=item, **data), _("The vote is recorded."),
+        voted_item=item.pk,
+    )  # fmt: skip
+
+
+@require_POST
+def close(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    if not policies.can_hold(request.user, meeting):
+        raise PermissionDenied
+    try:
+        actions.close_meeting(request.user, meeting=meeting)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _detail_page(request, meeting, status=409)
+    messages.success(request, _("The meeting is closed: the minutes can be written."))
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@require_GET
+def meeting_ics(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    content = calendar.calendar_of([meeting], site=request.get_host(), name=_("Board meetings"))
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="seance-{meeting.starts_at:%Y-%m-%d}.ics"'
+    return response
+
+
+@login_not_required  # calendar applications cannot sign in: the signed address is the key
+@require_GET
+def feed(request, token: str):
+    owner = calendar.feed_owner(token)
+    if owner is None:
+        raise Http404
+    meetings = selectors.convened_meetings_of(owner.user)
+    content = calendar.calendar_of(meetings, site=request.get_host(), name=_("Board meetings"))
+    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
+
+
+@require_POST
+def feed_renew(request):
+    if not policies.can_see_meetings(request.user):
+        raise Http404
+    actions.renew_calendar_feed(request.user)
+    messages.success(request, _("Your calendar has a new address: the old one no longer works."))
+    return redirect("meetings:list")
