@@ -87,3 +87,27 @@ def make_proposal(
     workflow_actions.forward_proposal(reviewer, proposal=proposal, recommendation="Le collège recommande l'adoption.")
     proposal.refresh_from_db()
     return proposal
+
+
+def make_held_meeting(secretary: User, *, minutes: str = "", public: bool = False, present=()):
+    """A board meeting convened, held (``present`` and the secretary in the room) and closed, through
+    the actions; with its minutes saved when ``minutes`` is given."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workflows.meetings import actions as meeting_actions
+    from workflows.meetings import minutes as meeting_minutes
+    from workflows.meetings.models import Meeting
+
+    meeting = meeting_actions.plan_meeting(secretary, starts_at=timezone.now() + timedelta(days=12), place="Niort")
+    meeting_actions.add_free_item(secretary, meeting=meeting, kind="information", title="Rapport d'activité")
+    meeting = meeting_actions.convene(secretary, meeting=meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    meeting.refresh_from_db()
+    in_room = {secretary.pk, *(person.pk for person in present)}
+    meeting_actions.record_presence(secretary, meeting=meeting, present=in_room)
+    meeting = meeting_actions.close_meeting(secretary, meeting=meeting)
+    if minutes:
+        meeting_minutes.save_minutes(secretary, meeting=meeting, text=minutes, public_to_members=public)
+    return meeting

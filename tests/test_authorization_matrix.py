@@ -33,6 +33,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.api import ROLES, person
+from tests.factories import make_held_meeting
 from tests.test_api_routes import _endpoints, cased_endpoints
 from workflows.models import Proposal
 
@@ -62,6 +63,7 @@ NOBODY = {"own": set(), "other": set()}
 # Board meetings: the board and staff see them; only the president and the secretary run them.
 MEETING_READERS = {"board": {"board", "staff"}}
 MEETINGS_SEEN_BY = {NO_TARGET: {"board", "staff"}}
+MINUTES_READERS = {"own": {"board", "staff"}, "board": {"board", "staff"}, "other": set(ROLES[1:])}
 # The board's open vote is on a Production proposal: its collège sees it, the board votes.
 VOTE_READERS = {"board": {"member", "coordinator", "board", "staff"}}
 
@@ -437,6 +439,23 @@ MATRIX: dict[str, Row] = {
         at("meetings:record_vote", "meeting", "agenda_item"),
         by_access(302, allowed={"board": set()}, visible=MEETING_READERS),
     ),
+    "meetings:add_minutes": Row(
+        "post",
+        at("meetings:add_minutes", "meeting"),
+        by_access(302, allowed={"board": set()}, visible=MEETING_READERS),
+        data=lambda world, target: {"minutes": world.minutes_meeting["board"].minutes.pk},
+    ),
+    "meetings:minutes_save": Row(
+        "post",
+        at("meetings:minutes_save", "minutes_meeting"),
+        by_access(302, allowed={"board": set()}, visible=MEETING_READERS),
+        data=form(text="Procès-verbal"),
+    ),
+    **{
+        name: Row("get", at(name, "minutes_meeting"), by_access(200, allowed=MINUTES_READERS))
+        for name in ("meetings:minutes", "meetings:minutes_file")
+    },
+    "meetings:minutes_list": Row("get", plain("meetings:minutes_list"), everyone(200)),
     "meetings:answer": Row(
         "post",
         at("meetings:answer", "meeting"),
@@ -547,7 +566,7 @@ def build_world() -> SimpleNamespace:
     from workflows.archives.items import ItemDraft
     from workflows.meetings import actions as meeting_actions
     from workflows.meetings import calendar as meeting_calendar
-    from workflows.meetings.models import CalendarFeed
+    from workflows.meetings.models import CalendarFeed, Minutes
     from workflows.models import Decision
 
     REEL = [ItemDraft(title="Bobine", format="16mm", count=1)]
@@ -654,6 +673,14 @@ def build_world() -> SimpleNamespace:
     meeting.refresh_from_db()
     world.meeting = {"board": meeting_actions.convene(cast.secretary, meeting=meeting, revision=meeting.revision)}
     world.feed_token = meeting_calendar.feed_token(CalendarFeed.objects.get_or_create(user=cast.board_member)[0])
+    # Minutes: approved and kept for the board (``own``), a draft (``board``), approved and public (``other``).
+    world.minutes_meeting = {
+        target: make_held_meeting(cast.secretary, minutes="Procès-verbal", public=target == "other")
+        for target in TARGETS
+    }
+    Minutes.objects.filter(meeting__in=[world.minutes_meeting["own"], world.minutes_meeting["other"]]).update(
+        approved_at=timezone.now(), approved_in=world.minutes_meeting["board"]
+    )
 
     # Personal things: a notification, an API token and an unsubscribe link of each target's person.
     world.notification = {

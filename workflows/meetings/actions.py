@@ -28,6 +28,7 @@ from workflows.meetings.models import (
     Meeting,
     MeetingSettings,
     MeetingStatus,
+    Minutes,
     new_feed_key,
 )
 from workflows.models import BoardVote, Proposal, ProposalStatus
@@ -58,7 +59,7 @@ def board_ids() -> set[int]:
     return set(BoardMembership.objects.filter(user__is_active=True).values_list("user_id", flat=True))
 
 
-def _locked(meeting: Meeting) -> Meeting:
+def locked_meeting(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
@@ -69,7 +70,7 @@ def _refuse_if_changed(meeting: Meeting, revision: int | None) -> None:
         )
 
 
-def _touch(meeting: Meeting, **changes) -> Meeting:
+def touch_meeting(meeting: Meeting, **changes) -> Meeting:
     for name, value in changes.items():
         setattr(meeting, name, value)
     meeting.revision += 1
@@ -77,13 +78,13 @@ def _touch(meeting: Meeting, **changes) -> Meeting:
     return meeting
 
 
-def _require(allowed: bool, why: str) -> None:
+def require(allowed: bool, why: str) -> None:
     if not allowed:
         raise PermissionDenied(why)
 
 
 def plan_meeting(actor: User, *, starts_at: datetime, place: str = "", video_link: str = "") -> Meeting:
-    _require(policies.can_run_meetings(actor), "Only the president or the secretary plan a meeting.")
+    require(policies.can_run_meetings(actor), "Only the president or the secretary plan a meeting.")
     place, video_link = place.strip(), video_link.strip()
     if starts_at <= timezone.now():
         raise ActionRefused(_("A meeting is planned in the future."), field="starts_at")
@@ -94,6 +95,9 @@ def plan_meeting(actor: User, *, starts_at: datetime, place: str = "", video_lin
     with transaction.atomic():
         meeting = Meeting.objects.create(starts_at=starts_at, place=place, video_link=video_link, planned_by=actor)
         record(actor, MeetingAction.PLANNED, meeting, starts_at=meeting.starts_at.isoformat())
+        # The minutes of the meetings before, written and not approved yet, come first.
+        for minutes in minutes_waiting_for_approval():
+            _put_first(meeting, minutes)
     return meeting
 
 
@@ -110,6 +114,45 @@ def proposals_waiting_for_a_meeting() -> list[Proposal]:
     )
 
 
+def minutes_waiting_for_approval() -> list[Minutes]:
+    """Written, not approved, and on no meeting still to be held (rejected ones come back)."""
+    taken = AgendaItem.objects.filter(minutes_of__isnull=False, approval_result="").exclude(
+        meeting__status__in=FINISHED
+    )
+    return list(
+        Minutes.objects.filter(approved_at__isnull=True)
+        .exclude(meeting_id__in=taken.values("minutes_of_id"))
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+    )
+
+
+def _put_first(meeting: Meeting, minutes: Minutes) -> AgendaItem:
+    day = date_format(timezone.localtime(minutes.meeting.starts_at), "DATE_FORMAT")
+    items = list(meeting.items.order_by("position"))
+    approvals = [item for item in items if item.kind == ItemKind.MINUTES]
+    title = _("Approval of the minutes of the meeting of %(date)s") % {"date": day}
+    item = AgendaItem.objects.create(
+        meeting=meeting, position=0, kind=ItemKind.MINUTES, minutes_of=minutes.meeting, title=title
+    )
+    others = [each for each in items if each.kind != ItemKind.MINUTES]
+    _renumber([*approvals, item, *others])
+    return item
+
+
+def add_minutes_approval(actor: User, *, meeting: Meeting, minutes: Minutes) -> AgendaItem:
+    """One click: the approval of earlier minutes, first on the agenda (after other approvals)."""
+    with transaction.atomic():
+        meeting = locked_meeting(meeting)
+        require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        if minutes.pk not in {waiting.pk for waiting in minutes_waiting_for_approval()}:
+            raise ActionRefused(_("These minutes are no longer waiting for approval: reload the page."))
+        item = _put_first(meeting, minutes)
+        touch_meeting(meeting)
+        record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title])
+    return item
+
+
 def _next_position(meeting: Meeting) -> int:
     last = meeting.items.order_by("-position").values_list("position", flat=True).first()
     return (last or 0) + 1
@@ -118,8 +161,8 @@ def _next_position(meeting: Meeting) -> int:
 def add_proposals(actor: User, *, meeting: Meeting, proposals: Iterable[Proposal]) -> list[AgendaItem]:
     """Proposals waiting for the board, added in one click each, after the items already there."""
     with transaction.atomic():
-        meeting = _locked(meeting)
-        _require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        meeting = locked_meeting(meeting)
+        require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
         waiting = {proposal.pk: proposal for proposal in proposals_waiting_for_a_meeting()}
         wanted = [proposal for proposal in proposals if proposal.pk in waiting]
         if not wanted:
@@ -132,7 +175,7 @@ def add_proposals(actor: User, *, meeting: Meeting, proposals: Iterable[Proposal
             )
             for index, proposal in enumerate(wanted)
         ]  # fmt: skip
-        _touch(meeting)
+        touch_meeting(meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title for item in items])
     return items
 
@@ -144,12 +187,12 @@ def add_free_item(actor: User, *, meeting: Meeting, kind: str, title: str, notes
     if not title or len(title) > TITLE_MAX_LENGTH:
         raise ActionRefused(_("Give the item a title of at most %(max)s characters.") % {"max": TITLE_MAX_LENGTH})
     with transaction.atomic():
-        meeting = _locked(meeting)
-        _require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        meeting = locked_meeting(meeting)
+        require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
         item = AgendaItem.objects.create(
             meeting=meeting, position=_next_position(meeting), kind=kind, title=title, notes=notes.strip()
         )
-        _touch(meeting)
+        touch_meeting(meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title])
     return item
 
@@ -157,8 +200,8 @@ def add_free_item(actor: User, *, meeting: Meeting, kind: str, title: str, notes
 def move_item(actor: User, *, item: AgendaItem, up: bool) -> None:
     """One place up or down the agenda, swapping with its neighbour."""
     with transaction.atomic():
-        meeting = _locked(item.meeting)
-        _require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        meeting = locked_meeting(item.meeting)
+        require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
         items = list(meeting.items.order_by("position"))
         index = next(index for index, each in enumerate(items) if each.pk == item.pk)
         other = index - 1 if up else index + 1
@@ -166,17 +209,17 @@ def move_item(actor: User, *, item: AgendaItem, up: bool) -> None:
             return
         items[index], items[other] = items[other], items[index]
         _renumber(items)
-        _touch(meeting)
+        touch_meeting(meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, moved=item.title)
 
 
 def remove_item(actor: User, *, item: AgendaItem) -> None:
     with transaction.atomic():
-        meeting = _locked(item.meeting)
-        _require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        meeting = locked_meeting(item.meeting)
+        require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
         AgendaItem.objects.filter(pk=item.pk).delete()
         _renumber(list(meeting.items.order_by("position")))
-        _touch(meeting)
+        touch_meeting(meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, removed=item.title)
 
 
@@ -195,8 +238,8 @@ def convene(actor: User, *, meeting: Meeting, confirm_late: bool = False, revisi
     the rules in force. Later than the statutes' notice, the officer confirms first."""
     settings = MeetingSettings.current()
     with transaction.atomic():
-        meeting = _locked(meeting)
-        _require(policies.can_convene(actor, meeting), "Only the president or the secretary convene a planned meeting.")
+        meeting = locked_meeting(meeting)
+        require(policies.can_convene(actor, meeting), "Only the president or the secretary convene a planned meeting.")
         _refuse_if_changed(meeting, revision)
         if not meeting.items.exists():
             raise ActionRefused(_("Put at least one item on the agenda before convening."))
@@ -211,7 +254,7 @@ def convene(actor: User, *, meeting: Meeting, confirm_late: bool = False, revisi
                 % {"days": settings.convocation_days, "date": date_format(timezone.localtime(meeting.starts_at))},
                 field="confirm_late",
             )
-        _touch(
+        touch_meeting(
             meeting,
             status=MeetingStatus.CONVENED,
             convened_at=now,
@@ -233,8 +276,8 @@ def answer(actor: User, *, meeting: Meeting, choice: str, proxy_to: User | None 
     elif proxy_to is None:
         raise ActionRefused(_("Choose the board member who holds your proxy."), field="proxy_to")
     with transaction.atomic():
-        meeting = _locked(meeting)  # proxies held are counted under this lock
-        _require(policies.can_answer(actor, meeting), "Only board members answer, until the meeting starts.")
+        meeting = locked_meeting(meeting)  # proxies held are counted under this lock
+        require(policies.can_answer(actor, meeting), "Only board members answer, until the meeting starts.")
         if proxy_to is not None:
             held = Attendance.objects.filter(meeting=meeting, answer=Answer.PROXY, proxy_to=proxy_to).exclude(
                 member=actor
@@ -277,14 +320,14 @@ def record_presence(actor: User, *, meeting: Meeting, present: Iterable[int]) ->
     if present - board:
         raise ActionRefused(_("Only board members are recorded as present."), field="present")
     with transaction.atomic():
-        meeting = _locked(meeting)
-        _require(policies.can_record_presence(actor, meeting), "Only the president or the secretary record presence.")
+        meeting = locked_meeting(meeting)
+        require(policies.can_record_presence(actor, meeting), "Only the president or the secretary record presence.")
         existing = {row.member_id: row for row in Attendance.objects.filter(meeting=meeting)}
         for member_id in board:
             row = existing.get(member_id) or Attendance(meeting=meeting, member_id=member_id)
             row.present_in_room = member_id in present
             row.save()
-        _touch(meeting)
+        touch_meeting(meeting)
         record(actor, MeetingAction.PRESENCE_RECORDED, meeting, present=len(present))
 
 
@@ -309,8 +352,8 @@ def record_vote(
     """The vote held in the room on an item's proposal, as counted by the secretary (proxies
     included): a board vote and, adopted or rejected, a decision of the register, as online."""
     with transaction.atomic():
-        meeting = _locked(item.meeting)
-        _require(policies.can_hold(actor, meeting), "Only the president or the secretary record votes, in session.")
+        meeting = locked_meeting(item.meeting)
+        require(policies.can_hold(actor, meeting), "Only the president or the secretary record votes, in session.")
         item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
         if item.proposal is None:
             raise ActionRefused(_("Only a proposal is voted on."))
@@ -329,7 +372,7 @@ def record_vote(
             president_choice=president_choice,
         )
         AgendaItem.objects.filter(pk=item.pk).update(vote=vote)
-        _touch(meeting)
+        touch_meeting(meeting)
         record(actor, MeetingAction.VOTE_RECORDED, meeting, item=item.title, result=vote.result)
     return vote
 
@@ -338,11 +381,11 @@ def close_meeting(actor: User, *, meeting: Meeting) -> Meeting:
     """The meeting is held: its answers and votes stay as they are; proposals it did not decide
     are free for the next one; the minutes come next."""
     with transaction.atomic():
-        meeting = _locked(meeting)
-        _require(policies.can_hold(actor, meeting), "Only the president or the secretary close a meeting that started.")
+        meeting = locked_meeting(meeting)
+        require(policies.can_hold(actor, meeting), "Only the president or the secretary close a meeting that started.")
         if room_quorum(meeting) is None:
             raise ActionRefused(_("Record who is in the room before closing the meeting."))
-        _touch(meeting, status=MeetingStatus.HELD, held_at=timezone.now())
+        touch_meeting(meeting, status=MeetingStatus.HELD, held_at=timezone.now())
         record(actor, MeetingAction.HELD, meeting)
     return meeting
 

@@ -64,3 +64,14 @@ class VoteForm(forms.Form):
         choices=[("", _("not given")), *BallotChoice.choices],
         required=False,
     )
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Minutes"),
+        help_text=_("Markdown: # a section, ## an item, - a list line, **bold**."),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        strip=False,
+    )
+    public_to_members = forms.BooleanField(label=_("Every member reads them once approved"), required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)

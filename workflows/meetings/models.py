@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from workflows.models import Proposal
+from workflows.models import Proposal, VoteResult
 
 
 class MeetingSettings(models.Model):
@@ -89,6 +89,7 @@ class ItemKind(models.TextChoices):
     PROPOSAL = "proposal", _("proposal to decide")
     INFORMATION = "information", _("information")
     OTHER = "other", _("other business")
+    MINUTES = "minutes", _("approval of the minutes")
 
 
 class AgendaItem(models.Model):
@@ -102,6 +103,10 @@ class AgendaItem(models.Model):
     vote = models.OneToOneField(
         "workflows.BoardVote", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_item"
     )
+    # The approval of an earlier meeting's minutes, voted in the room: its counts and outcome.
+    minutes_of = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    approval_result = models.CharField(max_length=20, choices=VoteResult.choices, blank=True)
+    approval_counts = models.JSONField(null=True, blank=True)  # {"for": n, "against": n, "abstentions": n}
 
     class Meta:
         verbose_name = _("agenda item")
@@ -114,6 +119,14 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="proposal", proposal__isnull=False) | (~Q(kind="proposal") & Q(proposal__isnull=True)),
                 name="meetings_proposal_item_has_its_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="minutes", minutes_of__isnull=False)
+                | (~Q(kind="minutes") & Q(minutes_of__isnull=True)),
+                name="meetings_minutes_item_has_its_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "minutes_of"], condition=Q(minutes_of__isnull=False), name="meetings_minutes_once"
             ),
         ]
 
@@ -173,3 +186,46 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Minutes(models.Model):
+    """The minutes (*procès-verbal*) of a held meeting: written by the secretary from a draft
+    the meeting fills in, approved by a vote of a later meeting, then frozen and filed."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField(_("minutes"))
+    html = models.TextField(editable=False)  # the text rendered and sanitised once, when saved
+    public_to_members = models.BooleanField(_("every member reads them once approved"), default=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_in = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The approved minutes as an OpenDocument text, filed in the board's document space.
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revision = models.PositiveIntegerField(default=1)  # a save from a stale page is refused
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+
+class MinutesDraft(models.Model):
+    """Each saved version of the minutes, kept: who wrote what, when."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="drafts")
+    text = models.TextField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("draft of the minutes")
+        verbose_name_plural = _("drafts of the minutes")
+        ordering = ["-saved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} — {self.saved_at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from intranet import policies as core
 from workflows import policies as workflow_policies
-from workflows.meetings.models import Meeting, MeetingStatus
+from workflows.meetings.models import Meeting, MeetingStatus, Minutes
 
 
 def can_see_meetings(user) -> bool:
@@ -45,3 +45,15 @@ def can_record_presence(user, meeting: Meeting) -> bool:
 def can_hold(user, meeting: Meeting) -> bool:
     """Once the meeting has started, the president or the secretary record its votes and close it."""
     return meeting.status == MeetingStatus.CONVENED and meeting.starts_at <= timezone.now() and can_run_meetings(user)
+
+
+def can_write_minutes(user, meeting: Meeting) -> bool:
+    """The officers write the minutes of a held meeting until a later meeting approves them."""
+    return meeting.status == MeetingStatus.HELD and can_run_meetings(user)
+
+
+def can_read_minutes(user, minutes: Minutes) -> bool:
+    """The board and staff read every draft; every member reads approved minutes made public."""
+    if can_see_meetings(user):
+        return True
+    return core.is_member(user) and minutes.approved_at is not None and minutes.public_to_members

@@ -11,8 +11,18 @@ from django.utils import timezone
 from intranet import policies as core
 from intranet.models import BoardMembership, User
 from workflows.meetings import actions, policies, rules
-from workflows.meetings.models import AgendaItem, Attendance, Meeting, MeetingSettings, MeetingStatus
+from workflows.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingSettings,
+    MeetingStatus,
+    Minutes,
+    MinutesDraft,
+)
 from workflows.models import Proposal
+
+DRAFTS_SHOWN = 20
 
 
 def get_meeting_for_user(user, meeting_id: int) -> Meeting:
@@ -59,6 +69,10 @@ class MeetingView:
     may_answer: bool = False
     may_record_presence: bool = False
     may_hold: bool = False  # record the votes held in the room, close the meeting
+    minutes: Minutes | None = None
+    may_write_minutes: bool = False
+    drafts: list[MinutesDraft] = field(default_factory=list)  # the latest first
+    waiting_minutes: list[Minutes] = field(default_factory=list)  # to put on this agenda
 
 
 def meeting_view(user, meeting: Meeting) -> MeetingView:
@@ -88,7 +102,7 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
     ]
     view = MeetingView(
         meeting=meeting,
-        items=list(meeting.items.select_related("proposal", "vote__decision").order_by("position")),
+        items=list(meeting.items.select_related("proposal", "vote__decision", "minutes_of").order_by("position")),
         rows=rows,
         quorum=quorum,
         from_roll_call=from_roll_call,
@@ -99,11 +113,18 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
         may_answer=policies.can_answer(user, meeting),
         may_record_presence=policies.can_record_presence(user, meeting),
         may_hold=policies.can_hold(user, meeting),
+        may_write_minutes=policies.can_write_minutes(user, meeting),
     )
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
+        view.minutes = Minutes.objects.filter(meeting=meeting).select_related("document", "approved_in").first()
+    if view.minutes is not None and view.may_write_minutes:
+        view.drafts = list(view.minutes.drafts.select_related("saved_by")[:DRAFTS_SHOWN])
     if view.may_answer:
         view.proxy_choices = [membership.user for membership in memberships if membership.user_id != user.pk]
     if view.may_edit_agenda:
         view.waiting_proposals = actions.proposals_waiting_for_a_meeting()
+        waiting = actions.minutes_waiting_for_approval()
+        view.waiting_minutes = [each for each in waiting if each.meeting_id != meeting.pk]
     return view
 
 
@@ -140,3 +161,22 @@ def meetings_waiting_for(user) -> list[WaitingMeeting]:
             WaitingMeeting(meeting, to_answer=False) for meeting in upcoming.filter(status=MeetingStatus.PLANNED)
         ]
     return sorted(waiting, key=lambda row: row.meeting.starts_at)
+
+
+def get_minutes_for_user(user, meeting_id: int) -> Minutes:
+    """The minutes of a meeting, or 404 when there are none yet or the reader may not read them."""
+    minutes = Minutes.objects.filter(meeting_id=meeting_id).select_related("meeting", "approved_in").first()
+    if minutes is None or not policies.can_read_minutes(user, minutes):
+        raise Http404
+    return minutes
+
+
+def approved_minutes_for(user) -> list[Minutes]:
+    """The approved minutes the reader may read, the latest meeting first: all of them for the
+    board and staff, those made public for every other member."""
+    approved = Minutes.objects.filter(approved_at__isnull=False).select_related("meeting", "approved_in")
+    if not policies.can_see_meetings(user):
+        if not core.is_member(user):
+            return []
+        approved = approved.filter(public_to_members=True)
+    return list(approved.order_by("-meeting__starts_at"))

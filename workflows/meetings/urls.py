@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("nouvelle/", views.meeting_new, name="new"),
+    path("proces-verbaux/", views.minutes_list, name="minutes_list"),
     path("agenda/nouvelle-adresse/", views.feed_renew, name="feed_renew"),
     path("agenda/<str:token>.ics", views.feed, name="feed"),
     path("<int:meeting_id>/", views.meeting_detail, name="detail"),
@@ -19,4 +20,8 @@ urlpatterns = [
     path("<int:meeting_id>/presences/", views.presence, name="presence"),
     path("<int:meeting_id>/ordre-du-jour/<int:item_id>/vote/", views.record_vote, name="record_vote"),
     path("<int:meeting_id>/clore/", views.close, name="close"),
+    path("<int:meeting_id>/ordre-du-jour/proces-verbal/", views.add_minutes, name="add_minutes"),
+    path("<int:meeting_id>/proces-verbal/", views.minutes_page, name="minutes"),
+    path("<int:meeting_id>/proces-verbal/brouillon/", views.minutes_save, name="minutes_save"),
+    path("<int:meeting_id>/proces-verbal.odt", views.minutes_file, name="minutes_file"),
 ]

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from intranet.exceptions import ActionRefused
-from workflows.meetings import actions, calendar, forms, policies, selectors
-from workflows.meetings.models import AgendaItem, CalendarFeed
+from workflows.meetings import actions, calendar, forms, minutes, policies, selectors
+from workflows.meetings.minutes_text import first_draft, minutes_odt
+from workflows.meetings.models import AgendaItem, CalendarFeed, ItemKind, Minutes
 from workflows.models import Proposal
 
 
@@ -74,7 +75,7 @@ def _detail_page(request, meeting, *, status=200, **posted):
             (
                 item,
                 (posted.pop("vote_form") if voted_item == item.pk else forms.VoteForm(prefix=f"vote{item.pk}"))
-                if view.may_hold and item.proposal_id and item.vote_id is None
+                if view.may_hold and _to_vote(item)
                 else None,
             )
             for item in view.items
@@ -96,9 +97,26 @@ def _detail_page(request, meeting, *, status=200, **posted):
             if view.may_record_presence
             else None
         ),
+        "minutes_form": _minutes_form(view) if view.may_write_minutes else None,
     }
     context |= posted
     return render(request, "meetings/detail.html", context, status=status)
+
+
+def _to_vote(item: AgendaItem) -> bool:
+    if item.kind == ItemKind.MINUTES:
+        return not item.approval_result
+    return item.proposal_id is not None and item.vote_id is None
+
+
+def _minutes_form(view) -> forms.MinutesForm:
+    written = view.minutes
+    initial = (
+        {"text": written.text, "public_to_members": written.public_to_members, "revision": written.revision}
+        if written
+        else {"text": first_draft(view.meeting)}
+    )
+    return forms.MinutesForm(initial=initial)
 
 
 def _act(request, meeting, form, name: str, act, done: str, **shown):
@@ -201,9 +219,11 @@ def record_vote(request, meeting_id: int, item_id: int):
     if not policies.can_hold(request.user, meeting):
         raise PermissionDenied
     form = forms.VoteForm(request.POST, prefix=f"vote{item.pk}")
+    # The approval of earlier minutes is voted like a proposal, and recorded with the minutes.
+    record = minutes.record_approval if item.kind == ItemKind.MINUTES else actions.record_vote
     return _act(
         request, meeting, form, "vote_form",
-        lambda data: actions.record_vote(request.user, item=item, **data), _("The vote is recorded."),
+        lambda data: record(request.user, item=item, **data), _("The vote is recorded."),
         voted_item=item.pk,
     )  # fmt: skip
 
@@ -249,3 +269,57 @@ def feed_renew(request):
     actions.renew_calendar_feed(request.user)
     messages.success(request, _("Your calendar has a new address: the old one no longer works."))
     return redirect("meetings:list")
+
+
+# --- The minutes -------------------------------------------------------------------------------
+
+
+@require_POST
+def add_minutes(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    if not policies.can_edit_agenda(request.user, meeting):
+        raise PermissionDenied
+    raw = request.POST.get("minutes", "")
+    written = Minutes.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 18 else None
+    try:
+        if written is None:
+            raise ActionRefused(_("These minutes are no longer waiting for approval: reload the page."))
+        actions.add_minutes_approval(request.user, meeting=meeting, minutes=written)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _detail_page(request, meeting, status=409)
+    messages.success(request, _("Added to the agenda."))
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@require_POST
+def minutes_save(request, meeting_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    if not policies.can_run_meetings(request.user):
+        raise PermissionDenied
+    return _act(
+        request, meeting, forms.MinutesForm(request.POST), "minutes_form",
+        lambda data: minutes.save_minutes(request.user, meeting=meeting, **data), _("The minutes are saved."),
+    )  # fmt: skip
+
+
+@require_GET
+def minutes_page(request, meeting_id: int):
+    """The minutes as one printable page (the browser prints it or saves it as PDF)."""
+    written = selectors.get_minutes_for_user(request.user, meeting_id)
+    return render(request, "meetings/minutes_print.html", {"minutes": written})
+
+
+@require_GET
+def minutes_file(request, meeting_id: int):
+    written = selectors.get_minutes_for_user(request.user, meeting_id)
+    response = HttpResponse(minutes_odt(written), content_type="application/vnd.oasis.opendocument.text")
+    draft = "" if written.approved_at else "-projet"
+    day = f"{written.meeting.starts_at:%Y-%m-%d}"
+    response["Content-Disposition"] = f'attachment; filename="proces-verbal-{day}{draft}.odt"'
+    return response
+
+
+@require_GET
+def minutes_list(request):
+    return render(request, "meetings/minutes_list.html", {"approved": selectors.approved_minutes_for(request.user)})

@@ -1,0 +1,152 @@
+"""Writing the minutes of a held meeting, and their approval by a vote of a later meeting: then
+they are frozen, and filed as an OpenDocument text in the board's document space."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from documents import actions as document_actions
+from documents import selectors as document_selectors
+from documents.models import Document, Space, SpaceKind
+from documents.uploads import IncomingFile
+from intranet.audit import record
+from intranet.exceptions import ActionRefused
+from intranet.markdown import render_markdown
+from intranet.models import User
+from workflows.meetings import actions, policies
+from workflows.meetings.minutes_text import minutes_odt
+from workflows.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus, Minutes, MinutesDraft
+from workflows.models import BallotChoice, VoteResult, VoteSettings
+from workflows.vote_rules import Choice, count_votes
+
+TEXT_MAX_LENGTH = 100_000
+MINUTES_FOLDER = "Procès-verbaux"
+
+
+class MinutesAction:
+    SAVED = "meeting.minutes_saved"
+    APPROVAL_VOTED = "meeting.minutes_approval_voted"
+
+
+def save_minutes(
+    actor: User, *, meeting: Meeting, text: str, public_to_members: bool, revision: int | None = None
+) -> Minutes:
+    """A new draft of the minutes, kept in their history; refused once they are approved, and
+    when someone saved in the meantime (nothing of either save is lost: both are drafts)."""
+    text = text.strip()
+    if not text:
+        raise ActionRefused(_("The minutes cannot be empty."), field="text")
+    if len(text) > TEXT_MAX_LENGTH:
+        raise ActionRefused(
+            _("The minutes are at most %(max)s characters long.") % {"max": f"{TEXT_MAX_LENGTH:,}"}, field="text"
+        )
+    html = render_markdown(text).html
+    with transaction.atomic():
+        meeting = actions.locked_meeting(meeting)
+        minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+        if minutes is not None and minutes.approved_at is not None and policies.can_run_meetings(actor):
+            raise ActionRefused(_("These minutes are approved: they can no longer change."))
+        actions.require(policies.can_write_minutes(actor, meeting), "Only the officers write the minutes.")
+        stale = minutes is not None and revision is not None and minutes.revision != revision
+        if stale:
+            # Kept in the history: the refusal comes after this commit.
+            MinutesDraft.objects.create(minutes=minutes, text=text, saved_by=actor)
+        else:
+            if minutes is None:
+                minutes = Minutes(meeting=meeting, revision=0)
+            minutes.text, minutes.html, minutes.public_to_members = text, html, public_to_members
+            minutes.updated_by = actor
+            minutes.revision += 1
+            minutes.save()
+            MinutesDraft.objects.create(minutes=minutes, text=text, saved_by=actor)
+            record(actor, MinutesAction.SAVED, meeting, revision=minutes.revision, public=public_to_members)
+    if stale:
+        raise ActionRefused(
+            _(
+                "Someone else saved the minutes in the meantime. Your text is kept in their history; "
+                "reload the page to compare."
+            ),
+            field="text",
+        )
+    return minutes
+
+
+def record_approval(
+    actor: User,
+    *,
+    item: AgendaItem,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+    president_choice: str = "",
+) -> AgendaItem:
+    """The room's vote on earlier minutes, counted by the rules of the board's votes. Approved,
+    the minutes are frozen and filed; rejected, the secretary amends them for a later meeting."""
+    counts = (votes_for, votes_against, abstentions)
+    if min(counts) < 0:
+        raise ActionRefused(_("A number of votes cannot be negative."), field="votes_for")
+    if president_choice and president_choice not in BallotChoice.values:
+        raise ActionRefused(_("Choose for, against or abstention."), field="president_choice")
+    with transaction.atomic():
+        meeting = actions.locked_meeting(item.meeting)
+        actions.require(policies.can_hold(actor, meeting), "Only the officers record votes, in session.")
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if item.kind != ItemKind.MINUTES:
+            raise ActionRefused(_("Only the approval of minutes is voted on here."))
+        if item.approval_result:
+            raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        quorum = actions.room_quorum(meeting)
+        if quorum is None:
+            raise ActionRefused(_("Record who is in the room before recording a vote."))
+        if sum(counts) > quorum.counted:
+            raise ActionRefused(
+                _("%(cast)s votes recorded, but only %(voters)s board members are present or represented.")
+                % {"cast": sum(counts), "voters": quorum.counted},
+                field="votes_for",
+            )
+        choices = [Choice.FOR] * votes_for + [Choice.AGAINST] * votes_against + [Choice.ABSTAIN] * abstentions
+        tally = count_votes(
+            choices,
+            board_size=quorum.board_size,
+            rules=VoteSettings.current().rules(),
+            president_choice=Choice(president_choice) if president_choice else None,
+        )
+        item.approval_result = str(tally.result)
+        item.approval_counts = {"for": votes_for, "against": votes_against, "abstentions": abstentions}
+        item.save(update_fields=["approval_result", "approval_counts"])
+        if tally.result == VoteResult.ADOPTED:
+            _approve(actor, item.minutes_of, approved_in=meeting)
+        actions.touch_meeting(meeting)
+        record(actor, MinutesAction.APPROVAL_VOTED, item.minutes_of, result=item.approval_result, at=meeting.pk)
+    return item
+
+
+def _approve(actor: User, of: Meeting, *, approved_in: Meeting) -> None:
+    minutes = Minutes.objects.select_for_update().get(meeting=of)
+    minutes.approved_at, minutes.approved_in = timezone.now(), approved_in
+    minutes.document = _file(actor, minutes)
+    minutes.save(update_fields=["approved_at", "approved_in", "document"])
+    of = actions.locked_meeting(of)
+    actions.touch_meeting(of, status=MeetingStatus.MINUTES_APPROVED)
+
+
+def _file(actor: User, minutes: Minutes) -> Document | None:
+    """In the board's space, folder "Procès-verbaux" (made on first need, open to the board)."""
+    space = Space.objects.filter(kind=SpaceKind.BOARD).first()
+    if space is None:
+        return None
+    folder = document_actions.create_process_folder(
+        actor, parent=document_selectors.root_folder(space), name=MINUTES_FOLDER, grants=None
+    )
+    day = timezone.localtime(minutes.meeting.starts_at).date().isoformat()
+    incoming = IncomingFile.from_bytes(f"proces-verbal-{day}.odt", minutes_odt(minutes))
+    document, _version, _created = document_actions.upload_document(
+        actor,
+        folder=folder,
+        incoming=incoming,
+        description=_("Minutes approved on %(date)s") % {"date": date_format(timezone.localdate(), "DATE_FORMAT")},
+    )
+    return document
