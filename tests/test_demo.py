@@ -49,7 +49,8 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
     assert {proposal.status for proposal in Proposal.objects.all()} >= {
         "draft", "in_review", "returned", "on_agenda", "voting", "adopted", "rejected"
     }  # fmt: skip
-    assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["adopted", "rejected"]
+    # Two decided online, one in the demo board meeting.
+    assert sorted(Decision.objects.values_list("outcome", flat=True)) == ["adopted", "adopted", "rejected"]
     from workflows.archives.models import Fonds, Item
 
     assert set(Fonds.objects.values_list("status", flat=True)) == {
@@ -61,12 +62,18 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
     stills = Document.objects.filter(folder__space__kind="archive", name__endswith="photogramme.png")
     assert stills.count() == Fonds.objects.filter(status="catalogued").count()
     assert Item.objects.filter(digitisation="digitised").count() == stills.count()
-    # A convened board meeting with the proposals waiting for the board, and answers already in.
+    # A convened board meeting with the proposals waiting for the board, and answers already in;
+    # before it, a meeting whose minutes the next one approved, and one that decided a proposal.
     from workflows.meetings.models import Attendance, Meeting
 
-    meeting = Meeting.objects.get()
-    assert meeting.status == "convened" and meeting.items.filter(proposal__status="on_agenda").exists()
+    meeting = Meeting.objects.get(status="convened")
+    assert meeting.items.filter(proposal__status="on_agenda").exists()
     assert Attendance.objects.filter(meeting=meeting, answer="proxy").exists()
+    first, second = Meeting.objects.exclude(pk=meeting.pk).order_by("starts_at")
+    assert first.status == "minutes_approved" and first.minutes.approved_in == second
+    assert first.minutes.document.folder.name == "Procès-verbaux" and first.minutes.public_to_members
+    assert second.status == "held" and second.items.filter(vote__decision__isnull=False).exists()
+    assert meeting.items.order_by("position").first().minutes_of == second
     budget = Folder.objects.exclude(space__kind="archive").get(restricted=True, proposal__isnull=True)
     assert Document.objects.filter(folder__proposal__status="adopted").exists()  # a proposal's own folder
     assert budget.space.slug == "college-production"

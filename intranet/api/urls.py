@@ -25,6 +25,7 @@ urlpatterns = [
     path("v1/", include("documents.api_urls")),
     path("v1/", include("workflows.api_urls")),
     path("v1/", include("workflows.archives.api_urls")),
+    path("v1/", include("workflows.meetings.api_urls")),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", login_not_required(views.ApiDocs.as_view(url_name="api:schema")), name="docs"),
     # Anything else under /api/ is a JSON 404, not the pages' HTML one.

@@ -1,5 +1,6 @@
-"""A demo board meeting, convened through the meetings' own actions: the proposals waiting for
-the board on its agenda, information and other business, and some answers already in."""
+"""Demo board meetings, through the meetings' own actions: two held ones (the first with its
+minutes approved by the second, which decided a proposal), and one convened with the proposals
+waiting for the board, the approval of the last minutes first, and some answers already in."""
 
 from __future__ import annotations
 
@@ -10,13 +11,38 @@ from django.utils import timezone
 
 from intranet.demo import DEMO_DOMAIN
 from intranet.models import BoardMembership, BoardRole
-from workflows.meetings import actions
-from workflows.meetings.models import Answer, Meeting
+from workflows.meetings import actions, minutes
+from workflows.meetings.minutes_text import first_draft
+from workflows.meetings.models import Answer, ItemKind, Meeting
+
+
+def _hold_in_the_past(secretary, board, *, days_ago: int, proposals=()) -> Meeting:
+    """Planned and convened as any meeting, then moved back in time to be held and minuted."""
+    meeting = actions.plan_meeting(
+        secretary, starts_at=timezone.now() + timedelta(days=12), place="Siège de la fédération"
+    )
+    actions.add_free_item(secretary, meeting=meeting, kind="information", title="Rapport de la trésorière")
+    if proposals:
+        actions.add_proposals(secretary, meeting=meeting, proposals=proposals)
+    meeting.refresh_from_db()
+    meeting = actions.convene(secretary, meeting=meeting)
+    starts_at = (timezone.localtime() - timedelta(days=days_ago)).replace(hour=18, minute=30, second=0, microsecond=0)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts_at, convened_at=starts_at - timedelta(days=15))
+    meeting.refresh_from_db()
+    actions.record_presence(secretary, meeting=meeting, present=[row.user_id for row in board])
+    for item in meeting.items.order_by("position"):
+        if item.kind == ItemKind.MINUTES:
+            minutes.record_approval(secretary, item=item, votes_for=len(board), votes_against=0, abstentions=0)
+        elif item.kind == ItemKind.PROPOSAL:
+            actions.record_vote(secretary, item=item, votes_for=len(board) - 1, votes_against=0, abstentions=1)
+    meeting = actions.close_meeting(secretary, meeting=meeting)
+    minutes.save_minutes(secretary, meeting=meeting, text=first_draft(meeting), public_to_members=True)
+    return meeting
 
 
 def seed_meeting_demo() -> int:
-    """One convened meeting in twelve days, once, when the board is the demo's own; returns how
-    many meetings it created."""
+    """Two held meetings and one convened in twelve days, once, when the board is the demo's
+    own; returns how many meetings it created."""
     if Meeting.objects.exists():
         return 0
     board = list(BoardMembership.objects.select_related("user").order_by("pk"))
@@ -27,6 +53,8 @@ def seed_meeting_demo() -> int:
         return 0
     starts_at = (timezone.localtime() + timedelta(days=12)).replace(hour=18, minute=30, second=0, microsecond=0)
     with transaction.atomic():
+        _hold_in_the_past(secretary, board, days_ago=60)
+        _hold_in_the_past(secretary, board, days_ago=25, proposals=actions.proposals_waiting_for_a_meeting()[-1:])
         meeting = actions.plan_meeting(
             secretary,
             starts_at=starts_at,
@@ -45,4 +73,4 @@ def seed_meeting_demo() -> int:
         if len(others) >= 2:
             actions.answer(others[0], meeting=meeting, choice=Answer.PRESENT)
             actions.answer(others[1], meeting=meeting, choice=Answer.PROXY, proxy_to=others[0])
-    return 1
+    return 3

@@ -1,0 +1,91 @@
+"""Board meetings in the API: a meeting as its page shows it to the reader
+(``selectors.MeetingView``, built once for the page and the API), and the minutes."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from workflows.meetings.models import Answer, ItemKind, MeetingStatus
+
+
+class MeetingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    starts_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    video_link = serializers.CharField()
+    status = serializers.ChoiceField(choices=MeetingStatus.choices)
+    convened_late = serializers.BooleanField(help_text="Convened later than the statutes' notice")
+
+
+class AgendaItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    position = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ItemKind.choices)
+    title = serializers.CharField()
+    notes = serializers.CharField()
+    proposal = serializers.IntegerField(source="proposal_id", allow_null=True)
+    minutes_of = serializers.IntegerField(
+        source="minutes_of_id", allow_null=True, help_text="The meeting whose minutes this item approves"
+    )
+    result = serializers.SerializerMethodField(help_text="The outcome of the vote in session, once recorded")
+    decision = serializers.SerializerMethodField(help_text="The register's number, when the vote decided")
+
+    def get_result(self, item) -> str | None:
+        if item.vote_id:
+            return item.vote.result or None
+        return item.approval_result or None
+
+    def get_decision(self, item) -> str | None:
+        decision = getattr(item.vote, "decision", None) if item.vote_id else None
+        return decision.number if decision else None
+
+
+class AttendanceSerializer(serializers.Serializer):
+    # Reads a ``selectors.AttendanceRow``.
+    member = serializers.IntegerField(source="member.pk")
+    name = serializers.CharField(source="member.get_full_name")
+    role = serializers.CharField(help_text="On the board, in the reader's language")
+    answer = serializers.CharField(help_text="As shown, in the reader's language; empty before an answer")
+    proxy_to = serializers.IntegerField(source="proxy_to.pk", allow_null=True, default=None)
+    present_in_room = serializers.BooleanField(allow_null=True, help_text="Null until the roll call")
+
+
+class QuorumSerializer(serializers.Serializer):
+    board_size = serializers.IntegerField()
+    present = serializers.IntegerField()
+    represented = serializers.IntegerField()
+    counted = serializers.IntegerField()
+    needed = serializers.IntegerField()
+    reached = serializers.BooleanField()
+
+
+class MeetingDetailSerializer(serializers.Serializer):
+    # Reads a ``selectors.MeetingView``.
+    meeting = MeetingSerializer()
+    agenda = AgendaItemSerializer(source="items", many=True)
+    attendance = AttendanceSerializer(source="rows", many=True)
+    quorum = QuorumSerializer()
+    quorum_from_roll_call = serializers.BooleanField(source="from_roll_call")
+    my_answer = serializers.CharField(source="mine.answer", default="", help_text="Empty before I answer")
+    my_proxy_to = serializers.IntegerField(source="mine.proxy_to_id", default=None, allow_null=True)
+    may_answer = serializers.BooleanField()
+    minutes_approved = serializers.SerializerMethodField()
+
+    def get_minutes_approved(self, view) -> bool | None:
+        return None if view.minutes is None else view.minutes.approved_at is not None
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=Answer.choices)
+    proxy_to = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
+
+
+class MinutesSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(source="meeting_id")
+    starts_at = serializers.DateTimeField(source="meeting.starts_at")
+    text = serializers.CharField(help_text="Markdown, as the secretary wrote it")
+    html = serializers.CharField(help_text="The text rendered and sanitised")
+    public_to_members = serializers.BooleanField()
+    approved_at = serializers.DateTimeField(allow_null=True)
+    approved_in = serializers.IntegerField(source="approved_in_id", allow_null=True)
+    revision = serializers.IntegerField()
