@@ -24,16 +24,22 @@ from intranet import actions as core_actions
 from intranet.models import College
 from intranet.search import indexer
 from tests.browser import log_in
-from tests.factories import PASSWORD, make_incoming, make_member, make_proposal, make_staff
+from tests.factories import PASSWORD, make_held_meeting, make_incoming, make_member, make_proposal, make_staff
 from workflows import actions as workflow_actions
 from workflows.archives import actions as archive_actions
 from workflows.archives.items import ItemDraft
 from workflows.meetings import actions as meeting_actions
+from workflows.meetings.minutes_text import first_draft
+from workflows.meetings.models import Minutes
 from workflows.models import Decision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE_WIDTHS = (320, 390)
+# A long unbroken word, as a pasted address in the minutes: it must wrap on a phone.
+LONG_LINE = (
+    "\nVoir https://www.example.org/federation/documents/conseil/2026/proces-verbal-et-annexes-budgetaires.pdf\n"
+)
 AXE_WIDTHS = (1280, 320)
 AXE_BLOCKING = {"serious", "critical"}
 
@@ -169,6 +175,8 @@ def association(association_bodies, settings, tmp_path):
     meeting_actions.add_free_item(secretary, meeting=meeting, kind="other", title="Questions diverses et calendrier")
     meeting = meeting_actions.convene(secretary, meeting=meeting)
     meeting_actions.answer(board_member, meeting=meeting, choice="proxy", proxy_to=president)
+    held = make_held_meeting(secretary, minutes=first_draft(meeting) + LONG_LINE, public=True, present=[president])
+    Minutes.objects.filter(meeting=held).update(approved_at=timezone.now(), approved_in=meeting)
     while indexer.apply_pending():
         pass
 
@@ -194,6 +202,9 @@ def association(association_bodies, settings, tmp_path):
         MainPage("fonds in appraisal", reverse("archives:fonds", args=[in_appraisal.pk]), staff_only=True),
         MainPage("board meetings", reverse("meetings:list"), staff_only=True),
         MainPage("board meeting", reverse("meetings:detail", args=[meeting.pk]), staff_only=True),
+        MainPage("held board meeting", reverse("meetings:detail", args=[held.pk]), staff_only=True),
+        MainPage("minutes of the board", reverse("meetings:minutes_list")),
+        MainPage("printable minutes", reverse("meetings:minutes", args=[held.pk])),
         MainPage("search results", reverse("search") + "?q=cin%C3%A9ma"),
         MainPage("notifications", reverse("notifications:list")),
         MainPage("directory", reverse("directory")),
