@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from intranet.api.base import ApiViewMixin, Pages
 from intranet.api.serializers import ErrorSerializer
-from workflows.archives import policies, selectors
+from workflows.archives import api_steps, policies, selectors
 from workflows.archives import serializers as api
 
 FONDS_ID = OpenApiParameter("fonds_id", int, OpenApiParameter.PATH, description="The fonds's id")
@@ -63,6 +63,24 @@ FONDS_DETAIL_EXAMPLE = {
 )
 class FondsList(ApiViewMixin, generics.GenericAPIView):
     pagination_class = Pages
+
+    @extend_schema(
+        summary="Offer archives: a member for themself, staff for someone outside",
+        request=api.OfferSerializer,
+        responses={201: api.FondsDetailSerializer, 400: INVALID, 403: api_steps.STEP_RESPONSES[403]},
+        examples=[
+            OpenApiExample(
+                "A family's reels",
+                value={
+                    "title": "Films de la famille Lenoir",
+                    "items": [{"title": "Vacances", "format": "super8", "count": 3}],
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        return api_steps.record_offer(request)
 
     def get(self, request):
         filters = api.CatalogueFilterSerializer(data=request.query_params)

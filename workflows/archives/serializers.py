@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from workflows.archives.models import Fonds, FondsStatus, Format, Transfer, Use
+from workflows.archives.models import Damage, Digitisation, Fonds, FondsStatus, Format, Sound, Transfer, Use
 
 
 class FondsSerializer(serializers.ModelSerializer):
@@ -58,3 +58,83 @@ class CatalogueFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=FondsStatus.choices, required=False, help_text="Staff follow the offers in progress"
     )
+
+
+# --- What the process's steps take (the same fields as the pages' forms) ------------------------
+
+ID = {"min_value": 1, "max_value": 2**31 - 1}
+YEAR = {"min_value": 1, "max_value": 9999, "required": False, "allow_null": True}
+REVISION = serializers.IntegerField(
+    required=False, allow_null=True, min_value=1, max_value=2**31 - 1,
+    help_text="The fonds's revision as last read: a step taken from a stale copy is refused",
+)  # fmt: skip
+
+
+class ItemDraftSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    format = serializers.ChoiceField(choices=Format.choices)
+    count = serializers.IntegerField(min_value=1, max_value=100_000, help_text="Reels or items")
+    author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    year_from = serializers.IntegerField(**YEAR)
+    year_to = serializers.IntegerField(**YEAR)
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    duration_minutes = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+    sound = serializers.ChoiceField(choices=Sound.choices, required=False, default=Sound.UNKNOWN)
+    declared_condition = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class OfferSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    items = ItemDraftSerializer(many=True, help_text="The pre-deposit list, at least one line")
+    depositor_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="Staff, for someone outside"
+    )
+    depositor_contact = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    archivist = serializers.IntegerField(**ID, help_text="A staff member's id")
+    revision = REVISION
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    revision = REVISION
+
+
+class AppraisalSerializer(serializers.Serializer):
+    retained = serializers.BooleanField()
+    damages = serializers.ListField(child=serializers.ChoiceField(choices=Damage.choices), required=False, default=list)
+    condition_note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    regional_interest = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class QuestionSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=5000)
+
+
+class OpinionSerializer(serializers.Serializer):
+    opinion = serializers.CharField(max_length=5000)
+    revision = REVISION
+
+
+class AgreementSerializer(serializers.Serializer):
+    transfer = serializers.ChoiceField(choices=Transfer.choices)
+    uses = serializers.ListField(child=serializers.ChoiceField(choices=Use.choices), default=list)
+    revision = REVISION
+
+
+class PlacementSerializer(serializers.Serializer):
+    item = serializers.IntegerField(**ID)
+    location = serializers.CharField(max_length=200, allow_blank=True, default="")
+    call_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+
+
+class IntakeSerializer(serializers.Serializer):
+    placements = PlacementSerializer(many=True, required=False, default=list)
+    revision = REVISION
+
+
+class DigitisationSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Digitisation.choices)
