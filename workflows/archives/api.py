@@ -54,13 +54,7 @@ FONDS_DETAIL_EXAMPLE = {
 }
 
 
-@extend_schema(
-    tags=["archive"],
-    summary="The fonds I may open: the catalogue, my own offers, and (staff) everything",
-    parameters=[api.CatalogueFilterSerializer],
-    responses={200: api.FondsSerializer(many=True), 400: INVALID},
-    examples=[OpenApiExample("A catalogued fonds", value=FONDS_EXAMPLE, response_only=True)],
-)
+@extend_schema(tags=["archive"])
 class FondsList(ApiViewMixin, generics.GenericAPIView):
     pagination_class = Pages
 
@@ -76,12 +70,19 @@ class FondsList(ApiViewMixin, generics.GenericAPIView):
                     "items": [{"title": "Vacances", "format": "super8", "count": 3}],
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample("Recorded", value=FONDS_DETAIL_EXAMPLE, response_only=True, status_codes=["201"]),
         ],
     )
     def post(self, request):
         return api_steps.record_offer(request)
 
+    @extend_schema(
+        summary="The fonds I may open: the catalogue, my own offers, and (staff) everything",
+        parameters=[api.CatalogueFilterSerializer],
+        responses={200: api.FondsSerializer(many=True), 400: INVALID},
+        examples=[OpenApiExample("A catalogued fonds", value=FONDS_EXAMPLE, response_only=True)],
+    )
     def get(self, request):
         filters = api.CatalogueFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)

@@ -30,6 +30,40 @@ MEETING_EXAMPLE = {
     "convened_late": False,
 }
 
+DETAIL_EXAMPLE = {
+    "meeting": MEETING_EXAMPLE,
+    "agenda": [
+        {
+            "id": 31, "position": 1, "kind": "minutes", "title": "Approbation du procès-verbal du 12 novembre",
+            "notes": "", "proposal": None, "minutes_of": 6, "result": None, "decision": None,
+        },
+        {
+            "id": 32, "position": 2, "kind": "proposal", "title": "Festival des films d'élèves", "notes": "",
+            "proposal": 14, "minutes_of": None, "result": "adopted", "decision": "CA-2027-003",
+        },
+    ],
+    "attendance": [
+        {"member": 3, "name": "Camille Hébert", "role": "secrétaire", "answer": "présent·e", "proxy_to": None,
+         "present_in_room": True},
+    ],
+    "quorum": {"board_size": 5, "present": 3, "represented": 1, "counted": 4, "needed": 3, "reached": True},
+    "quorum_from_roll_call": True,
+    "my_answer": "present",
+    "my_proxy_to": None,
+    "may_answer": False,
+    "minutes_approved": None,
+}  # fmt: skip
+MINUTES_EXAMPLE = {
+    "meeting": 6,
+    "starts_at": "2026-11-12T18:30:00+01:00",
+    "text": "# Présences\n\n- Présents : Camille Hébert, Alex Poulain",
+    "html": "<h3>Présences</h3>\n<ul>\n<li>Présents : Camille Hébert, Alex Poulain</li>\n</ul>",
+    "public_to_members": True,
+    "approved_at": "2026-12-10T19:05:00+01:00",
+    "approved_in": 7,
+    "revision": 3,
+}
+
 
 def _meetings_or_404(user) -> None:
     if not policies.can_see_meetings(user):
@@ -40,7 +74,7 @@ def _meetings_or_404(user) -> None:
     tags=["meetings"],
     summary="The board's meetings, the next first, then the past ones (board and staff)",
     responses={200: api.MeetingSerializer(many=True), 404: NOT_FOUND},
-    examples=[OpenApiExample("A convened meeting", value=[MEETING_EXAMPLE], response_only=True)],
+    examples=[OpenApiExample("A convened meeting", value=MEETING_EXAMPLE, response_only=True)],
 )
 class MeetingList(ApiViewMixin, APIView):
     def get(self, request):
@@ -58,6 +92,7 @@ def _detail(request, meeting) -> Response:
     parameters=[MEETING_ID],
     summary="A meeting as its page shows it: agenda, attendance, quorum, my answer",
     responses={200: api.MeetingDetailSerializer, 404: NOT_FOUND},
+    examples=[OpenApiExample("In session", value=DETAIL_EXAMPLE, response_only=True)],
 )
 class MeetingDetail(ApiViewMixin, APIView):
     def get(self, request, meeting_id: int):
@@ -89,6 +124,7 @@ class MeetingAnswer(ApiViewMixin, APIView):
     parameters=[MEETING_ID],
     summary="A meeting's minutes: drafts for the board and staff, approved public ones for members",
     responses={200: api.MinutesSerializer, 404: NOT_FOUND},
+    examples=[OpenApiExample("Approved", value=MINUTES_EXAMPLE, response_only=True)],
 )
 class MeetingMinutes(ApiViewMixin, APIView):
     def get(self, request, meeting_id: int):
@@ -99,6 +135,7 @@ class MeetingMinutes(ApiViewMixin, APIView):
     tags=["meetings"],
     summary="The approved minutes I may read, the latest meeting first",
     responses={200: api.MinutesSerializer(many=True)},
+    examples=[OpenApiExample("Approved", value=MINUTES_EXAMPLE, response_only=True)],
 )
 class ApprovedMinutesList(ApiViewMixin, APIView):
     def get(self, request):
