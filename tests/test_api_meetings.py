@@ -103,3 +103,13 @@ def test_a_proxy_through_the_api_follows_the_rules_and_says_why_not(world, cast)
     assert given.status_code == 200 and given.json()["my_proxy_to"] == cast.president.pk
     row = next(row for row in given.json()["attendance"] if row["member"] == cast.board_member.pk)
     assert row["proxy_to"] == cast.president.pk
+
+
+def test_an_answer_after_the_meeting_started_is_refused_saying_why(world, cast):
+    from workflows.meetings.models import Attendance, Meeting
+
+    Meeting.objects.filter(pk=world["convened"].pk).update(starts_at=timezone.now() - timedelta(minutes=1))
+    url = f"/api/v1/meetings/{world['convened'].pk}/answer/"
+    late = token_client(cast.board_member).post(url, {"answer": "proxy", "proxy_to": cast.president.pk}, format="json")
+    assert late.status_code == 400 and "La séance a commencé" in late.json()["detail"]
+    assert not Attendance.objects.filter(meeting=world["convened"], member=cast.board_member).exists()

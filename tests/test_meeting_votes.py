@@ -122,3 +122,22 @@ def test_the_secretary_records_a_vote_through_the_page_and_bad_counts_are_said(c
     assert member.post(reverse("meetings:close", args=[session.pk])).status_code == 403
     assert secretary.post(reverse("meetings:close", args=[session.pk])).status_code == 302
     assert Meeting.objects.get(pk=session.pk).status == MeetingStatus.HELD
+
+
+def test_two_officers_recording_the_same_vote_at_once_record_it_once(association_bodies, cast, session):
+    """Real connections (on PostgreSQL, the meeting's row locked): one wins, the other is told."""
+    from tests.concurrency import run_together
+
+    roll_call(cast, session, present=[cast.secretary, cast.president])
+    first = item(session, 1)
+    outcomes = run_together(
+        *[
+            lambda officer=officer: actions.record_vote(
+                officer, item=first, votes_for=2, votes_against=0, abstentions=0
+            )
+            for officer in (cast.secretary, cast.president)
+        ]
+    )
+    assert sum(isinstance(outcome, BoardVote) for outcome in outcomes) == 1
+    assert [type(outcome) for outcome in outcomes if isinstance(outcome, Exception)] == [ActionRefused]
+    assert BoardVote.objects.count() == 1 and Decision.objects.count() == 1

@@ -156,8 +156,9 @@ def test_only_board_members_answer_and_only_until_the_meeting_starts(cast, conve
         actions.answer(cast.production_member, meeting=convened, choice=Answer.PRESENT)
     convened.starts_at = in_days(-1)
     convened.save()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ActionRefused, match="La séance a commencé"):
         actions.answer(cast.board_member, meeting=convened, choice=Answer.PROXY, proxy_to=cast.president)
+    assert not Attendance.objects.filter(member=cast.board_member).exists()
 
 
 def test_the_roll_call_records_board_members_only(cast, convened):

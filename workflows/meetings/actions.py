@@ -277,6 +277,9 @@ def answer(actor: User, *, meeting: Meeting, choice: str, proxy_to: User | None 
         raise ActionRefused(_("Choose the board member who holds your proxy."), field="proxy_to")
     with transaction.atomic():
         meeting = locked_meeting(meeting)  # proxies held are counted under this lock
+        started = meeting.status == MeetingStatus.CONVENED and meeting.starts_at <= timezone.now()
+        if started and policies.answers_convocations(actor):
+            raise ActionRefused(_("The meeting has started: the secretary records who is in the room."))
         require(policies.can_answer(actor, meeting), "Only board members answer, until the meeting starts.")
         if proxy_to is not None:
             held = Attendance.objects.filter(meeting=meeting, answer=Answer.PROXY, proxy_to=proxy_to).exclude(

@@ -110,8 +110,8 @@ class MeetingDetail(ApiViewMixin, APIView):
 class MeetingAnswer(ApiViewMixin, APIView):
     def post(self, request, meeting_id: int):
         meeting = selectors.get_meeting_for_user(request.user, meeting_id)
-        if not policies.can_answer(request.user, meeting):
-            raise PermissionDenied
+        if not policies.answers_convocations(request.user):
+            raise PermissionDenied  # the rest (too late, not convened) is refused by the action, saying why
         data = validated(api.AnswerSerializer, request)
         holder = User.objects.filter(pk=data.get("proxy_to") or 0, is_active=True).first()
         actions.answer(request.user, meeting=meeting, choice=data["answer"], proxy_to=holder)

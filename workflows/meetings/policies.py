@@ -31,6 +31,10 @@ def can_convene(user, meeting: Meeting) -> bool:
     return meeting.status == MeetingStatus.PLANNED and can_run_meetings(user)
 
 
+def answers_convocations(user) -> bool:
+    return core.is_board_member(user)
+
+
 def can_answer(user, meeting: Meeting) -> bool:
     """A board member answers until the meeting starts; then the secretary records who is there."""
     return (

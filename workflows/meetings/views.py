@@ -187,8 +187,8 @@ def convene(request, meeting_id: int):
 @require_POST
 def answer(request, meeting_id: int):
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
-    if not policies.can_answer(request.user, meeting):
-        raise PermissionDenied
+    if not policies.answers_convocations(request.user):
+        raise PermissionDenied  # the rest (too late, not convened) is refused by the action, saying why
     view = selectors.meeting_view(request.user, meeting)
     form = forms.AnswerForm(request.POST, choices=view.proxy_choices)
     return _act(
