@@ -113,6 +113,22 @@ def test_convening_tells_every_board_member_and_keeps_the_rules_in_force(cast, m
     assert told == {cast.board_member.pk, cast.secretary.pk}  # the board, not the one who convened
 
 
+def test_the_convocation_e_mail_carries_the_agenda_and_the_invitation(cast, meeting):
+    from django.core import mail
+    from icalendar import Calendar
+
+    from intranet.notifications.actions import send_due_emails
+
+    actions.convene(cast.president, meeting=meeting)
+    send_due_emails(timezone.now())
+    [message] = [each for each in mail.outbox if each.to == [cast.board_member.email]]
+    assert meeting.items.first().title in message.body
+    [(name, content, mimetype)] = message.attachments
+    assert name == f"seance-{meeting.starts_at:%Y-%m-%d}.ics" and mimetype == "text/calendar"
+    [event] = Calendar.from_ical(content).walk("VEVENT")
+    assert event.decoded("dtstart") == meeting.starts_at.replace(microsecond=0) and "Poitiers" in event.get("location")
+
+
 def test_convening_later_than_the_notice_asks_for_confirmation_and_says_so(cast):
     soon = actions.plan_meeting(cast.secretary, starts_at=in_days(3), place="Poitiers")
     actions.add_free_item(cast.secretary, meeting=soon, kind="other", title="Questions diverses")

@@ -4,6 +4,7 @@ stop that kind of e-mail without logging in."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -60,6 +61,7 @@ class Item:
     url: str
     excerpt: str
     when: object
+    attachment: Callable[[], tuple[str, bytes, str]] | None = None
 
 
 def items_for(recipient, notifications) -> list[Item]:
@@ -77,6 +79,7 @@ def items_for(recipient, notifications) -> list[Item]:
                 url=absolute_url(target.url),
                 excerpt=target.excerpt,
                 when=notification.created_at,
+                attachment=target.attachment,
             )
         )
     return items
@@ -157,4 +160,12 @@ def build_message(email) -> EmailMultiAlternatives | None:
         },
     )
     message.attach_alternative(html, "text/html")
+    attached = set()
+    for item in items:
+        if item.attachment is not None:
+            with translation.override(recipient.language):
+                name, content, mimetype = item.attachment()
+            if name not in attached:  # a meeting convened, then its agenda changed: one invitation
+                attached.add(name)
+                message.attach(name, content, mimetype)
     return message

@@ -13,6 +13,8 @@ class Target:
     title: str
     url: str  # a path; e-mails prefix the site's address
     excerpt: str = ""  # a few lines of text, for e-mails (a reply, a proposal's summary)
+    # A file the e-mail carries, made only when an e-mail is built: (name, content, MIME type).
+    attachment: Callable[[], tuple[str, bytes, str]] | None = None
 
 
 Describer = Callable[[object, list[int]], dict[int, Target]]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from workflows.meetings.models import CalendarFeed, Meeting, MeetingStatus
-from workflows.meetings.notifications import agenda_text, meeting_title
+from workflows.meetings.wording import agenda_text, meeting_title
 
 DURATION = timedelta(hours=2)  # a board meeting's usual length: calendars need an end
 FEED_SALT = "meetings.calendar-feed"

@@ -4,31 +4,26 @@ e-mail. A meeting is shown only to those who may see meetings."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from intranet.links import site_hostname
 from intranet.models import User
 from intranet.notifications.actions import notify
 from intranet.notifications.kinds import Kind
 from intranet.notifications.targets import Target
-from workflows.meetings import policies
+from workflows.meetings import calendar, policies
 from workflows.meetings.models import Meeting
+from workflows.meetings.wording import agenda_text, meeting_title
 
 SENTENCES = {
     "meeting_convened": lambda: _("%(actor)s convenes the board: %(title)s"),
 }
 
 
-def meeting_title(meeting: Meeting) -> str:
-    when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
-    return _("meeting of %(when)s") % {"when": when}
-
-
-def agenda_text(meeting: Meeting) -> str:
-    lines = [f"{item.position}. {item.title}" for item in meeting.items.order_by("position")]
-    where = ", ".join(part for part in (meeting.place, meeting.video_link) if part)
-    return "\n".join([where, *lines])
+def invitation(meeting: Meeting) -> tuple[str, bytes, str]:
+    """The meeting's .ics, as its page gives it: a calendar program adds it in one click."""
+    content = calendar.calendar_of([meeting], site=site_hostname(), name=_("Board meetings"))
+    return f"seance-{meeting.starts_at:%Y-%m-%d}.ics", content, "text/calendar"
 
 
 def describe_meetings(user, ids: list[int]) -> dict[int, Target]:
@@ -39,6 +34,7 @@ def describe_meetings(user, ids: list[int]) -> dict[int, Target]:
             title=meeting_title(meeting),
             url=reverse("meetings:detail", args=[meeting.pk]),
             excerpt=agenda_text(meeting),
+            attachment=(lambda meeting=meeting: invitation(meeting)) if meeting.convened_at else None,
         )
         for meeting in Meeting.objects.filter(pk__in=ids)
     }
