@@ -141,3 +141,29 @@ def test_two_officers_recording_the_same_vote_at_once_record_it_once(association
     assert sum(isinstance(outcome, BoardVote) for outcome in outcomes) == 1
     assert [type(outcome) for outcome in outcomes if isinstance(outcome, Exception)] == [ActionRefused]
     assert BoardVote.objects.count() == 1 and Decision.objects.count() == 1
+
+
+def test_a_roll_call_names_each_voter_proxies_included_and_keeps_their_ballots(cast, session, login):
+    from workflows.models import Ballot
+
+    roll_call(cast, session, present=[cast.secretary, cast.president], proxies=[(cast.board_member, cast.president)])
+    first = item(session, 1)
+    page = login(cast.secretary).get(reverse("meetings:detail", args=[session.pk])).content.decode()
+    assert f"{cast.board_member.get_full_name()} (pouvoir détenu par {cast.president.get_full_name()})" in page
+    data = {
+        "mode": "roll_call",
+        f"roll{first.pk}-voter_{cast.secretary.pk}": "for",
+        f"roll{first.pk}-voter_{cast.president.pk}": "against",
+        f"roll{first.pk}-voter_{cast.board_member.pk}": "for",
+    }
+    answer = login(cast.secretary).post(reverse("meetings:record_vote", args=[session.pk, first.pk]), data)
+    assert answer.status_code == 302
+    vote = item(session, 1).vote
+    assert (vote.result, vote.votes_for, vote.votes_against, vote.abstentions) == ("adopted", 2, 1, 0)
+    assert dict(Ballot.objects.filter(vote=vote).values_list("voter_id", "choice")) == {
+        cast.secretary.pk: "for", cast.president.pk: "against", cast.board_member.pk: "for"
+    }  # fmt: skip
+    # Someone neither present nor represented does not vote, and nothing is recorded.
+    with pytest.raises(ActionRefused, match="présents et représentés"):
+        actions.record_vote(cast.secretary, item=item(session, 2), ballots={cast.production_member.pk: "for"})
+    assert item(session, 2).vote is None and BoardVote.objects.count() == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
@@ -163,11 +164,23 @@ def record_vote_in_session(
     abstentions: int,
     voters_in_room: int,
     president_choice: str = "",
+    ballots: Mapping[int, str] | None = None,
 ) -> BoardVote:
     """A vote held in a board meeting, as the secretary counted it (proxies included): counted by
-    the same rules as an online vote, and decided (or put back on the agenda) the same way."""
+    the same rules as an online vote, and decided (or put back on the agenda) the same way. By
+    roll call, ``ballots`` names each voter's choice (board member id → choice): the counts and
+    the president's vote come from it, and the ballots are kept as an online vote's are."""
     if not policies.can_run_board_votes(actor):
         raise PermissionDenied("Only the president or the secretary record a vote held in session.")
+    if ballots is not None:
+        if set(ballots.values()) - set(BallotChoice.values):
+            raise ActionRefused(_("Choose for, against or abstention."), field="ballots")
+        if not ballots:
+            raise ActionRefused(_("Give at least one voter's choice."), field="ballots")
+        chosen = list(ballots.values())
+        votes_for, votes_against = chosen.count(BallotChoice.FOR), chosen.count(BallotChoice.AGAINST)
+        abstentions = chosen.count(BallotChoice.ABSTAIN)
+        president_choice = ""
     counts = (votes_for, votes_against, abstentions)
     if min(counts) < 0:
         raise ActionRefused(_("A number of votes cannot be negative."), field="votes_for")
@@ -186,13 +199,22 @@ def record_vote_in_session(
         voters = _board_voters()
         if voters_in_room > len(voters):
             raise ActionRefused(_("More voters than board members: record who is in the room again."))
+        if ballots is not None:
+            if set(ballots) - set(voters):
+                raise ActionRefused(_("Only board members vote."), field="ballots")
+            president = next((voter for voter, role in voters.items() if role == BoardRole.PRESIDENT), None)
+            president_choice = ballots.get(president, "")
         now = timezone.now()
         vote = BoardVote.objects.create(
             proposal=proposal, opened_by=actor, deadline=now, rules=rules_as_json(VoteSettings.current().rules())
         )
         Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.VOTING, updated_at=now)
         _complete_step(actor, proposal, ProposalFlow.agenda)
-        record(actor, AuditAction.VOTE_OPENED, proposal, vote=vote.pk, in_session=True)
+        record(actor, AuditAction.VOTE_OPENED, proposal, vote=vote.pk, in_session=True, roll_call=ballots is not None)
+        if ballots is not None:
+            Ballot.objects.bulk_create(
+                [Ballot(vote=vote, voter_id=voter, choice=choice) for voter, choice in ballots.items()]
+            )
         choices = [Choice.FOR] * votes_for + [Choice.AGAINST] * votes_against + [Choice.ABSTAIN] * abstentions
         tally = count_votes(
             choices,

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from intranet.audit import record
 from intranet.exceptions import ActionRefused
-from intranet.models import BoardMembership, User
+from intranet.models import User
 from workflows import actions as workflow_actions
 from workflows.meetings import notifications, policies, rules
 from workflows.meetings.models import (
@@ -31,6 +31,7 @@ from workflows.meetings.models import (
     Minutes,
     new_feed_key,
 )
+from workflows.meetings.room import board_ids, room_quorum, room_voters_of
 from workflows.models import BoardVote, Proposal, ProposalStatus
 
 PLACE_MAX_LENGTH = 300
@@ -53,10 +54,6 @@ class MeetingAction:
 class LateConvocation(ActionRefused):
     """Fewer days before the meeting than the statutes ask: the officer confirms, and the
     minutes will say so."""
-
-
-def board_ids() -> set[int]:
-    return set(BoardMembership.objects.filter(user__is_active=True).values_list("user_id", flat=True))
 
 
 def locked_meeting(meeting: Meeting) -> Meeting:
@@ -337,23 +334,19 @@ def record_presence(actor: User, *, meeting: Meeting, present: Iterable[int]) ->
 # --- Holding the meeting ----------------------------------------------------------------------
 
 
-def room_quorum(meeting: Meeting) -> rules.Quorum | None:
-    """Who may vote in the room (present, and represented by a present holder), from the roll
-    call; None before the secretary recorded one."""
-    rows = list(
-        Attendance.objects.filter(meeting=meeting).values_list("member_id", "answer", "proxy_to_id", "present_in_room")
-    )
-    quorum, from_roll_call = rules.quorum_of_attendance(
-        board_ids(), rows, quorum=meeting.quorum, max_held=meeting.max_proxies_held or 0
-    )
-    return quorum if from_roll_call else None
-
-
 def record_vote(
-    actor: User, *, item: AgendaItem, votes_for: int, votes_against: int, abstentions: int, president_choice: str = ""
+    actor: User,
+    *,
+    item: AgendaItem,
+    votes_for: int = 0,
+    votes_against: int = 0,
+    abstentions: int = 0,
+    president_choice: str = "",
+    ballots: dict[int, str] | None = None,
 ) -> BoardVote:
     """The vote held in the room on an item's proposal, as counted by the secretary (proxies
-    included): a board vote and, adopted or rejected, a decision of the register, as online."""
+    included) or by roll call (``ballots``: each voter in the room, present or represented, and
+    their choice): a board vote and, adopted or rejected, a decision of the register, as online."""
     with transaction.atomic():
         meeting = locked_meeting(item.meeting)
         require(policies.can_hold(actor, meeting), "Only the president or the secretary record votes, in session.")
@@ -365,6 +358,8 @@ def record_vote(
         quorum = room_quorum(meeting)
         if quorum is None:
             raise ActionRefused(_("Record who is in the room before recording a vote."))
+        if ballots is not None and set(ballots) - set(room_voters_of(meeting)):
+            raise ActionRefused(_("Only those present or represented vote: record who is in the room again."))
         vote = workflow_actions.record_vote_in_session(
             actor,
             proposal=item.proposal,
@@ -373,6 +368,7 @@ def record_vote(
             abstentions=abstentions,
             voters_in_room=quorum.counted,
             president_choice=president_choice,
+            ballots=ballots,
         )
         AgendaItem.objects.filter(pk=item.pk).update(vote=vote)
         touch_meeting(meeting)

@@ -75,3 +75,20 @@ class MinutesForm(forms.Form):
     )
     public_to_members = forms.BooleanField(label=_("Every member reads them once approved"), required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RollCallForm(forms.Form):
+    """A vote by roll call: each voter in the room (present, or represented by the holder of their
+    proxy) and their choice; those left on "does not vote" are not counted."""
+
+    def __init__(self, *args, voters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("does not vote")), *BallotChoice.choices]
+        for member, holder in voters:
+            label = member.get_full_name()
+            if holder is not None:
+                label = _("%(name)s (proxy held by %(holder)s)") % {"name": label, "holder": holder.get_full_name()}
+            self.fields[f"voter_{member.pk}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+
+    def ballots(self) -> dict[int, str]:
+        return {int(name.removeprefix("voter_")): choice for name, choice in self.cleaned_data.items() if choice}

@@ -19,6 +19,7 @@ from intranet.models import User
 from workflows.meetings import actions, policies
 from workflows.meetings.minutes_text import minutes_odt
 from workflows.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus, Minutes, MinutesDraft
+from workflows.meetings.room import room_quorum
 from workflows.models import BallotChoice, VoteResult, VoteSettings
 from workflows.vote_rules import Choice, count_votes
 
@@ -98,7 +99,7 @@ def record_approval(
             raise ActionRefused(_("Only the approval of minutes is voted on here."))
         if item.approval_result:
             raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
-        quorum = actions.room_quorum(meeting)
+        quorum = room_quorum(meeting)
         if quorum is None:
             raise ActionRefused(_("Record who is in the room before recording a vote."))
         if sum(counts) > quorum.counted:

@@ -32,18 +32,25 @@ def meeting_quorum(
     its giver is on the board and absent, its holder on the board and present, and within the
     holder's first ``max_held`` proxies (in the order of the givers' ids, as they were given)."""
     present = present & board
-    held: dict[int, int] = {}
-    represented = 0
-    for giver, holder in sorted(proxies.items()):
-        if giver in board and giver not in present and holder in present and held.get(holder, 0) < max_held:
-            held[holder] = held.get(holder, 0) + 1
-            represented += 1
     return Quorum(
         board_size=len(board),
         present=len(present),
-        represented=represented,
+        represented=len(represented_members(board, present, proxies, max_held=max_held)),
         needed=max(1, math.ceil(quorum * len(board))),
     )
+
+
+def represented_members(
+    board: set[int], present: set[int], proxies: Mapping[int, int], *, max_held: int
+) -> dict[int, int]:
+    """The absent members whose proxy counts → the present member holding it."""
+    held: dict[int, int] = {}
+    represented = {}
+    for giver, holder in sorted(proxies.items()):
+        if giver in board and giver not in present and holder in present and held.get(holder, 0) < max_held:
+            held[holder] = held.get(holder, 0) + 1
+            represented[giver] = holder
+    return represented
 
 
 def proxy_problem(giver: int, holder: int, *, board: set[int], held_by_holder: int, max_held: int) -> str | None:
@@ -69,3 +76,15 @@ def quorum_of_attendance(
     }
     proxies = {member: holder for member, answer, holder, _in_room in rows if answer == "proxy" and holder}
     return meeting_quorum(board, present, proxies, quorum=quorum, max_held=max_held), from_roll_call
+
+
+def room_voters(
+    board: set[int], rows: list[tuple[int, str, int | None, bool | None]], *, max_held: int
+) -> dict[int, int | None]:
+    """Who votes in the room, from the roll call: each member present (→ None) and each member
+    represented (→ the present member who holds their proxy)."""
+    present = {member for member, _answer, _holder, in_room in rows if in_room} & board
+    proxies = {member: holder for member, answer, holder, _in_room in rows if answer == "proxy" and holder}
+    voters: dict[int, int | None] = dict.fromkeys(present)
+    voters.update(represented_members(board, present, proxies, max_held=max_held))
+    return voters

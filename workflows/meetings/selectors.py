@@ -73,6 +73,8 @@ class MeetingView:
     may_write_minutes: bool = False
     drafts: list[MinutesDraft] = field(default_factory=list)  # the latest first
     waiting_minutes: list[Minutes] = field(default_factory=list)  # to put on this agenda
+    # Who votes in the room once the roll call is recorded: (member, holder of their proxy or None).
+    room_voters: list[tuple[User, User | None]] = field(default_factory=list)
 
 
 def meeting_view(user, meeting: Meeting) -> MeetingView:
@@ -115,6 +117,16 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
         may_hold=policies.can_hold(user, meeting),
         may_write_minutes=policies.can_write_minutes(user, meeting),
     )
+    if view.may_hold and from_roll_call:
+        people = {membership.user_id: membership.user for membership in memberships}
+        rows_in_room = [
+            (row.member_id, row.answer, row.proxy_to_id, row.present_in_room) for row in attendances.values()
+        ]
+        voters = rules.room_voters(board, rows_in_room, max_held=max_held)
+        view.room_voters = [
+            (people[member], people.get(holder) if holder else None)
+            for member, holder in sorted(voters.items(), key=lambda pair: people[pair[0]].get_full_name())
+        ]
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
         view.minutes = Minutes.objects.filter(meeting=meeting).select_related("document", "approved_in").first()
     if view.minutes is not None and view.may_write_minutes:

@@ -70,12 +70,25 @@ def _detail_page(request, meeting, *, status=200, **posted):
     voted_item = posted.pop("voted_item", None)
     context = {
         "view": view,
-        # Each proposal item not voted yet has its form while the meeting is held.
+        # Each item not voted yet has its forms while the meeting is held: counts, or a roll call.
         "agenda": [
             (
                 item,
-                (posted.pop("vote_form") if voted_item == item.pk else forms.VoteForm(prefix=f"vote{item.pk}"))
+                _posted_or_new(
+                    posted,
+                    "vote_form",
+                    voted_item == item.pk,
+                    lambda item=item: forms.VoteForm(prefix=f"vote{item.pk}"),
+                )
                 if view.may_hold and _to_vote(item)
+                else None,
+                _posted_or_new(
+                    posted,
+                    "roll_form",
+                    voted_item == item.pk,
+                    lambda item=item: forms.RollCallForm(prefix=f"roll{item.pk}", voters=view.room_voters),
+                )
+                if view.may_hold and view.room_voters and item.proposal_id and item.vote_id is None
                 else None,
             )
             for item in view.items
@@ -101,6 +114,11 @@ def _detail_page(request, meeting, *, status=200, **posted):
     }
     context |= posted
     return render(request, "meetings/detail.html", context, status=status)
+
+
+def _posted_or_new(posted: dict, name: str, this_item: bool, new):
+    """The form as posted (with its errors) for the item it was posted for, else a new one."""
+    return posted.pop(name) if this_item and name in posted else new()
 
 
 def _to_vote(item: AgendaItem) -> bool:
@@ -218,6 +236,14 @@ def record_vote(request, meeting_id: int, item_id: int):
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
     if not policies.can_hold(request.user, meeting):
         raise PermissionDenied
+    if request.POST.get("mode") == "roll_call" and item.kind == ItemKind.PROPOSAL:
+        voters = selectors.meeting_view(request.user, meeting).room_voters
+        form = forms.RollCallForm(request.POST, prefix=f"roll{item.pk}", voters=voters)
+        return _act(
+            request, meeting, form, "roll_form",
+            lambda data: actions.record_vote(request.user, item=item, ballots=form.ballots()),
+            _("The vote is recorded."), voted_item=item.pk,
+        )  # fmt: skip
     form = forms.VoteForm(request.POST, prefix=f"vote{item.pk}")
     # The approval of earlier minutes is voted like a proposal, and recorded with the minutes.
     record = minutes.record_approval if item.kind == ItemKind.MINUTES else actions.record_vote
