@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from intranet.views import accounts, home, members, search, staff, tokens
+from intranet.views import accounts, health, home, members, search, staff, tokens
 
 # The 500 page renders without the database (404 and 403 are Django's, with our templates).
 handler500 = "intranet.views.errors.server_error"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("sante/", health.health_page, name="health"),
     path("colleges/<slug:slug>/", members.college_detail, name="college_detail"),
     path("annuaire/", members.directory, name="directory"),
     path("recherche/", search.search_page, name="search"),

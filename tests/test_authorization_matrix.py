@@ -178,6 +178,8 @@ MATRIX: dict[str, Row] = {
         everyone(302, anonymous=200),  # signed in: sent home, told to log out first
     ),
     "switch_language": Row("post", plain("switch_language"), everyone(302, anonymous=302), data=form(language="en")),
+    # The monitoring probe: the same answer for everyone (no worker runs in the tests: 503).
+    "health": Row("get", plain("health"), everyone(503, anonymous=503)),
     # Staff screens: a 404 for everyone else, as if they did not exist.
     "staff_dashboard": Row("get", plain("staff_dashboard"), staff_only(200)),
     "staff_college_create": Row("get", plain("staff_college_create"), staff_only(200)),

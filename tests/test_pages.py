@@ -120,6 +120,7 @@ COVERED_ELSEWHERE = {
     "archives:signed_agreement",  # tests/test_archive_files.py
     # Board meetings (tests/test_meetings.py and tests/test_meeting_pages.py).
     *(f"meetings:{name}" for name in MEETING_ROUTES),
+    "health",  # tests/test_health.py
 }
 
 
