@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install translations migrate lint format messages check-migrations fuzz test-multinode clean
+.PHONY: run test install translations migrate lint format messages check-migrations fuzz test-multinode test-deploy clean
 
 run: install translations migrate
 	$(PY) manage.py seed_demo --if-empty
@@ -53,6 +53,10 @@ fuzz: install translations
 # Two nodes on one PostgreSQL (a throwaway database), one Redis (db 9) and one media folder (CI runs it).
 test-multinode: install translations
 	$(PY) .ci/multinode.py
+
+# deploy/install.sh into a temporary prefix, checked through nginx over HTTPS (as root, with nginx).
+test-deploy: install
+	$(PY) .ci/deploy_check.py
 
 # Refresh the French catalogue after changing interface strings (needs GNU gettext).
 messages: install

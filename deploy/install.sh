@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# Installs the intranet on one Debian 12 server: system packages, a system user, its folders, a
+# virtual environment, the PostgreSQL role and database (with unaccent), the secret key and the
+# settings, the systemd units and the nginx site, the database schema, the static files and the
+# first staff account. It prints its plan first, asks before doing anything, and running it again
+# changes nothing that is already there ("kept"). docs/deploy.md tells the whole story.
+#
+#   sudo deploy/install.sh --domain intranet.example.org
+#
+# Options (defaults in brackets):
+#   --domain NAME           the address members type (required)
+#   --prefix DIR            where the release, its environment and its data live [/srv/intranet]
+#   --etc DIR               settings and secret key [/etc/intranet]
+#   --user NAME             the system user the processes run as [intranet]
+#   --ports LIST            application processes, one per port [8001,8002]
+#   --database-url URL      [postgres:///intranet through the local socket, as the system user]
+#   --pg-admin COMMAND      how to run psql as a PostgreSQL superuser [runuser -u postgres -- psql]
+#   --redis-url URL         [redis://127.0.0.1:6379/0]
+#   --email-host HOST --email-port N --from-email ADDRESS   outgoing mail [localhost 25 intranet@DOMAIN]
+#   --admin-email ADDRESS --admin-first-name NAME --admin-last-name NAME
+#                           the first staff account (asked when missing; the password is asked,
+#                           or read from INTRANET_ADMIN_PASSWORD)
+#   --certificate FILE --certificate-key FILE   [a self-signed pair until certbot's]
+#   --http-port N --https-port N                [80 443]
+#   --systemd-dir DIR --nginx-dir DIR           [/etc/systemd/system /etc/nginx]
+#   --backup-dir DIR        [/var/backups/intranet]
+#   --no-system-packages    do not run apt-get (they are installed already)
+#   --no-start              install the units and the site without enabling or reloading them
+#   --yes                   do not ask before going on
+set -euo pipefail
+
+SOURCE=$(cd "$(dirname "$0")/.." && pwd)
+DOMAIN="" PREFIX=/srv/intranet ETC=/etc/intranet APP_USER=intranet PORTS=8001,8002
+DATABASE_URL="" PG_ADMIN="runuser -u postgres -- psql" REDIS_URL=redis://127.0.0.1:6379/0
+EMAIL_HOST=localhost EMAIL_PORT=25 FROM_EMAIL=""
+ADMIN_EMAIL="" ADMIN_FIRST_NAME="" ADMIN_LAST_NAME=""
+CERTIFICATE="" CERTIFICATE_KEY="" HTTP_PORT=80 HTTPS_PORT=443
+SYSTEMD_DIR=/etc/systemd/system NGINX_DIR=/etc/nginx BACKUP_DIR=/var/backups/intranet
+SYSTEM_PACKAGES=1 START=1 ASK=1
+
+GIVEN=("$@")  # kept in $ETC/install.args for deploy/upgrade.sh
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --domain) DOMAIN=$2; shift ;;
+    --prefix) PREFIX=$2; shift ;;
+    --etc) ETC=$2; shift ;;
+    --user) APP_USER=$2; shift ;;
+    --ports) PORTS=$2; shift ;;
+    --database-url) DATABASE_URL=$2; shift ;;
+    --pg-admin) PG_ADMIN=$2; shift ;;
+    --redis-url) REDIS_URL=$2; shift ;;
+    --email-host) EMAIL_HOST=$2; shift ;;
+    --email-port) EMAIL_PORT=$2; shift ;;
+    --from-email) FROM_EMAIL=$2; shift ;;
+    --admin-email) ADMIN_EMAIL=$2; shift ;;
+    --admin-first-name) ADMIN_FIRST_NAME=$2; shift ;;
+    --admin-last-name) ADMIN_LAST_NAME=$2; shift ;;
+    --certificate) CERTIFICATE=$2; shift ;;
+    --certificate-key) CERTIFICATE_KEY=$2; shift ;;
+    --http-port) HTTP_PORT=$2; shift ;;
+    --https-port) HTTPS_PORT=$2; shift ;;
+    --systemd-dir) SYSTEMD_DIR=$2; shift ;;
+    --nginx-dir) NGINX_DIR=$2; shift ;;
+    --backup-dir) BACKUP_DIR=$2; shift ;;
+    --no-system-packages) SYSTEM_PACKAGES=0 ;;
+    --no-start) START=0 ;;
+    --yes) ASK=0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+[ -n "$DOMAIN" ] || { echo "Give the site's address: --domain intranet.example.org" >&2; exit 2; }
+DB_NAME=intranet
+DATABASE_URL=${DATABASE_URL:-postgres://$APP_USER@%2Fvar%2Frun%2Fpostgresql/$DB_NAME}
+DB_NAME=$(python3 -c 'import sys, urllib.parse as u; print(u.urlsplit(sys.argv[1]).path.lstrip("/"))' "$DATABASE_URL")
+DB_ROLE=$(python3 -c 'import sys, urllib.parse as u; print(u.urlsplit(sys.argv[1]).username or "")' "$DATABASE_URL")
+FROM_EMAIL=${FROM_EMAIL:-Intranet <intranet@$DOMAIN>}
+CERTIFICATE=${CERTIFICATE:-$ETC/tls/selfsigned.crt}
+CERTIFICATE_KEY=${CERTIFICATE_KEY:-$ETC/tls/selfsigned.key}
+PYTHON=$PREFIX/venv/bin/python
+IFS=, read -r -a PORT_LIST <<< "$PORTS"
+HTTPS_PORT_SUFFIX=$([ "$HTTPS_PORT" = 443 ] && echo "" || echo ":$HTTPS_PORT")
+
+say() { printf '  %-8s %s\n' "$1" "$2"; }
+as_user() { if [ "$(id -un)" = "$APP_USER" ]; then "$@"; else runuser -u "$APP_USER" -- "$@"; fi; }
+# manage.py as the system user, with the settings of $ETC/env (extra NAME=value first, if any).
+manage() {
+  local extra=()
+  while [ $# -gt 0 ] && [[ "$1" == *=* ]]; do extra+=("$1"); shift; done
+  as_user env "${extra[@]}" bash -c 'set -a; . "$1"; set +a; cd "$2"; shift 2; exec "$@"' _ "$ETC/env" "$PREFIX/app" \
+    "$PYTHON" manage.py "$@"
+}
+render() {  # a template of deploy/, its placeholders filled
+  sed -e "s|@DOMAIN@|$DOMAIN|g" -e "s|@PREFIX@|$PREFIX|g" -e "s|@ETC@|$ETC|g" -e "s|@USER@|$APP_USER|g" \
+      -e "s|@DATABASE_URL@|$DATABASE_URL|g" -e "s|@REDIS_URL@|$REDIS_URL|g" -e "s|@EMAIL_HOST@|$EMAIL_HOST|g" \
+      -e "s|@EMAIL_PORT@|$EMAIL_PORT|g" -e "s|@FROM_EMAIL@|$FROM_EMAIL|g" -e "s|@BACKUP_DIR@|$BACKUP_DIR|g" \
+      -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@HTTPS_PORT@|$HTTPS_PORT|g" -e "s|@HTTPS_PORT_SUFFIX@|$HTTPS_PORT_SUFFIX|g" \
+      -e "s|@CERTIFICATE@|$CERTIFICATE|g" -e "s|@CERTIFICATE_KEY@|$CERTIFICATE_KEY|g" \
+      -e "s|@UPLOAD_MB_PLUS_ONE@|201|g" \
+      -e "s|@UPSTREAMS@|$(for port in "${PORT_LIST[@]}"; do printf '    server 127.0.0.1:%s;\\n' "$port"; done)|g" \
+      "$SOURCE/deploy/$1"
+}
+place() {  # place FILE_FROM_TEMPLATE DESTINATION MODE: written when new or different
+  local content; content=$(render "$1")
+  if [ -f "$2" ] && [ "$(cat "$2")" = "$content" ]; then say kept "$2"; return 1; fi
+  mkdir -p "$(dirname "$2")"; printf '%s\n' "$content" > "$2"; chmod "$3" "$2"; say written "$2"
+}
+
+cat <<PLAN
+The intranet will be installed for https://$DOMAIN$HTTPS_PORT_SUFFIX/ as follows:
+  1. system packages (apt-get): $([ $SYSTEM_PACKAGES = 1 ] && echo "python3-venv postgresql redis-server nginx rsync openssl gettext" || echo "skipped")
+  2. system user '$APP_USER'; folders $PREFIX/{app,venv,var,media,acme}, $ETC, $BACKUP_DIR
+  3. the release from $SOURCE copied to $PREFIX/app, its virtual environment in $PREFIX/venv
+  4. PostgreSQL role '$DB_ROLE' and database '$DB_NAME' with unaccent; Redis at $REDIS_URL
+  5. a secret key in $ETC/secret_key and the settings in $ETC/env (kept if already there)
+  6. the schema (migrate), translations and static files, then the first staff account
+  7. systemd units in $SYSTEMD_DIR (intranet.target: web on ports $PORTS, the worker, a nightly
+     backup timer) and the nginx site in $NGINX_DIR, $([ $START = 1 ] && echo "enabled and started" || echo "not started (--no-start)")
+Nothing already in place is changed.
+PLAN
+if [ $ASK = 1 ]; then
+  read -r -p "Go on? [y/N] " answer
+  case "$answer" in y|Y|o|O|yes|oui) ;; *) echo "Nothing done."; exit 1 ;; esac
+fi
+
+echo "1. System packages"
+if [ $SYSTEM_PACKAGES = 1 ]; then
+  missing=()
+  for package in python3-venv postgresql postgresql-contrib redis-server nginx rsync openssl gettext; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    say installed "${missing[*]}"
+  else
+    say kept "every package"
+  fi
+fi
+
+echo "2. User and folders"
+if id -u "$APP_USER" >/dev/null 2>&1; then say kept "user $APP_USER"; else
+  useradd --system --home-dir "$PREFIX" --shell /usr/sbin/nologin "$APP_USER"; say created "user $APP_USER"
+fi
+for folder in "$PREFIX" "$PREFIX/app" "$PREFIX/var" "$PREFIX/media" "$PREFIX/acme" "$BACKUP_DIR"; do
+  if [ -d "$folder" ]; then say kept "$folder"; else mkdir -p "$folder"; say created "$folder"; fi
+  chown "$APP_USER:$APP_USER" "$folder"
+done
+if [ -d "$ETC" ]; then say kept "$ETC"; else mkdir -p "$ETC"; say created "$ETC"; fi
+chown "root:$APP_USER" "$ETC" 2>/dev/null || true
+chmod 750 "$ETC"
+
+echo "3. Release and virtual environment"
+if [ "$SOURCE" != "$PREFIX/app" ]; then
+  changes=$(rsync -a --delete --itemize-changes --exclude .git --exclude .venv --exclude var --exclude '__pycache__' --exclude '*.mo' --exclude '*.egg-info' --exclude build \
+    --chown="$APP_USER:$APP_USER" "$SOURCE/" "$PREFIX/app/" | grep -vc '^\.' || true)
+  if [ "$changes" = 0 ]; then say kept "$PREFIX/app"; else say copied "$changes file(s) to $PREFIX/app"; fi
+fi
+if [ -x "$PYTHON" ]; then say kept "$PREFIX/venv"; else
+  as_user /usr/bin/python3 -m venv "$PREFIX/venv"; say created "$PREFIX/venv"
+fi
+stamp=$PREFIX/venv/.installed-$(sha256sum "$PREFIX/app/pyproject.toml" | cut -c1-16)
+if [ -f "$stamp" ]; then say kept "the dependencies"; else
+  as_user "$PYTHON" -m pip install --quiet --upgrade pip
+  as_user "$PYTHON" -m pip install --quiet "$PREFIX/app"
+  as_user touch "$stamp"; say installed "the dependencies of $PREFIX/app/pyproject.toml"
+fi
+
+echo "4. Database"
+psql_admin() { $PG_ADMIN -v ON_ERROR_STOP=1 -tAq "$@"; }
+if [ -n "$DB_ROLE" ] && [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_ROLE'")" = 1 ]; then
+  say kept "role $DB_ROLE"
+elif [ -n "$DB_ROLE" ]; then
+  psql_admin -d postgres -c "CREATE ROLE \"$DB_ROLE\" LOGIN"; say created "role $DB_ROLE"
+fi
+if [ "$(psql_admin -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" = 1 ]; then
+  say kept "database $DB_NAME"
+else
+  psql_admin -d postgres -c "CREATE DATABASE \"$DB_NAME\" OWNER \"${DB_ROLE:-postgres}\""; say created "database $DB_NAME"
+fi
+if [ "$(psql_admin -d "$DB_NAME" -c "SELECT 1 FROM pg_extension WHERE extname = 'unaccent'")" = 1 ]; then
+  say kept "extension unaccent"
+else
+  psql_admin -d "$DB_NAME" -c "CREATE EXTENSION unaccent"; say created "extension unaccent"
+fi
+
+echo "5. Secret key and settings"
+if [ -s "$ETC/secret_key" ]; then say kept "$ETC/secret_key"; else
+  (umask 027; python3 -c 'import secrets; print(secrets.token_urlsafe(64))' > "$ETC/secret_key")
+  say created "$ETC/secret_key"
+fi
+chown "root:$APP_USER" "$ETC/secret_key" 2>/dev/null || true; chmod 640 "$ETC/secret_key"
+if [ -f "$ETC/env" ]; then say kept "$ETC/env (edit it by hand; deploy/env.template shows the current one)"; else
+  (umask 027; render env.template > "$ETC/env"); say created "$ETC/env"
+fi
+chown "root:$APP_USER" "$ETC/env" 2>/dev/null || true; chmod 640 "$ETC/env"
+
+args=$(for arg in "${GIVEN[@]}"; do case "$arg" in --yes|--no-start|--no-system-packages) ;; *) printf '%s\n' "$arg" ;; esac; done)
+if [ -f "$ETC/install.args" ] && [ "$(cat "$ETC/install.args")" = "$args" ]; then say kept "$ETC/install.args"; else
+  printf '%s\n' "$args" > "$ETC/install.args"; say written "$ETC/install.args (the options deploy/upgrade.sh uses again)"
+fi
+
+echo "6. Schema, translations, static files, first staff account"
+pending=$(manage migrate --plan | grep -c '^[a-z_]*\.[0-9]' || true)
+if [ "$pending" = 0 ]; then say kept "the schema"; else manage migrate --noinput >/dev/null; say migrated "$pending step(s)"; fi
+manage compile_translations >/dev/null && say ready "translations"
+copied=$(manage collectstatic --noinput | grep -o '^[0-9]*' | head -n 1)
+if [ "${copied:-0}" = 0 ]; then say kept "static files"; else say copied "$copied static file(s)"; fi
+if [ "$(manage shell --no-imports -c 'from intranet.models import User; print(User.objects.filter(is_staff=True).exists())' | tail -n 1)" = True ]; then
+  say kept "staff account(s)"
+else
+  [ -n "$ADMIN_EMAIL" ] || read -r -p "E-mail of the first staff account: " ADMIN_EMAIL
+  [ -n "$ADMIN_FIRST_NAME" ] || read -r -p "First name: " ADMIN_FIRST_NAME
+  [ -n "$ADMIN_LAST_NAME" ] || read -r -p "Last name: " ADMIN_LAST_NAME
+  password=${INTRANET_ADMIN_PASSWORD:-}
+  [ -n "$password" ] || { read -r -s -p "Password (12 characters at least): " password; echo; }
+  manage DJANGO_SUPERUSER_EMAIL="$ADMIN_EMAIL" DJANGO_SUPERUSER_FIRST_NAME="$ADMIN_FIRST_NAME" \
+    DJANGO_SUPERUSER_LAST_NAME="$ADMIN_LAST_NAME" DJANGO_SUPERUSER_PASSWORD="$password" createsuperuser --noinput >/dev/null
+  say created "staff account $ADMIN_EMAIL"
+fi
+
+echo "7. Services and site"
+units_changed=0
+for unit in intranet-web@.service intranet-worker.service intranet.target intranet-backup.service intranet-backup.timer; do
+  place "systemd/$unit" "$SYSTEMD_DIR/$unit" 644 && units_changed=1 || true
+done
+if [ ! -s "$CERTIFICATE" ]; then
+  mkdir -p "$(dirname "$CERTIFICATE")"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 90 -subj "/CN=$DOMAIN" -addext "subjectAltName=DNS:$DOMAIN" -addext "basicConstraints=critical,CA:TRUE" \
+    -keyout "$CERTIFICATE_KEY" -out "$CERTIFICATE" 2>/dev/null
+  chmod 600 "$CERTIFICATE_KEY"; say created "a self-signed certificate for $DOMAIN (until certbot's)"
+else
+  say kept "$CERTIFICATE"
+fi
+site_changed=0
+place nginx/intranet.conf "$NGINX_DIR/sites-available/intranet.conf" 644 && site_changed=1 || true
+if [ -L "$NGINX_DIR/sites-enabled/intranet.conf" ]; then say kept "$NGINX_DIR/sites-enabled/intranet.conf"; else
+  mkdir -p "$NGINX_DIR/sites-enabled"
+  ln -s "$NGINX_DIR/sites-available/intranet.conf" "$NGINX_DIR/sites-enabled/intranet.conf"; site_changed=1
+  say linked "$NGINX_DIR/sites-enabled/intranet.conf"
+fi
+if [ $START = 1 ]; then
+  [ $units_changed = 0 ] || systemctl daemon-reload
+  systemctl enable --quiet intranet.target intranet-worker.service intranet-backup.timer \
+    $(for port in "${PORT_LIST[@]}"; do echo "intranet-web@$port.service"; done)
+  systemctl start intranet.target intranet-backup.timer
+  if [ $site_changed = 1 ]; then nginx -t -q && systemctl reload nginx && say reloaded nginx; fi
+fi
+
+cat <<DONE
+
+Installed. What remains:
+  - DNS: point $DOMAIN to this server.
+  - A real certificate: apt-get install certbot, then
+      certbot certonly --webroot -w $PREFIX/acme -d $DOMAIN
+    and set ssl_certificate and ssl_certificate_key in $NGINX_DIR/sites-available/intranet.conf
+    to /etc/letsencrypt/live/$DOMAIN/fullchain.pem and privkey.pem; systemctl reload nginx.
+  - Outgoing e-mail: EMAIL_HOST and the others in $ETC/env (then systemctl restart intranet.target).
+  - Sign in at https://$DOMAIN$HTTPS_PORT_SUFFIX/ with the staff account, and invite the members.
+  - Watch https://$DOMAIN$HTTPS_PORT_SUFFIX/sante/ from your monitoring; test a restore monthly
+    (deploy/restore.sh).
+DONE
