@@ -139,7 +139,8 @@ class Installation:
         command = re.search(r"^ExecStart=(.+)$", text, re.M).group(1).replace("%i", instance)
         env_file = re.search(r"^EnvironmentFile=(.+)$", text, re.M).group(1)
         folder = re.search(r"^WorkingDirectory=(.+)$", text, re.M).group(1)
-        script = f'set -a; . "{env_file}"; set +a; cd "{folder}"; exec {command}'
+        extra = " ".join(f"export {value};" for value in re.findall(r"^Environment=(\S+)$", text, re.M))
+        script = f'set -a; . "{env_file}"; set +a; {extra} cd "{folder}"; exec {command}'
         return ["runuser", "-u", USER, "--", "bash", "-c", script]
 
     def manage(self, *arguments: str) -> subprocess.CompletedProcess:
