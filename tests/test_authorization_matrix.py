@@ -436,6 +436,11 @@ MATRIX: dict[str, Row] = {
         name: Row("post", at(name, "meeting"), by_access(302, allowed={"board": set()}, visible=MEETING_READERS))
         for name in ("meetings:convene", "meetings:presence", "meetings:close")
     },
+    "meetings:online_vote": Row(
+        "post",
+        at("meetings:online_vote", "meeting", "agenda_item"),
+        by_access(302, allowed={"board": set()}, visible=MEETING_READERS),
+    ),
     "meetings:record_vote": Row(
         "post",
         at("meetings:record_vote", "meeting", "agenda_item"),

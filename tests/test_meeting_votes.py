@@ -167,3 +167,24 @@ def test_a_roll_call_names_each_voter_proxies_included_and_keeps_their_ballots(c
     with pytest.raises(ActionRefused, match="présents et représentés"):
         actions.record_vote(cast.secretary, item=item(session, 2), ballots={cast.production_member.pk: "for"})
     assert item(session, 2).vote is None and BoardVote.objects.count() == 1
+
+
+def test_an_online_vote_in_session_is_for_those_present_and_closes_when_they_all_voted(cast, session):
+    from intranet.notifications.models import Notification
+    from workflows.selectors import ballots_waiting
+
+    roll_call(cast, session, present=[cast.secretary, cast.president], proxies=[(cast.board_member, cast.president)])
+    vote = actions.open_online_vote(cast.secretary, item=item(session, 1))
+    assert set(vote.room_voters.values_list("pk", flat=True)) == {cast.secretary.pk, cast.president.pk}
+    told = set(Notification.objects.filter(event="vote_opened").values_list("recipient_id", flat=True))
+    assert cast.board_member.pk not in told and cast.president.pk in told
+    assert not ballots_waiting(cast.board_member).exists() and ballots_waiting(cast.president).exists()
+    with pytest.raises(ActionRefused, match="salle"):
+        workflow_actions.cast_ballot(cast.board_member, vote=vote, choice="against")
+    workflow_actions.cast_ballot(cast.secretary, vote=vote, choice="for")
+    workflow_actions.cast_ballot(cast.president, vote=vote, choice="for")
+    vote.refresh_from_db()
+    assert vote.close_reason == "everyone_voted" and vote.result == "adopted" and vote.board_size == 2
+    assert item(session, 1).vote == vote and Decision.objects.filter(vote=vote).exists()
+    with pytest.raises(ActionRefused, match="déjà enregistré"):
+        actions.open_online_vote(cast.secretary, item=item(session, 1))

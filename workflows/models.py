@@ -163,6 +163,10 @@ class BoardVote(models.Model):
     quorum_needed = models.PositiveIntegerField(null=True, blank=True)
     quorum_reached = models.BooleanField(null=True, blank=True)
     casting_vote_used = models.BooleanField(default=False)
+    # Opened during a board meeting for those in the room: only they vote, and the quorum counts
+    # them; otherwise the whole board votes (an online vote between meetings).
+    for_the_room = models.BooleanField(default=False, editable=False)
+    room_voters = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("board vote")

@@ -98,7 +98,9 @@ def proposal_moved(actor: User | None, proposal: Proposal, event: str) -> None:
 
 
 def vote_opened(actor: User, vote: BoardVote) -> None:
-    _about_proposal(Kind.VOTE, "vote_opened", vote.proposal, _board(), actor)
+    # A vote opened in a meeting concerns those in the room only.
+    voters = set(vote.room_voters.values_list("pk", flat=True)) if vote.for_the_room else _board()
+    _about_proposal(Kind.VOTE, "vote_opened", vote.proposal, voters, actor)
 
 
 def vote_closing(vote: BoardVote) -> None:

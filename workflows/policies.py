@@ -137,16 +137,24 @@ def can_see_ballots(user, vote) -> bool:
     return vote.is_open and core.is_board_member(user)
 
 
-def proposal_actions(user, proposal, *, vote_is_open: bool) -> dict[str, bool]:
+def may_vote_in(user, vote) -> bool:
+    """A board member, and, for a vote opened in a meeting, one of those in the room."""
+    if not core.is_board_member(user):
+        return False
+    return not vote.for_the_room or vote.room_voters.filter(pk=user.pk).exists()
+
+
+def proposal_actions(user, proposal, *, open_vote) -> dict[str, bool]:
     """What ``user`` may do with ``proposal`` now: the page's buttons and the API's "allowed"."""
     runs_votes = can_run_board_votes(user)
+    vote_is_open = open_vote is not None
     return {
         "can_edit": can_edit_proposal(user, proposal),
         "can_submit": can_submit_proposal(user, proposal),
         "can_withdraw": can_withdraw_proposal(user, proposal),
         "can_review": can_review_proposal(user, proposal),
         "can_open_vote": runs_votes and proposal.status == ProposalStatus.ON_AGENDA,
-        "can_vote": vote_is_open and core.is_board_member(user),
+        "can_vote": vote_is_open and may_vote_in(user, open_vote),
         "can_close_vote": vote_is_open and runs_votes,
     }
 

@@ -115,7 +115,7 @@ def proposal_view(user, proposal: Proposal) -> ProposalView:
         sees_ballots=sees_ballots,
         own_ballot=own_ballot,
         decisions=list(proposal.decisions.all()),
-        allowed=policies.proposal_actions(user, proposal, vote_is_open=open_vote is not None),
+        allowed=policies.proposal_actions(user, proposal, open_vote=open_vote),
     )
 
 
@@ -256,7 +256,9 @@ def ballots_waiting(user, permissions: frozenset[str] | None = None) -> QuerySet
         permissions = policies.step_permissions(user)
     if policies.VOTE_IN_BOARD not in permissions:
         return BoardVote.objects.none()
-    return BoardVote.objects.filter(closed_at__isnull=True, deadline__gt=timezone.now()).exclude(ballots__voter=user)
+    waiting = BoardVote.objects.filter(closed_at__isnull=True, deadline__gt=timezone.now()).exclude(ballots__voter=user)
+    # A vote opened in a meeting waits only for those in the room.
+    return waiting.filter(Q(for_the_room=False) | Q(room_voters=user))
 
 
 def task_count(user) -> int:

@@ -40,6 +40,15 @@ def _board_voters() -> dict[int, str]:
     return dict(BoardMembership.objects.filter(user__is_active=True).values_list("user_id", "role"))
 
 
+def _voters_of(vote: BoardVote) -> dict[int, str]:
+    """Who votes in this vote: the board, or those in the meeting's room it was opened for."""
+    voters = _board_voters()
+    if not vote.for_the_room:
+        return voters
+    in_room = set(vote.room_voters.values_list("pk", flat=True))
+    return {voter: role for voter, role in voters.items() if voter in in_room}
+
+
 def _locked_vote(vote: BoardVote) -> BoardVote:
     proposal_id = vote.proposal_id or BoardVote.objects.values_list("proposal_id", flat=True).get(pk=vote.pk)
     _lock_process(proposal_id)
@@ -64,7 +73,10 @@ def change_vote_rules(
     return settings
 
 
-def open_board_vote(actor: User, *, proposal: Proposal, deadline: datetime) -> BoardVote:
+def open_board_vote(
+    actor: User, *, proposal: Proposal, deadline: datetime, voter_ids: list[int] | None = None
+) -> BoardVote:
+    """An online vote of the board, or, with ``voter_ids``, of those in a meeting's room."""
     if not policies.can_run_board_votes(actor):
         raise PermissionDenied("Only the president or the secretary open a board vote.")
     if deadline <= timezone.now():
@@ -74,11 +86,17 @@ def open_board_vote(actor: User, *, proposal: Proposal, deadline: datetime) -> B
         if proposal.status != ProposalStatus.ON_AGENDA:
             raise ActionRefused(_("This proposal is not on the board's agenda: no vote can be opened."))
         vote = BoardVote.objects.create(
-            proposal=proposal, opened_by=actor, deadline=deadline, rules=rules_as_json(VoteSettings.current().rules())
+            proposal=proposal,
+            opened_by=actor,
+            deadline=deadline,
+            rules=rules_as_json(VoteSettings.current().rules()),
+            for_the_room=voter_ids is not None,
         )
+        if voter_ids is not None:
+            vote.room_voters.set(voter_ids)
         Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.VOTING, updated_at=timezone.now())
         _complete_step(actor, proposal, ProposalFlow.agenda)
-        record(actor, AuditAction.VOTE_OPENED, proposal, deadline=deadline.isoformat(), vote=vote.pk)
+        record(actor, AuditAction.VOTE_OPENED, proposal, deadline=deadline.isoformat(), vote=vote.pk, in_room=voter_ids)
         notifications.vote_opened(actor, vote)
     return vote
 
@@ -89,9 +107,11 @@ def cast_ballot(actor: User, *, vote: BoardVote, choice: str, comment: str = "")
         raise ActionRefused(_("Choose for, against or abstention."), field="choice")
     with transaction.atomic():
         vote = _locked_vote(vote)
-        voters = _board_voters()
-        if actor.pk not in voters or not ProposalFlow.vote.can_vote(actor):
+        voters = _voters_of(vote)
+        if actor.pk not in _board_voters() or not ProposalFlow.vote.can_vote(actor):
             raise PermissionDenied("Only board members vote.")
+        if actor.pk not in voters:
+            raise ActionRefused(_("This vote is for the board members in the meeting's room."))
         if not vote.is_open or vote.deadline <= timezone.now():
             raise ActionRefused(_("This vote is closed: your vote was not recorded."))
         ballot, created = Ballot.objects.update_or_create(
@@ -117,7 +137,7 @@ def close_board_vote(actor: User, *, vote: BoardVote) -> BoardVote:
         vote = _locked_vote(vote)
         if not vote.is_open:
             raise ActionRefused(_("This vote is already closed."))
-        return _close(vote, actor=actor, reason=CloseReason.CLOSED_BY_OFFICER, voters=_board_voters())
+        return _close(vote, actor=actor, reason=CloseReason.CLOSED_BY_OFFICER, voters=_voters_of(vote))
 
 
 def close_votes_past_deadline(now: datetime | None = None) -> list[BoardVote]:
@@ -129,7 +149,7 @@ def close_votes_past_deadline(now: datetime | None = None) -> list[BoardVote]:
         with transaction.atomic():
             vote = _locked_vote(BoardVote(pk=vote_id))
             if vote.is_open and vote.deadline <= now:
-                closed.append(_close(vote, actor=None, reason=CloseReason.DEADLINE, voters=_board_voters()))
+                closed.append(_close(vote, actor=None, reason=CloseReason.DEADLINE, voters=_voters_of(vote)))
     return closed
 
 

@@ -376,6 +376,33 @@ def record_vote(
     return vote
 
 
+ONLINE_VOTE_MINUTES = 15
+
+
+def open_online_vote(actor: User, *, item: AgendaItem, minutes: int = ONLINE_VOTE_MINUTES) -> BoardVote:
+    """The board's online vote on an item's proposal, for those present in the room, who vote on
+    their own device for ``minutes``; it closes like any online vote (everyone in the room voted,
+    the deadline, or the officer), counted among them. Proxies count only in a room vote."""
+    with transaction.atomic():
+        meeting = locked_meeting(item.meeting)
+        require(policies.can_hold(actor, meeting), "Only the president or the secretary open votes, in session.")
+        item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
+        if item.proposal is None:
+            raise ActionRefused(_("Only a proposal is voted on."))
+        if item.vote_id is not None:
+            raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        if room_quorum(meeting) is None:
+            raise ActionRefused(_("Record who is in the room before recording a vote."))
+        present = [member for member, holder in room_voters_of(meeting).items() if holder is None]
+        vote = workflow_actions.open_board_vote(
+            actor, proposal=item.proposal, deadline=timezone.now() + timedelta(minutes=minutes), voter_ids=present
+        )
+        AgendaItem.objects.filter(pk=item.pk).update(vote=vote)
+        touch_meeting(meeting)
+        record(actor, MeetingAction.VOTE_RECORDED, meeting, item=item.title, online=True, voters=len(present))
+    return vote
+
+
 def close_meeting(actor: User, *, meeting: Meeting) -> Meeting:
     """The meeting is held: its answers and votes stay as they are; proposals it did not decide
     are free for the next one; the minutes come next."""

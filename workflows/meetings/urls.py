@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:meeting_id>/reponse/", views.answer, name="answer"),
     path("<int:meeting_id>/presences/", views.presence, name="presence"),
     path("<int:meeting_id>/ordre-du-jour/<int:item_id>/vote/", views.record_vote, name="record_vote"),
+    path("<int:meeting_id>/ordre-du-jour/<int:item_id>/vote-en-ligne/", views.open_online_vote, name="online_vote"),
     path("<int:meeting_id>/clore/", views.close, name="close"),
     path("<int:meeting_id>/ordre-du-jour/proces-verbal/", views.add_minutes, name="add_minutes"),
     path("<int:meeting_id>/proces-verbal/", views.minutes_page, name="minutes"),

@@ -255,6 +255,21 @@ def record_vote(request, meeting_id: int, item_id: int):
 
 
 @require_POST
+def open_online_vote(request, meeting_id: int, item_id: int):
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+    if not policies.can_hold(request.user, meeting):
+        raise PermissionDenied
+    try:
+        actions.open_online_vote(request.user, item=item)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _detail_page(request, meeting, status=409)
+    messages.success(request, _("The online vote is open to those present: they vote on the proposal's page."))
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+@require_POST
 def close(request, meeting_id: int):
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
     if not policies.can_hold(request.user, meeting):
