@@ -171,3 +171,12 @@ def test_my_tasks_lists_the_convocation_until_answered_and_the_register_links_to
     meetings_link = f'href="{reverse("meetings:list")}"'
     assert meetings_link in member.get(reverse("workflows:register")).content.decode()
     assert meetings_link not in signed_in(cast.production_member).get(reverse("workflows:register")).content.decode()
+
+
+def test_a_free_item_links_its_documents_and_its_notes_are_sanitised(cast):
+    meeting = actions.plan_meeting(cast.secretary, starts_at=timezone.now() + timedelta(days=20), place="Niort")
+    notes = "Voir [le budget](/documents/documents/12/) <script>alert(1)</script> **avant** la séance."
+    actions.add_free_item(cast.secretary, meeting=meeting, kind="information", title="Budget 2027", notes=notes)
+    page = signed_in(cast.board_member).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert '<a href="/documents/documents/12/"' in page and "<strong>avant</strong>" in page
+    assert "<script>alert(1)</script>" not in page

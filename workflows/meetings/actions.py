@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from intranet.audit import record
 from intranet.exceptions import ActionRefused
+from intranet.markdown import render_markdown
 from intranet.models import User
 from workflows import actions as workflow_actions
 from workflows.meetings import notifications, policies, rules
@@ -187,7 +188,12 @@ def add_free_item(actor: User, *, meeting: Meeting, kind: str, title: str, notes
         meeting = locked_meeting(meeting)
         require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
         item = AgendaItem.objects.create(
-            meeting=meeting, position=_next_position(meeting), kind=kind, title=title, notes=notes.strip()
+            meeting=meeting,
+            position=_next_position(meeting),
+            kind=kind,
+            title=title,
+            notes=notes.strip(),
+            notes_html=render_markdown(notes.strip()).html if notes.strip() else "",
         )
         touch_meeting(meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title])

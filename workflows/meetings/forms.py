@@ -24,7 +24,13 @@ class FreeItemForm(forms.Form):
         label=_("Kind"), choices=[(ItemKind.INFORMATION, _("information")), (ItemKind.OTHER, _("other business"))]
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"),
+        help_text=_("Markdown: link the item's documents by their address, e.g. [Budget](/documents/documents/12/)."),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ConveneForm(forms.Form):

@@ -99,6 +99,7 @@ class AgendaItem(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     title = models.CharField(_("title"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
+    notes_html = models.TextField(blank=True, editable=False)  # Markdown rendered and sanitised once
     # The vote held in the room on this item's proposal: a board vote like an online one.
     vote = models.OneToOneField(
         "workflows.BoardVote", on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_item"
