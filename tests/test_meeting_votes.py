@@ -188,3 +188,26 @@ def test_an_online_vote_in_session_is_for_those_present_and_closes_when_they_all
     assert item(session, 1).vote == vote and Decision.objects.filter(vote=vote).exists()
     with pytest.raises(ActionRefused, match="déjà enregistré"):
         actions.open_online_vote(cast.secretary, item=item(session, 1))
+
+
+def test_a_decision_taken_in_session_names_its_meeting_and_links_it_for_the_board(cast, session, login):
+    roll_call(cast, session, present=[cast.secretary, cast.president])
+    vote = actions.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=0, abstentions=0)
+    url = reverse("workflows:decision", args=[Decision.objects.get(vote=vote).number])
+    meeting_link = f'href="{reverse("meetings:detail", args=[session.pk])}"'
+    board_page = login(cast.board_member).get(url).content.decode()
+    assert "en séance du conseil du" in board_page and meeting_link in board_page
+    member_page = login(cast.production_member).get(url).content.decode()
+    assert "en séance du conseil du" in member_page and meeting_link not in member_page
+
+
+def test_the_convocation_links_each_proposal_on_the_agenda(cast, session):
+    from django.core import mail
+
+    from intranet.links import absolute_url
+    from intranet.notifications.actions import send_due_emails
+
+    send_due_emails(timezone.now())
+    [message] = [each for each in mail.outbox if each.to == [cast.board_member.email]]
+    for number in (1, 2):
+        assert absolute_url(reverse("proposals:detail", args=[item(session, number).proposal_id])) in message.body

@@ -33,6 +33,7 @@ from workflows.forms import (
     VoteSettingsForm,
 )
 from workflows.meetings import policies as meeting_policies
+from workflows.meetings import selectors as meeting_selectors
 from workflows.models import ProposalStatus, VoteSettings
 from workflows.proposals.diagram import diagram_for
 
@@ -121,6 +122,8 @@ def decision_detail(request, number: str):
             "amended_by": list(decision.amended_by.all()),
             "repealed_by": list(decision.repealed_by.all()),
             "documents": selectors.proposal_documents(request.user, decision.proposal),
+            "meeting": meeting_selectors.meeting_of_decision(decision),
+            "sees_meetings": meeting_policies.can_see_meetings(request.user),
         },
     )
 

@@ -192,3 +192,9 @@ def approved_minutes_for(user) -> list[Minutes]:
             return []
         approved = approved.filter(public_to_members=True)
     return list(approved.order_by("-meeting__starts_at"))
+
+
+def meeting_of_decision(decision) -> Meeting | None:
+    """The board meeting whose vote in session took this decision, if one did."""
+    item = AgendaItem.objects.filter(vote__decision=decision).select_related("meeting").first()
+    return item.meeting if item is not None else None
