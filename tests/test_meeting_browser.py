@@ -60,7 +60,7 @@ def test_the_secretary_holds_a_meeting_of_three_items_and_writes_its_minutes(asg
 
     first, second, _other = AgendaItem.objects.filter(meeting=meeting).order_by("position")
     for item, counts in ((first, (3, 0, 0)), (second, (1, 2, 0))):
-        form = page.locator(f"form[action$='/ordre-du-jour/{item.pk}/vote/']")
+        form = page.locator(f"form.vote-form[action$='/ordre-du-jour/{item.pk}/vote/']")
         for field, value in zip(("votes_for", "votes_against", "abstentions"), counts, strict=True):
             form.locator(f"input[name='vote{item.pk}-{field}']").fill(str(value))
         form.locator("button").click()
