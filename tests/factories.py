@@ -97,6 +97,7 @@ def make_held_meeting(secretary: User, *, minutes: str = "", public: bool = Fals
     from django.utils import timezone
 
     from workflows.meetings import actions as meeting_actions
+    from workflows.meetings import holding
     from workflows.meetings import minutes as meeting_minutes
     from workflows.meetings.models import Meeting
 
@@ -107,7 +108,7 @@ def make_held_meeting(secretary: User, *, minutes: str = "", public: bool = Fals
     meeting.refresh_from_db()
     in_room = {secretary.pk, *(person.pk for person in present)}
     meeting_actions.record_presence(secretary, meeting=meeting, present=in_room)
-    meeting = meeting_actions.close_meeting(secretary, meeting=meeting)
+    meeting = holding.close_meeting(secretary, meeting=meeting)
     if minutes:
         meeting_minutes.save_minutes(secretary, meeting=meeting, text=minutes, public_to_members=public)
     return meeting

@@ -18,7 +18,7 @@ from odf.text import P
 from documents.models import Document, SpaceKind
 from intranet.exceptions import ActionRefused
 from tests.factories import make_proposal
-from workflows.meetings import actions, minutes
+from workflows.meetings import actions, holding, minutes
 from workflows.meetings.models import ItemKind, Meeting, MeetingStatus, Minutes, MinutesDraft
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,8 @@ def held(cast):
     actions.add_proposals(cast.secretary, meeting=meeting, proposals=[first, second])
     meeting = _start(actions.convene(cast.secretary, meeting=meeting))
     actions.record_presence(cast.secretary, meeting=meeting, present=[cast.secretary.pk, cast.president.pk])
-    actions.record_vote(cast.secretary, item=meeting.items.get(position=1), votes_for=2, votes_against=0, abstentions=0)
-    return actions.close_meeting(cast.secretary, meeting=meeting)
+    holding.record_vote(cast.secretary, item=meeting.items.get(position=1), votes_for=2, votes_against=0, abstentions=0)
+    return holding.close_meeting(cast.secretary, meeting=meeting)
 
 
 def _next_meeting(cast):

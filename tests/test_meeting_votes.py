@@ -15,7 +15,7 @@ from django.utils import timezone
 from intranet.exceptions import ActionRefused
 from tests.factories import make_proposal
 from workflows import actions as workflow_actions
-from workflows.meetings import actions
+from workflows.meetings import actions, holding
 from workflows.meetings.models import Meeting, MeetingStatus
 from workflows.models import BoardVote, Decision, ProposalStatus
 
@@ -55,11 +55,11 @@ def test_a_vote_in_session_counts_proxies_and_becomes_a_numbered_decision_betwee
     workflow_actions.close_board_vote(cast.secretary, vote=vote)  # no ballot: no quorum, no number taken
     roll_call(cast, session, present=[cast.secretary, cast.president], proxies=[(cast.board_member, cast.president)])
 
-    vote = actions.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=1, abstentions=0)
+    vote = holding.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=1, abstentions=0)
     assert vote.result == "adopted" and (vote.votes_for, vote.votes_against, vote.abstentions) == (2, 1, 0)
     decision = Decision.objects.get(vote=vote)
     assert item(session, 1).vote == vote and decision.proposal.status == ProposalStatus.ADOPTED
-    vote = actions.record_vote(cast.secretary, item=item(session, 2), votes_for=1, votes_against=1, abstentions=1,
+    vote = holding.record_vote(cast.secretary, item=item(session, 2), votes_for=1, votes_against=1, abstentions=1,
                                president_choice="against")  # fmt: skip
     assert vote.result == "rejected" and vote.casting_vote_used
     year = timezone.localtime().year
@@ -70,32 +70,32 @@ def test_a_vote_in_session_counts_proxies_and_becomes_a_numbered_decision_betwee
 
 def test_counts_the_room_cannot_hold_a_missing_roll_call_and_a_second_record_are_refused(cast, session):
     with pytest.raises(ActionRefused, match="appel des présents"):
-        actions.record_vote(cast.secretary, item=item(session, 1), votes_for=1, votes_against=0, abstentions=0)
+        holding.record_vote(cast.secretary, item=item(session, 1), votes_for=1, votes_against=0, abstentions=0)
     roll_call(cast, session, present=[cast.secretary, cast.president])
     with pytest.raises(ActionRefused, match="3 voix enregistrées, mais seulement 2 membres"):
-        actions.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=1, abstentions=0)
+        holding.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=1, abstentions=0)
     assert not BoardVote.objects.exists() and item(session, 1).proposal.status == ProposalStatus.ON_AGENDA
-    actions.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=0, abstentions=0)
+    holding.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=0, abstentions=0)
     with pytest.raises(ActionRefused, match="déjà enregistré"):
-        actions.record_vote(cast.secretary, item=item(session, 1), votes_for=0, votes_against=2, abstentions=0)
+        holding.record_vote(cast.secretary, item=item(session, 1), votes_for=0, votes_against=2, abstentions=0)
     assert BoardVote.objects.count() == 1
     with pytest.raises(PermissionDenied):
-        actions.record_vote(cast.board_member, item=item(session, 2), votes_for=1, votes_against=0, abstentions=0)
+        holding.record_vote(cast.board_member, item=item(session, 2), votes_for=1, votes_against=0, abstentions=0)
 
 
 def test_without_quorum_or_without_a_vote_the_proposal_waits_for_the_next_meeting(cast, session):
     roll_call(cast, session, present=[cast.secretary])  # 1 of 3: the vote cannot reach the quorum of 2
-    vote = actions.record_vote(cast.secretary, item=item(session, 1), votes_for=1, votes_against=0, abstentions=0)
+    vote = holding.record_vote(cast.secretary, item=item(session, 1), votes_for=1, votes_against=0, abstentions=0)
     assert vote.result == "no_quorum" and not Decision.objects.exists()
     assert actions.proposals_waiting_for_a_meeting() == []  # still on this meeting's agenda
-    actions.close_meeting(cast.secretary, meeting=session)
+    holding.close_meeting(cast.secretary, meeting=session)
     session.refresh_from_db()
     assert session.status == MeetingStatus.HELD and session.held_at is not None
     assert {proposal.title for proposal in actions.proposals_waiting_for_a_meeting()} == {
         "Festival des films d'école", "Résidence de documentaristes"
     }  # fmt: skip
     with pytest.raises(PermissionDenied):
-        actions.record_vote(cast.secretary, item=item(session, 2), votes_for=1, votes_against=0, abstentions=0)
+        holding.record_vote(cast.secretary, item=item(session, 2), votes_for=1, votes_against=0, abstentions=0)
 
 
 def test_the_secretary_records_a_vote_through_the_page_and_bad_counts_are_said(cast, session):
@@ -132,7 +132,7 @@ def test_two_officers_recording_the_same_vote_at_once_record_it_once(association
     first = item(session, 1)
     outcomes = run_together(
         *[
-            lambda officer=officer: actions.record_vote(
+            lambda officer=officer: holding.record_vote(
                 officer, item=first, votes_for=2, votes_against=0, abstentions=0
             )
             for officer in (cast.secretary, cast.president)
@@ -165,7 +165,7 @@ def test_a_roll_call_names_each_voter_proxies_included_and_keeps_their_ballots(c
     }  # fmt: skip
     # Someone neither present nor represented does not vote, and nothing is recorded.
     with pytest.raises(ActionRefused, match="présents et représentés"):
-        actions.record_vote(cast.secretary, item=item(session, 2), ballots={cast.production_member.pk: "for"})
+        holding.record_vote(cast.secretary, item=item(session, 2), ballots={cast.production_member.pk: "for"})
     assert item(session, 2).vote is None and BoardVote.objects.count() == 1
 
 
@@ -174,7 +174,7 @@ def test_an_online_vote_in_session_is_for_those_present_and_closes_when_they_all
     from workflows.selectors import ballots_waiting
 
     roll_call(cast, session, present=[cast.secretary, cast.president], proxies=[(cast.board_member, cast.president)])
-    vote = actions.open_online_vote(cast.secretary, item=item(session, 1))
+    vote = holding.open_online_vote(cast.secretary, item=item(session, 1))
     assert set(vote.room_voters.values_list("pk", flat=True)) == {cast.secretary.pk, cast.president.pk}
     told = set(Notification.objects.filter(event="vote_opened").values_list("recipient_id", flat=True))
     assert cast.board_member.pk not in told and cast.president.pk in told
@@ -187,12 +187,12 @@ def test_an_online_vote_in_session_is_for_those_present_and_closes_when_they_all
     assert vote.close_reason == "everyone_voted" and vote.result == "adopted" and vote.board_size == 2
     assert item(session, 1).vote == vote and Decision.objects.filter(vote=vote).exists()
     with pytest.raises(ActionRefused, match="déjà enregistré"):
-        actions.open_online_vote(cast.secretary, item=item(session, 1))
+        holding.open_online_vote(cast.secretary, item=item(session, 1))
 
 
 def test_a_decision_taken_in_session_names_its_meeting_and_links_it_for_the_board(cast, session, login):
     roll_call(cast, session, present=[cast.secretary, cast.president])
-    vote = actions.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=0, abstentions=0)
+    vote = holding.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=0, abstentions=0)
     url = reverse("workflows:decision", args=[Decision.objects.get(vote=vote).number])
     meeting_link = f'href="{reverse("meetings:detail", args=[session.pk])}"'
     board_page = login(cast.board_member).get(url).content.decode()

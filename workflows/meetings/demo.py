@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from intranet.demo import DEMO_DOMAIN
 from intranet.models import BoardMembership, BoardRole
-from workflows.meetings import actions, minutes
+from workflows.meetings import actions, holding, minutes
 from workflows.meetings.minutes_text import first_draft
 from workflows.meetings.models import Answer, ItemKind, Meeting
 
@@ -34,8 +34,8 @@ def _hold_in_the_past(secretary, board, *, days_ago: int, proposals=()) -> Meeti
         if item.kind == ItemKind.MINUTES:
             minutes.record_approval(secretary, item=item, votes_for=len(board), votes_against=0, abstentions=0)
         elif item.kind == ItemKind.PROPOSAL:
-            actions.record_vote(secretary, item=item, votes_for=len(board) - 1, votes_against=0, abstentions=1)
-    meeting = actions.close_meeting(secretary, meeting=meeting)
+            holding.record_vote(secretary, item=item, votes_for=len(board) - 1, votes_against=0, abstentions=1)
+    meeting = holding.close_meeting(secretary, meeting=meeting)
     minutes.save_minutes(secretary, meeting=meeting, text=first_draft(meeting), public_to_members=True)
     return meeting
 

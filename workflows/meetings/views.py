@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from intranet.exceptions import ActionRefused
-from workflows.meetings import actions, calendar, forms, minutes, policies, selectors
+from workflows.meetings import actions, calendar, forms, holding, minutes, policies, selectors
 from workflows.meetings.minutes_text import first_draft, minutes_odt
 from workflows.meetings.models import AgendaItem, CalendarFeed, ItemKind, Minutes
 from workflows.models import Proposal
@@ -241,12 +241,12 @@ def record_vote(request, meeting_id: int, item_id: int):
         form = forms.RollCallForm(request.POST, prefix=f"roll{item.pk}", voters=voters)
         return _act(
             request, meeting, form, "roll_form",
-            lambda data: actions.record_vote(request.user, item=item, ballots=form.ballots()),
+            lambda data: holding.record_vote(request.user, item=item, ballots=form.ballots()),
             _("The vote is recorded."), voted_item=item.pk,
         )  # fmt: skip
     form = forms.VoteForm(request.POST, prefix=f"vote{item.pk}")
     # The approval of earlier minutes is voted like a proposal, and recorded with the minutes.
-    record = minutes.record_approval if item.kind == ItemKind.MINUTES else actions.record_vote
+    record = minutes.record_approval if item.kind == ItemKind.MINUTES else holding.record_vote
     return _act(
         request, meeting, form, "vote_form",
         lambda data: record(request.user, item=item, **data), _("The vote is recorded."),
@@ -261,7 +261,7 @@ def open_online_vote(request, meeting_id: int, item_id: int):
     if not policies.can_hold(request.user, meeting):
         raise PermissionDenied
     try:
-        actions.open_online_vote(request.user, item=item)
+        holding.open_online_vote(request.user, item=item)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
         return _detail_page(request, meeting, status=409)
@@ -275,7 +275,7 @@ def close(request, meeting_id: int):
     if not policies.can_hold(request.user, meeting):
         raise PermissionDenied
     try:
-        actions.close_meeting(request.user, meeting=meeting)
+        holding.close_meeting(request.user, meeting=meeting)
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
         return _detail_page(request, meeting, status=409)

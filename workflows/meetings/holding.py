@@ -1,0 +1,103 @@
+"""Holding a board meeting: the votes held in the room (counted by the secretary, by roll call,
+or online for those present) and the close. Each locks the meeting, writes its audit row in the
+same transaction, and leaves the decisions to the board's vote actions (``workflows.actions``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intranet.audit import record
+from intranet.exceptions import ActionRefused
+from intranet.models import User
+from workflows import actions as workflow_actions
+from workflows.meetings import policies
+from workflows.meetings.actions import MeetingAction, locked_meeting, require, touch_meeting
+from workflows.meetings.models import AgendaItem, Meeting, MeetingStatus
+from workflows.meetings.room import room_quorum, room_voters_of
+from workflows.models import BoardVote
+
+
+def record_vote(
+    actor: User,
+    *,
+    item: AgendaItem,
+    votes_for: int = 0,
+    votes_against: int = 0,
+    abstentions: int = 0,
+    president_choice: str = "",
+    ballots: dict[int, str] | None = None,
+) -> BoardVote:
+    """The vote held in the room on an item's proposal, as counted by the secretary (proxies
+    included) or by roll call (``ballots``: each voter in the room, present or represented, and
+    their choice): a board vote and, adopted or rejected, a decision of the register, as online."""
+    with transaction.atomic():
+        meeting = locked_meeting(item.meeting)
+        require(policies.can_hold(actor, meeting), "Only the president or the secretary record votes, in session.")
+        item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
+        if item.proposal is None:
+            raise ActionRefused(_("Only a proposal is voted on."))
+        if item.vote_id is not None:
+            raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        quorum = room_quorum(meeting)
+        if quorum is None:
+            raise ActionRefused(_("Record who is in the room before recording a vote."))
+        if ballots is not None and set(ballots) - set(room_voters_of(meeting)):
+            raise ActionRefused(_("Only those present or represented vote: record who is in the room again."))
+        vote = workflow_actions.record_vote_in_session(
+            actor,
+            proposal=item.proposal,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstentions=abstentions,
+            voters_in_room=quorum.counted,
+            president_choice=president_choice,
+            ballots=ballots,
+        )
+        AgendaItem.objects.filter(pk=item.pk).update(vote=vote)
+        touch_meeting(meeting)
+        record(actor, MeetingAction.VOTE_RECORDED, meeting, item=item.title, result=vote.result)
+    return vote
+
+
+ONLINE_VOTE_MINUTES = 15
+
+
+def open_online_vote(actor: User, *, item: AgendaItem, minutes: int = ONLINE_VOTE_MINUTES) -> BoardVote:
+    """The board's online vote on an item's proposal, for those present in the room, who vote on
+    their own device for ``minutes``; it closes like any online vote (everyone in the room voted,
+    the deadline, or the officer), counted among them. Proxies count only in a room vote."""
+    with transaction.atomic():
+        meeting = locked_meeting(item.meeting)
+        require(policies.can_hold(actor, meeting), "Only the president or the secretary open votes, in session.")
+        item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
+        if item.proposal is None:
+            raise ActionRefused(_("Only a proposal is voted on."))
+        if item.vote_id is not None:
+            raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        if room_quorum(meeting) is None:
+            raise ActionRefused(_("Record who is in the room before recording a vote."))
+        present = [member for member, holder in room_voters_of(meeting).items() if holder is None]
+        vote = workflow_actions.open_board_vote(
+            actor, proposal=item.proposal, deadline=timezone.now() + timedelta(minutes=minutes), voter_ids=present
+        )
+        AgendaItem.objects.filter(pk=item.pk).update(vote=vote)
+        touch_meeting(meeting)
+        record(actor, MeetingAction.VOTE_RECORDED, meeting, item=item.title, online=True, voters=len(present))
+    return vote
+
+
+def close_meeting(actor: User, *, meeting: Meeting) -> Meeting:
+    """The meeting is held: its answers and votes stay as they are; proposals it did not decide
+    are free for the next one; the minutes come next."""
+    with transaction.atomic():
+        meeting = locked_meeting(meeting)
+        require(policies.can_hold(actor, meeting), "Only the president or the secretary close a meeting that started.")
+        if room_quorum(meeting) is None:
+            raise ActionRefused(_("Record who is in the room before closing the meeting."))
+        touch_meeting(meeting, status=MeetingStatus.HELD, held_at=timezone.now())
+        record(actor, MeetingAction.HELD, meeting)
+    return meeting
