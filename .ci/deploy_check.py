@@ -413,6 +413,8 @@ def _backup_restore(install: Installation) -> str:
     )  # fmt: skip
     assert backup.returncode == 0, backup.stdout + backup.stderr
     [dump] = sorted((install.backups / "db").glob("intranet-*.dump"))
+    private = (install.backups.stat().st_mode & 0o777, dump.stat().st_mode & 0o777)
+    assert private == (0o700, 0o600), f"backups readable by others: {[oct(mode) for mode in private]}"
     [snapshot] = sorted((install.backups / "documents").glob("20*"))
     restored = f"{install.database}_restore"
     psql(f'CREATE DATABASE "{restored}" OWNER "{USER}"')

@@ -83,6 +83,9 @@ PYTHON=$PREFIX/venv/bin/python
 IFS=, read -r -a PORT_LIST <<< "$PORTS"
 HTTPS_PORT_SUFFIX=$([ "$HTTPS_PORT" = 443 ] && echo "" || echo ":$HTTPS_PORT")
 
+for name in DOMAIN PREFIX ETC APP_USER DATABASE_URL REDIS_URL EMAIL_HOST EMAIL_PORT FROM_EMAIL BACKUP_DIR CERTIFICATE CERTIFICATE_KEY; do
+  printf -v "${name}_RAW" '%s' "${!name}"
+done
 say() { printf '  %-8s %s\n' "$1" "$2"; }
 as_user() { if [ "$(id -un)" = "$APP_USER" ]; then "$@"; else runuser -u "$APP_USER" -- "$@"; fi; }
 # manage.py as the system user, with the settings of $ETC/env (extra NAME=value first, if any).
@@ -92,7 +95,13 @@ manage() {
   as_user env "${extra[@]}" bash -c 'set -a; . "$1"; set +a; cd "$2"; shift 2; exec "$@"' _ "$ETC/env" "$PREFIX/app" \
     "$PYTHON" manage.py "$@"
 }
+esc() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }  # a value as sed's replacement writes it
 render() {  # a template of deploy/, its placeholders filled
+  local DOMAIN PREFIX ETC APP_USER DATABASE_URL REDIS_URL EMAIL_HOST EMAIL_PORT FROM_EMAIL BACKUP_DIR CERTIFICATE CERTIFICATE_KEY
+  DOMAIN=$(esc "$DOMAIN_RAW"); PREFIX=$(esc "$PREFIX_RAW"); ETC=$(esc "$ETC_RAW"); APP_USER=$(esc "$APP_USER_RAW")
+  DATABASE_URL=$(esc "$DATABASE_URL_RAW"); REDIS_URL=$(esc "$REDIS_URL_RAW"); EMAIL_HOST=$(esc "$EMAIL_HOST_RAW")
+  EMAIL_PORT=$(esc "$EMAIL_PORT_RAW"); FROM_EMAIL=$(esc "$FROM_EMAIL_RAW"); BACKUP_DIR=$(esc "$BACKUP_DIR_RAW")
+  CERTIFICATE=$(esc "$CERTIFICATE_RAW"); CERTIFICATE_KEY=$(esc "$CERTIFICATE_KEY_RAW")
   sed -e "s|@DOMAIN@|$DOMAIN|g" -e "s|@PREFIX@|$PREFIX|g" -e "s|@ETC@|$ETC|g" -e "s|@USER@|$APP_USER|g" \
       -e "s|@DATABASE_URL@|$DATABASE_URL|g" -e "s|@REDIS_URL@|$REDIS_URL|g" -e "s|@EMAIL_HOST@|$EMAIL_HOST|g" \
       -e "s|@EMAIL_PORT@|$EMAIL_PORT|g" -e "s|@FROM_EMAIL@|$FROM_EMAIL|g" -e "s|@BACKUP_DIR@|$BACKUP_DIR|g" \
@@ -147,6 +156,7 @@ for folder in "$PREFIX" "$PREFIX/app" "$PREFIX/var" "$PREFIX/media" "$PREFIX/acm
   if [ -d "$folder" ]; then say kept "$folder"; else mkdir -p "$folder"; say created "$folder"; fi
   chown "$APP_USER:$APP_USER" "$folder"
 done
+chmod 700 "$BACKUP_DIR"  # dumps hold everything: only the service's user reads them
 if [ -d "$ETC" ]; then say kept "$ETC"; else mkdir -p "$ETC"; say created "$ETC"; fi
 chown "root:$APP_USER" "$ETC" 2>/dev/null || true
 chmod 750 "$ETC"
@@ -215,8 +225,11 @@ else
   [ -n "$ADMIN_LAST_NAME" ] || read -r -p "Last name: " ADMIN_LAST_NAME
   password=${INTRANET_ADMIN_PASSWORD:-}
   [ -n "$password" ] || { read -r -s -p "Password (12 characters at least): " password; echo; }
-  manage DJANGO_SUPERUSER_EMAIL="$ADMIN_EMAIL" DJANGO_SUPERUSER_FIRST_NAME="$ADMIN_FIRST_NAME" \
-    DJANGO_SUPERUSER_LAST_NAME="$ADMIN_LAST_NAME" DJANGO_SUPERUSER_PASSWORD="$password" createsuperuser --noinput >/dev/null
+  # The password through a pipe: on a command line, any local user would read it (ps).
+  printf '%s\n' "$password" | as_user env DJANGO_SUPERUSER_EMAIL="$ADMIN_EMAIL" \
+    DJANGO_SUPERUSER_FIRST_NAME="$ADMIN_FIRST_NAME" DJANGO_SUPERUSER_LAST_NAME="$ADMIN_LAST_NAME" \
+    bash -c 'IFS= read -r DJANGO_SUPERUSER_PASSWORD; export DJANGO_SUPERUSER_PASSWORD; set -a; . "$1"; set +a;
+             cd "$2"; exec "$3" manage.py createsuperuser --noinput' _ "$ETC/env" "$PREFIX/app" "$PYTHON" >/dev/null
   say created "staff account $ADMIN_EMAIL"
 fi
 
@@ -254,8 +267,10 @@ Installed. What remains:
   - DNS: point $DOMAIN to this server.
   - A real certificate: apt-get install certbot, then
       certbot certonly --webroot -w $PREFIX/acme -d $DOMAIN
-    and set ssl_certificate and ssl_certificate_key in $NGINX_DIR/sites-available/intranet.conf
-    to /etc/letsencrypt/live/$DOMAIN/fullchain.pem and privkey.pem; systemctl reload nginx.
+    and run this command again with the same options plus
+      --certificate /etc/letsencrypt/live/$DOMAIN/fullchain.pem
+      --certificate-key /etc/letsencrypt/live/$DOMAIN/privkey.pem
+    (kept for upgrades: deploy/upgrade.sh uses the options of the last run).
   - Outgoing e-mail: EMAIL_HOST and the others in $ETC/env (then systemctl restart intranet.target).
   - Sign in at https://$DOMAIN$HTTPS_PORT_SUFFIX/ with the staff account, and invite the members.
   - Watch https://$DOMAIN$HTTPS_PORT_SUFFIX/sante/ from your monitoring; test a restore monthly

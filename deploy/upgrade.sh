@@ -20,10 +20,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 ports=$(systemctl list-units --plain --no-legend 'intranet-web@*.service' | sed -n 's/^intranet-web@\([0-9]*\)\.service.*/\1/p')
 for port in $ports; do
   systemctl restart "intranet-web@$port.service"
+  answered=0
   for _ in $(seq 60); do
-    python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port" 2>/dev/null && break
+    if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port" 2>/dev/null; then
+      answered=1; break
+    fi
     sleep 1
   done
+  if [ $answered = 0 ]; then
+    # Stop here: the other processes still serve the previous release's pages.
+    echo "intranet-web@$port does not answer after the upgrade: see journalctl -u intranet-web@$port" >&2
+    exit 1
+  fi
   echo "  restarted intranet-web@$port"
 done
 systemctl restart intranet-worker.service

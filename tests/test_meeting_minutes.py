@@ -50,7 +50,9 @@ def _next_meeting(cast):
 
 
 def _approve(cast, meeting, client, *, votes_for=2, votes_against=0):
-    meeting = _start(actions.convene(cast.secretary, meeting=Meeting.objects.get(pk=meeting.pk)))
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    if meeting.status == "planned":
+        meeting = _start(actions.convene(cast.secretary, meeting=meeting))
     actions.record_presence(cast.secretary, meeting=meeting, present=[cast.secretary.pk, cast.president.pk])
     approval = meeting.items.get(kind=ItemKind.MINUTES)
     prefix = f"vote{approval.pk}"
@@ -114,7 +116,11 @@ def test_the_minutes_live_through_drafts_approval_at_the_next_meeting_then_are_f
 def test_rejected_minutes_stay_open_to_amendment_and_wait_for_a_later_meeting(cast, held, login):
     minutes.save_minutes(cast.secretary, meeting=held, text="Première rédaction", public_to_members=False)
     following = _next_meeting(cast)
-    assert _approve(cast, following, login(cast.secretary), votes_for=0, votes_against=2).status_code == 302
+    started = _start(actions.convene(cast.secretary, meeting=Meeting.objects.get(pk=following.pk)))
+    # While the room may be voting on them, the text the room read does not change.
+    with pytest.raises(ActionRefused, match="soumis à l'approbation de la séance"):
+        minutes.save_minutes(cast.secretary, meeting=held, text="Modifié en séance", public_to_members=False)
+    assert _approve(cast, started, login(cast.secretary), votes_for=0, votes_against=2).status_code == 302
     written = Minutes.objects.get(meeting=held)
     assert written.approved_at is None and following.items.get(kind=ItemKind.MINUTES).approval_result == "rejected"
     minutes.save_minutes(cast.secretary, meeting=held, text="Rédaction corrigée", public_to_members=False)

@@ -211,3 +211,19 @@ def test_the_convocation_links_each_proposal_on_the_agenda(cast, session):
     [message] = [each for each in mail.outbox if each.to == [cast.board_member.email]]
     for number in (1, 2):
         assert absolute_url(reverse("proposals:detail", args=[item(session, number).proposal_id])) in message.body
+
+
+def test_what_the_room_cannot_do_is_refused_with_its_reason(cast, session):
+    # Proxies do not vote online: those present in person must make the quorum alone.
+    roll_call(cast, session, present=[cast.secretary], proxies=[(cast.board_member, cast.secretary)])
+    with pytest.raises(ActionRefused, match="Trop peu de membres présents en personne"):
+        holding.open_online_vote(cast.secretary, item=item(session, 1))
+    # The president's vote breaks a tie only if they are in the room.
+    with pytest.raises(ActionRefused, match="ni présente ni représentée"):
+        holding.record_vote(cast.secretary, item=item(session, 1), votes_for=1, votes_against=1, abstentions=0,
+                            president_choice="for")  # fmt: skip
+    assert not BoardVote.objects.exists()
+    holding.record_vote(cast.secretary, item=item(session, 1), votes_for=2, votes_against=0, abstentions=0)
+    with pytest.raises(ActionRefused, match="mis aux voix"):
+        actions.remove_item(cast.secretary, item=item(session, 1))
+    assert session.items.count() == 2

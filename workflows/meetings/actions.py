@@ -219,6 +219,9 @@ def remove_item(actor: User, *, item: AgendaItem) -> None:
     with transaction.atomic():
         meeting = locked_meeting(item.meeting)
         require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
+        item = AgendaItem.objects.get(pk=item.pk)
+        if item.vote_id is not None or item.approval_result:
+            raise ActionRefused(_("This item was voted on: it stays on the agenda."))
         AgendaItem.objects.filter(pk=item.pk).delete()
         _renumber(list(meeting.items.order_by("position")))
         touch_meeting(meeting)

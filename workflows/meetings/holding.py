@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from intranet.audit import record
 from intranet.exceptions import ActionRefused
-from intranet.models import User
+from intranet.models import BoardMembership, BoardRole, User
 from workflows import actions as workflow_actions
 from workflows.meetings import policies
 from workflows.meetings.actions import MeetingAction, locked_meeting, require, touch_meeting
@@ -45,8 +45,15 @@ def record_vote(
         quorum = room_quorum(meeting)
         if quorum is None:
             raise ActionRefused(_("Record who is in the room before recording a vote."))
-        if ballots is not None and set(ballots) - set(room_voters_of(meeting)):
+        in_room = room_voters_of(meeting)
+        if ballots is not None and set(ballots) - set(in_room):
             raise ActionRefused(_("Only those present or represented vote: record who is in the room again."))
+        president = BoardMembership.objects.filter(role=BoardRole.PRESIDENT).values_list("user_id", flat=True).first()
+        if president_choice and president not in in_room:
+            raise ActionRefused(
+                _("The president is neither present nor represented: their vote cannot break a tie."),
+                field="president_choice",
+            )
         vote = workflow_actions.record_vote_in_session(
             actor,
             proposal=item.proposal,
@@ -78,8 +85,17 @@ def open_online_vote(actor: User, *, item: AgendaItem, minutes: int = ONLINE_VOT
             raise ActionRefused(_("Only a proposal is voted on."))
         if item.vote_id is not None:
             raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
-        if room_quorum(meeting) is None:
+        quorum = room_quorum(meeting)
+        if quorum is None:
             raise ActionRefused(_("Record who is in the room before recording a vote."))
+        if quorum.present < quorum.needed:
+            # Proxies do not vote online: those present in person must make the quorum alone.
+            raise ActionRefused(
+                _(
+                    "Too few members present in person for an online vote: record the vote in the room, "
+                    "proxies included."
+                )
+            )
         present = [member for member, holder in room_voters_of(meeting).items() if holder is None]
         vote = workflow_actions.open_board_vote(
             actor, proposal=item.proposal, deadline=timezone.now() + timedelta(minutes=minutes), voter_ids=present

@@ -51,6 +51,13 @@ def save_minutes(
         if minutes is not None and minutes.approved_at is not None and policies.can_run_meetings(actor):
             raise ActionRefused(_("These minutes are approved: they can no longer change."))
         actions.require(policies.can_write_minutes(actor, meeting), "Only the officers write the minutes.")
+        in_session = AgendaItem.objects.filter(
+            minutes_of=meeting, approval_result="", meeting__status=MeetingStatus.CONVENED,
+            meeting__starts_at__lte=timezone.now(),
+        )  # fmt: skip
+        if in_session.exists():
+            # The room votes on the text it read: no change while the vote may be under way.
+            raise ActionRefused(_("These minutes are being approved in session: amend them after the vote."))
         stale = minutes is not None and revision is not None and minutes.revision != revision
         if stale:
             # Kept in the history: the refusal comes after this commit.
@@ -126,11 +133,14 @@ def record_approval(
 
 
 def _approve(actor: User, of: Meeting, *, approved_in: Meeting) -> None:
+    # The meeting, then its minutes: the order save_minutes locks them in (no deadlock).
+    of = actions.locked_meeting(of)
     minutes = Minutes.objects.select_for_update().get(meeting=of)
+    if minutes.approved_at is not None:
+        return
     minutes.approved_at, minutes.approved_in = timezone.now(), approved_in
     minutes.document = _file(actor, minutes)
     minutes.save(update_fields=["approved_at", "approved_in", "document"])
-    of = actions.locked_meeting(of)
     actions.touch_meeting(of, status=MeetingStatus.MINUTES_APPROVED)
 
 
@@ -143,7 +153,8 @@ def _file(actor: User, minutes: Minutes) -> Document | None:
         actor, parent=document_selectors.root_folder(space), name=MINUTES_FOLDER, grants=None
     )
     day = timezone.localtime(minutes.meeting.starts_at).date().isoformat()
-    incoming = IncomingFile.from_bytes(f"proces-verbal-{day}.odt", minutes_odt(minutes))
+    # The meeting's number too: two meetings of one day file two documents, not two versions.
+    incoming = IncomingFile.from_bytes(f"proces-verbal-{day}-seance-{minutes.meeting_id}.odt", minutes_odt(minutes))
     document, _version, _created = document_actions.upload_document(
         actor,
         folder=folder,
