@@ -28,6 +28,8 @@ from realtime.subscriptions import SubscriptionKind
 COLLEGE_PAGE = "college"  # intranet: a collège's page; its object is the collège
 THREAD_PAGE = "thread"  # forums: a thread's page; its object is the thread
 TASKS_PAGE = "tasks"  # workflows: "My tasks"; no object (None): each app lists what waits for the reader
+REGISTER_PAGE = "register"  # workflows: the decision register; no object: links beside its introduction
+DECISION_PAGE = "decision"  # workflows: a decision's page; its object is the decision: rows of its facts
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,6 @@ from workflows.forms import (
     ReviewForm,
     VoteSettingsForm,
 )
-from workflows.meetings import policies as meeting_policies
-from workflows.meetings import selectors as meeting_selectors
 from workflows.models import ProposalStatus, VoteSettings
 from workflows.proposals.diagram import diagram_for
 
@@ -62,7 +60,7 @@ def register(request):
         "form": form,
         "page": page,
         "query": query,
-        "sees_meetings": meeting_policies.can_see_meetings(request.user),
+        "panels": plugins.panels_for(plugins.REGISTER_PAGE, request.user, None),
     }
     return render(request, "workflows/register.html", context)
 
@@ -122,8 +120,7 @@ def decision_detail(request, number: str):
             "amended_by": list(decision.amended_by.all()),
             "repealed_by": list(decision.repealed_by.all()),
             "documents": selectors.proposal_documents(request.user, decision.proposal),
-            "meeting": meeting_selectors.meeting_of_decision(decision),
-            "sees_meetings": meeting_policies.can_see_meetings(request.user),
+            "panels": plugins.panels_for(plugins.DECISION_PAGE, request.user, decision),
         },
     )
 

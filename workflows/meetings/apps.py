@@ -18,5 +18,9 @@ class MeetingsConfig(AppConfig):
             audit_details=audit_details.DETAILS,
             notification_targets={"meeting": notifications.describe_meetings},
             notification_sentences=notifications.SENTENCES,
-            panels={plugins.TASKS_PAGE: panels.meetings_waiting},
+            panels={
+                plugins.TASKS_PAGE: panels.meetings_waiting,
+                plugins.REGISTER_PAGE: panels.register_links,
+                plugins.DECISION_PAGE: panels.decision_meeting,
+            },
         )

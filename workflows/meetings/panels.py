@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intranet.plugins import Panel
-from workflows.meetings import selectors
+from workflows.meetings import policies, selectors
 
 
 def meetings_waiting(user, _nothing) -> Panel | None:
@@ -11,3 +11,18 @@ def meetings_waiting(user, _nothing) -> Panel | None:
     secretary the meetings still to convene."""
     waiting = selectors.meetings_waiting_for(user)
     return Panel("meetings/_tasks_panel.html", {"waiting": waiting}) if waiting else None
+
+
+def register_links(user, _nothing) -> Panel:
+    """On the register: the board's meetings (board and staff), and the minutes every member reads."""
+    return Panel("meetings/_register_panel.html", {"sees_meetings": policies.can_see_meetings(user)})
+
+
+def decision_meeting(user, decision) -> Panel | None:
+    """On a decision taken in session: its meeting, linked for those who may open it."""
+    meeting = selectors.meeting_of_decision(decision)
+    if meeting is None:
+        return None
+    return Panel(
+        "meetings/_decision_panel.html", {"meeting": meeting, "sees_meetings": policies.can_see_meetings(user)}
+    )
