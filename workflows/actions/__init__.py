@@ -27,11 +27,13 @@ from workflows.actions.votes import (
     REMINDER_BEFORE,
     cast_ballot,
     change_vote_rules,
+    check_counts_in_session,
     close_board_vote,
     close_votes_past_deadline,
     open_board_vote,
     record_vote_in_session,
     remind_votes_closing_soon,
+    tally_in_session,
 )
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "attach_document",
     "cast_ballot",
     "change_vote_rules",
+    "check_counts_in_session",
     "claim_task",
     "close_board_vote",
     "close_votes_past_deadline",
@@ -58,6 +61,7 @@ __all__ = [
     "remind_votes_closing_soon",
     "return_proposal",
     "submit_proposal",
+    "tally_in_session",
     "update_proposal",
     "withdraw_proposal",
 ]

@@ -32,7 +32,7 @@ from workflows.models import (
 )
 from workflows.proposals.flows import ProposalFlow
 from workflows.selectors import waiting_task
-from workflows.vote_rules import Choice, count_votes, rules_as_json, rules_from_json
+from workflows.vote_rules import Choice, Tally, count_votes, rules_as_json, rules_from_json
 
 
 def _board_voters() -> dict[int, str]:
@@ -175,6 +175,36 @@ def remind_votes_closing_soon(now: datetime | None = None) -> list[BoardVote]:
     return reminded
 
 
+def check_counts_in_session(
+    votes_for: int, votes_against: int, abstentions: int, *, voters_in_room: int, president_choice: str = ""
+) -> None:
+    """The counts of a vote held in the room, refused with a reason when the room cannot hold them."""
+    counts = (votes_for, votes_against, abstentions)
+    if min(counts) < 0:
+        raise ActionRefused(_("A number of votes cannot be negative."), field="votes_for")
+    if sum(counts) > voters_in_room:
+        raise ActionRefused(
+            _("%(cast)s votes recorded, but only %(voters)s board members are present or represented.")
+            % {"cast": sum(counts), "voters": voters_in_room},
+            field="votes_for",
+        )
+    if president_choice and president_choice not in BallotChoice.values:
+        raise ActionRefused(_("Choose for, against or abstention."), field="president_choice")
+
+
+def tally_in_session(
+    votes_for: int, votes_against: int, abstentions: int, *, board_size: int, rules, president_choice: str = ""
+) -> Tally:
+    """A vote held in the room, counted by the same pure rules as an online vote."""
+    choices = [Choice.FOR] * votes_for + [Choice.AGAINST] * votes_against + [Choice.ABSTAIN] * abstentions
+    return count_votes(
+        choices,
+        board_size=board_size,
+        rules=rules,
+        president_choice=Choice(president_choice) if president_choice else None,
+    )
+
+
 def record_vote_in_session(
     actor: User,
     *,
@@ -201,17 +231,9 @@ def record_vote_in_session(
         votes_for, votes_against = chosen.count(BallotChoice.FOR), chosen.count(BallotChoice.AGAINST)
         abstentions = chosen.count(BallotChoice.ABSTAIN)
         president_choice = ""
-    counts = (votes_for, votes_against, abstentions)
-    if min(counts) < 0:
-        raise ActionRefused(_("A number of votes cannot be negative."), field="votes_for")
-    if sum(counts) > voters_in_room:
-        raise ActionRefused(
-            _("%(cast)s votes recorded, but only %(voters)s board members are present or represented.")
-            % {"cast": sum(counts), "voters": voters_in_room},
-            field="votes_for",
-        )
-    if president_choice and president_choice not in BallotChoice.values:
-        raise ActionRefused(_("Choose for, against or abstention."), field="president_choice")
+    check_counts_in_session(
+        votes_for, votes_against, abstentions, voters_in_room=voters_in_room, president_choice=president_choice
+    )
     with transaction.atomic():
         proposal = _locked_proposal(proposal)
         if proposal.status != ProposalStatus.ON_AGENDA:
@@ -235,13 +257,10 @@ def record_vote_in_session(
             Ballot.objects.bulk_create(
                 [Ballot(vote=vote, voter_id=voter, choice=choice) for voter, choice in ballots.items()]
             )
-        choices = [Choice.FOR] * votes_for + [Choice.AGAINST] * votes_against + [Choice.ABSTAIN] * abstentions
-        tally = count_votes(
-            choices,
-            board_size=len(voters),
-            rules=rules_from_json(vote.rules),
-            president_choice=Choice(president_choice) if president_choice else None,
-        )
+        tally = tally_in_session(
+            votes_for, votes_against, abstentions,
+            board_size=len(voters), rules=rules_from_json(vote.rules), president_choice=president_choice,
+        )  # fmt: skip
         return _settle(vote, tally, actor=actor, reason=CloseReason.HELD_IN_SESSION)
 
 

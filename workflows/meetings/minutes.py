@@ -16,12 +16,12 @@ from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.markdown import render_markdown
 from intranet.models import User
+from workflows import actions as workflow_actions
 from workflows.meetings import actions, policies
 from workflows.meetings.minutes_text import minutes_odt
 from workflows.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus, Minutes, MinutesDraft
 from workflows.meetings.room import room_quorum
-from workflows.models import BallotChoice, VoteResult, VoteSettings
-from workflows.vote_rules import Choice, count_votes
+from workflows.models import VoteResult, VoteSettings
 
 TEXT_MAX_LENGTH = 100_000
 MINUTES_FOLDER = "Procès-verbaux"
@@ -93,11 +93,6 @@ def record_approval(
 ) -> AgendaItem:
     """The room's vote on earlier minutes, counted by the rules of the board's votes. Approved,
     the minutes are frozen and filed; rejected, the secretary amends them for a later meeting."""
-    counts = (votes_for, votes_against, abstentions)
-    if min(counts) < 0:
-        raise ActionRefused(_("A number of votes cannot be negative."), field="votes_for")
-    if president_choice and president_choice not in BallotChoice.values:
-        raise ActionRefused(_("Choose for, against or abstention."), field="president_choice")
     with transaction.atomic():
         meeting = actions.locked_meeting(item.meeting)
         actions.require(policies.can_hold(actor, meeting), "Only the officers record votes, in session.")
@@ -109,19 +104,13 @@ def record_approval(
         quorum = room_quorum(meeting)
         if quorum is None:
             raise ActionRefused(_("Record who is in the room before recording a vote."))
-        if sum(counts) > quorum.counted:
-            raise ActionRefused(
-                _("%(cast)s votes recorded, but only %(voters)s board members are present or represented.")
-                % {"cast": sum(counts), "voters": quorum.counted},
-                field="votes_for",
-            )
-        choices = [Choice.FOR] * votes_for + [Choice.AGAINST] * votes_against + [Choice.ABSTAIN] * abstentions
-        tally = count_votes(
-            choices,
-            board_size=quorum.board_size,
-            rules=VoteSettings.current().rules(),
-            president_choice=Choice(president_choice) if president_choice else None,
+        workflow_actions.check_counts_in_session(
+            votes_for, votes_against, abstentions, voters_in_room=quorum.counted, president_choice=president_choice
         )
+        tally = workflow_actions.tally_in_session(
+            votes_for, votes_against, abstentions,
+            board_size=quorum.board_size, rules=VoteSettings.current().rules(), president_choice=president_choice,
+        )  # fmt: skip
         item.approval_result = str(tally.result)
         item.approval_counts = {"for": votes_for, "against": votes_against, "abstentions": abstentions}
         item.save(update_fields=["approval_result", "approval_counts"])
