@@ -137,12 +137,12 @@ def _put_first(meeting: Meeting, minutes: Minutes) -> AgendaItem:
     return item
 
 
-def add_minutes_approval(actor: User, *, meeting: Meeting, minutes: Minutes) -> AgendaItem:
+def add_minutes_approval(actor: User, *, meeting: Meeting, minutes: Minutes | None) -> AgendaItem:
     """One click: the approval of earlier minutes, first on the agenda (after other approvals)."""
     with transaction.atomic():
         meeting = locked_meeting(meeting)
         require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
-        if minutes.pk not in {waiting.pk for waiting in minutes_waiting_for_approval()}:
+        if minutes is None or minutes.pk not in {waiting.pk for waiting in minutes_waiting_for_approval()}:
             raise ActionRefused(_("These minutes are no longer waiting for approval: reload the page."))
         item = _put_first(meeting, minutes)
         touch_meeting(meeting)

@@ -150,20 +150,34 @@ def _act(request, meeting, form, name: str, act, done: str, **shown):
     return redirect("meetings:detail", meeting_id=meeting.pk)
 
 
+def _do(request, meeting, act, done: str):
+    """A step without a form: done, or the page again with the refusal's reason (409)."""
+    try:
+        act()
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _detail_page(request, meeting, status=409)
+    messages.success(request, done)
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+def _posted(request, name: str, model):
+    """The object whose id the form posted as ``name``, or None (a missing or malformed id)."""
+    raw = request.POST.get(name, "")
+    return model.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 18 else None
+
+
 @require_POST
 def add_proposal(request, meeting_id: int):
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
     if not policies.can_edit_agenda(request.user, meeting):
         raise PermissionDenied
-    raw = request.POST.get("proposal", "")
-    proposal = Proposal.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 18 else None
-    try:
-        actions.add_proposals(request.user, meeting=meeting, proposals=[proposal] if proposal else [])
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-        return _detail_page(request, meeting, status=409)
-    messages.success(request, _("Added to the agenda."))
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    proposal = _posted(request, "proposal", Proposal)
+    return _do(
+        request, meeting,
+        lambda: actions.add_proposals(request.user, meeting=meeting, proposals=[proposal] if proposal else []),
+        _("Added to the agenda."),
+    )  # fmt: skip
 
 
 @require_POST
@@ -260,13 +274,10 @@ def open_online_vote(request, meeting_id: int, item_id: int):
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
     if not policies.can_hold(request.user, meeting):
         raise PermissionDenied
-    try:
-        holding.open_online_vote(request.user, item=item)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-        return _detail_page(request, meeting, status=409)
-    messages.success(request, _("The online vote is open to those present: they vote on the proposal's page."))
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _do(
+        request, meeting, lambda: holding.open_online_vote(request.user, item=item),
+        _("The online vote is open to those present: they vote on the proposal's page."),
+    )  # fmt: skip
 
 
 @require_POST
@@ -274,13 +285,10 @@ def close(request, meeting_id: int):
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
     if not policies.can_hold(request.user, meeting):
         raise PermissionDenied
-    try:
-        holding.close_meeting(request.user, meeting=meeting)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-        return _detail_page(request, meeting, status=409)
-    messages.success(request, _("The meeting is closed: the minutes can be written."))
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    return _do(
+        request, meeting, lambda: holding.close_meeting(request.user, meeting=meeting),
+        _("The meeting is closed: the minutes can be written."),
+    )  # fmt: skip
 
 
 @require_GET
@@ -320,17 +328,11 @@ def add_minutes(request, meeting_id: int):
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
     if not policies.can_edit_agenda(request.user, meeting):
         raise PermissionDenied
-    raw = request.POST.get("minutes", "")
-    written = Minutes.objects.filter(pk=int(raw)).first() if raw.isdecimal() and len(raw) < 18 else None
-    try:
-        if written is None:
-            raise ActionRefused(_("These minutes are no longer waiting for approval: reload the page."))
-        actions.add_minutes_approval(request.user, meeting=meeting, minutes=written)
-    except ActionRefused as refusal:
-        messages.error(request, refusal.message)
-        return _detail_page(request, meeting, status=409)
-    messages.success(request, _("Added to the agenda."))
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    written = _posted(request, "minutes", Minutes)
+    return _do(
+        request, meeting, lambda: actions.add_minutes_approval(request.user, meeting=meeting, minutes=written),
+        _("Added to the agenda."),
+    )  # fmt: skip
 
 
 @require_POST
