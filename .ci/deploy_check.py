@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 import requests
+from multinode import free_port, wait_for  # this folder's two-node check: the same small helpers
 from websockets.asyncio.client import connect as websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +42,6 @@ USER = "intranet-ci"
 DOMAIN = "localhost"
 PASSWORD = "un mot de passe assez long"
 CHANGED = r"\s+(created|written|copied|migrated|installed|linked)"  # what install.sh says when it changes something
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class SmtpSink(socketserver.ThreadingTCPServer):
@@ -93,15 +88,6 @@ class Checks:
             print(f"FAIL  {name}: {type(error).__name__}: {error}", flush=True)
         else:
             print(f"PASS  {name} ({detail})", flush=True)
-
-
-def wait_for(condition, *, within: float, every: float = 0.2):
-    deadline = time.monotonic() + within
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(every)
 
 
 class Installation:
