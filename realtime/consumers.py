@@ -12,6 +12,7 @@ import contextlib
 import logging
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -121,7 +122,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 if text:
                     await self.send(text_data=text)
             return
-        await super().dispatch(message)
+        # Channels would first hop to a thread to close stale database connections, for every
+        # frame a page sends (hundreds of read marks after one reply). Every database call here
+        # goes through database_sync_to_async, which closes them in the thread it uses.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     @classmethod
     async def decode_json(cls, text_data):

@@ -93,6 +93,24 @@ async def test_deactivating_an_account_closes_its_open_sockets(member):
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
 
 
+async def test_frames_from_the_page_do_not_wait_for_a_database_thread(member, monkeypatch):
+    """Hundreds of pages tell their reads after one reply: none of their frames may queue behind
+    Channels' per-message hop to a thread that closes stale database connections."""
+    user, _staff = member
+    communicator = await greeted_socket(user)
+    hops = []
+
+    async def counted_hop():
+        hops.append(1)
+
+    monkeypatch.setattr("channels.consumer.aclose_old_connections", counted_hop)
+    for _ in range(3):
+        await communicator.send_json_to({"type": "ping"})
+        assert await communicator.receive_json_from() == {"event": "pong"}
+    await communicator.disconnect()
+    assert hops == []
+
+
 async def test_unknown_messages_get_an_error_not_a_crash(member):
     user, _staff = member
     communicator = await greeted_socket(user)
