@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.urls import reverse
@@ -34,8 +34,11 @@ REPLAY_LIMIT = 500
 REPLAY_MARGIN = timedelta(seconds=10)
 
 
-def visible_forums(user) -> QuerySet[Forum]:
-    return Forum.objects.filter(policies.readable_forums_q(user)).distinct().select_related("college")
+def visible_forums(user, *, with_latest_event: bool = False) -> QuerySet[Forum]:
+    forums = Forum.objects.filter(policies.readable_forums_q(user)).distinct().select_related("college")
+    if with_latest_event:  # where a live page of these forums starts
+        forums = forums.annotate(live_since=Coalesce(_latest_event(forum=OuterRef("pk")), 0))
+    return forums
 
 
 def _last_read(user) -> Subquery:
@@ -101,8 +104,23 @@ def unread_in_forum(user, forum_id: int) -> int:
     )
 
 
-def get_forum_for_user(user, slug: str) -> Forum:
-    forum = visible_forums(user).filter(slug=slug).first()
+def get_forum_for_user(user, slug: str, *, for_page: bool = False) -> Forum:
+    """The forum, or 404. ``for_page``: with what its page shows beside its threads, in the
+    same query (``live_since``, ``thread_count``, ``followed`` by the reader)."""
+    forums = visible_forums(user).filter(slug=slug)
+    if for_page:
+        forums = forums.annotate(
+            live_since=Coalesce(_latest_event(forum=OuterRef("pk")), 0),
+            thread_count=Coalesce(
+                Subquery(
+                    Thread.objects.filter(forum=OuterRef("pk")).values("forum").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            followed=Exists(ForumFollow.objects.filter(user=user, forum=OuterRef("pk"))),
+        )
+    forum = forums.first()
     if forum is None:
         raise Http404
     return forum
@@ -123,6 +141,34 @@ def get_thread_for_user(user, thread_id: int) -> Thread:
     if thread is None or not policies.can_read_forum(user, thread.forum):
         raise Http404
     return thread
+
+
+def _latest_event(**scope) -> Subquery:
+    return Subquery(ForumEvent.objects.filter(**scope).order_by("-pk").values("pk")[:1], output_field=IntegerField())
+
+
+def get_thread_for_page(user, thread_id: int) -> tuple[Thread, ReadState, int]:
+    """The thread as its page opens, in one query: the thread (404 as ``get_thread_for_user``),
+    the reader's read state, and the last event, where the page's live updates start (read
+    before the posts: nothing falls between)."""
+    states = ReadState.objects.filter(user=user, thread=OuterRef("pk"))
+    thread = (
+        Thread.objects.select_related("forum", "forum__college", "author", "proposal")
+        .annotate(
+            live_since=Coalesce(_latest_event(thread=OuterRef("pk")), 0),
+            reader_state=Subquery(states.values("pk")[:1]),
+            reader_last_read=Subquery(states.values("last_read_number")[:1], output_field=IntegerField()),
+            reader_follow=Subquery(states.values("follow")[:1]),
+        )
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None or not policies.can_read_forum(user, thread.forum):
+        raise Http404
+    state = ReadState(user=user, thread=thread, last_read_number=thread.reader_last_read or 0)
+    if thread.reader_state is not None:
+        state.pk, state.follow, state._state.adding = thread.reader_state, thread.reader_follow, False
+    return thread, state, thread.live_since
 
 
 def get_post_for_user(user, post_id: int) -> Post:

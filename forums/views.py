@@ -25,8 +25,9 @@ def _thread_url(thread: Thread, number: int | None = None) -> str:
 
 
 def index(request):
-    forums = list(selectors.visible_forums(request.user))
-    live_since = selectors.latest_event_id(forums=forums)  # before the counts: nothing falls between
+    # Each forum with its last event (read before the counts: nothing falls between).
+    forums = list(selectors.visible_forums(request.user, with_latest_event=True))
+    live_since = max((forum.live_since for forum in forums), default=0)
     return render(
         request,
         "forums/index.html",
@@ -49,11 +50,10 @@ def unread_counts(request):
 
 
 def forum_detail(request, slug: str):
-    forum = selectors.get_forum_for_user(request.user, slug)
-    live_since = selectors.latest_event_id(forums=[forum])
-    page = Paginator(selectors.threads_of_forum(request.user, forum), selectors.THREADS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    forum = selectors.get_forum_for_user(request.user, slug, for_page=True)
+    pages = Paginator(selectors.threads_of_forum(request.user, forum), selectors.THREADS_PER_PAGE)
+    pages.count = forum.thread_count  # counted with the forum
+    page = pages.get_page(request.GET.get("page"))
     return render(
         request,
         "forums/forum.html",
@@ -61,8 +61,8 @@ def forum_detail(request, slug: str):
             "forum": forum,
             "page": page,
             "can_start": policies.can_start_thread(request.user, forum),
-            "follows_forum": selectors.follows_forum(request.user, forum),
-            "live_since": live_since,
+            "follows_forum": forum.followed,
+            "live_since": forum.live_since,
         },
     )
 
@@ -103,17 +103,16 @@ def forum_mark_read(request, slug: str):
 
 
 def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
-    thread = selectors.get_thread_for_user(request.user, thread_id)
-    live_since = selectors.latest_event_id(thread=thread)  # before reading posts: nothing falls between
-    state = selectors.read_state(request.user, thread)
+    thread, state, live_since = selectors.get_thread_for_page(request.user, thread_id)
     last_read_before = state.last_read_number
     if "unread" in request.GET:
         return redirect(_thread_url(thread, min(last_read_before + 1, thread.post_count)))
     pages = Paginator(range(max(thread.post_count, 1)), selectors.POSTS_PER_PAGE)
     page = pages.get_page(request.GET.get("page"))
     posts = list(selectors.posts_of_page(thread, page.number))
-    if posts:
+    if posts and posts[-1].number > last_read_before:  # a page read again writes nothing
         actions.mark_thread_read(request.user, thread=thread, up_to=posts[-1].number)
+    can_moderate = policies.can_moderate_forum(request.user, thread.forum)
     if reply_form is None:
         quoted = selectors.quotable_post(thread, request.GET.get("quote", ""))
         reply_form = PostForm(initial={"body": quote_as_markdown(quoted.author.handle, quoted.body)} if quoted else {})
@@ -129,8 +128,10 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
             "first_unread": last_read_before + 1 if last_read_before < thread.post_count else None,
             "first_unread_url": _thread_url(thread, last_read_before + 1),
             "can_reply": policies.can_reply(request.user, thread),
-            "can_moderate": policies.can_moderate_forum(request.user, thread.forum),
-            "move_targets": [f for f in selectors.moderated_forums(request.user) if f.pk != thread.forum_id],
+            "can_moderate": can_moderate,
+            "move_targets": [f for f in selectors.moderated_forums(request.user) if f.pk != thread.forum_id]
+            if can_moderate
+            else [],
             "follow": state.follow,
             "reply_form": reply_form,
             "is_last_page": page.number == pages.num_pages,

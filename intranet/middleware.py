@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 
+from intranet import policies
+
 logger = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -59,6 +61,22 @@ class PrivateAnswersMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RolesReadOnceMiddleware:
+    """A page asks the reader's collège and board roles many times (its permissions, the
+    navigation, each block's controls): while a page is read (GET, HEAD) they are read once, at
+    the first question. A request that changes things asks the database each time, since it may
+    change those very roles."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with policies.roles_read_once(request.user):
+            return self.get_response(request)
 
 
 class LanguageMiddleware(LocaleMiddleware):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from django.db.models import BigIntegerField, BooleanField, Value
+
 from intranet.models import BoardMembership, CollegeMembership, CollegeRole
 
 
@@ -17,16 +19,56 @@ def can_manage_association(user) -> bool:
     return is_member(user) and user.is_staff
 
 
-_BOARD_ROLES = "_board_roles_read_once"
+_ROLES = "_roles_read_once"
+
+
+class _Roles:
+    """A person's collège memberships and board roles, read together at the first question."""
+
+    def __init__(self, user):
+        self.user = user
+        self._colleges: dict[int, tuple[str, bool]] | None = None
+        self._board: set[str] = set()
+
+    def _read(self) -> None:
+        memberships = CollegeMembership.objects.filter(user=self.user).values_list(
+            "college_id", "role", "college__is_active"
+        )
+        # One query for both: board rows come with no collège.
+        board = BoardMembership.objects.filter(user=self.user).values_list(
+            Value(None, output_field=BigIntegerField()), "role", Value(True, output_field=BooleanField())
+        )
+        self._colleges = {}
+        for college_id, role, active in memberships.union(board, all=True):
+            if college_id is None:
+                self._board.add(role)
+            else:
+                self._colleges[college_id] = (role, active)
+
+    @property
+    def board(self) -> set[str]:
+        if self._colleges is None:
+            self._read()
+        return self._board
+
+    @property
+    def colleges(self) -> dict[int, tuple[str, bool]]:
+        """Collège id → (role, whether the collège is active)."""
+        if self._colleges is None:
+            self._read()
+        return self._colleges
+
+
+def _roles_read_once(user) -> _Roles | None:
+    known = getattr(user, _ROLES, None)
+    return known if known is not None and is_member(user) else None
 
 
 def is_board_member(user, *, roles=None) -> bool:
     """On the board (holding one of ``roles``, when given)."""
-    known = getattr(user, _BOARD_ROLES, None)
-    if known is not None and is_member(user):
-        if "roles" not in known:
-            known["roles"] = set(BoardMembership.objects.filter(user=user).values_list("role", flat=True))
-        return bool(known["roles"]) if roles is None else bool(known["roles"].intersection(roles))
+    known = _roles_read_once(user)
+    if known is not None:
+        return bool(known.board) if roles is None else bool(known.board.intersection(roles))
     memberships = BoardMembership.objects.filter(user=user)
     if roles is not None:
         memberships = memberships.filter(role__in=roles)
@@ -34,28 +76,40 @@ def is_board_member(user, *, roles=None) -> bool:
 
 
 @contextmanager
-def board_roles_read_once(user):
-    """Within this block (several questions about one moment, such as the scopes of a search),
-    the person's board roles are read once, at the first question; forgotten at its end."""
-    if user is None or getattr(user, _BOARD_ROLES, None) is not None:
+def roles_read_once(user):
+    """Within this block (a page being read, the scopes of a search: several questions about one
+    moment), the person's board roles and collège memberships are read once, at the first
+    question; forgotten at its end. Not for blocks that may change them."""
+    if user is None or getattr(user, _ROLES, None) is not None:
         yield
         return
     try:
-        setattr(user, _BOARD_ROLES, {})
+        setattr(user, _ROLES, _Roles(user))
     except AttributeError:  # an object that takes no attributes: asked each time, as usual
         yield
         return
     try:
         yield
     finally:
-        delattr(user, _BOARD_ROLES)
+        delattr(user, _ROLES)
+
+
+def roles_of(user) -> _Roles:
+    """The person's roles: those read once for this block, else read now (each asked once)."""
+    return _roles_read_once(user) or _Roles(user)
 
 
 def belongs_to_college(user, college_id: int) -> bool:
+    known = _roles_read_once(user)
+    if known is not None:
+        return college_id in known.colleges
     return is_member(user) and CollegeMembership.objects.filter(user=user, college_id=college_id).exists()
 
 
 def coordinates_college(user, college_id: int) -> bool:
+    known = _roles_read_once(user)
+    if known is not None:
+        return known.colleges.get(college_id, ("", False))[0] == CollegeRole.COORDINATOR
     return (
         is_member(user)
         and CollegeMembership.objects.filter(user=user, college_id=college_id, role=CollegeRole.COORDINATOR).exists()

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "intranet.middleware.RolesReadOnceMiddleware",
     # A signed-in person's answers (pages, API, downloads) are kept by no cache.
     "intranet.middleware.PrivateAnswersMiddleware",
     # Every page needs a login unless its view says otherwise (login, password reset, invitations).

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Q
 
 from intranet import policies as core
-from intranet.models import BoardMembership, BoardRole, CollegeMembership, CollegeRole
+from intranet.models import BoardRole, CollegeRole
 from workflows.models import ProposalStatus
 
 
@@ -31,19 +30,16 @@ def review_permission(college_id: int) -> str:
 def step_permissions(user) -> frozenset[str]:
     if not core.is_member(user):
         return frozenset()
-    # One query for both: the collèges the user coordinates and their board role, if any.
-    coordinated = CollegeMembership.objects.filter(
-        user=user, role=CollegeRole.COORDINATOR, college__is_active=True
-    ).values_list(Value("college"), Cast("college_id", CharField()))
-    board = BoardMembership.objects.filter(user=user).values_list(Value("board"), "role")
-    permissions = set()
-    for kind, value in coordinated.union(board, all=True):
-        if kind == "college":
-            permissions.add(review_permission(int(value)))
-        else:
-            permissions.add(VOTE_IN_BOARD)
-            if value in (BoardRole.PRESIDENT, BoardRole.SECRETARY):
-                permissions.add(RUN_BOARD_VOTES)
+    roles = core.roles_of(user)
+    permissions = {
+        review_permission(college_id)
+        for college_id, (role, active) in roles.colleges.items()
+        if role == CollegeRole.COORDINATOR and active
+    }
+    if roles.board:
+        permissions.add(VOTE_IN_BOARD)
+    if roles.board & {BoardRole.PRESIDENT, BoardRole.SECRETARY}:
+        permissions.add(RUN_BOARD_VOTES)
     return frozenset(permissions)
 
 

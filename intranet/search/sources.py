@@ -104,7 +104,7 @@ def allowed_scopes(user) -> set[str]:
     scopes: set[str] = set()
     asked: set[str] = set()
     queries = []
-    with core.board_roles_read_once(user):
+    with core.roles_read_once(user):
         for source in sources().values():
             family = source.scope_family or source.kind
             if family in asked:
