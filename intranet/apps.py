@@ -15,6 +15,7 @@ class IntranetConfig(AppConfig):
             plugins,
         )
         from intranet.notifications import members as member_notifications
+        from intranet.notifications.selectors import unread_count
         from intranet.search.members import MemberSource
 
         # The core declares its own parts the way every app does (docs/architecture.md).
@@ -25,5 +26,7 @@ class IntranetConfig(AppConfig):
             search_sources=[MemberSource()],
             notification_targets={"member": member_notifications.describe_members},
             notification_sentences=member_notifications.SENTENCES,
+            # Made stale by intranet.notifications.actions for the people concerned.
+            navigation_counters={"notifications": unread_count},
             jobs=background.JOBS,
         )

@@ -409,3 +409,23 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NavigationCount(models.Model):
+    """One of the navigation's counts for one person ("tasks", "notifications"), kept so that a
+    page reads it instead of counting (``intranet.counters``). ``version`` moves each time it is
+    made stale, so that a recount that raced with a change never hides it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=40)
+    value = models.PositiveIntegerField(default=0)
+    stale = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("navigation count")
+        verbose_name_plural = _("navigation counts")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="one_navigation_count_per_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
+from django.db.models import Model
 from django.utils.functional import Promise
 
+from intranet import counters
 from intranet.audit import AuditDetail, register_action_labels, register_detail
 from intranet.builtins import register_builtin_texts
 from intranet.jobs import Job, register_jobs
@@ -71,7 +72,6 @@ class PagePanels:
 @dataclass
 class _Registry:
     apps: list[str] = field(default_factory=list)
-    navigation_counters: dict[str, list[Callable[[Any], int]]] = field(default_factory=dict)
     college_created: list[Callable[[College], Any]] = field(default_factory=list)
     panels: dict[str, list[PanelMaker]] = field(default_factory=dict)
 
@@ -89,6 +89,7 @@ def register(
     notification_targets: Mapping[str, targets.Describer] | None = None,
     notification_sentences: Mapping[str, Callable[[], str]] | None = None,
     navigation_counters: Mapping[str, Callable[[Any], int]] | None = None,
+    navigation_counts_change_with: Mapping[str, Iterable[type[Model]]] | None = None,
     on_college_created: Callable[[College], Any] | None = None,
     panels: Mapping[str, PanelMaker] | None = None,
     live_subscriptions: Mapping[str, SubscriptionKind] | None = None,
@@ -105,8 +106,10 @@ def register(
       answering only for what the person may open now.
     - ``notification_sentences``: ``{event: () -> translated sentence}``, with ``%(actor)s``
       and ``%(title)s``; ``notify`` refuses an event without one.
-    - ``navigation_counters``: ``{name: count(user)}``, counted only where a page shows it; apps
-      that count the same thing ("tasks": what waits for the reader) are added up.
+    - ``navigation_counters``: ``{name: count(user)}``; apps that count the same thing ("tasks":
+      what waits for the reader) are added up. Kept per person (``intranet.counters``): recounted
+      after a change to the models named in ``navigation_counts_change_with`` ``{name: [Model]}``,
+      or after the app says so with ``intranet.counters.stale_on_commit``.
     - ``on_college_created``: called with the new collège, inside the transaction that creates
       it, after the reactions of the apps installed before this one.
     - ``panels``: ``{page name: maker(user, object) -> Panel | None}`` for another app's page.
@@ -125,8 +128,9 @@ def register(
     for target_type, describer in (notification_targets or {}).items():
         targets.add_describer(target_type, describer)
     wording.add_sentences(notification_sentences or {})
+    changes_with = navigation_counts_change_with or {}
     for name, count in (navigation_counters or {}).items():
-        _registry.navigation_counters.setdefault(name, []).append(count)
+        counters.add(name, count, changes_with=changes_with.get(name, ()))
     if on_college_created is not None:
         _registry.college_created.append(on_college_created)
     for page, maker in (panels or {}).items():
@@ -138,15 +142,6 @@ def register(
 
 def plugged_in_apps() -> list[str]:
     return list(_registry.apps)
-
-
-def navigation_counters(user) -> dict[str, Callable[[], int]]:
-    """``{name: callable}``: a template counts only where it shows the count."""
-    return {name: partial(_added_up, counts, user) for name, counts in _registry.navigation_counters.items()}
-
-
-def _added_up(counts: list[Callable[[Any], int]], user) -> int:
-    return sum(count(user) for count in counts)
 
 
 def college_created(college: College) -> None:

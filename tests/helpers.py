@@ -54,3 +54,11 @@ def assert_nothing_left():
     rows = set(DocumentVersion.objects.values_list("stored_name", flat=True))
     assert storage.stored_files() == rows
     assert not list(storage.incoming_dir().iterdir())
+
+
+def recount_navigation(user) -> None:
+    """The navigation's counts are recounted at the first page after a change (``intranet.counters``):
+    done here, so that a page's query budget measures the page itself."""
+    from intranet import counters
+
+    counters.counts_for(user)

@@ -12,7 +12,7 @@ from documents.models import ExtractionFailure, ExtractionStatus, Space
 from documents.samples import docx_bytes, odt_bytes, pdf_bytes, png_bytes
 from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry
-from tests.helpers import root_of, upload
+from tests.helpers import recount_navigation, root_of, upload
 
 
 def without_tokens(html: bytes) -> bytes:
@@ -212,6 +212,7 @@ def test_recent_documents_lists_only_what_the_member_may_open(cast, login, produ
     upload(cast.diffusion_member, root_of("college-diffusion"), "programmation.txt", b"salles")
     upload(cast.staff, root_of("association"), "statuts.txt", b"statuts")
     client = login(cast.production_member)
+    recount_navigation(cast.production_member)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("documents:recent")).content.decode()
     assert "cr-janvier.pdf" in page and "statuts.txt" in page

@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from tests.factories import make_proposal
+from tests.helpers import recount_navigation
 from workflows import actions
 from workflows.models import Decision
 
@@ -87,9 +88,11 @@ def test_printable_view_lists_the_full_texts(cast, login, decisions):
 
 def test_register_queries_do_not_grow_with_decisions(cast, login, decisions, django_assert_max_num_queries):
     client = login(cast.production_member)
+    recount_navigation(cast.production_member)
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("workflows:register"))
     for index in range(5):
         decide(cast, f"Décision {index}")
+    recount_navigation(cast.production_member)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("workflows:register"))

@@ -8,9 +8,15 @@ class WorkflowsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from intranet import plugins
-        from workflows import audit_details, jobs, notifications, panels, search, selectors
+        from viewflow.workflow.models import Task
 
+        from intranet import plugins
+        from intranet.models import BoardMembership, College, CollegeMembership, User
+        from workflows import audit_details, jobs, models, notifications, panels, search, selectors
+
+        # Steps, votes and ballots, and the roles that decide whose they are.
+        votes = [models.BoardVote, models.Ballot, models.BoardVote.room_voters.through]
+        tasks_change_with = [Task, models.Proposal, *votes, User, CollegeMembership, BoardMembership, College]
         plugins.register(
             self.label,
             audit_details=audit_details.DETAILS,
@@ -21,6 +27,7 @@ class WorkflowsConfig(AppConfig):
             },
             notification_sentences=notifications.SENTENCES,
             navigation_counters={"tasks": selectors.task_count},
+            navigation_counts_change_with={"tasks": tasks_change_with},
             panels={plugins.THREAD_PAGE: panels.thread_proposal},
             jobs=jobs.JOBS,
         )

@@ -23,6 +23,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intranet import counters
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 from intranet.notifications import emails
@@ -127,7 +128,10 @@ def _queue_at_once(notifications: list[Notification], group_key: str, now: datet
 
 
 def push_unread_counts_on_commit(user_ids: Iterable[int]) -> None:
+    """Every change to someone's unread notifications comes here: their bells are told, and the
+    count their next page shows is recounted."""
     user_ids = sorted(set(user_ids))
+    counters.stale_on_commit("notifications", user_ids)
     send_per_user_on_commit(partial(_unread_events, user_ids))
 
 

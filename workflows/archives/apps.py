@@ -10,7 +10,8 @@ class ArchivesConfig(AppConfig):
 
     def ready(self):
         from intranet import plugins
-        from workflows.archives import audit_details, files, notifications, panels, search, selectors
+        from intranet.models import College, CollegeMembership, User
+        from workflows.archives import audit_details, files, models, notifications, panels, search, selectors
 
         plugins.register(
             self.label,
@@ -21,5 +22,7 @@ class ArchivesConfig(AppConfig):
             notification_sentences=notifications.SENTENCES,
             search_sources=[search.FondsSource(), search.ItemSource()],
             navigation_counters={"tasks": selectors.waiting_count},
+            # A fonds's step, who is staff, and who coordinates the collège Patrimoine.
+            navigation_counts_change_with={"tasks": [models.Fonds, User, CollegeMembership, College]},
             panels={plugins.TASKS_PAGE: panels.waiting_fonds},
         )

@@ -1,0 +1,90 @@
+"""The navigation's counts ("My tasks", the bell), kept per person instead of counted on every page.
+
+A page reads the reader's counts in one query. What changes a count makes it stale: a change to
+a shared process (a step moved, a vote opened, someone's roles changed: whose tasks changed is the
+counting app's business, and such changes are rare) makes the count stale for everyone, in the
+changing transaction; a change for some people (their notifications) makes theirs stale once it
+is committed. The next page that shows a stale count recounts it for its reader alone, with the
+functions the apps registered, and keeps the result unless the count was made stale again
+meanwhile (``version``): a recount that raced with a change never hides it.
+
+Why two moments: every "for everyone" update takes the same rows in the same order, so two such
+transactions wait for each other but cannot deadlock; per-person updates from many transactions
+(two replies notifying overlapping people) could, so they run after commit, holding no lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Model, signals
+
+from intranet.models import NavigationCount
+
+# name → the functions whose results add up to it (apps counting the same thing: "tasks").
+_counting: dict[str, list[Callable[[Any], int]]] = {}
+
+
+def add(name: str, count: Callable[[Any], int], *, changes_with: Iterable[type[Model]] = ()) -> None:
+    """``count(user)`` is part of the count ``name``; a row of any of ``changes_with`` saved or
+    deleted (or a many-to-many link added or removed) makes ``name`` stale for everyone, in the
+    same transaction. Saving an account only to record a sign-in changes nothing."""
+    _counting.setdefault(name, []).append(count)
+    for model in changes_with:
+        handler = partial(_model_changed, name)
+        # Strong references: the partials live as long as the process, like the registry.
+        signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:save")
+        signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:delete")
+        signals.m2m_changed.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:m2m")
+
+
+def names() -> list[str]:
+    return list(_counting)
+
+
+def _model_changed(name: str, sender, **kwargs) -> None:
+    if kwargs.get("raw"):  # fixtures loading: nothing to tell
+        return
+    action, update_fields = kwargs.get("action"), kwargs.get("update_fields")
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: once, after the links changed
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in
+    _mark_stale(name, None)
+
+
+def stale_on_commit(name: str, user_ids: Iterable[int]) -> None:
+    """Once the current transaction commits (at once outside one), ``name`` is recounted at the
+    next page of these people."""
+    transaction.on_commit(partial(_mark_stale, name, sorted(set(user_ids))))
+
+
+def _mark_stale(name: str, user_ids: list[int] | None) -> None:
+    # Every row, stale or not: the version tells a recount under way that it is out of date.
+    rows = NavigationCount.objects.filter(name=name)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=user_ids)
+    rows.update(stale=True, version=F("version") + 1)
+
+
+def counts_for(user) -> dict[str, int]:
+    """The person's counts by name: one query, plus a recount of those made stale since."""
+    rows = {row.name: row for row in NavigationCount.objects.filter(user=user)}
+    missing = [name for name in _counting if name not in rows]
+    if missing:
+        # Created stale, then counted like any stale row: a change committed meanwhile is seen.
+        NavigationCount.objects.bulk_create(
+            [NavigationCount(user=user, name=name) for name in missing], ignore_conflicts=True
+        )
+        rows.update({row.name: row for row in NavigationCount.objects.filter(user=user, name__in=missing)})
+    counts = {}
+    for name, counting in _counting.items():
+        row = rows[name]
+        if row.stale:
+            row.value = sum(count(user) for count in counting)
+            NavigationCount.objects.filter(pk=row.pk, version=row.version).update(value=row.value, stale=False)
+        counts[name] = row.value
+    return counts

@@ -1,0 +1,127 @@
+"""The navigation's counts ("My tasks", the bell) are kept per person and follow every change.
+
+A page reads them instead of counting; these tests look at the pages a person opens before and
+after each kind of change, and compare the kept counts with a fresh count across the cast."""
+
+import re
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from forums import actions as forum_actions
+from forums.models import Forum
+from intranet import actions as core_actions
+from intranet import counters
+from intranet.models import CollegeMembership, NavigationCount
+from intranet.notifications import actions as notification_actions
+from intranet.notifications.selectors import unread_count
+from tests.factories import make_proposal
+from workflows import actions
+from workflows.archives import selectors as archive_selectors
+from workflows.selectors import task_count
+
+
+def tasks_shown(client) -> int:
+    page = client.get(reverse("home")).content.decode()
+    found = re.search(r'mes-taches/"[^>]*>[^<]*<span class="nav-count">(\d+)<', page)
+    return int(found.group(1)) if found else 0
+
+
+def bell_shown(client) -> int:
+    page = client.get(reverse("home")).content.decode()
+    return int(re.search(r'class="bell-count" data-unread-count(?: hidden)?>(\d+)<', page).group(1))
+
+
+def fresh_counts(user) -> dict[str, int]:
+    return {"tasks": task_count(user) + archive_selectors.waiting_count(user), "notifications": unread_count(user)}
+
+
+def assert_kept_counts_are_fresh(people) -> None:
+    for person in people:
+        assert counters.counts_for(person) == fresh_counts(person), person.email
+
+
+def test_tasks_count_follows_a_proposal_through_review_and_vote(cast, login, django_capture_on_commit_callbacks):
+    def coordinator():
+        return login(cast.coordinator)
+
+    def board_member():
+        return login(cast.board_member)
+
+    def committed(change):
+        with django_capture_on_commit_callbacks(execute=True):  # notifications made stale on commit
+            return change()
+
+    assert tasks_shown(coordinator()) == 0 and tasks_shown(board_member()) == 0  # read, then kept
+    assert_kept_counts_are_fresh(vars(cast).values())
+
+    proposal = committed(lambda: make_proposal(cast.production_member, stage="in_review"))
+    assert tasks_shown(coordinator()) == 1
+    committed(lambda: actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Favorable"))
+    assert tasks_shown(coordinator()) == 0
+
+    deadline = timezone.now() + timedelta(days=3)
+    vote = committed(lambda: actions.open_board_vote(cast.secretary, proposal=proposal, deadline=deadline))
+    assert tasks_shown(board_member()) == 1
+    committed(lambda: actions.cast_ballot(cast.board_member, vote=vote, choice="for"))
+    assert tasks_shown(board_member()) == 0
+    assert_kept_counts_are_fresh(vars(cast).values())
+
+
+def test_a_new_role_brings_the_tasks_waiting_for_it(cast, login):
+    make_proposal(cast.production_member, stage="in_review")
+    assert tasks_shown(login(cast.production_member)) == 0
+    membership = CollegeMembership.objects.get(user=cast.production_member, college__slug="production")
+    core_actions.change_college_role(cast.staff, membership=membership, role="coordinator")
+    assert tasks_shown(login(cast.production_member)) == 1
+
+
+def test_the_bell_counts_new_notifications_and_drops_when_read(cast, login, django_capture_on_commit_callbacks):
+    forum = Forum.objects.get(college__slug="production")
+    thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Tournage", body="Qui vient ?")
+    before = bell_shown(login(cast.coordinator))
+    with django_capture_on_commit_callbacks(execute=True):  # a notification's count is made stale on commit
+        forum_actions.reply(cast.production_member, thread=thread, body=f"@{cast.coordinator.handle} tu viens ?")
+    assert bell_shown(login(cast.coordinator)) == before + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_actions.mark_all_read(cast.coordinator)
+    assert bell_shown(login(cast.coordinator)) == 0
+    assert_kept_counts_are_fresh(vars(cast).values())
+
+
+def test_a_recount_that_raced_with_a_change_does_not_hide_it(cast):
+    counters.counts_for(cast.coordinator)  # the rows exist
+    NavigationCount.objects.filter(user=cast.coordinator).update(stale=True)
+    counting = counters._counting["tasks"]
+    raced = []
+
+    def count_while_something_changes(user):
+        if not raced:
+            raced.append(True)
+            counters._mark_stale("tasks", None)  # committed by another request meanwhile
+        return 0
+
+    counters._counting["tasks"] = [count_while_something_changes]
+    try:
+        counters.counts_for(cast.coordinator)
+    finally:
+        counters._counting["tasks"] = counting
+    assert NavigationCount.objects.get(user=cast.coordinator, name="tasks").stale  # recounted next page
+
+
+def test_a_page_reads_the_counts_without_counting(cast, login):
+    make_proposal(cast.production_member, stage="in_review")
+    coordinator = login(cast.coordinator)
+    coordinator.get(reverse("forums:index"))  # recounted once
+    with CaptureQueriesContext(connection) as queries:
+        page = coordinator.get(reverse("forums:index")).content.decode()
+    assert re.search(r'class="nav-count">1<', page)
+    counting = [
+        query["sql"]
+        for query in queries
+        if "viewflow_task" in query["sql"] or "notifications_notification" in query["sql"]
+    ]
+    assert counting == []
