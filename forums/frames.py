@@ -22,7 +22,7 @@ from documents.models import Document
 from documents.references import referenced_ids
 from documents.selectors import readers_of_documents
 from forums import policies, selectors
-from forums.models import FollowLevel, Forum, ForumEvent, Post, ReactionKind, ReadState, Thread
+from forums.models import FollowLevel, Forum, ForumEvent, Post, ReadState, Thread
 from intranet.models import User
 from realtime.events import (
     MAX_FRAME_BYTES,
@@ -159,7 +159,7 @@ def _post(post_id: int) -> Post | None:
 def _render_post(view: selectors.PostView) -> str:
     return render_to_string(
         "forums/_post.html",
-        {"view": view, "reaction_choices": ReactionKind.choices, "csrf_token": CSRF_PLACEHOLDER},
+        {"view": view, "reaction_choices": selectors.reaction_picker(), "csrf_token": CSRF_PLACEHOLDER},
     )
 
 

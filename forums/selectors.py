@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from documents.models import Document
 from documents.references import documents_for_reader, fill_references
@@ -261,6 +262,39 @@ class PostView:
     url: str
     body: str  # the post's HTML with its document references filled in for this reader
     shared: bool = False
+    links: dict[str, str] | None = None  # its controls' addresses (``PostLinks``)
+
+
+_SOME_ID = 987654321
+
+
+class PostLinks:
+    """The addresses of a post's controls, reversed once per page and filled in per post: a page
+    of fifty posts would otherwise resolve three hundred URLs."""
+
+    NAMES = {
+        "author": "member_detail",
+        "history": "forums:history",
+        "react": "forums:react",
+        "edit": "forums:edit",
+        "delete": "forums:delete",
+        "hide": "forums:hide",
+        "unhide": "forums:unhide",
+    }
+
+    def __init__(self):
+        self.patterns = {key: reverse(name, args=[_SOME_ID]) for key, name in self.NAMES.items()}
+
+    def of(self, post: Post) -> dict[str, str]:
+        ids = {"author": post.author_id}
+        return {
+            key: pattern.replace(str(_SOME_ID), str(ids.get(key, post.pk))) for key, pattern in self.patterns.items()
+        }
+
+
+def reaction_picker() -> list[tuple[str, str, str]]:
+    """(kind, emoji, accessible label) of each reaction offered, translated once per page."""
+    return [(kind, emoji, _("React with %(emoji)s") % {"emoji": emoji}) for kind, emoji in ReactionKind.choices]
 
 
 def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = None) -> list[PostView]:
@@ -271,6 +305,7 @@ def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = 
     can_reply = policies.can_reply(user, thread)
     reactions = reactions_for(user, posts)
     documents = documents_for_reader(user, [post.body_html for post in posts])
+    links = PostLinks()
     views = []
     for post in posts:
         post.thread = thread  # already loaded: the policy reads it without a query
@@ -282,6 +317,7 @@ def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = 
                 unread=last_read is not None and post.number > last_read,
                 url=thread_url(thread.pk, post.number),
                 body=fill_references(post.body_html, documents),
+                links=links.of(post),
             )
         )
     return views
@@ -300,6 +336,7 @@ def shared_post_view(
         url=thread_url(post.thread_id, post.number),
         body=fill_references(post.body_html, documents),
         shared=True,
+        links=PostLinks().of(post),
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.references import documents_for_reader, fill_references
 from forums import actions, policies, selectors
 from forums.forms import FollowForm, HideForm, PostForm, ThreadForm
-from forums.models import ReactionKind, Thread
+from forums.models import Thread
 from intranet import plugins
 from intranet.exceptions import ActionRefused
 from intranet.markdown import quote_as_markdown
@@ -136,7 +136,7 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
             "reply_form": reply_form,
             "is_last_page": page.number == pages.num_pages,
             "live_since": live_since,
-            "reaction_choices": ReactionKind.choices,
+            "reaction_choices": selectors.reaction_picker(),
         },
     )
 
@@ -213,7 +213,9 @@ def post_fragment(request, post_id: int):
     state = selectors.read_state(request.user, post.thread)
     view = selectors.post_views(request.user, post.thread, [post], state.last_read_number)[0]
     return render(
-        request, "forums/_post.html", {"view": view, "thread": post.thread, "reaction_choices": ReactionKind.choices}
+        request,
+        "forums/_post.html",
+        {"view": view, "thread": post.thread, "reaction_choices": selectors.reaction_picker()},
     )
 
 
