@@ -61,7 +61,7 @@ from bench import fanout as _fanout  # noqa: E402
 sys.modules.setdefault("fanout", _fanout)  # bench/fanout_page.py imports it under this name
 
 from bench.documents import BenchError, free_port, machine_description  # noqa: E402
-from bench.fanout_page import check_imports_from, worktree  # noqa: E402
+from bench.fanout_page import check_imports_from, git, worktree  # noqa: E402
 from bench.load import DEFAULT_REDIS_URL, Backend, Browser, CpuMeter, backends_for, process_ticks  # noqa: E402
 
 PYTHON = sys.executable
@@ -300,7 +300,7 @@ def main() -> int:
     )
     runs: list[Run] = []
     with contextlib.ExitStack() as stack:
-        roots = {"after": (ROOT, _fanout_git("rev-parse", "HEAD"))}
+        roots = {"after": (ROOT, git("rev-parse", "HEAD"))}
         if "before" in args.version_list:
             path = Path(tempfile.mkdtemp(prefix="bench-pages-before-")) / "checkout"
             commit = stack.enter_context(worktree(args.before, path))
@@ -315,12 +315,6 @@ def main() -> int:
     verdict = "met" if not slow else "missed for " + ", ".join(f"{p.name} ({r.backend})" for r, p in slow)
     print(f"\nServer CPU per page ≤ {CPU_TARGET_MS:.0f} ms (median): {verdict}")
     return 0
-
-
-def _fanout_git(*arguments: str) -> str:
-    from bench.fanout_page import git
-
-    return git(*arguments)
 
 
 if __name__ == "__main__":

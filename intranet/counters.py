@@ -41,10 +41,6 @@ def add(name: str, count: Callable[[Any], int], *, changes_with: Iterable[type[M
         signals.m2m_changed.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:m2m")
 
 
-def names() -> list[str]:
-    return list(_counting)
-
-
 def _model_changed(name: str, sender, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures loading: nothing to tell
         return
