@@ -7,7 +7,7 @@ from documents import actions as document_actions
 from documents import selectors as document_selectors
 from documents.models import Space, SpaceKind
 from forums import actions
-from forums.models import Forum
+from forums.models import Forum, ReadState
 from tests.browser import log_in
 from tests.factories import PASSWORD, make_incoming, make_member, make_staff
 
@@ -230,3 +230,32 @@ def test_a_message_too_large_for_a_frame_is_fetched_once_by_the_page(
     assert len(fetched) == 1 and fetched[0].startswith("GET ")
     # The fetched message is the reader's own rendering: no author controls for them.
     assert not reader.locator("#post-2").get_by_role("link", name="Modifier").is_visible()
+
+
+def test_a_page_left_right_after_a_reply_tells_its_read_on_the_socket(
+    asgi_server, cast_in_a_thread, browser, monkeypatch
+):
+    people, thread, _document = cast_in_a_thread
+    # The request a page makes as it goes is not always seen by the browser's tools: watched
+    # where the server records it.
+    marked_by_request = []
+    mark_by_request = actions.mark_thread_read
+    monkeypatch.setattr(
+        actions,
+        "mark_thread_read",
+        lambda *args, **kwargs: marked_by_request.append(1) or mark_by_request(*args, **kwargs),
+    )
+    reader, _seen = open_thread(browser, asgi_server, people["reader"], thread)
+    reply_as(browser, asgi_server, people["author"], thread, "Juste avant de partir")
+    reader.locator("#post-2").wait_for(timeout=5_000)
+
+    # Left at once, before the page's batched read (every few seconds) went out.
+    marked_by_request.clear()  # opening the thread pages marked them read: that is not leaving
+    reader.goto(f"{asgi_server}/forums/")
+    for _attempt in range(50):
+        state = ReadState.objects.filter(user=people["reader"], thread=thread).first()
+        if state is not None and state.last_read_number == 2:
+            break
+        reader.wait_for_timeout(100)
+    assert state is not None and state.last_read_number == 2
+    assert marked_by_request == []  # told on the socket as the page went

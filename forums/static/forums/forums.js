@@ -3,7 +3,7 @@
 // rendered for this reader's group, a list row, the reader's own counts), so no event makes the
 // page ask the server back; reading is told in batches. Without JavaScript, the same pages are
 // complete on reload.
-import { announce, csrfToken, fetchFragment, on, post, send, toElement } from "../realtime/live.js";
+import { announce, beforeLeaving, csrfToken, fetchFragment, on, post, send, toElement } from "../realtime/live.js";
 
 const thread = document.querySelector("[data-thread]");
 const postsBox = thread?.querySelector("[data-posts]");
@@ -115,7 +115,8 @@ for (const name of ["post.edited", "post.hidden", "post.unhidden", "post.deleted
 
 // Reading: the messages that arrived while the reader could see the page are marked read at most
 // every few seconds, on the socket (no request), and once more as the page is left; those that
-// came while it was hidden, once it is seen again.
+// came while it was hidden, once it is seen again. Told on leaving, the frame goes out before the
+// socket closes (live.js), so even then no request is needed while the socket is open.
 let arrivedUpTo = 0;
 let seenUpTo = 0;
 let sentUpTo = 0;
@@ -136,9 +137,9 @@ function sendRead({ leaving = false } = {}) {
   readTimer = null;
   if (!thread || seenUpTo <= sentUpTo) return;
   sentUpTo = seenUpTo;
-  const told = !leaving && send({ type: "read", channel: "thread", id: Number(thread.dataset.thread), number: seenUpTo });
+  const told = send({ type: "read", channel: "thread", id: Number(thread.dataset.thread), number: seenUpTo });
   if (told) return;
-  // Leaving (the socket closes with the page) or offline: one request, sent even as the page goes.
+  // No socket (reconnecting, offline): one request, sent even as the page goes.
   post(thread.dataset.markReadUrl, { number: seenUpTo }, { keepalive: leaving }).catch(() => {
     sentUpTo = 0; // offline: told again with the next batch
   });
@@ -148,7 +149,7 @@ if (thread) {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") markSeen();
   });
-  window.addEventListener("pagehide", () => sendRead({ leaving: true }));
+  beforeLeaving(() => sendRead({ leaving: true }));
 }
 
 function showBadges(data) {

@@ -119,7 +119,21 @@ export async function fetchFragment(url) {
   return toElement(await response.text());
 }
 
+// What a page's script tells as the page goes (a last read mark) is sent first: frames sent
+// before close() leave ahead of its closing handshake.
+const leaveHandlers = [];
+export function beforeLeaving(handler) {
+  leaveHandlers.push(handler);
+}
+
 window.addEventListener("pagehide", () => {
+  for (const handler of leaveHandlers) {
+    try {
+      handler();
+    } catch (error) {
+      console.error(error);
+    }
+  }
   stopped = true;
   socket?.close();
 });
