@@ -15,7 +15,7 @@ transactions wait for each other but cannot deadlock; per-person updates from ma
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -28,11 +28,23 @@ from intranet.models import NavigationCount
 _counting: dict[str, list[Callable[[Any], int]]] = {}
 
 
-def add(name: str, count: Callable[[Any], int], *, changes_with: Iterable[type[Model]] = ()) -> None:
+def add(
+    name: str,
+    count: Callable[[Any], int],
+    *,
+    changes_with: Iterable[type[Model]] = (),
+    changes_for: Mapping[type[Model], Callable[[Any], Iterable[int]]] | None = None,
+) -> None:
     """``count(user)`` is part of the count ``name``; a row of any of ``changes_with`` saved or
     deleted (or a many-to-many link added or removed) makes ``name`` stale for everyone, in the
-    same transaction. Saving an account only to record a sign-in changes nothing."""
+    same transaction. Saving an account only to record a sign-in changes nothing. A row of a
+    model in ``changes_for`` ``{Model: people(row) -> user ids}`` changes only those people's
+    count (a ballot, its voter's): theirs is made stale once the change is committed."""
     _counting.setdefault(name, []).append(count)
+    for model, people in (changes_for or {}).items():
+        handler = partial(_row_changed_for, name, people)
+        signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:save-for")
+        signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:delete-for")
     for model in changes_with:
         handler = partial(_model_changed, name)
         # Strong references: the partials live as long as the process, like the registry.
@@ -50,6 +62,11 @@ def _model_changed(name: str, sender, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a sign-in
     _mark_stale(name, None)
+
+
+def _row_changed_for(name: str, people: Callable[[Any], Iterable[int]], sender, instance, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        stale_on_commit(name, people(instance))
 
 
 def stale_on_commit(name: str, user_ids: Iterable[int]) -> None:

@@ -90,6 +90,7 @@ def register(
     notification_sentences: Mapping[str, Callable[[], str]] | None = None,
     navigation_counters: Mapping[str, Callable[[Any], int]] | None = None,
     navigation_counts_change_with: Mapping[str, Iterable[type[Model]]] | None = None,
+    navigation_counts_change_for: Mapping[str, Mapping[type[Model], Callable[[Any], Iterable[int]]]] | None = None,
     on_college_created: Callable[[College], Any] | None = None,
     panels: Mapping[str, PanelMaker] | None = None,
     live_subscriptions: Mapping[str, SubscriptionKind] | None = None,
@@ -108,8 +109,10 @@ def register(
       and ``%(title)s``; ``notify`` refuses an event without one.
     - ``navigation_counters``: ``{name: count(user)}``; apps that count the same thing ("tasks":
       what waits for the reader) are added up. Kept per person (``intranet.counters``): recounted
-      after a change to the models named in ``navigation_counts_change_with`` ``{name: [Model]}``,
-      or after the app says so with ``intranet.counters.stale_on_commit``.
+      after a change to the models named in ``navigation_counts_change_with`` ``{name: [Model]}``
+      (for everyone), to those of ``navigation_counts_change_for`` ``{name: {Model: people(row)}}``
+      (for the people the row names), or after the app says so with
+      ``intranet.counters.stale_on_commit``.
     - ``on_college_created``: called with the new collège, inside the transaction that creates
       it, after the reactions of the apps installed before this one.
     - ``panels``: ``{page name: maker(user, object) -> Panel | None}`` for another app's page.
@@ -128,9 +131,9 @@ def register(
     for target_type, describer in (notification_targets or {}).items():
         targets.add_describer(target_type, describer)
     wording.add_sentences(notification_sentences or {})
-    changes_with = navigation_counts_change_with or {}
+    changes_with, changes_for = navigation_counts_change_with or {}, navigation_counts_change_for or {}
     for name, count in (navigation_counters or {}).items():
-        counters.add(name, count, changes_with=changes_with.get(name, ()))
+        counters.add(name, count, changes_with=changes_with.get(name, ()), changes_for=changes_for.get(name))
     if on_college_created is not None:
         _registry.college_created.append(on_college_created)
     for page, maker in (panels or {}).items():

@@ -71,6 +71,22 @@ def test_tasks_count_follows_a_proposal_through_review_and_vote(cast, login, dja
     assert_kept_counts_are_fresh(vars(cast).values())
 
 
+def test_a_ballot_recounts_its_voters_tasks_alone(cast, login, django_capture_on_commit_callbacks):
+    proposal = make_proposal(cast.production_member, stage="in_review")
+    actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Favorable")
+    vote = actions.open_board_vote(cast.secretary, proposal=proposal, deadline=timezone.now() + timedelta(days=3))
+    board = [cast.board_member, cast.president, cast.secretary]
+    for person in board:
+        tasks_shown(login(person))  # counted, then kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.cast_ballot(cast.board_member, vote=vote, choice="for")
+    stale = dict(NavigationCount.objects.filter(name="tasks", user__in=board).values_list("user__email", "stale"))
+    assert stale == {cast.board_member.email: True, cast.president.email: False, cast.secretary.email: False}
+    assert tasks_shown(login(cast.board_member)) == 0
+    assert_kept_counts_are_fresh(board)
+
+
 def test_a_new_role_brings_the_tasks_waiting_for_it(cast, login):
     make_proposal(cast.production_member, stage="in_review")
     assert tasks_shown(login(cast.production_member)) == 0

@@ -15,7 +15,7 @@ class WorkflowsConfig(AppConfig):
         from workflows import audit_details, jobs, models, notifications, panels, search, selectors
 
         # Steps, votes and ballots, and the roles that decide whose they are.
-        votes = [models.BoardVote, models.Ballot, models.BoardVote.room_voters.through]
+        votes = [models.BoardVote, models.BoardVote.room_voters.through]
         tasks_change_with = [Task, models.Proposal, *votes, User, CollegeMembership, BoardMembership, College]
         plugins.register(
             self.label,
@@ -28,6 +28,8 @@ class WorkflowsConfig(AppConfig):
             notification_sentences=notifications.SENTENCES,
             navigation_counters={"tasks": selectors.task_count},
             navigation_counts_change_with={"tasks": tasks_change_with},
+            # A ballot changes its voter's tasks alone: a busy vote does not recount the board's.
+            navigation_counts_change_for={"tasks": {models.Ballot: lambda ballot: [ballot.voter_id]}},
             panels={plugins.THREAD_PAGE: panels.thread_proposal},
             jobs=jobs.JOBS,
         )
