@@ -344,8 +344,12 @@ def _mark_read_by(thread: Thread, readers: dict[int, int]) -> None:
     ReadState.objects.bulk_create(
         [ReadState(user_id=user_id, thread=thread) for user_id in up_to], ignore_conflicts=True
     )
-    before = {state.user_id: state for state in ReadState.objects.filter(thread=thread, user_id__in=list(up_to))}
-    moved = {user_id: n for user_id, n in up_to.items() if before[user_id].last_read_number < n}
+    # Plain values: hundreds of readers at once, no model instances needed.
+    states = ReadState.objects.filter(thread=thread, user_id__in=list(up_to))
+    before = {
+        user_id: (read, follow) for user_id, read, follow in states.values_list("user_id", "last_read_number", "follow")
+    }
+    moved = {user_id: n for user_id, n in up_to.items() if before[user_id][0] < n}
     by_number: dict[int, list[int]] = {}
     for user_id, n in moved.items():
         by_number.setdefault(n, []).append(user_id)
@@ -354,10 +358,7 @@ def _mark_read_by(thread: Thread, readers: dict[int, int]) -> None:
         ReadState.objects.filter(thread=thread, user_id__in=user_ids, last_read_number__lt=n).update(last_read_number=n)
     frames.send_threads_read_on_commit(
         thread,
-        {
-            user_id: (n, before[user_id].last_read_number, before[user_id].follow == FollowLevel.MUTED)
-            for user_id, n in moved.items()
-        },
+        {user_id: (n, before[user_id][0], before[user_id][1] == FollowLevel.MUTED) for user_id, n in moved.items()},
     )
     notifications.read_in_the_pages(thread, moved)
 

@@ -57,8 +57,13 @@ def send_per_user_on_commit(build: Callable[[], dict[int, str]]) -> None:
     committed state, e.g. each person's unread count) and send each text to its person's pages."""
 
     def send() -> None:
-        for user_id, text in build().items():
-            _send_to_groups([user_group(user_id)], {"type": "live.event", "text": text})
+        # One hop to the event loop for all of them (hundreds after a batch of read marks).
+        _send_messages(
+            [
+                (group, {"type": "live.event", "text": text, "group": group})
+                for group, text in ((user_group(user_id), text) for user_id, text in build().items())
+            ]
+        )
 
     transaction.on_commit(send, robust=True)
 
@@ -144,15 +149,21 @@ def _send_text_skipping_commit(groups: list[str], text: str) -> None:
 
 
 def _send_to_groups(groups: list[str], message: dict) -> None:
+    # The group travels with the message: a socket that left the group while the message was
+    # already queued for it (rights just changed) drops it.
+    _send_messages([(group, {**message, "group": group}) for group in groups])
+
+
+def _send_messages(messages: list[tuple[str, dict]]) -> None:
     layer = get_channel_layer()
-    if layer is None:
-        return
-    send = async_to_sync(layer.group_send)
-    for group in groups:
+    if layer is not None and messages:
+        async_to_sync(_group_send_each)(layer, messages)
+
+
+async def _group_send_each(layer, messages: list[tuple[str, dict]]) -> None:
+    for group, message in messages:
         try:
-            # The group travels with the message: a socket that left the group while the message
-            # was already queued for it (rights just changed) drops it.
-            send(group, {**message, "group": group})
+            await layer.group_send(group, message)
         except Exception:
             # The change is committed and saved; pages catch up from the database on reconnect.
             logger.warning("Could not reach the channel layer for %s", group, exc_info=True)
