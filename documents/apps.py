@@ -12,6 +12,7 @@ class DocumentsConfig(AppConfig):
             audit_details,
             bodies,
             checks,  # noqa: F401 - importing it registers Django's system checks
+            home,
             jobs,
             notifications,
             search,
@@ -28,4 +29,5 @@ class DocumentsConfig(AppConfig):
             notification_sentences=notifications.SENTENCES,
             on_college_created=create_space_for_college,
             jobs=jobs.JOBS,
+            home_activity=[home.new_documents_and_versions],
         )

@@ -7,7 +7,7 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums")
 
     def ready(self):
-        from forums import audit_details, bodies, live, notifications, panels, search
+        from forums import audit_details, bodies, home, live, notifications, panels, search
         from forums.actions import create_forum_for_college
         from intranet import plugins
 
@@ -21,4 +21,5 @@ class ForumsConfig(AppConfig):
             on_college_created=create_forum_for_college,
             panels={plugins.COLLEGE_PAGE: panels.college_forum},
             live_subscriptions=live.SUBSCRIPTIONS,
+            home_activity=[home.new_threads, home.replies_in_followed_threads],
         )

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from intranet import plugins, policies, search
+from intranet import activity, plugins, policies, search
 from intranet.audit import AuditAction, record
 from intranet.exceptions import ActionRefused
 from intranet.groups import college_group_names, sync_user_groups
@@ -37,6 +37,7 @@ from intranet.models import (
     College,
     CollegeMembership,
     CollegeRole,
+    HomeVisit,
     Invitation,
     Profile,
     Skill,
@@ -579,3 +580,26 @@ def set_preferred_language(user: User, *, language: str) -> None:
     if user.is_authenticated and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
         user.language = language
+
+
+# Seen again within this: the visit is not written again (a page refreshed does not write).
+HOME_VISIT_RESOLUTION = timedelta(minutes=1)
+
+
+def record_home_visit(user) -> HomeVisit:
+    """The person opens their home: after a pause of a few hours, "since my last visit" starts
+    where the previous visit ended; within a visit, it stays where it was."""
+    now = timezone.now()
+    visit = HomeVisit.objects.filter(user=user).first()
+    if visit is None:
+        visit, _created = HomeVisit.objects.get_or_create(
+            user=user, defaults={"since": now - activity.FIRST_VISIT_LOOKS_BACK, "seen_at": now}
+        )
+        return visit
+    if now - visit.seen_at > activity.NEW_VISIT_AFTER:
+        visit.since = visit.seen_at
+    elif now - visit.seen_at < HOME_VISIT_RESOLUTION:
+        return visit
+    visit.seen_at = now
+    HomeVisit.objects.filter(pk=visit.pk).update(since=visit.since, seen_at=now)
+    return visit

@@ -15,7 +15,7 @@ class IntranetConfig(AppConfig):
             plugins,
         )
         from intranet.notifications import members as member_notifications
-        from intranet.notifications.selectors import unread_count
+        from intranet.notifications.selectors import unread_count, unread_mentions
         from intranet.search.members import MemberSource
 
         # The core declares its own parts the way every app does (docs/architecture.md).
@@ -29,4 +29,5 @@ class IntranetConfig(AppConfig):
             # Made stale by intranet.notifications.actions for the people concerned.
             navigation_counters={"notifications": unread_count},
             jobs=background.JOBS,
+            home_waiting=[unread_mentions],
         )

@@ -429,3 +429,19 @@ class NavigationCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value}"
+
+
+class HomeVisit(models.Model):
+    """When the person last looked at their home page, and where their "since my last visit"
+    starts: the visit before a pause of a few hours (``intranet.activity``)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    since = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.since:%Y-%m-%d %H:%M}"

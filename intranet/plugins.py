@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils.functional import Promise
 
-from intranet import counters
+from intranet import activity, counters
 from intranet.audit import AuditDetail, register_action_labels, register_detail
 from intranet.builtins import register_builtin_texts
 from intranet.jobs import Job, register_jobs
@@ -95,6 +95,8 @@ def register(
     panels: Mapping[str, PanelMaker] | None = None,
     live_subscriptions: Mapping[str, SubscriptionKind] | None = None,
     jobs: Iterable[Job] = (),
+    home_waiting: Iterable[activity.WaitingSource] = (),
+    home_activity: Iterable[activity.ActivitySource] = (),
 ) -> None:
     """Everything ``app`` (its label) adds to the core, declared once in its ``ready()``.
 
@@ -118,6 +120,10 @@ def register(
     - ``panels``: ``{page name: maker(user, object) -> Panel | None}`` for another app's page.
     - ``live_subscriptions``: ``{name: SubscriptionKind}`` a page may subscribe to on its socket.
     - ``jobs``: its background jobs (``intranet.jobs.Job``), run by ``manage.py worker``.
+    - ``home_waiting``: ``source(reader) -> [activity.Waiting]``, what waits for the reader;
+      ``home_activity``: ``source(reader, since) -> [activity.Happening]``, what happened since
+      a moment, only what the reader may open now (``intranet.activity``, the home page and
+      ``/api/v1/me/activity/``).
     """
     if app in _registry.apps:
         raise RuntimeError(f"{app} is already plugged in: an app registers once, in its ready().")
@@ -141,6 +147,7 @@ def register(
     for name, kind in (live_subscriptions or {}).items():
         subscriptions.register(name, kind)
     register_jobs(*jobs)
+    activity.add_sources(waiting=home_waiting, activity=home_activity)
 
 
 def plugged_in_apps() -> list[str]:

@@ -38,8 +38,14 @@ def colleges_with_members() -> QuerySet[College]:
     return College.objects.prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="active_memberships"))
 
 
-def my_colleges_with_members(user: User) -> QuerySet[College]:
-    return colleges_with_members().filter(memberships__user=user, is_active=True)
+def my_colleges(user: User) -> QuerySet[College]:
+    """The person's active collèges, each with ``member_count``, its active members."""
+    mine = College.objects.filter(
+        is_active=True, pk__in=CollegeMembership.objects.filter(user=user).values("college_id")
+    )
+    return mine.annotate(
+        member_count=Count("memberships", filter=Q(memberships__user__is_active=True), distinct=True)
+    ).order_by("position", "name")
 
 
 def active_colleges() -> QuerySet[College]:

@@ -45,6 +45,14 @@ def _own_notifications_only(world, role, response):
     assert ids == ([world["notification"].pk] if role == "member" else [])
 
 
+def _news_of_production_for_its_readers(world, role, response):
+    body = response.json()
+    titles = [line["title"] for place in body["places"] for kind in place["kinds"] for line in kind["lines"]]
+    assert ("Cinéma et élèves" in titles) == (role in ("member", "coordinator", "staff")), (role, titles)
+    mentions = [item["title"] for item in body["waiting"] if item["kind"] == "mention"]
+    assert mentions == (["Cinéma et élèves"] if role == "member" else []), (role, mentions)
+
+
 ROLE_CASES = {
     "api:colleges": Case("get", lambda w: "/api/v1/colleges/", everyone(200)),
     "api:college": Case("get", lambda w: "/api/v1/colleges/production/", everyone(200)),
@@ -59,6 +67,9 @@ ROLE_CASES = {
     ),
     "api:notifications_read_all": Case("post", lambda w: "/api/v1/notifications/read-all/", everyone(200)),
     "api:notification_preferences": Case("get", lambda w: "/api/v1/notifications/preferences/", everyone(200)),
+    "api:my_activity": Case(
+        "get", lambda w: "/api/v1/me/activity/", everyone(200), check=_news_of_production_for_its_readers
+    ),
     "api:schema": Case("get", lambda w: "/api/schema/", everyone(200), format=None),
     "api:docs": Case("get", lambda w: "/api/docs/", everyone(200), format=None),
 }
@@ -67,6 +78,7 @@ ROLE_CASES = {
 # The other methods of a route, and the addresses no route matches.
 MORE_CASES = {
     "an unknown address": Case("get", lambda w: "/api/v1/nothing/", everyone(404, anonymous=404)),
+    "an unknown period of activity": Case("get", lambda w: "/api/v1/me/activity/?period=365", everyone(400)),
     "change my preferences": Case(
         "patch", lambda w: "/api/v1/notifications/preferences/", everyone(200), data=lambda w: {"reply": "never"}
     ),

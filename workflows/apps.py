@@ -12,7 +12,7 @@ class WorkflowsConfig(AppConfig):
 
         from intranet import plugins
         from intranet.models import BoardMembership, College, CollegeMembership, User
-        from workflows import audit_details, jobs, models, notifications, panels, search, selectors
+        from workflows import audit_details, home, jobs, models, notifications, panels, search, selectors
 
         # Steps, votes and ballots, and the roles that decide whose they are.
         votes = [models.BoardVote, models.BoardVote.room_voters.through]
@@ -32,4 +32,6 @@ class WorkflowsConfig(AppConfig):
             navigation_counts_change_for={"tasks": {models.Ballot: lambda ballot: [ballot.voter_id]}},
             panels={plugins.THREAD_PAGE: panels.thread_proposal},
             jobs=jobs.JOBS,
+            home_waiting=[home.waiting_steps_and_ballots],
+            home_activity=[home.proposals_that_moved, home.decisions_entered],
         )

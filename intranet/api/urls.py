@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from intranet.api import views
+from intranet.api import activity, views
 
 core = [
     path("colleges/", views.CollegeList.as_view(), name="colleges"),
@@ -16,6 +16,7 @@ core = [
     path("notifications/read/", views.NotificationMarkRead.as_view(), name="notifications_read"),
     path("notifications/read-all/", views.NotificationMarkAllRead.as_view(), name="notifications_read_all"),
     path("notifications/preferences/", views.NotificationPreferences.as_view(), name="notification_preferences"),
+    path("me/activity/", activity.MyActivity.as_view(), name="my_activity"),
 ]
 
 app_name = "api"

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from intranet.activity import Waiting
 from intranet.notifications import targets, wording
+from intranet.notifications.kinds import Kind
 from intranet.notifications.models import Notification
 from intranet.notifications.preferences import preferences_of
 
@@ -65,3 +69,32 @@ def target_url_for_user(user, notification_id: int) -> tuple[Notification, str]:
 
 def preferences_for(user) -> dict[str, str]:
     return preferences_of(user.pk)
+
+
+MENTIONS_ON_HOME = 20
+
+
+def unread_mentions(user) -> list[Waiting]:
+    """For the home's "waiting for me": the unread mentions of the person, in what they may still
+    open, each leading through its notification (opening it marks it read)."""
+    mentions = list(
+        Notification.objects.filter(recipient=user, kind=Kind.MENTION, read_at__isnull=True)
+        .select_related("actor")
+        .order_by("-created_at")[:MENTIONS_ON_HOME]
+    )
+    described = targets.describe(user, {(n.target_type, n.target_id) for n in mentions})
+    waiting = []
+    for notification in mentions:
+        target = described.get((notification.target_type, notification.target_id))
+        if target is not None:
+            actor = notification.actor.get_full_name() if notification.actor else ""
+            waiting.append(
+                Waiting(
+                    kind="mention",
+                    title=target.title,
+                    url=reverse("notifications:open", args=[notification.pk]),
+                    action=_("%(actor)s mentions you") % {"actor": actor} if actor else _("You are mentioned"),
+                    since=notification.created_at,
+                )
+            )
+    return waiting

@@ -11,7 +11,7 @@ class ArchivesConfig(AppConfig):
     def ready(self):
         from intranet import plugins
         from intranet.models import College, CollegeMembership, User
-        from workflows.archives import audit_details, files, models, notifications, panels, search, selectors
+        from workflows.archives import audit_details, files, home, models, notifications, panels, search, selectors
 
         plugins.register(
             self.label,
@@ -25,4 +25,5 @@ class ArchivesConfig(AppConfig):
             # A fonds's step, who is staff, and who coordinates the collège Patrimoine.
             navigation_counts_change_with={"tasks": [models.Fonds, User, CollegeMembership, College]},
             panels={plugins.TASKS_PAGE: panels.waiting_fonds},
+            home_waiting=[home.fonds_waiting],
         )

@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from intranet import plugins
-        from workflows.meetings import audit_details, notifications, panels
+        from workflows.meetings import audit_details, home, notifications, panels
 
         plugins.register(
             self.label,
@@ -23,4 +23,5 @@ class MeetingsConfig(AppConfig):
                 plugins.REGISTER_PAGE: panels.register_links,
                 plugins.DECISION_PAGE: panels.decision_meeting,
             },
+            home_waiting=[home.meetings_waiting],
         )

@@ -1,0 +1,159 @@
+"""The member's home: what waits for the person, and what happened in their collèges since a moment.
+
+Each app declares its part in ``plugins.register`` (``home_waiting``, ``home_activity``): a
+function of the reader (and the moment) that answers, in a query or two, with only what the
+reader may open now. The core gathers them, orders and groups them, for the page and the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from intranet.models import HomeVisit
+
+# A visit after a pause longer than this starts a new "since my last visit".
+NEW_VISIT_AFTER = timedelta(hours=3)
+# What a first visit looks back on.
+FIRST_VISIT_LOOKS_BACK = timedelta(days=7)
+# The person may look further back than their last visit.
+CHOICES = {"visit": None, "7": timedelta(days=7), "30": timedelta(days=30)}
+# Lines shown per kind and place; an app's source asks for no more than LINES_PER_SOURCE.
+LINES_PER_KIND = 8
+LINES_PER_SOURCE = 40
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something happened: a collège, or the association as a whole (slug "")."""
+
+    slug: str
+    name: str
+    url: str = ""
+
+
+ASSOCIATION = Place("", _("The association"))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Something the person has to do: a review, a ballot, a convocation, an unread mention."""
+
+    kind: str  # task, vote, meeting, archive, mention
+    title: str
+    url: str
+    action: str | Promise  # what is asked: "Review by the collège", "Cast your vote"
+    due: datetime | None = None  # a deadline, when there is one
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Happening:
+    """One line of "since my last visit"."""
+
+    kind: str  # thread, replies, document, version, proposal, decision
+    kind_label: str | Promise  # the heading of its kind: "New threads"
+    title: str
+    url: str
+    at: datetime
+    place: Place = ASSOCIATION
+    actor: str = ""
+    detail: str | Promise = ""  # "forwarded to the board", "version 3"
+    count: int = 0  # new replies in a followed thread
+
+
+WaitingSource = Callable[[object], list[Waiting]]
+ActivitySource = Callable[[object, datetime], list[Happening]]
+_waiting_sources: list[WaitingSource] = []
+_activity_sources: list[ActivitySource] = []
+
+
+def add_sources(waiting: Iterable[WaitingSource] = (), activity: Iterable[ActivitySource] = ()) -> None:
+    """Called by ``intranet.plugins.register``, in the order of the apps."""
+    _waiting_sources.extend(waiting)
+    _activity_sources.extend(activity)
+
+
+@dataclass
+class KindGroup:
+    kind: str
+    label: str | Promise
+    lines: list[Happening]
+    more: int = 0  # lines of this kind not shown
+
+
+@dataclass
+class PlaceGroup:
+    place: Place
+    kinds: list[KindGroup] = field(default_factory=list)
+    latest: datetime | None = None
+
+
+@dataclass
+class Activity:
+    since: datetime
+    choice: str  # "visit", "7" or "30"
+    waiting: list[Waiting]
+    places: list[PlaceGroup]
+
+    @property
+    def is_quiet(self) -> bool:
+        return not self.places
+
+
+def window(user, choice: str, *, now: datetime | None = None, visit: HomeVisit | None = None) -> datetime:
+    """Where "since" starts for this choice: the last visit (as recorded), or 7 or 30 days back."""
+    now = now or timezone.now()
+    if CHOICES.get(choice) is not None:
+        return now - CHOICES[choice]
+    if visit is None:
+        visit = HomeVisit.objects.filter(user=user).first()
+    return visit.since if visit is not None else now - FIRST_VISIT_LOOKS_BACK
+
+
+def waiting_for(user) -> list[Waiting]:
+    """Everything waiting for the person: deadlines first (soonest first), then oldest first."""
+    items = [item for source in _waiting_sources for item in source(user)]
+    far = timezone.now() + timedelta(days=3650)
+    return sorted(items, key=lambda item: (item.due is None, item.due or far, item.since or far))
+
+
+def activity_for(user, *, since: datetime, choice: str) -> Activity:
+    answers = [[line for line in source(user, since) if line.at >= since] for source in _activity_sources]
+    return Activity(since=since, choice=choice, waiting=waiting_for(user), places=group(answers))
+
+
+def group(answers: list[list[Happening]]) -> list[PlaceGroup]:
+    """The sources' lines by place (the most recently active first), then by kind (in the order
+    of the apps and of their sources), most recent first."""
+    kind_order = {
+        kind: index for index, kind in enumerate(dict.fromkeys(line.kind for lines in answers for line in lines))
+    }
+    places: dict[str, PlaceGroup] = {}
+    for line in sorted((line for lines in answers for line in lines), key=lambda line: line.at, reverse=True):
+        place = places.setdefault(line.place.slug, PlaceGroup(line.place, latest=line.at))
+        kind = next((kind for kind in place.kinds if kind.kind == line.kind), None)
+        if kind is None:
+            kind = KindGroup(line.kind, line.kind_label, [])
+            place.kinds.append(kind)
+        if len(kind.lines) < LINES_PER_KIND:
+            kind.lines.append(line)
+        else:
+            kind.more += 1
+    for place in places.values():
+        place.kinds.sort(key=lambda kind: kind_order[kind.kind])
+    return list(places.values())
+
+
+def place_of(college) -> Place:
+    """A collège's place, or the association's for what belongs to no collège (the general forums,
+    the board's space)."""
+    if college is None:
+        return ASSOCIATION
+    return Place(college.slug, college.name, reverse("college_detail", args=[college.slug]))
