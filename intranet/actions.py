@@ -590,11 +590,10 @@ def record_home_visit(user) -> HomeVisit:
     """The person opens their home: after a pause of a few hours, "since my last visit" starts
     where the previous visit ended; within a visit, it stays where it was."""
     now = timezone.now()
-    visit = HomeVisit.objects.filter(user=user).first()
-    if visit is None:
-        visit, _created = HomeVisit.objects.get_or_create(
-            user=user, defaults={"since": now - activity.FIRST_VISIT_LOOKS_BACK, "seen_at": now}
-        )
+    visit, created = HomeVisit.objects.get_or_create(
+        user=user, defaults={"since": now - activity.FIRST_VISIT_LOOKS_BACK, "seen_at": now}
+    )
+    if created:
         return visit
     if now - visit.seen_at > activity.NEW_VISIT_AFTER:
         visit.since = visit.seen_at

@@ -102,10 +102,6 @@ class Activity:
     waiting: list[Waiting]
     places: list[PlaceGroup]
 
-    @property
-    def is_quiet(self) -> bool:
-        return not self.places
-
 
 def window(user, choice: str, *, now: datetime | None = None, visit: HomeVisit | None = None) -> datetime:
     """Where "since" starts for this choice: the last visit (as recorded), or 7 or 30 days back."""

@@ -24,9 +24,10 @@ def test_demo_member_logs_in_and_sees_their_colleges(live_server, demo_data, bro
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(live_server.url + "/")
     assert page.get_by_role("heading", name="Mes collèges").is_visible()
-    production = page.get_by_role("region", name="Production")
-    assert production.is_visible()
-    assert production.get_by_text("Isabelle Garnier").is_visible()
+    colleges = page.get_by_role("region", name="Mes collèges")
+    colleges.get_by_role("link", name="Production").click()
+    assert page.get_by_role("heading", name="Collège Production", level=1).is_visible()
+    assert page.get_by_text("Isabelle Garnier").first.is_visible()
 
     page.get_by_role("link", name="Annuaire").click()
     assert page.get_by_role("heading", name="Annuaire des membres").is_visible()

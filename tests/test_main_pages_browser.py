@@ -272,21 +272,3 @@ def test_every_main_page_has_no_serious_accessibility_violation(asgi_server, ass
                         f"{main_page.name} at {width} px: {violation['id']} ({violation['impact']}): {targets}"
                     )
     assert not found, "Serious or critical axe violations:\n" + "\n".join(found)
-
-
-@pytest.fixture
-def member_of_one_college(association_bodies):
-    staff = make_staff()
-    member = make_member(actor=staff, college="patrimoine", email="archiviste@example.org")
-    for number in range(7):
-        make_member(actor=staff, college="patrimoine", email=f"collegue{number}@example.org")
-    return member
-
-
-def test_the_home_page_gives_a_single_college_the_whole_row(asgi_server, member_of_one_college, browser):
-    page = log_in(browser, asgi_server, member_of_one_college.email, PASSWORD)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(asgi_server + "/")
-    card = page.get_by_role("region", name="Patrimoine")
-    row_width = page.evaluate("(el) => el.parentElement.getBoundingClientRect().width", card.element_handle())
-    assert card.bounding_box()["width"] >= 0.9 * row_width  # not one narrow column of four
