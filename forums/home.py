@@ -31,6 +31,7 @@ def new_threads(user, since: datetime) -> list[Happening]:
             place=place_of(thread.forum.college),
             actor=thread.author.get_full_name(),
             detail=thread.forum.name,
+            key=f"thread-{thread.pk}",
         )
         for thread in threads
     ]
@@ -63,6 +64,8 @@ def replies_in_followed_threads(user, since: datetime) -> list[Happening]:
             place=place_of(thread.forum.college),
             detail=thread.forum.name,
             count=thread.new_replies,
+            key=f"thread-{thread.pk}",
+            number=thread.post_count,
         )
         for thread in threads
     ]

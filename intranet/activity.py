@@ -66,6 +66,8 @@ class Happening:
     actor: str = ""
     detail: str | Promise = ""  # "forwarded to the board", "version 3"
     count: int = 0  # new replies in a followed thread
+    key: str = ""  # what the page's live frames name it by ("thread-12"), when they can
+    number: int = 0  # the last message number a line's count includes: a frame seen twice counts once
 
 
 WaitingSource = Callable[[object], list[Waiting]]

@@ -152,6 +152,7 @@ def claim_task(world, target):
 MATRIX: dict[str, Row] = {
     # The core pages
     "home": Row("get", plain("home"), everyone(200)),
+    "home_waiting": Row("get", plain("home_waiting"), everyone(200)),
     "college_detail": Row("get", at("college_detail", "college"), on_targets(200, targets=("own", "other"))),
     "directory": Row("get", plain("directory"), everyone(200)),
     "search": Row("get", plain("search"), everyone(200), query={"q": "festival"}),

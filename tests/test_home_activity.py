@@ -61,6 +61,12 @@ def test_waiting_for_me_lists_each_persons_steps_votes_and_mentions(cast, login,
     # Nothing waits for a member off the board and outside the review: no card at all.
     assert section(home(login(cast.patrimoine_member)), "waiting-title") == ""
 
+    # The card alone, as the open home reads it again when the person's notifications change:
+    # each person's own, nothing of anyone else's.
+    alone = login(cast.coordinator).get(reverse("home_waiting")).content.decode()
+    assert "Résidence d&#x27;écriture" in alone and "Repérages" in alone and "Festival" not in alone
+    assert login(cast.patrimoine_member).get(reverse("home_waiting")).content.decode().strip() == ""
+
     # A ballot cast, a mention read: gone.
     workflow_actions.cast_ballot(cast.board_member, vote=on_agenda.votes.get(), choice="for")
     assert "Festival itinérant" not in section(home(login(cast.board_member)), "waiting-title")

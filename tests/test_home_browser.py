@@ -1,5 +1,6 @@
-"""In a real Chromium: what another member does reaches a member's home — a reply announced live
-on the open page, then shown with the upload and the proposal when the page is loaded again."""
+"""In a real Chromium: what another member does reaches a member's home — a new thread as a line
+and a reply announced on the open page, a review in a coordinator's "waiting for me" as it
+happens; then the upload and the proposal when the page is loaded again."""
 
 import re
 
@@ -19,6 +20,7 @@ def two_colleagues(association_bodies):
     staff = make_staff(email="equipe@example.org")
     reader = make_member(actor=staff, college="production", email="lectrice@example.org")
     colleague = make_member(actor=staff, college="production", role="coordinator", email="collegue@example.org")
+    make_member(actor=staff, college="production", role="coordinator", email="coordinatrice@example.org")
     thread = forum_actions.start_thread(reader, forum=Forum.objects.get(slug="production"), title="Matériel", body="…")
     return reader, colleague, thread
 
@@ -26,11 +28,28 @@ def two_colleagues(association_bodies):
 def test_a_colleagues_reply_upload_and_proposal_appear_on_my_home(asgi_server, two_colleagues, browser):
     reader, colleague, thread = two_colleagues
     home = log_in(browser, asgi_server, reader.email, PASSWORD)
-    home.wait_for_selector("body[data-live='connected']", state="attached")
+    second_coordinator = log_in(browser, asgi_server, "coordinatrice@example.org", PASSWORD)
+    for page in (home, second_coordinator):
+        page.wait_for_selector("body[data-live='connected']", state="attached")
     notice = home.locator("[data-home-news]")
     assert notice.is_hidden()
+    assert second_coordinator.get_by_role("region", name="Ce qui m'attend").count() == 0
+    requests = []
+    home.on("request", lambda request: requests.append(request.url))
 
     other = log_in(browser, asgi_server, colleague.email, PASSWORD)
+    other.goto(f"{asgi_server}/forums/production/nouveau/")
+    other.fill("input[name=title]", "Tournage en février")
+    other.fill("textarea[name=body]", "Qui est disponible ?")
+    other.locator("main form button[type=submit]").last.click()
+    other.wait_for_url(re.compile(r".*/forums/fils/\d+/$"))
+    # A line under the collège, from the frame alone: the home asked nothing.
+    news = home.get_by_role("region", name="Depuis ma dernière visite")
+    news.get_by_role("region", name="Production").get_by_role("link", name="Tournage en février").wait_for(
+        timeout=5_000
+    )
+    assert requests == []
+
     other.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
     other.fill("textarea[name=body]", "J'ai un trépied")
     other.click("#reply button[type=submit]")
@@ -56,13 +75,22 @@ def test_a_colleagues_reply_upload_and_proposal_appear_on_my_home(asgi_server, t
     other.wait_for_url(re.compile(r".*/propositions/\d+/$"))
     other.locator("form[action$='/soumettre/'] button").click()
     other.locator(".message--success").wait_for()
+    # The other coordinator's open home shows the review waiting, as it happens.
+    second_coordinator.get_by_role("region", name="Ce qui m'attend").get_by_role(
+        "link", name="Aide au court métrage", exact=True
+    ).wait_for(timeout=5_000)
 
     notice.get_by_role("link").click()
     home.wait_for_load_state()
     news = home.get_by_role("region", name="Depuis ma dernière visite")
     production = news.get_by_role("region", name="Production")
     production.get_by_role("link", name="Matériel").wait_for()
+    # The socket replays the seconds before the page's events too: nothing is counted twice.
+    home.wait_for_selector("body[data-live='connected']", state="attached")
+    home.wait_for_timeout(500)
+    assert production.get_by_role("link", name="Tournage en février").count() == 1
     assert "1 nouvelle réponse" in production.inner_text()
+    assert notice.is_hidden()
     assert production.get_by_role("link", name="budget.txt").is_visible()
     assert production.get_by_role("link", name="Aide au court métrage", exact=True).is_visible()
     # The coordinator finds the proposal's review waiting on their own home.

@@ -121,6 +121,7 @@ COVERED_ELSEWHERE = {
     # Board meetings (tests/test_meetings.py and tests/test_meeting_pages.py).
     *(f"meetings:{name}" for name in MEETING_ROUTES),
     "health",  # tests/test_health.py
+    "home_waiting",  # the home's card alone (tests/test_home_activity.py, the role matrix)
 }
 
 

@@ -1,20 +1,127 @@
-// The member's home: news from others arriving on the page's socket (the forums' own frames, the
-// ones that move the forums' counters) is announced, and shown by loading the home again, as a
-// forum shows "new topics" without moving what the reader is looking at.
+// The member's home, live on the page's socket with the forums' own frames: a colleague's new
+// thread becomes a line under its collège, a reply in a thread already listed moves its count,
+// and any other news from others is announced ("show them" loads the home again). What waits for
+// the person is read again when their notifications change, a frame only they receive.
 import { announce, on } from "../realtime/live.js";
 
+const reader = Number(document.body.dataset.reader || 0);
 const notice = document.querySelector("[data-home-news]");
+const places = document.querySelector("[data-home-places]");
+const waitingBox = document.querySelector("[data-home-waiting]");
+const placeOfForum = JSON.parse(document.getElementById("home-forum-places")?.textContent || "{}");
+// After (re)connecting, the server also replays the last few seconds before the page's events
+// (an event's number is given before its commit): each handler below counts a frame once.
+const renderedAfter = Number(document.body.dataset.liveSince || 0);
 
-function somethingNew(data) {
-  if (!notice || data.author === Number(notice.dataset.reader)) return;
+function pluralLabel(element, prefix, count) {
+  const one = new Intl.PluralRules(document.documentElement.lang).select(count) === "one";
+  return element.dataset[one ? `${prefix}One` : `${prefix}Other`].replace(/\d+/, String(count));
+}
+
+function tellSomethingNew() {
+  if (!notice) return;
   const count = Number(notice.dataset.count || 0) + 1;
   notice.dataset.count = String(count);
-  const one = new Intl.PluralRules(document.documentElement.lang).select(count) === "one";
-  const text = (one ? notice.dataset.labelOne : notice.dataset.labelOther).replace(/\d+/, String(count));
+  const text = pluralLabel(notice, "label", count);
   notice.querySelector("a").textContent = text;
   if (notice.hidden) announce(text);
   notice.hidden = false;
 }
 
-on("thread.created", somethingNew);
-on("post.created", somethingNew);
+function element(tag, attributes = {}, text = "") {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+// The place's section, made (first, as the most recently active) when the page has none yet.
+function sectionOf(place) {
+  const found = [...places.querySelectorAll("[data-place]")].find((section) => section.dataset.place === place.slug);
+  if (found) return found;
+  places.querySelector("[data-home-empty]")?.remove();
+  const id = `place-live-${place.slug || "association"}`;
+  const section = element("section", { class: "activity-place", "data-place": place.slug, "aria-labelledby": id });
+  const heading = section.appendChild(element("h3", { id }));
+  if (place.url) heading.appendChild(element("a", { href: place.url }, place.name));
+  else heading.textContent = place.name;
+  places.prepend(section);
+  return section;
+}
+
+// New threads come first in a place, as the server orders the forums' kinds.
+function threadListOf(section) {
+  const found = section.querySelector('ul[data-kind="thread"]');
+  if (found) return found;
+  const list = element("ul", { class: "activity-list", "data-kind": "thread" });
+  section.querySelector("h3").after(element("h4", {}, places.dataset.labelThreads), list);
+  return list;
+}
+
+function timeNow() {
+  const now = new Date();
+  const shown = now.toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" });
+  return element("time", { datetime: now.toISOString() }, shown);
+}
+
+function addThreadLine(data) {
+  const place = placeOfForum[data.forum];
+  if (!places || !place) return false;
+  if (places.querySelector(`[data-key="thread-${data.thread}"]`)) return true;
+  const line = element("li", { class: "activity-line activity-line--thread", "data-key": `thread-${data.thread}` });
+  line.appendChild(element("a", { href: places.dataset.threadUrl.replace(/\d+\/$/, `${data.thread}/`) }, data.title));
+  const detail = line.appendChild(element("span", { class: "muted" }, ` — ${place.forum} — `));
+  detail.appendChild(timeNow());
+  threadListOf(sectionOf(place)).prepend(line);
+  announce(`${places.dataset.labelThreads} — ${place.name}: ${data.title}`);
+  return true;
+}
+
+// A reply in a followed thread the page lists already: its count moves.
+function countReply(data) {
+  const line = places?.querySelector(`.activity-line--replies[data-key="thread-${data.thread}"]`);
+  const replies = line?.querySelector("[data-replies]");
+  if (!replies) return false;
+  if (data.number <= Number(line.dataset.number || 0)) return true;
+  line.dataset.number = String(data.number);
+  const count = Number(replies.dataset.replies) + 1;
+  replies.dataset.replies = String(count);
+  replies.textContent = `— ${pluralLabel(places, "labelReply", count)}`;
+  return true;
+}
+
+on("thread.created", (data, id) => {
+  // One the page was rendered with is there already (or beyond the lines shown per kind).
+  if (data.author === reader || id <= renderedAfter) return;
+  if (!addThreadLine(data)) tellSomethingNew();
+});
+on("post.created", (data, id) => {
+  if (data.author === reader) return;
+  const listed = places?.querySelector(`[data-key="thread-${data.thread}"]`);
+  if (!countReply(data) && !listed && id > renderedAfter) tellSomethingNew();
+});
+
+async function readWaitingAgain() {
+  if (!waitingBox) return;
+  try {
+    const response = await fetch(waitingBox.dataset.url, {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    });
+    if (!response.ok) return;
+    const before = waitingBox.querySelectorAll("li").length;
+    waitingBox.innerHTML = await response.text();
+    const heading = waitingBox.querySelector("h2");
+    if (heading && waitingBox.querySelectorAll("li").length > before) announce(heading.textContent.trim());
+  } catch {
+    // offline: the next frame or reconnection reads it again
+  }
+}
+
+on("notifications.unread", readWaitingAgain);
+// After a reconnection, something may have arrived meanwhile.
+let connectedBefore = false;
+on("hello", () => {
+  if (connectedBefore) readWaitingAgain();
+  connectedBefore = true;
+});
