@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.urls import reverse
@@ -63,26 +77,30 @@ def threads_with_reading_state(user) -> QuerySet[Thread]:
 def forums_with_unread(user, forums: list[Forum] | None = None, *, for_live_page: bool = False) -> list[Forum]:
     """The forums the member reads (or these, already read from ``visible_forums``), each with
     ``unread`` (posts not yet read, muted threads aside) and ``thread_count``; for a live page,
-    also ``muted_threads``, which its counters leave out as replies arrive (one more query)."""
+    also ``muted_threads``, which its counters leave out as replies arrive. One query: for a live
+    page, each muted thread is a group of its own beside its forum's."""
     forums = list(visible_forums(user)) if forums is None else forums
-    counts = (
+    muted_group = {}
+    if for_live_page:
+        muted_group["muted_thread"] = Case(When(follow_level=FollowLevel.MUTED, then="pk"), output_field=IntegerField())
+    rows = (
         threads_with_reading_state(user)
         .filter(forum__in=[forum.pk for forum in forums])
-        .values("forum")
-        .annotate(
-            total=Sum("unread", filter=~Q(follow_level=FollowLevel.MUTED)),
-            threads=Count("pk"),
-        )
+        .values("forum", **muted_group)
+        .annotate(total=Sum("unread", filter=~Q(follow_level=FollowLevel.MUTED)), threads=Count("pk"))
+        .order_by()
     )
-    by_forum = {row["forum"]: row for row in counts}
-    muted: dict[int, list[int]] = {}
-    if for_live_page:
-        for forum_id, thread_id in _muted(user, [forum.pk for forum in forums]).values_list("thread__forum", "thread"):
-            muted.setdefault(forum_id, []).append(thread_id)
+    unread: dict[int, int] = defaultdict(int)
+    thread_count: dict[int, int] = defaultdict(int)
+    muted: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        unread[row["forum"]] += row["total"] or 0
+        thread_count[row["forum"]] += row["threads"]
+        if row.get("muted_thread"):
+            muted[row["forum"]].append(row["muted_thread"])
     for forum in forums:
-        forum.unread = by_forum.get(forum.pk, {}).get("total") or 0
-        forum.thread_count = by_forum.get(forum.pk, {}).get("threads") or 0
-        forum.muted_threads = " ".join(map(str, sorted(muted.get(forum.pk, []))))
+        forum.unread, forum.thread_count = unread[forum.pk], thread_count[forum.pk]
+        forum.muted_threads = " ".join(map(str, sorted(muted[forum.pk])))
     return forums
 
 

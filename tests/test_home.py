@@ -44,7 +44,7 @@ def test_home_query_count_does_not_grow_with_members(cast, login, django_assert_
     # The first visit also records itself (read, insert in a savepoint); the collèges' card
     # counts members in SQL, so fifteen more members add nothing.
     recount_navigation(cast.production_member)
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("home"))
     assert response.status_code == 200
 

@@ -209,4 +209,4 @@ def test_the_home_asks_as_many_queries_however_much_news_there_is(cast, login):
     add_news(cast, 1)
     small = queries("Nouveau 0")
     add_news(cast, 5)
-    assert queries("Nouveau 4") == small == 21
+    assert queries("Nouveau 4") == small == 20

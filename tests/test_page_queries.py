@@ -23,7 +23,7 @@ BUDGETS = {
     "thread, first page": 7,
     "thread, last page": 7,
     "forum's thread list": 6,
-    "forums index": 7,
+    "forums index": 6,
     "folder": 8,
     "proposal": 11,
     "register": 7,
