@@ -564,6 +564,7 @@ def build_world() -> SimpleNamespace:
     from forums import actions as forum_actions
     from forums.models import Forum, ForumKind
     from intranet import actions as core_actions
+    from intranet.actions import invitations as core_invitations
     from intranet.models import College, CollegeMembership, Invitation
     from intranet.notifications import actions as notification_actions
     from intranet.notifications import emails
@@ -706,7 +707,7 @@ def build_world() -> SimpleNamespace:
     member = cast.education_member  # not of the roles: logging in would change the link's token
     world.reset_link = [urlsafe_base64_encode(force_bytes(member.pk)), default_token_generator.make_token(member)]
     world.invitation = core_actions.invite_member(staff, email="invitee@example.org", first_name="Iris", last_name="V")
-    world.invitation_token, token_hash = core_actions._new_token()
+    world.invitation_token, token_hash = core_invitations._new_token()
     Invitation.objects.filter(pk=world.invitation.pk).update(token_hash=token_hash)
     return world
 
