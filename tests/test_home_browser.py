@@ -97,3 +97,14 @@ def test_a_colleagues_reply_upload_and_proposal_appear_on_my_home(asgi_server, t
     other.goto(f"{asgi_server}/")
     waiting = other.get_by_role("region", name="Ce qui m'attend")
     assert waiting.get_by_role("link", name="Aide au court métrage", exact=True).is_visible()
+
+    # Another reply in the followed thread the home now lists: its count moves in place, from the
+    # frame alone.
+    requests.clear()
+    other.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
+    other.fill("textarea[name=body]", "Et un pied de micro")
+    other.click("#reply button[type=submit]")
+    other.wait_for_load_state()
+    production.get_by_text("2 nouvelles réponses").wait_for(timeout=5_000)
+    assert notice.is_hidden()
+    assert [url for url in requests if "/forums/" in url] == []

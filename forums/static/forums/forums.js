@@ -3,7 +3,17 @@
 // rendered for this reader's group, a list row, the reader's own counts), so no event makes the
 // page ask the server back; reading is told in batches. Without JavaScript, the same pages are
 // complete on reload.
-import { announce, beforeLeaving, csrfToken, fetchFragment, on, post, send, toElement } from "../realtime/live.js";
+import {
+  announce,
+  beforeLeaving,
+  csrfToken,
+  fetchFragment,
+  on,
+  pluralLabel,
+  post,
+  send,
+  toElement,
+} from "../realtime/live.js";
 
 const thread = document.querySelector("[data-thread]");
 const postsBox = thread?.querySelector("[data-posts]");
@@ -222,9 +232,8 @@ function setMuted(counter, threadId, muted) {
 
 function setCount(counter, count) {
   const value = Math.max(0, count);
-  const one = new Intl.PluralRules(document.documentElement.lang).select(value) === "one";
   counter.dataset.count = String(value);
-  counter.textContent = (one ? counter.dataset.labelOne : counter.dataset.labelOther).replace(/\d+/, String(value));
+  counter.textContent = pluralLabel(counter, "label", value);
   counter.className = value ? "badge badge--accent" : "";
 }
 

@@ -2,7 +2,7 @@
 // thread becomes a line under its collège, a reply in a thread already listed moves its count,
 // and any other news from others is announced ("show them" loads the home again). What waits for
 // the person is read again when their notifications change, a frame only they receive.
-import { announce, on } from "../realtime/live.js";
+import { announce, on, pluralLabel } from "../realtime/live.js";
 
 const reader = Number(document.body.dataset.reader || 0);
 const notice = document.querySelector("[data-home-news]");
@@ -12,11 +12,6 @@ const placeOfForum = JSON.parse(document.getElementById("home-forum-places")?.te
 // After (re)connecting, the server also replays the last few seconds before the page's events
 // (an event's number is given before its commit): each handler below counts a frame once.
 const renderedAfter = Number(document.body.dataset.liveSince || 0);
-
-function pluralLabel(element, prefix, count) {
-  const one = new Intl.PluralRules(document.documentElement.lang).select(count) === "one";
-  return element.dataset[one ? `${prefix}One` : `${prefix}Other`].replace(/\d+/, String(count));
-}
 
 function tellSomethingNew() {
   if (!notice) return;

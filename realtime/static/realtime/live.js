@@ -18,6 +18,13 @@ export function on(eventName, listener) {
   listeners.get(eventName).push(listener);
 }
 
+// A count in words, from the page's two renderings of it (data-<prefix>-one, data-<prefix>-other,
+// each holding a number to replace), chosen by the page's language.
+export function pluralLabel(element, prefix, count) {
+  const one = new Intl.PluralRules(document.documentElement.lang).select(count) === "one";
+  return element.dataset[one ? `${prefix}One` : `${prefix}Other`].replace(/\d+/, String(count));
+}
+
 export function announce(text) {
   const region = document.getElementById("live-announcer");
   if (region) region.textContent = text;
