@@ -1,14 +1,16 @@
-"""Refuse request bodies larger than the largest upload before Django reads them.
+"""Read a request's body before Django sees it, and refuse one larger than the largest upload.
 
-Django's ASGI handler writes the whole body to a temporary file before any view runs, so a
-view cannot stop an oversized upload early. This wrapper answers 413 at once when the declared
-length is too large, and cuts the connection when a body without a declared length grows past
-the limit.
+Pages run on a fixed pool of threads (``intranet.asgi``): a slow upload must not hold one of them
+while its bytes trickle in. So the body is read here, on the event loop, into memory or, past
+``MEMORY_BYTES``, a temporary file (as Django's own ASGI handler does), and handed on whole with
+its length declared, chunked uploads included. A declared length over the limit is answered 413
+at once; a body without one that grows past the limit is answered 413 as soon as it does.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,6 +18,11 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+# Bodies up to this size stay in memory; larger ones go to a temporary file.
+MEMORY_BYTES = 1024 * 1024
+REPLAY_CHUNK_BYTES = 256 * 1024
+LENGTH_HEADERS = (b"content-length", b"transfer-encoding")
 
 # Room for multipart boundaries, headers and form fields around the largest file.
 ENVELOPE_BYTES = 1024 * 1024
@@ -36,28 +43,26 @@ class RequestBodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
             return await self._too_large(send, scope)
-        received = 0
-        answered = False
-
-        async def limited_receive():
-            nonlocal received, answered
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    # Django treats a disconnect as an aborted request: nothing is stored, and it
-                    # answers nothing (the server would turn that into a bare 500): we answer.
-                    if not answered:
-                        answered = True
-                        await self._too_large(send, scope)
-                    return {"type": "http.disconnect"}
-            return message
-
-        async def send_unless_answered(message):
-            if not answered:
-                await send(message)
-
-        return await self.application(scope, limited_receive, send_unless_answered)
+        body = tempfile.SpooledTemporaryFile(max_size=MEMORY_BYTES)  # noqa: SIM115 - closed below
+        try:
+            size = 0
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return  # the person left before sending everything: nothing to answer
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    return await self._too_large(send, scope)
+                body.write(chunk)
+                if not message.get("more_body", False):
+                    break
+            body.seek(0)
+            headers = [(name, value) for name, value in scope.get("headers") or [] if name not in LENGTH_HEADERS]
+            scope = {**scope, "headers": [*headers, (b"content-length", str(size).encode())]}
+            return await self.application(scope, _replay(body, size, receive), send)
+        finally:
+            body.close()
 
     async def _too_large(self, send, scope):
         with override(settings.LANGUAGE_CODE):
@@ -81,6 +86,21 @@ class RequestBodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _replay(body, size: int, receive):
+    """The ASGI ``receive`` of a body already read: its chunks, then whatever the client does next."""
+    replayed = False
+
+    async def replay():
+        nonlocal replayed
+        if replayed:
+            return await receive()  # after the body, as the server would: wait for a disconnect
+        chunk = body.read(REPLAY_CHUNK_BYTES)
+        replayed = body.tell() >= size
+        return {"type": "http.request", "body": chunk, "more_body": not replayed}
+
+    return replay
 
 
 JSON = b"application/json; charset=utf-8"

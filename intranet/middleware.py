@@ -112,16 +112,19 @@ class DatabaseUnavailableMiddleware:
     anything else that would need the database.
 
     Checked before the session is read (the request's first query); a connection lost in the
-    middle of a view is caught there too. Nothing to undo once the database is back: under ASGI
-    each request runs in a thread of its own, with a connection of its own.
+    middle of a view is caught there too. A thread's connection kept from an earlier request is
+    checked first (``CONN_HEALTH_CHECKS``): one that died with the server is replaced, so nothing
+    is left to undo once the database is back.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        connection = connections["default"]
         try:
-            connections["default"].ensure_connection()
+            connection.close_if_health_check_failed()
+            connection.ensure_connection()
         except DatabaseError as error:
             return self._unavailable(request, error)
         return self.get_response(request)

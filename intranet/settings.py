@@ -117,6 +117,9 @@ if not DATABASE_URL:
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A page's thread keeps its SQLite connection (pages run on HTTP_THREADS threads): opening
+    # one, with its pragmas, for every request cost about 1 ms.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 600)
     # IMMEDIATE transactions take the write lock up front, so concurrent writers wait
     # (busy timeout) instead of failing with "database is locked" halfway through.
     DATABASES["default"]["OPTIONS"] = {
@@ -132,13 +135,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # (the worker runs without: its session advisory locks must never go back to a pool).
 DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from psycopg_pool import ConnectionPool
+
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": min(2, DB_POOL_SIZE),
         "max_size": DB_POOL_SIZE,
         "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        # A pooled connection that died with a server restart is replaced before a request uses it.
+        "check": ConnectionPool.check_connection,
     }
+# A connection kept from an earlier request is checked before its first use in the next one (a
+# round trip on PostgreSQL, nothing on SQLite): one that died with a restart is replaced.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads a process runs pages on (intranet/asgi.py); each holds at most one database connection.
+HTTP_THREADS = max(1, env_int("HTTP_THREADS", 8))
 
 REDIS_URL = env_str("REDIS_URL")
 # Bursts of sockets exhaust redis-py's default pool of 100 connections (1011 closes).

@@ -242,11 +242,14 @@ def test_x_sendfile_mode_names_the_stored_file(cast, login, production, settings
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_under_asgi_a_download_streams_in_chunks(association_bodies, settings, tmp_path):
+async def test_the_served_application_sends_a_download_in_chunks(association_bodies, settings, tmp_path):
+    """As the server runs it (intranet.asgi), a file goes out in pieces, never read whole."""
     from asgiref.sync import sync_to_async
     from django.test import AsyncClient
 
+    from intranet.asgi import application
     from tests.factories import make_member, make_staff
+    from tests.test_served_application import ask
 
     def prepare():
         member = make_member(actor=make_staff(), college="production", email="lectrice@example.org")
@@ -257,12 +260,19 @@ async def test_under_asgi_a_download_streams_in_chunks(association_bodies, setti
     member, document, data = await sync_to_async(prepare)()
     client = AsyncClient()
     await client.aforce_login(member, backend="django.contrib.auth.backends.ModelBackend")
-    response = await client.get(reverse("documents:document_download", args=[document.pk]))
-    assert response.status_code == 200 and response.is_async
-    chunks = [chunk async for chunk in response.streaming_content]
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+
+    async def no_body():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    path = reverse("documents:document_download", args=[document.pk])
+    sent = await ask(application, "GET", path, no_body, [(b"cookie", cookie)])
+    start, *bodies = sent
+    assert start["status"] == 200
+    assert (b"x-content-type-options", b"nosniff") in start["headers"]
+    chunks = [message["body"] for message in bodies if message["body"]]
     assert len(chunks) > 1 and max(len(chunk) for chunk in chunks) <= 256 * 1024
     assert b"".join(chunks) == data
-    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_stored_files_are_not_reachable_by_any_url_but_the_policy_checked_ones(cast, login, production):
