@@ -46,6 +46,17 @@ def test_member_of_another_college_gets_the_sites_404_on_a_thread(debug_as_make_
 
 
 @pytest.mark.django_db
+def test_an_action_that_is_not_mine_gets_the_sites_403(debug_as_make_run_sets_it, cast, login):
+    response = login(cast.production_member).get(reverse("documents:trash", args=["college-production"]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Action non autorisée" in page
+    assert 'class="site-nav"' in page
+    assert f'href="{reverse("home")}"' in page  # the way back
+    assert "<style" not in page and "style=" not in page
+
+
+@pytest.mark.django_db
 def test_unknown_address_gets_the_404_in_the_members_language(debug_as_make_run_sets_it, cast, login):
     cast.production_member.language = "en"
     cast.production_member.save(update_fields=["language"])
