@@ -133,7 +133,7 @@ def can_see_ballots(user, vote) -> bool:
     return vote.is_open and core.is_board_member(user)
 
 
-def may_vote_in(user, vote) -> bool:
+def can_vote_in(user, vote) -> bool:
     """A board member, and, for a vote opened in a meeting, one of those in the room."""
     if not core.is_board_member(user):
         return False
@@ -150,7 +150,7 @@ def proposal_actions(user, proposal, *, open_vote) -> dict[str, bool]:
         "can_withdraw": can_withdraw_proposal(user, proposal),
         "can_review": can_review_proposal(user, proposal),
         "can_open_vote": runs_votes and proposal.status == ProposalStatus.ON_AGENDA,
-        "can_vote": vote_is_open and may_vote_in(user, open_vote),
+        "can_vote": vote_is_open and can_vote_in(user, open_vote),
         "can_close_vote": vote_is_open and runs_votes,
     }
 

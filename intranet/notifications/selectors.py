@@ -55,7 +55,7 @@ def notifications_page(user, *, page: str | int | None, unread_only: bool = Fals
     return current, rows
 
 
-def target_url_for_user(user, notification_id: int) -> tuple[Notification, str]:
+def get_notification_target_for_user(user, notification_id: int) -> tuple[Notification, str]:
     """The person's own notification and where it leads; 404 for someone else's, a missing one,
     or one whose target they may no longer see (after it is marked read)."""
     notification = Notification.objects.filter(pk=notification_id, recipient=user).first()

@@ -45,7 +45,7 @@ def unread_count(request):
 def notification_open(request, notification_id: int):
     """Following a notification marks it read, then leads to its target if it is still visible."""
     _require_member(request)
-    notification, url = selectors.target_url_for_user(request.user, notification_id)
+    notification, url = selectors.get_notification_target_for_user(request.user, notification_id)
     actions.mark_read(request.user, notification_ids=[notification.pk])
     if not url:
         raise Http404
@@ -55,7 +55,7 @@ def notification_open(request, notification_id: int):
 @require_POST
 def notification_mark_read(request, notification_id: int):
     _require_member(request)
-    notification, _url = selectors.target_url_for_user(request.user, notification_id)
+    notification, _url = selectors.get_notification_target_for_user(request.user, notification_id)
     actions.mark_read(request.user, notification_ids=[notification.pk])
     if request.headers.get("X-Requested-With") == "fetch":
         return JsonResponse({"unread": selectors.unread_count(request.user)})
