@@ -47,6 +47,13 @@ Usage, from the repository root::
     .venv/bin/python bench/load.py                      # SQLite (≈ 2 min)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py   # both (≈ 3.5 min)
     .venv/bin/python bench/load.py --duration 20 --members 10               # smoke run
+    .venv/bin/python bench/load.py --layout nginx       # 2 processes behind nginx, as deploy/ runs them
+
+With ``--layout nginx`` the pages are answered by ``--workers`` uvicorn processes on their own
+ports behind nginx's upstream (keep-alive connections to them, as ``deploy/nginx/intranet.conf``),
+instead of uvicorn's ``--workers``: nginx spreads requests over the processes whatever connection
+a member's requests come on, where uvicorn's workers keep each connection, and so each member,
+on the process that accepted it. The report gives the cores used by each process.
 
 Everything runs on one machine: the client, the server, the workers and the databases share its
 cores. The client is plain asyncio (a few dozen lines of HTTP/1.1), to keep its own CPU small.
@@ -89,6 +96,7 @@ from bench.documents import (  # noqa: E402 - after the sys.path fix
 )
 
 PYTHON = sys.executable
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TARGET_MS = 100.0
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/10"  # tests use 0, the two-node check 9
 REQUEST_TIMEOUT = 30.0
@@ -622,40 +630,86 @@ def shell_json(backend: Backend, code: str, prefix: str, log: Path) -> dict:
     return json.loads(line[len(prefix) :])
 
 
-class Server:
-    """uvicorn as `manage.py serve` runs it, with --workers, and the worker `make run` starts beside it."""
+NGINX_SITE = """daemon off;
+worker_processes 1;
+pid DIR/nginx.pid;
+error_log DIR/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path DIR/nginx-body;
+    proxy_temp_path DIR/nginx-proxy;
+    fastcgi_temp_path DIR/nginx-fastcgi;
+    uwsgi_temp_path DIR/nginx-uwsgi;
+    scgi_temp_path DIR/nginx-scgi;
+    # As deploy/nginx/intranet.conf: one upstream of the processes, connections kept to them.
+    upstream intranet {
+UPSTREAMS
+        keepalive 32;
+    }
+    server {
+        listen 127.0.0.1:PORT;
+        client_max_body_size 201m;
+        location / {
+            proxy_pass http://intranet;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_set_header Connection "";
+        }
+    }
+}
+"""
 
-    def __init__(self, backend: Backend, workers: int, log_dir: Path) -> None:
-        self.backend, self.workers, self.log_dir = backend, workers, log_dir
-        self.port = free_port()
+
+class Server:
+    """As `make run` starts it, with more than one process: uvicorn's ``--workers`` (layout
+    "workers"), or one uvicorn process per port behind nginx's upstream as `deploy/` runs them
+    (layout "nginx"); the background worker beside them."""
+
+    def __init__(self, backend: Backend, workers: int, log_dir: Path, layout: str = "workers") -> None:
+        self.backend, self.workers, self.log_dir, self.layout = backend, workers, log_dir, layout
+        self.port = free_port()  # where the members connect: uvicorn, or nginx in front
         # The only origin its pages' sockets are accepted from (realtime.origins).
         self.env = {**backend.env, "SITE_URL": f"http://127.0.0.1:{self.port}"}
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def start(self) -> None:
-        uvicorn = [
-            *("-m", "uvicorn", "--host", "127.0.0.1", "--port", str(self.port)),
+    def _uvicorn(self, port: int, *more: str) -> list[str]:
+        return [
+            *("-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)),
             *("--loop", "uvloop", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"),
-            *("--ws-max-size", "65536", "--workers", str(self.workers), "intranet.asgi:application"),
+            *("--ws-max-size", "65536", *more, "intranet.asgi:application"),
         ]
-        self._start("server", uvicorn)
+
+    def start(self) -> None:
+        if self.layout == "nginx":
+            ports = [free_port() for _ in range(self.workers)]
+            for index, port in enumerate(ports):
+                self._start(f"server {index + 1}", self._uvicorn(port), log="server")
+            site = self.log_dir / "nginx.conf"
+            upstreams = "\n".join(f"        server 127.0.0.1:{port};" for port in ports)
+            text = NGINX_SITE.replace("UPSTREAMS", upstreams).replace("PORT", str(self.port))
+            site.write_text(text.replace("DIR", str(self.log_dir)))
+            self._start("nginx", ["-c", str(site), "-p", str(self.log_dir)], program=NGINX)
+        else:
+            self._start("server", self._uvicorn(self.port, "--workers", str(self.workers)))
         self._start("worker", ["manage.py", "worker", "--stop-with-parent"])
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while time.monotonic() < deadline:
-            if self.processes["server"].poll() is not None:
-                raise BenchError(f"uvicorn exited:\n{self.log_tail('server')}")
+            exited = [role for role, process in self.processes.items() if process.poll() is not None]
+            if exited:
+                raise BenchError(f"{exited[0]} exited:\n{self.log_tail('server')}")
             if len(self.worker_pids()) >= self.workers and self._answers():
                 return
             time.sleep(0.2)
         raise BenchError(f"the server did not answer within {SERVER_START_TIMEOUT:.0f} s:\n{self.log_tail('server')}")
 
-    def _start(self, role: str, arguments: list[str]) -> None:
-        with (self.log_dir / f"{role}.log").open("ab") as log:
+    def _start(self, role: str, arguments: list[str], *, log: str = "", program: str = PYTHON) -> None:
+        with (self.log_dir / f"{log or role}.log").open("ab") as output:
             self.processes[role] = subprocess.Popen(  # noqa: S603 - fixed command line, our own programs
-                [PYTHON, *arguments],
+                [program, *arguments],
                 cwd=ROOT,
                 env=self.env,
-                stdout=log,
+                stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
@@ -672,7 +726,10 @@ class Server:
         return False
 
     def worker_pids(self) -> list[int]:
-        """uvicorn's worker processes (its supervisor's children, the multiprocessing helper aside)."""
+        """The processes that answer pages: uvicorn's workers (its supervisor's children, the
+        multiprocessing helper aside), or the processes behind nginx."""
+        if self.layout == "nginx":
+            return [process.pid for role, process in self.processes.items() if role.startswith("server ")]
         pids = []
         for pid in children_of(self.processes["server"].pid):
             with contextlib.suppress(OSError):
@@ -773,7 +830,10 @@ async def drive(args, server: Server, setup: dict, backend: Backend) -> Result:
 
     workers = server.worker_pids()
     beside = [server.processes["worker"].pid]
-    meter = CpuMeter({"server": [server.processes["server"].pid, *workers], "background worker": beside})
+    groups = {"server": [*(process.pid for role, process in server.processes.items() if role == "server"), *workers]}
+    if "nginx" in server.processes:
+        groups["nginx"] = [server.processes["nginx"].pid, *children_of(server.processes["nginx"].pid)]
+    meter = CpuMeter({**groups, "background worker": beside})
     per_worker_before = [process_ticks(pid) for pid in workers]
     load_before = os.getloadavg()
     since = datetime.now().astimezone()
@@ -830,11 +890,12 @@ def run_backend(args, backend: Backend) -> Result:
         f"{voters} of the {args.members} members are board voters",
         flush=True,
     )
-    server = Server(backend, args.workers, log_dir)
+    server = Server(backend, args.workers, log_dir, args.layout)
     try:
         server.start()
         print(
-            f"  uvicorn on port {server.port}, {len(server.worker_pids())} workers "
+            f"  {'nginx' if args.layout == 'nginx' else 'uvicorn'} on port {server.port}, "
+            f"{len(server.worker_pids())} processes answering pages "
             f"(pids {', '.join(map(str, server.worker_pids()))}), with the background worker",
             flush=True,
         )
@@ -886,7 +947,7 @@ def report(result: Result) -> str:
     lines.append(
         "  cores used while measuring: "
         + ", ".join(f"{name} {value:.2f}" for name, value in cores.items())
-        + f" (per uvicorn worker: {', '.join(f'{value:.2f}' for value in result.worker_cores)})"
+        + f" (per process answering pages: {', '.join(f'{value:.2f}' for value in result.worker_cores)})"
     )
     lines.append(
         "  load average before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}".format(
@@ -904,7 +965,13 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--members", type=int, default=50, help="simulated members (default 50)")
     parser.add_argument("--duration", type=float, default=60, help="measured seconds (default 60)")
     parser.add_argument("--think", type=float, default=1.0, help="mean think time between actions, s (default 1)")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="processes answering pages (default 2)")
+    parser.add_argument(
+        "--layout",
+        choices=["workers", "nginx"],
+        default="workers",
+        help="workers: uvicorn --workers N; nginx: N uvicorn processes behind nginx's upstream, as deploy/ runs them",
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL"),
@@ -939,9 +1006,12 @@ def parse_arguments() -> argparse.Namespace:
 def main() -> int:
     args = parse_arguments()
     stamp = datetime.now().astimezone()
+    served = f"uvicorn --workers {args.workers}"
+    if args.layout == "nginx":
+        served = f"{args.workers} uvicorn processes behind nginx"
     print(
         f"Load benchmark, {stamp:%Y-%m-%d %H:%M %Z}: {machine_description()}; {args.members} members, "
-        f"{args.duration:.0f} s, think {args.think:g} s, uvicorn --workers {args.workers}",
+        f"{args.duration:.0f} s, think {args.think:g} s, {served}",
         flush=True,
     )
     results, failed = [], False
