@@ -122,9 +122,13 @@ def waiting_for(user) -> list[Waiting]:
     return sorted(items, key=lambda item: (item.due is None, item.due or far, item.since or far))
 
 
-def activity_for(user, *, since: datetime, choice: str) -> Activity:
+def happened_since(user, since: datetime) -> list[PlaceGroup]:
     answers = [[line for line in source(user, since) if line.at >= since] for source in _activity_sources]
-    return Activity(since=since, choice=choice, waiting=waiting_for(user), places=group(answers))
+    return group(answers)
+
+
+def activity_for(user, *, since: datetime, choice: str) -> Activity:
+    return Activity(since=since, choice=choice, waiting=waiting_for(user), places=happened_since(user, since))
 
 
 def group(answers: list[list[Happening]]) -> list[PlaceGroup]:

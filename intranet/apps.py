@@ -8,6 +8,7 @@ class IntranetConfig(AppConfig):
 
     def ready(self):
         from intranet import (
+            activity_live,
             audit,
             background,
             bodies,
@@ -30,4 +31,5 @@ class IntranetConfig(AppConfig):
             navigation_counters={"notifications": unread_count},
             jobs=background.JOBS,
             home_waiting=[unread_mentions],
+            live_subscriptions=activity_live.SUBSCRIPTIONS,
         )

@@ -9,6 +9,7 @@ handler500 = "intranet.views.errors.server_error"
 urlpatterns = [
     path("", home.home, name="home"),
     path("accueil/en-attente/", home.home_waiting, name="home_waiting"),
+    path("accueil/nouvelles/", home.home_news, name="home_news"),
     path("sante/", health.health_page, name="health"),
     path("colleges/<slug:slug>/", members.college_detail, name="college_detail"),
     path("annuaire/", members.directory, name="directory"),

@@ -210,3 +210,14 @@ def test_the_home_asks_as_many_queries_however_much_news_there_is(cast, login):
     small = queries("Nouveau 0")
     add_news(cast, 5)
     assert queries("Nouveau 4") == small == 20
+
+
+def test_a_decision_entered_in_the_register_tells_every_member_s_open_home(cast, monkeypatch):
+    """A decision is every member's news: the association's homes read theirs again (the frame
+    itself names nothing, tests/test_home_live.py)."""
+    from intranet import activity_live
+
+    told = []
+    monkeypatch.setattr(activity_live.events, "send_on_commit", lambda text, *, groups: told.append(set(groups)))
+    decide(cast, "Ciné-concerts")
+    assert {activity_live.activity_group(None)} in told

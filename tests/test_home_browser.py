@@ -1,6 +1,6 @@
-"""In a real Chromium: what another member does reaches a member's home — a new thread as a line
-and a reply announced on the open page, a review in a coordinator's "waiting for me" as it
-happens; then the upload and the proposal when the page is loaded again."""
+"""In a real Chromium: what another member does reaches a member's open home — a new thread as a
+line and a reply announced, an upload and a proposal as lines, a review in a coordinator's
+"waiting for me" as it happens; then all of it when the page is loaded again."""
 
 import re
 
@@ -67,6 +67,9 @@ def test_a_colleagues_reply_upload_and_proposal_appear_on_my_home(asgi_server, t
     )
     other.locator("form[data-upload-form] button[type=submit]").click()
     other.wait_for_selector("form[data-uploads=finished]", state="attached", timeout=15_000)
+    # The open home reads its news again: the upload is a line under the collège.
+    production_news = news.get_by_role("region", name="Production")
+    production_news.get_by_role("link", name="budget.txt").wait_for(timeout=5_000)
     other.goto(f"{asgi_server}/propositions/nouvelle/production/")
     other.fill("input[name=title]", "Aide au court métrage")
     other.fill("textarea[name=summary]", "Trois courts métrages.")
@@ -75,6 +78,7 @@ def test_a_colleagues_reply_upload_and_proposal_appear_on_my_home(asgi_server, t
     other.wait_for_url(re.compile(r".*/propositions/\d+/$"))
     other.locator("form[action$='/soumettre/'] button").click()
     other.locator(".message--success").wait_for()
+    production_news.get_by_role("link", name="Aide au court métrage", exact=True).wait_for(timeout=5_000)
     # The other coordinator's open home shows the review waiting, as it happens.
     second_coordinator.get_by_role("region", name="Ce qui m'attend").get_by_role(
         "link", name="Aide au court métrage", exact=True

@@ -20,6 +20,7 @@ from documents.filetypes import check_file_type, extension_of
 from documents.models import Document, DocumentVersion, ExtractionStatus, Folder
 from documents.uploads import IncomingFile, clean_name, too_large_message
 from intranet import search
+from intranet.activity_live import tell_open_homes
 from intranet.audit import AuditAction, record
 from intranet.exceptions import ActionRefused
 from intranet.models import User
@@ -103,6 +104,8 @@ def _store_version(
     )
     Document.objects.filter(pk=document.pk).update(current_version=version, updated_at=timezone.now())
     search.record_change("document", [document.pk])
+    # Open homes of those who may see the space's news read them again (the frame names nothing).
+    tell_open_homes(Folder.objects.filter(pk=document.folder_id).values_list("space__college_id", flat=True).first())
     document.current_version = version
     return version
 

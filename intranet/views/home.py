@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from forums.selectors import forums_with_unread, latest_event_id, visible_forums
@@ -16,6 +20,8 @@ from intranet.actions import record_home_visit
 
 # ?depuis=7 or ?depuis=30: further back than the last visit.
 SINCE_PARAMETER = "depuis"
+# The moment an open home shows news since, when it reads them again (``home_news``).
+NEWS_PARAMETER = "depuis_le"
 
 
 def home(request):
@@ -34,6 +40,7 @@ def home(request):
         {
             "activity": activity.activity_for(request.user, since=since, choice=choice),
             "since_parameter": SINCE_PARAMETER,
+            "news_parameter": NEWS_PARAMETER,
             "colleges": list(selectors.my_colleges(request.user)),
             "board": selectors.board_for_member(request.user),
             "forums": forums_with_unread(request.user, forums, for_live_page=True),
@@ -48,3 +55,16 @@ def home_waiting(request):
     """The "waiting for me" card alone: the home asks for it again when the person's notifications
     change (a frame only they receive), so it follows what lands on their desk."""
     return render(request, "intranet/_home_waiting.html", {"waiting": activity.waiting_for(request.user)})
+
+
+@require_GET
+def home_news(request):
+    """The "since" part alone, from the moment the open home shows (never moving the visit): the
+    home reads it again when a collège's news changed (``intranet.activity_live``)."""
+    try:
+        since = parse_datetime(request.GET.get(NEWS_PARAMETER, ""))
+    except ValueError:
+        since = None
+    if since is None or timezone.is_naive(since) or since > timezone.now():
+        return HttpResponseBadRequest(_("This period cannot be shown."), content_type="text/plain; charset=utf-8")
+    return render(request, "intranet/_home_places.html", {"places": activity.happened_since(request.user, since)})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from forums import actions as forum_actions
 from forums.models import Forum
 from intranet import search
+from intranet.activity_live import tell_open_homes
 from intranet.audit import AuditAction, record
 from intranet.exceptions import ActionRefused
 from intranet.groups import BOARD_GROUP, system_group
@@ -156,6 +157,7 @@ def submit_proposal(actor: User, *, proposal: Proposal, revision: int | None = N
         _author_may_upload(proposal, False, actor, "proposal submitted")
         record(actor, AuditAction.PROPOSAL_SUBMITTED, proposal, thread=proposal.thread_id)
         notifications.review_waiting(actor, proposal)
+        tell_open_homes(proposal.college_id)
     return proposal
 
 
@@ -186,6 +188,7 @@ def forward_proposal(actor: User, *, proposal: Proposal, recommendation: str, re
         record(actor, AuditAction.PROPOSAL_FORWARDED, proposal)
         notifications.proposal_moved(actor, proposal, "forwarded")
         notifications.agenda_waiting(actor, proposal)
+        tell_open_homes(proposal.college_id, None)  # the collège's, and the board's
     return proposal
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from intranet.activity_live import tell_open_homes
 from workflows.models import BoardVote, Decision, DecisionCounter, Proposal, VoteResult
 
 DECISION_PREFIX = "CA"
@@ -23,6 +24,7 @@ def allocate_decision_number(year: int) -> tuple[int, str]:
 def _record_decision(vote: BoardVote, proposal: Proposal, *, decided_at: datetime) -> Decision:
     year = timezone.localtime(decided_at).year
     sequence, number = allocate_decision_number(year)
+    tell_open_homes(None)  # every member reads the register
     return Decision.objects.create(
         year=year,
         sequence=sequence,

@@ -1,7 +1,8 @@
 // The member's home, live on the page's socket with the forums' own frames: a colleague's new
 // thread becomes a line under its collège, a reply in a thread already listed moves its count,
-// and any other news from others is announced ("show them" loads the home again). What waits for
-// the person is read again when their notifications change, a frame only they receive.
+// and any other news from others is announced ("show them" loads the home again); an upload, a
+// proposal or a decision makes the news read again. What waits for the person is read again
+// when their notifications change, a frame only they receive.
 import { announce, on, pluralLabel } from "../realtime/live.js";
 
 const reader = Number(document.body.dataset.reader || 0);
@@ -113,10 +114,39 @@ async function readWaitingAgain() {
   }
 }
 
+// A document, a proposal or a decision in one of the reader's places: the frame names nothing,
+// the news since the same moment are read again (asking the policies), once for a burst.
+let newsTimer = null;
+async function readNewsAgain() {
+  newsTimer = null;
+  if (!places?.dataset.url) return;
+  try {
+    const response = await fetch(places.dataset.url, {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    });
+    if (!response.ok) return;
+    const before = places.querySelectorAll("li").length;
+    places.innerHTML = await response.text();
+    const heading = document.getElementById("since-title");
+    if (heading && places.querySelectorAll("li").length > before) announce(heading.textContent.trim());
+  } catch {
+    // offline: the next frame or reconnection reads them again
+  }
+}
+
+function readNewsSoon() {
+  if (newsTimer === null) newsTimer = setTimeout(readNewsAgain, 300);
+}
+
 on("notifications.unread", readWaitingAgain);
+on("activity.changed", readNewsSoon);
 // After a reconnection, something may have arrived meanwhile.
 let connectedBefore = false;
 on("hello", () => {
-  if (connectedBefore) readWaitingAgain();
+  if (connectedBefore) {
+    readWaitingAgain();
+    readNewsSoon();
+  }
   connectedBefore = true;
 });
