@@ -2,6 +2,7 @@
 the open homes of those who may see it, with a frame that names nothing; the home then reads its
 news again, from the same moment, through the policies."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -97,3 +98,13 @@ def test_a_moment_the_home_cannot_show_is_refused_with_a_message(people, login, 
     assert answer.status_code == 400
     assert "Cette période ne peut pas être affichée." in answer.content.decode()
 
+
+def test_the_home_follows_the_news_of_the_reader_s_collèges_and_staff_s_of_all(people, login):
+    from intranet.models import College
+
+    def followed(person):
+        page = login(person).get(reverse("home")).content.decode()
+        return {int(found) for found in re.findall(r'data-live-channel="activity" data-live-id="(\d+)"', page)}
+
+    assert followed(people["reader"]) == {people["production"].pk, 0}
+    assert followed(people["staff"]) == {*College.objects.filter(is_active=True).values_list("pk", flat=True), 0}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from forums.selectors import forums_with_unread, latest_event_id, visible_forums
-from intranet import activity, selectors
+from intranet import activity, policies, selectors
 from intranet.actions import record_home_visit
 
 # ?depuis=7 or ?depuis=30: further back than the last visit.
@@ -34,6 +34,9 @@ def home(request):
     live_since = latest_event_id(forums=forums)  # before the counts: nothing falls between
     # Where a new thread's line goes when its frame arrives: the forum's collège.
     forum_places = {forum.pk: {**asdict(activity.place_of(forum.college)), "forum": forum.name} for forum in forums}
+    colleges = list(selectors.my_colleges(request.user))
+    # The collèges whose news the open page follows live: staff's home shows every collège's.
+    followed = selectors.active_colleges() if policies.can_manage_association(request.user) else colleges
     return render(
         request,
         "intranet/home.html",
@@ -41,7 +44,8 @@ def home(request):
             "activity": activity.activity_for(request.user, since=since, choice=choice),
             "since_parameter": SINCE_PARAMETER,
             "news_parameter": NEWS_PARAMETER,
-            "colleges": list(selectors.my_colleges(request.user)),
+            "colleges": colleges,
+            "live_college_ids": [college.pk for college in followed],
             "board": selectors.board_for_member(request.user),
             "forums": forums_with_unread(request.user, forums, for_live_page=True),
             "live_since": live_since,
