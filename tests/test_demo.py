@@ -63,7 +63,7 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
     assert stills.count() == Fonds.objects.filter(status="catalogued").count()
     assert Item.objects.filter(digitisation="digitised").count() == stills.count()
     # A convened board meeting with the proposals waiting for the board, and answers already in;
-    # before it, a meeting whose minutes the next one approved, and one that decided a proposal.
+    # before it, a meeting that decided a proposal in session and whose minutes the next one approved.
     from workflows.meetings.models import Attendance, Meeting
 
     meeting = Meeting.objects.get(status="convened")
@@ -72,7 +72,9 @@ def test_seed_demo_builds_the_association_and_running_it_twice_changes_nothing(
     first, second = Meeting.objects.exclude(pk=meeting.pk).order_by("starts_at")
     assert first.status == "minutes_approved" and first.minutes.approved_in == second
     assert first.minutes.document.folder.name == "Procès-verbaux" and first.minutes.public_to_members
-    assert second.status == "held" and second.items.filter(vote__decision__isnull=False).exists()
+    assert first.items.filter(vote__decision__isnull=False).exists() and second.status == "held"
+    decided = first.items.get(vote__decision__isnull=False).vote.decision.number
+    assert decided in first.minutes.text and first.minutes.approved_at is not None
     assert meeting.items.order_by("position").first().minutes_of == second
     budget = Folder.objects.exclude(space__kind="archive").get(restricted=True, proposal__isnull=True)
     assert Document.objects.filter(folder__proposal__status="adopted").exists()  # a proposal's own folder

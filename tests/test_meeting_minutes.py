@@ -18,6 +18,7 @@ from odf.text import P
 from documents.models import Document, SpaceKind
 from intranet.exceptions import ActionRefused
 from tests.factories import make_proposal
+from tests.helpers import speaking
 from workflows.meetings import actions, holding, minutes
 from workflows.meetings.models import ItemKind, Meeting, MeetingStatus, Minutes, MinutesDraft
 
@@ -49,14 +50,18 @@ def _next_meeting(cast):
     return meeting
 
 
-def _approve(cast, meeting, client, *, votes_for=2, votes_against=0):
+def _approve(cast, meeting, client, *, votes_for=2, votes_against=0, abstentions=0):
     meeting = Meeting.objects.get(pk=meeting.pk)
     if meeting.status == "planned":
         meeting = _start(actions.convene(cast.secretary, meeting=meeting))
     actions.record_presence(cast.secretary, meeting=meeting, present=[cast.secretary.pk, cast.president.pk])
     approval = meeting.items.get(kind=ItemKind.MINUTES)
     prefix = f"vote{approval.pk}"
-    data = {f"{prefix}-votes_for": votes_for, f"{prefix}-votes_against": votes_against, f"{prefix}-abstentions": 0}
+    data = {
+        f"{prefix}-votes_for": votes_for,
+        f"{prefix}-votes_against": votes_against,
+        f"{prefix}-abstentions": abstentions,
+    }
     return client.post(reverse("meetings:record_vote", args=[meeting.pk, approval.pk]), data)
 
 
@@ -154,3 +159,36 @@ def test_bad_minutes_are_refused_with_a_reason_and_nothing_saved(cast, held, log
         cast.secretary, meeting=held, text="<script>x</script> **net**", public_to_members=False
     )
     assert "<script" not in written.html and "<strong>net</strong>" in written.html
+
+
+def test_one_abstention_reads_in_the_singular_in_french_and_in_english(cast, held, login):
+    minutes.save_minutes(cast.secretary, meeting=held, text="Procès-verbal", public_to_members=False)
+    following = _next_meeting(cast)
+    undecided = held.items.get(position=2).proposal
+    actions.add_proposals(cast.secretary, meeting=following, proposals=[undecided])
+    secretary = login(cast.secretary)
+    assert _approve(cast, following, secretary, votes_for=1, abstentions=1).status_code == 302
+    voted = following.items.get(proposal=undecided)
+    holding.record_vote(cast.secretary, item=voted, votes_for=1, votes_against=0, abstentions=1)
+    url = reverse("meetings:detail", args=[following.pk])
+    page = secretary.get(url).content.decode()
+    assert page.count("1 pour, 0 contre, 1 abstention<") + page.count("1 pour, 0 contre, 1 abstention ") == 2
+    assert "1 abstentions" not in page
+    page = login(speaking(cast.secretary, "en")).get(url).content.decode()
+    assert page.count("1 for, 0 against, 1 abstention<") + page.count("1 for, 0 against, 1 abstention ") == 2
+    assert "1 abstentions" not in page
+
+
+def test_the_draft_says_the_convocation_was_sent_later_than_the_statutes_ask(cast, login):
+    meeting = actions.plan_meeting(cast.secretary, starts_at=timezone.now() + timedelta(days=2), place="Limoges")
+    actions.add_free_item(cast.secretary, meeting=meeting, kind="information", title="Budget")
+    meeting = _start(actions.convene(cast.secretary, meeting=meeting, confirm_late=True))
+    actions.record_presence(cast.secretary, meeting=meeting, present=[cast.secretary.pk, cast.president.pk])
+    held = holding.close_meeting(cast.secretary, meeting=meeting)
+    page = login(cast.secretary).get(reverse("meetings:detail", args=[held.pk])).content.decode()
+    late = "La convocation a été envoyée moins tôt que le délai prévu par les statuts ; le conseil en a pris acte."
+    assert late in page
+    on_time = _start(actions.convene(cast.secretary, meeting=_next_meeting(cast)))
+    actions.record_presence(cast.secretary, meeting=on_time, present=[cast.secretary.pk])
+    holding.close_meeting(cast.secretary, meeting=on_time)
+    assert late not in login(cast.secretary).get(reverse("meetings:detail", args=[on_time.pk])).content.decode()

@@ -180,3 +180,28 @@ def test_a_free_item_links_its_documents_and_its_notes_are_sanitised(cast):
     page = signed_in(cast.board_member).get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert '<a href="/documents/documents/12/"' in page and "<strong>avant</strong>" in page
     assert "<script>alert(1)</script>" not in page
+
+
+def words(response) -> str:
+    """The page's text without its tags."""
+    return re.sub(r"<[^>]+>", "", text_of(response))
+
+
+def test_a_board_member_sees_their_own_answer_and_proxy_on_the_meeting_page_even_once_it_started(cast):
+    meeting = actions.plan_meeting(cast.secretary, starts_at=timezone.now() + timedelta(days=10), place="Tulle")
+    actions.add_free_item(cast.secretary, meeting=meeting, kind="information", title="Budget")
+    meeting = actions.convene(cast.secretary, meeting=meeting)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    member = signed_in(cast.board_member)
+    assert "Vous n'avez pas encore répondu." in words(member.get(url))
+    actions.answer(cast.board_member, meeting=meeting, choice=Answer.PROXY, proxy_to=cast.president)
+    president = cast.president.get_full_name()
+    mine = f"Votre réponse\xa0: absent, donne pouvoir — Votre pouvoir est donné à {president}."
+    assert mine in words(member.get(url))
+    held = f"Vous détenez le pouvoir de {cast.board_member.get_full_name()}."
+    assert held in words(signed_in(cast.president).get(url)) and held not in words(member.get(url))
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    page = words(member.get(url))
+    answer_form = f'action="{reverse("meetings:answer", args=[meeting.pk])}"'
+    assert mine in page and answer_form not in member.get(url).content.decode()  # too late to change, still said
+    assert "Vous n'avez pas répondu à la convocation." in text_of(signed_in(cast.secretary).get(url))

@@ -4,6 +4,7 @@ then the meeting is closed and what it did not decide waits for the next one."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -227,3 +228,37 @@ def test_what_the_room_cannot_do_is_refused_with_its_reason(cast, session):
     with pytest.raises(ActionRefused, match="mis aux voix"):
         actions.remove_item(cast.secretary, item=item(session, 1))
     assert session.items.count() == 2
+
+
+def test_an_item_voted_on_has_no_remove_button_and_removing_it_anyway_is_refused_with_its_reason(cast, session):
+    roll_call(cast, session, present=[cast.secretary, cast.president, cast.board_member])
+    holding.record_vote(cast.secretary, item=item(session, 1), votes_for=3, votes_against=0, abstentions=0)
+    secretary = Client()
+    secretary.force_login(cast.secretary, backend="django.contrib.auth.backends.ModelBackend")
+    page = html.unescape(secretary.get(reverse("meetings:detail", args=[session.pk])).content.decode())
+    assert "Retirer «\xa0Festival" not in page and "Retirer «\xa0Résidence" in page
+    voted = item(session, 1)
+    response = secretary.post(reverse("meetings:move_item", args=[session.pk, voted.pk]), {"direction": "remove"})
+    assert response.status_code == 409
+    assert "Ce point a été mis aux voix\xa0: il reste à l'ordre du jour." in html.unescape(response.content.decode())
+    assert session.items.count() == 2
+
+
+def test_an_officer_moves_items_up_and_down_and_removes_one_not_voted(cast, session):
+    secretary = Client()
+    secretary.force_login(cast.secretary, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("meetings:detail", args=[session.pk])
+    second = item(session, 2)
+    response = secretary.post(reverse("meetings:move_item", args=[session.pk, second.pk]), {"direction": "up"})
+    assert response.status_code == 302 and response.url == url
+    assert [each.title for each in session.items.order_by("position")] == [
+        "Résidence de documentaristes", "Festival des films d'école"
+    ]  # fmt: skip
+    assert "L'ordre du jour est réorganisé." in html.unescape(secretary.get(url).content.decode())
+    response = secretary.post(reverse("meetings:move_item", args=[session.pk, second.pk]), {"direction": "down"})
+    assert response.status_code == 302 and item(session, 2) == second
+    response = secretary.post(reverse("meetings:move_item", args=[session.pk, second.pk]), {"direction": "remove"})
+    assert response.status_code == 302 and [each.title for each in session.items.all()] == [
+        "Festival des films d'école"
+    ]  # fmt: skip
+    assert "Retiré de l'ordre du jour." in html.unescape(secretary.get(url).content.decode())

@@ -129,6 +129,24 @@ def test_the_convocation_e_mail_carries_the_agenda_and_the_invitation(cast, meet
     assert event.decoded("dtstart") == meeting.starts_at.replace(microsecond=0) and "Poitiers" in event.get("location")
 
 
+def test_the_convocation_e_mail_gives_the_free_items_notes_and_their_documents_links(cast, meeting):
+    from django.core import mail
+    from django.urls import reverse
+
+    from intranet.links import absolute_url
+    from intranet.notifications.actions import send_due_emails
+
+    notes = "Le budget révisé : [budget 2027](/documents/documents/12/) et [[doc:13]].\n\nVoir https://example.org/x"
+    actions.add_free_item(cast.secretary, meeting=meeting, kind="other", title="Questions diverses", notes=notes)
+    actions.convene(cast.secretary, meeting=meeting)
+    send_due_emails(timezone.now())
+    [message] = [each for each in mail.outbox if each.to == [cast.board_member.email]]
+    body = message.body
+    assert "2. Questions diverses" in body and "Le budget révisé" in body and "https://example.org/x" in body
+    assert f"budget 2027 ({absolute_url(reverse('documents:document', args=[12]))})" in body
+    assert absolute_url(reverse("documents:document", args=[13])) in body and "[[doc:13]]" not in body
+
+
 def test_convening_later_than_the_notice_asks_for_confirmation_and_says_so(cast):
     soon = actions.plan_meeting(cast.secretary, starts_at=in_days(3), place="Poitiers")
     actions.add_free_item(cast.secretary, meeting=soon, kind="other", title="Questions diverses")

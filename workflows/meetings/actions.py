@@ -49,6 +49,7 @@ class MeetingAction:
     PRESENCE_RECORDED = "meeting.presence_recorded"
     VOTE_RECORDED = "meeting.vote_recorded"
     HELD = "meeting.held"
+    RULES_CHANGED = "meeting.rules_changed"
 
 
 class LateConvocation(ActionRefused):
@@ -337,6 +338,38 @@ def record_presence(actor: User, *, meeting: Meeting, present: Iterable[int]) ->
             row.save()
         touch_meeting(meeting)
         record(actor, MeetingAction.PRESENCE_RECORDED, meeting, present=len(present))
+
+
+# --- The rules, set by staff --------------------------------------------------------------------
+
+RULE_LIMITS = {"convocation_days": (0, 90), "max_proxies_held": (0, 10), "quorum_percent": (1, 100)}
+
+
+def change_meeting_rules(
+    actor: User, *, convocation_days: int, max_proxies_held: int, quorum_percent: int
+) -> MeetingSettings:
+    """The statutes' rules for the meetings convened from now on; a convened meeting keeps its own."""
+    require(policies.can_set_meeting_rules(actor), "Only staff set the rules of the board's meetings.")
+    wanted = {
+        "convocation_days": convocation_days, "max_proxies_held": max_proxies_held, "quorum_percent": quorum_percent
+    }  # fmt: skip
+    for name, value in wanted.items():
+        low, high = RULE_LIMITS[name]
+        if not low <= value <= high:
+            message = _("Give a number from %(low)s to %(high)s.") % {"low": low, "high": high}
+            raise ActionRefused(message, field=name)
+    with transaction.atomic():
+        settings = MeetingSettings.objects.select_for_update().order_by("pk").first() or MeetingSettings()
+        changes = {
+            name: {"from": getattr(settings, name), "to": value}
+            for name, value in wanted.items()
+            if getattr(settings, name) != value
+        }
+        for name, value in wanted.items():
+            setattr(settings, name, value)
+        settings.save()
+        record(actor, MeetingAction.RULES_CHANGED, settings, **changes)
+    return settings
 
 
 # --- Calendar ---------------------------------------------------------------------------------

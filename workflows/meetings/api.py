@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intranet.api.base import ApiViewMixin, validated
 from intranet.api.serializers import ErrorSerializer
+from intranet.exceptions import ActionRefused
 from intranet.models import User
-from workflows.meetings import actions, policies, selectors
+from workflows.meetings import actions, holding, minutes, policies, selectors
 from workflows.meetings import serializers as api
+from workflows.meetings.models import AgendaItem, ItemKind
 
 MEETING_ID = OpenApiParameter("meeting_id", int, OpenApiParameter.PATH, description="The meeting's id")
+ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH, description="The agenda item's id")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="Missing, or not visible to you")
 REFUSED = OpenApiResponse(ErrorSerializer, description="Not yours to do (with why)")
 INVALID = OpenApiResponse(ErrorSerializer, description="Not valid, or refused by the rules (with why)")
@@ -115,6 +120,55 @@ class MeetingAnswer(ApiViewMixin, APIView):
         data = validated(api.AnswerSerializer, request)
         holder = User.objects.filter(pk=data.get("proxy_to") or 0, is_active=True).first()
         actions.answer(request.user, meeting=meeting, choice=data["answer"], proxy_to=holder)
+        meeting.refresh_from_db()
+        return _detail(request, meeting)
+
+
+@extend_schema(
+    tags=["meetings"],
+    parameters=[MEETING_ID],
+    summary="The secretary's roll call: who of the board is in the room (the others are not)",
+    request=api.PresenceSerializer,
+    responses={200: api.MeetingDetailSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+    examples=[OpenApiExample("Three in the room", value={"present": [3, 5, 8]}, request_only=True)],
+)
+class MeetingPresence(ApiViewMixin, APIView):
+    def post(self, request, meeting_id: int):
+        meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+        if not policies.can_record_presence(request.user, meeting):
+            raise PermissionDenied
+        data = validated(api.PresenceSerializer, request)
+        actions.record_presence(request.user, meeting=meeting, present=data["present"])
+        meeting.refresh_from_db()
+        return _detail(request, meeting)
+
+
+@extend_schema(
+    tags=["meetings"],
+    parameters=[MEETING_ID, ITEM_ID],
+    summary="Record the vote held in the room on an item: its counts, or the ballots of a roll call",
+    description="A proposal's vote becomes a decision of the register when adopted or rejected; the "
+    "approval of earlier minutes is voted by counts and freezes them when approved.",
+    request=api.VoteInSessionSerializer,
+    responses={200: api.MeetingDetailSerializer, 400: INVALID, 403: REFUSED, 404: NOT_FOUND},
+    examples=[
+        OpenApiExample("Counted", value={"votes_for": 5, "votes_against": 1, "abstentions": 1}, request_only=True),
+        OpenApiExample("Roll call", value={"ballots": {"3": "for", "5": "against"}}, request_only=True),
+    ],
+)
+class MeetingItemVote(ApiViewMixin, APIView):
+    def post(self, request, meeting_id: int, item_id: int):
+        meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+        item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
+        if not policies.can_hold(request.user, meeting):
+            raise PermissionDenied
+        data = validated(api.VoteInSessionSerializer, request)
+        if item.kind == ItemKind.MINUTES:
+            if "ballots" in data:
+                raise ActionRefused(_("The approval of the minutes is voted by counts."), field="ballots")
+            minutes.record_approval(request.user, item=item, **data)
+        else:
+            holding.record_vote(request.user, item=item, **data)
         meeting.refresh_from_db()
         return _detail(request, meeting)
 

@@ -15,6 +15,7 @@ ACTIONS = {
     MeetingAction.PRESENCE_RECORDED: _("presence recorded"),
     MeetingAction.VOTE_RECORDED: _("vote held in session recorded"),
     MeetingAction.HELD: _("board meeting held"),
+    MeetingAction.RULES_CHANGED: _("meeting rules changed"),
 }
 
 DETAILS = {
@@ -28,4 +29,7 @@ DETAILS = {
     "present": AuditDetail(_("present")),
     "item": AuditDetail(_("agenda item")),
     "result": AuditDetail(_("result"), values=dict(VoteResult.choices)),
+    "convocation_days": AuditDetail(_("convened at least this many days before")),
+    "max_proxies_held": AuditDetail(_("proxies one board member may hold")),
+    "quorum_percent": AuditDetail(_("quorum (% of the board present or represented)")),
 }

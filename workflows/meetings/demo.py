@@ -1,6 +1,6 @@
-"""Demo board meetings, through the meetings' own actions: two held ones (the first with its
-minutes approved by the second, which decided a proposal), and one convened with the proposals
-waiting for the board, the approval of the last minutes first, and some answers already in."""
+"""Demo board meetings, through the meetings' own actions: two held ones (the first decided a
+proposal in session, and its minutes were approved by the second), and one convened with the
+proposals waiting for the board, the approval of the last minutes first, and some answers in."""
 
 from __future__ import annotations
 
@@ -53,8 +53,8 @@ def seed_meeting_demo() -> int:
         return 0
     starts_at = (timezone.localtime() + timedelta(days=12)).replace(hour=18, minute=30, second=0, microsecond=0)
     with transaction.atomic():
-        _hold_in_the_past(secretary, board, days_ago=60)
-        _hold_in_the_past(secretary, board, days_ago=25, proposals=actions.proposals_waiting_for_a_meeting()[-1:])
+        _hold_in_the_past(secretary, board, days_ago=60, proposals=actions.proposals_waiting_for_a_meeting()[-1:])
+        _hold_in_the_past(secretary, board, days_ago=25)
         meeting = actions.plan_meeting(
             secretary,
             starts_at=starts_at,

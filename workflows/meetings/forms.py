@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import User
-from workflows.meetings.models import Answer, ItemKind
+from workflows.meetings.models import Answer, ItemKind, MeetingSettings
 from workflows.models import BallotChoice
 
 
@@ -17,6 +17,14 @@ class PlanForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     video_link = forms.URLField(label=_("Video link"), max_length=500, required=False, assume_scheme="https")
+
+
+class RulesForm(forms.ModelForm):
+    """The statutes' rules of the meetings, for staff (the limits are the models' and the action's)."""
+
+    class Meta:
+        model = MeetingSettings
+        fields = ["convocation_days", "max_proxies_held", "quorum_percent"]
 
 
 class FreeItemForm(forms.Form):

@@ -18,6 +18,11 @@ def can_see_meetings(user) -> bool:
     return core.is_board_member(user) or core.can_manage_association(user)
 
 
+def can_set_meeting_rules(user) -> bool:
+    """Staff set the statutes' rules of the meetings (notice, proxies, quorum)."""
+    return core.can_manage_association(user)
+
+
 def can_run_meetings(user) -> bool:
     """The president and the secretary (the same officers who run the board's online votes)."""
     return workflow_policies.can_run_board_votes(user)

@@ -61,6 +61,8 @@ class MeetingView:
     quorum: rules.Quorum
     from_roll_call: bool  # the quorum counts who was recorded in the room, else the answers
     mine: Attendance | None
+    proxies_held: list[User] = field(default_factory=list)  # whose proxy the reader holds
+    answers: bool = False  # the reader is on the board: convened, with an answer of their own
     proxy_choices: list[User] = field(default_factory=list)
     waiting_proposals: list[Proposal] = field(default_factory=list)
     convocation_days: int = 8
@@ -109,6 +111,8 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
         quorum=quorum,
         from_roll_call=from_roll_call,
         mine=attendances.get(user.pk),
+        proxies_held=[row.member for row in rows if row.proxy_to is not None and row.proxy_to.pk == user.pk],
+        answers=user.pk in board,
         convocation_days=settings.convocation_days,
         may_edit_agenda=policies.can_edit_agenda(user, meeting),
         may_convene=policies.can_convene(user, meeting),

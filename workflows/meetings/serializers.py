@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from workflows.meetings.models import Answer, ItemKind, MeetingStatus
+from workflows.models import BallotChoice
 
 
 class MeetingSerializer(serializers.Serializer):
@@ -89,3 +91,42 @@ class MinutesSerializer(serializers.Serializer):
     approved_at = serializers.DateTimeField(allow_null=True)
     approved_in = serializers.IntegerField(source="approved_in_id", allow_null=True)
     revision = serializers.IntegerField()
+
+
+class PresenceSerializer(serializers.Serializer):
+    present = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        allow_empty=True,
+        max_length=200,
+        help_text="The ids of the board members in the room; the others are recorded absent",
+    )
+
+
+MAX_COUNT = 999
+
+
+class VoteInSessionSerializer(serializers.Serializer):
+    """The counts of the vote held in the room (proxies included), or ``ballots``: a roll call, each
+    voter present or represented (board member id) and their choice."""
+
+    votes_for = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    votes_against = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    abstentions = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, required=False)
+    president_choice = serializers.ChoiceField(choices=BallotChoice.choices, required=False, allow_blank=True)
+    ballots = serializers.DictField(
+        child=serializers.ChoiceField(choices=BallotChoice.choices), required=False, allow_empty=False
+    )
+
+    def validate_ballots(self, ballots: dict) -> dict[int, str]:
+        if len(ballots) > 200 or not all(key.isdecimal() and len(key) < 10 for key in ballots):
+            raise serializers.ValidationError(_("Name each voter by their id."))
+        return {int(key): choice for key, choice in ballots.items()}
+
+    def validate(self, data: dict) -> dict:
+        counts = ("votes_for", "votes_against", "abstentions")
+        if "ballots" in data:
+            if any(name in data for name in (*counts, "president_choice")):
+                raise serializers.ValidationError(_("Give either the counts or the ballots of a roll call."))
+        elif not all(name in data for name in counts):
+            raise serializers.ValidationError(_("Give the counts for, against and abstentions, or the ballots."))
+        return data

@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("nouvelle/", views.meeting_new, name="new"),
+    path("regles/", views.meeting_rules, name="rules"),
     path("proces-verbaux/", views.minutes_list, name="minutes_list"),
     path("agenda/nouvelle-adresse/", views.feed_renew, name="feed_renew"),
     path("agenda/<str:token>.ics", views.feed, name="feed"),

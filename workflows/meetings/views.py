@@ -10,12 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.exceptions import ActionRefused
 from workflows.meetings import actions, calendar, forms, holding, minutes, policies, selectors
 from workflows.meetings.minutes_text import first_draft, minutes_odt
-from workflows.meetings.models import AgendaItem, CalendarFeed, ItemKind, Minutes
+from workflows.meetings.models import AgendaItem, CalendarFeed, ItemKind, MeetingSettings, Minutes
 from workflows.models import Proposal
 
 
@@ -37,6 +37,24 @@ def _list_page(request, upcoming, past, plan_form, status=200):
 
 def calendar_feed_path(feed: CalendarFeed) -> str:
     return reverse("meetings:feed", args=[calendar.feed_token(feed)])
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_rules(request):
+    """Staff set the statutes' rules of the meetings; a convened meeting keeps those it was convened under."""
+    if not policies.can_set_meeting_rules(request.user):
+        raise Http404
+    form = forms.RulesForm(request.POST or None, instance=MeetingSettings.current())
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_meeting_rules(request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            refusal.add_to(form)
+        else:
+            saved = _("The meeting rules are saved; they apply to the meetings convened from now on.")
+            messages.success(request, saved)
+            return redirect("meetings:rules")
+    return render(request, "meetings/rules.html", {"form": form}, status=400 if form.is_bound else 200)
 
 
 @require_POST
@@ -198,11 +216,15 @@ def move_item(request, meeting_id: int, item_id: int):
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
     if not policies.can_edit_agenda(request.user, meeting):
         raise PermissionDenied
-    if request.POST.get("direction") == "remove":
-        actions.remove_item(request.user, item=item)
-    else:
-        actions.move_item(request.user, item=item, up=request.POST.get("direction") == "up")
-    return redirect("meetings:detail", meeting_id=meeting.pk)
+    direction = request.POST.get("direction")
+    if direction == "remove":
+        return _do(
+            request, meeting, lambda: actions.remove_item(request.user, item=item), _("Removed from the agenda.")
+        )
+    return _do(
+        request, meeting, lambda: actions.move_item(request.user, item=item, up=direction == "up"),
+        _("The agenda is reordered."),
+    )  # fmt: skip
 
 
 @require_POST
