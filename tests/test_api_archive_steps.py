@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api import ROLES, Case, everyone, run_case, token_client
+from tests.archives import sign_agreement
 from tests.factories import make_member
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
@@ -40,12 +41,13 @@ def world(cast):
     actions.appraise_item(staff, item=intake.items.get(), retained=True)
     actions.finish_appraisal(staff, fonds=intake)
     actions.record_agreement(staff, fonds=intake, transfer="deposit", uses=["on_site"])
+    intake = sign_agreement(staff, intake)
     catalogued = offer("Fonds Lenoir", depositor=cast.patrimoine_member)
     actions.assign_archivist(staff, fonds=catalogued, archivist=staff)
     actions.appraise_item(staff, item=catalogued.items.get(), retained=True)
     actions.finish_appraisal(staff, fonds=catalogued)
     actions.record_agreement(staff, fonds=catalogued, transfer="gift", uses=["on_site"])
-    actions.take_in(staff, fonds=catalogued)
+    actions.take_in(staff, fonds=sign_agreement(staff, catalogued))
     opinion = offer("Avis demandé", depositor=cast.patrimoine_member)
     actions.assign_archivist(staff, fonds=opinion, archivist=staff)
     actions.ask_opinion(staff, fonds=opinion, question="Faut-il tout garder ?")
@@ -101,7 +103,7 @@ ROLE_CASES = {
         "post",
         _at("offered", "withdraw"),
         everyone(404, member=200, staff=200),
-        data=lambda w: {"reason": ""},
+        data=lambda w: {"reason": "La famille garde les films."},
         check=_status_is("withdrawn"),
     ),
     "api:archive_appraise": Case(

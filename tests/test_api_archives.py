@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api import ROLES, Case, everyone, run_case, token_client
+from tests.archives import sign_agreement
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
 
@@ -29,7 +30,9 @@ def world(cast):
     actions.appraise_item(cast.staff, item=refused, retained=False)
     actions.finish_appraisal(cast.staff, fonds=catalogued)
     actions.record_agreement(cast.staff, fonds=catalogued, transfer="deposit", uses=["on_site"])
-    actions.take_in(cast.staff, fonds=catalogued, placements=[actions.Placement(kept.pk, "Magasin 1")])
+    actions.take_in(
+        cast.staff, fonds=sign_agreement(cast.staff, catalogued), placements=[actions.Placement(kept.pk, "Magasin 1")]
+    )
     return {"offer": offer, "catalogued": catalogued}
 
 

@@ -77,6 +77,11 @@ def test_an_offer_travels_from_staff_through_the_archivist_and_patrimoine_to_the
     archivist.check("input[name=uses][value=research]")
     archivist.get_by_role("button", name="Enregistrer la convention").click()
     archivist.locator(".message--success").wait_for()
+    # The signed agreement, scanned back, is kept with the fonds before the intake.
+    signed = {"name": "convention-signee.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%signed\n"}
+    archivist.set_input_files("input[name=signed]", files=[signed])
+    archivist.get_by_role("button", name="La conserver avec le fonds").click()
+    archivist.locator(".message--success").wait_for()
     kept = Item.objects.get(title="Usine de filature")
     archivist.fill(f"input[name=location_{kept.pk}]", "Magasin 3")
     archivist.get_by_role("button", name="Faire entrer le fonds").click()

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intranet.exceptions import ActionRefused
+from tests.archives import sign_agreement
 from tests.factories import make_staff
 from tests.test_archive_files import to_agreement
 from workflows.archives import actions
-from workflows.archives.models import Fonds, FondsCounter, FondsStatus, Transfer, Use
+from workflows.archives.models import FondsCounter, FondsStatus, Transfer, Use
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def in_intake(cast, archivist):
     def bring():
         fonds = to_agreement(cast, archivist)
         actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.DEPOSIT, uses=[Use.ON_SITE])
-        return Fonds.objects.get(pk=fonds.pk)
+        return sign_agreement(archivist, fonds)
 
     return bring
 

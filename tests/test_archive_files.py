@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.models import Document, Folder, SpaceKind
+from tests.archives import sign_agreement
 from tests.test_archives import appraised, offer
 from workflows.archives import actions
 from workflows.archives.models import Fonds, Transfer, Use
@@ -34,7 +35,7 @@ def to_agreement(cast, archivist) -> Fonds:
 def catalogued(cast, archivist, uses) -> Fonds:
     fonds = to_agreement(cast, archivist)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.DEPOSIT, uses=uses)
-    actions.take_in(archivist, fonds=Fonds.objects.get(pk=fonds.pk))
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
     return Fonds.objects.get(pk=fonds.pk)
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from intranet.models import Territory
+from tests.archives import sign_agreement
 from tests.factories import make_staff
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
@@ -45,7 +46,9 @@ def archive(cast):
     actions.appraise_item(archivist, item=second, retained=False, damages=["mould"])
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.DEPOSIT, uses=[Use.ON_SITE])
-    actions.take_in(archivist, fonds=fonds, placements=[actions.Placement(first.pk, "Magasin 1")])
+    actions.take_in(
+        archivist, fonds=sign_agreement(archivist, fonds), placements=[actions.Placement(first.pk, "Magasin 1")]
+    )
     offer = actions.record_offer(
         cast.production_member,
         title="Rushes d'un court métrage",

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_member, make_staff
+from tests.test_archive_files import send_signed
 from workflows.archives.models import Fonds, FondsStatus, Item
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,7 @@ def test_a_deposit_goes_from_the_member_s_offer_to_the_catalogue_through_the_pag
         reverse("archives:agreement", args=[fonds.pk]),
         {"transfer": "gift", "uses": ["on_site", "research"], "revision": fonds.revision},
     )
+    assert send_signed(archivist, fonds).status_code == 302
     fonds.refresh_from_db()
     response = archivist.post(
         reverse("archives:intake", args=[fonds.pk]),
@@ -145,7 +147,7 @@ def test_the_depositor_withdraws_and_nobody_else_sees_the_button(cast):
     fonds = Fonds.objects.get()
     withdraw = reverse("archives:withdraw", args=[fonds.pk])
     assert withdraw in client.get(reverse("archives:fonds", args=[fonds.pk])).content.decode()
-    assert signed_in(cast.production_member).post(withdraw, {"reason": ""}).status_code == 404
+    assert signed_in(cast.production_member).post(withdraw, {"reason": "Erreur"}).status_code == 404
     assert client.post(withdraw, {"reason": "Nous gardons les films."}).status_code == 302
     assert Fonds.objects.get().status == FondsStatus.WITHDRAWN
     assert withdraw not in client.get(reverse("archives:fonds", args=[fonds.pk])).content.decode()
@@ -197,7 +199,7 @@ def test_the_depositor_and_staff_see_the_deposit_s_process_drawn_with_its_curren
     assert "Le processus du dépôt" in page and 'data-step="triage"' in page
     assert re.search(r'process-diagram__step--current" data-step="triage"', page)
     assert re.search(r'process-diagram__step--done" data-step="start"', page)
-    signed_in(cast.patrimoine_member).post(reverse("archives:withdraw", args=[fonds.pk]), {"reason": ""})
+    signed_in(cast.patrimoine_member).post(reverse("archives:withdraw", args=[fonds.pk]), {"reason": "Gardés."})
     stopped = text_of(signed_in(cast.staff).get(reverse("archives:fonds", args=[fonds.pk])))
     assert "la proposition a été retirée" in stopped
     # Members who read the catalogue do not follow someone else's deposit.
@@ -245,6 +247,7 @@ def test_staff_move_a_catalogued_item_through_the_digitisation_queue(cast, peopl
     staff.post(reverse("archives:agreement", args=[fonds.pk]), {"transfer": "deposit", "uses": ["online"]})
     route = reverse("archives:digitisation", args=[fonds.pk, item.pk])
     assert staff.post(route, {f"digitise{item.pk}-digitisation": "digitised"}).status_code == 403  # not yet in
+    send_signed(staff, fonds)
     staff.post(reverse("archives:intake", args=[fonds.pk]), {})
     assert route in staff.get(reverse("archives:fonds", args=[fonds.pk])).content.decode()
     assert staff.post(route, {f"digitise{item.pk}-digitisation": "digitised"}).status_code == 302

@@ -12,6 +12,7 @@ from viewflow.workflow.status import STATUS
 from forums.models import Thread
 from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry
+from tests.archives import sign_agreement
 from tests.concurrency import failures, run_together
 from tests.factories import make_member, make_staff
 from workflows.archives import actions, policies
@@ -74,6 +75,7 @@ def test_a_member_s_offer_goes_through_to_a_catalogued_fonds_with_call_numbers(c
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.DEPOSIT, uses=[Use.ONLINE, Use.ON_SITE])
     fonds.refresh_from_db()
     assert fonds.uses == ["on_site", "online"] and waiting_steps(fonds) == ["intake"]
+    sign_agreement(archivist, fonds)
 
     first, _refused, _third = fonds.items.order_by("position")
     actions.take_in(archivist, fonds=fonds, placements=[actions.Placement(first.pk, "Magasin 2, étagère 4")])
@@ -102,6 +104,7 @@ def test_fonds_numbers_follow_each_other_without_gaps_even_after_a_refused_intak
         fonds = appraised(fonds, archivist)
         actions.finish_appraisal(archivist, fonds=fonds)
         actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
+        fonds = sign_agreement(archivist, fonds)
         if index == 1:
             with pytest.raises(ActionRefused):
                 actions.take_in(archivist, fonds=fonds, placements=[actions.Placement(1, "x" * 101)])
@@ -157,12 +160,12 @@ def test_declined_not_retained_and_withdrawn_end_the_process_with_their_reason(c
     withdrawn = offer(cast.patrimoine_member)
     actions.assign_archivist(cast.staff, fonds=withdrawn, archivist=archivist)
     with pytest.raises(PermissionDenied):
-        actions.withdraw_offer(cast.production_member, fonds=withdrawn)  # not theirs, not visible
+        actions.withdraw_offer(cast.production_member, fonds=withdrawn, reason="Erreur")  # not theirs, not visible
     actions.withdraw_offer(cast.patrimoine_member, fonds=withdrawn, reason="La famille garde les films.")
     withdrawn.refresh_from_db()
     assert withdrawn.status == FondsStatus.WITHDRAWN and waiting_steps(withdrawn) == []
-    with pytest.raises(ActionRefused):
-        actions.withdraw_offer(cast.patrimoine_member, fonds=withdrawn)
+    with pytest.raises(ActionRefused, match="ne peut plus être retiré"):
+        actions.withdraw_offer(cast.patrimoine_member, fonds=withdrawn, reason="Encore")
 
 
 def test_each_step_is_taken_only_by_whom_it_belongs_to(cast, archivist):
@@ -219,7 +222,7 @@ def test_who_sees_a_fonds_and_its_depositor_and_its_files(cast, archivist):
     fonds = appraised(fonds, archivist)
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.DEPOSIT, uses=[Use.ON_SITE, Use.RESEARCH])
-    actions.take_in(archivist, fonds=fonds)
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
     fonds.refresh_from_db()
     # Catalogued: every member reads the record, but not who deposited it nor, without online
     # publication, its files.
@@ -248,7 +251,7 @@ def test_two_intakes_at_once_get_two_consecutive_numbers(association_bodies, cas
         fonds = appraised(fonds, archivist)
         actions.finish_appraisal(archivist, fonds=fonds)
         actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[Use.ON_SITE])
-        ready.append(Fonds.objects.get(pk=fonds.pk))
+        ready.append(sign_agreement(archivist, fonds))
     errors = failures(run_together(*[lambda fonds=fonds: actions.take_in(archivist, fonds=fonds) for fonds in ready]))
     assert errors == []
     assert sorted(Fonds.objects.values_list("sequence", flat=True)) == [1, 2]
@@ -261,7 +264,7 @@ def test_one_intake_taken_twice_at_once_numbers_the_fonds_once(association_bodie
     fonds = appraised(fonds, archivist)
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
-    fonds = Fonds.objects.get(pk=fonds.pk)
+    fonds = sign_agreement(archivist, fonds)
     outcomes = run_together(*[lambda: actions.take_in(archivist, fonds=fonds, revision=fonds.revision)] * 2)
     assert sum(isinstance(outcome, Fonds) for outcome in outcomes) == 1
     assert [type(outcome) for outcome in outcomes if isinstance(outcome, Exception)] in (
@@ -286,10 +289,37 @@ def test_each_person_hears_of_their_step_and_the_depositor_of_each_move(cast, ar
     fonds = appraised(fonds, archivist)
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
-    actions.take_in(archivist, fonds=fonds)
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
     assert heard(archivist)[1:] == ["archive_assigned", "archive_opinion_given"]
-    assert heard(cast.patrimoine_member) == ["archive_in_appraisal", "archive_in_agreement", "archive_catalogued"]
+    assert heard(cast.patrimoine_member) == [
+        "archive_in_appraisal",
+        "archive_in_agreement",
+        "archive_in_intake",  # the agreement is recorded: the fonds is being taken in
+        "archive_catalogued",
+    ]
     assert heard(cast.production_member) == []  # nothing of another person's offer
+
+
+def test_two_staff_assigning_the_same_offer_at_once_one_wins_the_other_is_told(association_bodies, cast, archivist):
+    """Real connections (on PostgreSQL, rows locked): one assignment, one clear refusal, one task done."""
+    fonds = offer(cast.patrimoine_member)
+    other_staff = make_staff(email="autre.equipe@example.org")
+    outcomes = run_together(
+        lambda: actions.assign_archivist(cast.staff, fonds=fonds, archivist=archivist),
+        lambda: actions.assign_archivist(other_staff, fonds=fonds, archivist=other_staff),
+    )
+    assert sum(isinstance(outcome, Fonds) for outcome in outcomes) == 1, failures(outcomes)
+    refused = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], ActionRefused), failures(outcomes)
+    assert "déjà été triée" in refused[0].message
+    fonds.refresh_from_db()
+    winner = next(outcome for outcome in outcomes if isinstance(outcome, Fonds))
+    assert fonds.status == FondsStatus.IN_APPRAISAL and fonds.archivist_id == winner.archivist_id
+    assert waiting_steps(fonds) == ["appraisal"]
+    assigned = AuditEntry.objects.filter(
+        target_type="fonds", target_id=str(fonds.pk), action="archive.archivist_assigned"
+    )
+    assert assigned.count() == 1
 
 
 def test_a_notification_about_a_fonds_shows_only_to_who_may_open_it(cast, archivist):
@@ -324,7 +354,7 @@ def test_search_finds_fonds_and_items_for_those_who_may_open_them(cast, archivis
     fonds = appraised(fonds, archivist, retained=(True, False, True))
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
-    actions.take_in(archivist, fonds=fonds)
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
     index_now()
     assert found(cast.production_member, "famille Martin") == {"fonds"}  # catalogued: every member
     assert found(cast.production_member, "Etretat") == {"archive_item"}

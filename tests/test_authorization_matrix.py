@@ -57,9 +57,13 @@ MANAGERS = MODERATORS
 # is on the board's agenda (raised in Patrimoine, so only the board and staff see it).
 PROPOSAL_READERS = READERS
 PROPOSAL_AUTHORS = {"own": {"member"}, "other": {"other_member"}, "board": set()}
-# The archive: ``own`` is the member's offer in triage, ``other`` a catalogued fonds.
+# The archive: ``own`` is the member's offer in triage, ``other`` a catalogued fonds; ``step`` (on
+# the process's steps) the member's offer at the very step the route takes, so that a rule looser
+# than the step's policy lets someone through and fails.
 FONDS_READERS = {"own": {"member", "staff"}, "other": set(ROLES[1:])}
 NOBODY = {"own": set(), "other": set()}
+FONDS_STEP_TARGETS = {"own", "other", "step"}
+FONDS_STEP_READERS = {**FONDS_READERS, "step": {"member", "staff"}}
 # Board meetings: the board and staff see them; only the president and the secretary run them.
 MEETING_READERS = {"board": {"board", "staff"}}
 MEETINGS_SEEN_BY = {NO_TARGET: {"board", "staff"}}
@@ -127,6 +131,19 @@ def at(name: str, *attributes: str) -> Callable[[SimpleNamespace, str], str]:
     return build
 
 
+def fonds_at(world, target: str, step: str):
+    """The archive's fonds of ``target``; for ``step``, the member's offer waiting at that step."""
+    return world.fonds_at_step[step] if target == "step" else world.fonds[target]
+
+
+def at_step(name: str, step: str, *, item: bool = False) -> Callable[[SimpleNamespace, str], str]:
+    def build(world, target):
+        fonds = fonds_at(world, target, step)
+        return reverse(name, args=[fonds.pk, fonds.items.get().pk] if item else [fonds.pk])
+
+    return build
+
+
 def plain(name: str) -> Callable[[SimpleNamespace, str], str]:
     return lambda world, target: reverse(name)
 
@@ -153,6 +170,7 @@ MATRIX: dict[str, Row] = {
     # The core pages
     "home": Row("get", plain("home"), everyone(200)),
     "home_waiting": Row("get", plain("home_waiting"), everyone(200)),
+    "home_news": Row("get", plain("home_news"), everyone(200), query={"depuis_le": "2026-01-01T00:00:00+00:00"}),
     "college_detail": Row("get", at("college_detail", "college"), on_targets(200, targets=("own", "other"))),
     "directory": Row("get", plain("directory"), everyone(200)),
     "search": Row("get", plain("search"), everyone(200), query={"q": "festival"}),
@@ -357,19 +375,29 @@ MATRIX: dict[str, Row] = {
         ),
         data=form(decision="decline", reason="Hors région"),
     ),
-    # Nobody appraises, asks, answers, agrees or takes in a fonds in triage or catalogued.
+    # Nobody appraises, asks, answers, agrees or takes in a fonds in triage or catalogued; at its
+    # step, staff (for the archivist) do, the depositor sees it, and nobody else does. The
+    # collège Patrimoine's coordinators, who answer, are not of the cast: staff cannot answer.
     **{
-        name: Row("post", at(name, "fonds"), by_access(302, allowed=NOBODY, visible=FONDS_READERS))
-        for name in (
-            "archives:ask_opinion",
-            "archives:give_opinion",
-            "archives:finish_appraisal",
-            "archives:agreement",
-            "archives:intake",
+        name: Row(
+            "post",
+            at_step(name, step),
+            by_access(302, allowed={**NOBODY, "step": allowed}, visible=FONDS_STEP_READERS),
+            data=form(**data),
+        )
+        for name, step, allowed, data in (
+            ("archives:ask_opinion", "appraising", {"staff"}, {"question": "À garder ?"}),
+            ("archives:give_opinion", "asked", set(), {"opinion": "À garder."}),
+            ("archives:finish_appraisal", "appraising", {"staff"}, {}),
+            ("archives:agreement", "agreeing", {"staff"}, {"transfer": "gift", "uses": "on_site"}),
+            ("archives:intake", "intake", {"staff"}, {}),
         )
     },
     "archives:appraise": Row(
-        "post", at("archives:appraise", "fonds", "fonds_item"), by_access(302, allowed=NOBODY, visible=FONDS_READERS)
+        "post",
+        at_step("archives:appraise", "appraising", item=True),
+        by_access(302, allowed={**NOBODY, "step": {"staff"}}, visible=FONDS_STEP_READERS),
+        data=lambda world, target: {f"item{fonds_at(world, target, 'appraising').items.get().pk}-retained": "yes"},
     ),
     # The agreement document: staff (for the archivist) once the fonds is past its appraisal.
     "archives:agreement_document": Row(
@@ -396,7 +424,7 @@ MATRIX: dict[str, Row] = {
         "post",
         at("archives:withdraw", "fonds"),
         by_access(302, allowed={"own": {"member", "staff"}, "other": set()}, visible=FONDS_READERS),
-        data=form(reason=""),
+        data=form(reason="La famille garde les films."),
     ),
     # Board meetings: a convened meeting of the board (``board``); nobody of the cast runs it.
     "meetings:list": Row("get", plain("meetings:list"), by_access(200, allowed=MEETINGS_SEEN_BY)),
@@ -407,6 +435,7 @@ MATRIX: dict[str, Row] = {
         data=form(starts_at="2027-03-01T18:00", place="Poitiers"),
     ),
     "meetings:feed_renew": Row("post", plain("meetings:feed_renew"), by_access(302, allowed=MEETINGS_SEEN_BY)),
+    "meetings:rules": Row("get", plain("meetings:rules"), staff_only(200)),
     # The feed's signed address is its key: calendar applications read it without signing in.
     "meetings:feed": Row(
         "get", lambda world, target: reverse("meetings:feed", args=[world.feed_token]), everyone(200, anonymous=200)
@@ -568,11 +597,13 @@ def build_world() -> SimpleNamespace:
     from intranet.models import College, CollegeMembership, Invitation
     from intranet.notifications import actions as notification_actions
     from intranet.notifications import emails
+    from tests.archives import sign_agreement
     from tests.factories import make_incoming, make_member, make_proposal, make_staff
     from workflows import actions as workflow_actions
     from workflows import selectors as workflow_selectors
     from workflows.archives import actions as archive_actions
     from workflows.archives.items import ItemDraft
+    from workflows.archives.models import Fonds
     from workflows.meetings import actions as meeting_actions
     from workflows.meetings import calendar as meeting_calendar
     from workflows.meetings.models import CalendarFeed, Minutes
@@ -671,8 +702,21 @@ def build_world() -> SimpleNamespace:
     archive_actions.appraise_item(staff, item=catalogued.items.get(), retained=True)
     archive_actions.finish_appraisal(staff, fonds=catalogued)
     archive_actions.record_agreement(staff, fonds=catalogued, transfer="gift", uses=["on_site"])
-    world.fonds["other"] = archive_actions.take_in(staff, fonds=catalogued)
+    world.fonds["other"] = archive_actions.take_in(staff, fonds=sign_agreement(staff, catalogued))
     world.fonds_item = {target: fonds.items.get() for target, fonds in world.fonds.items()}
+    # The member's offers waiting at each step, for the ``step`` target of the process's rows.
+    at_step = {}
+    for step in ("appraising", "asked", "agreeing", "intake"):
+        at_step[step] = archive_actions.record_offer(cast.production_member, title=f"Bobines {step}", items=REEL)
+        archive_actions.assign_archivist(staff, fonds=at_step[step], archivist=staff)
+    archive_actions.ask_opinion(staff, fonds=at_step["asked"], question="À garder ?")
+    for step in ("appraising", "agreeing", "intake"):
+        archive_actions.appraise_item(staff, item=at_step[step].items.get(), retained=True)
+    for step in ("agreeing", "intake"):
+        archive_actions.finish_appraisal(staff, fonds=at_step[step])
+    archive_actions.record_agreement(staff, fonds=at_step["intake"], transfer="gift", uses=["on_site"])
+    sign_agreement(staff, at_step["intake"])
+    world.fonds_at_step = {step: Fonds.objects.get(pk=fonds.pk) for step, fonds in at_step.items()}
 
     # A board meeting, convened with one item; the board member's calendar feed.
     meeting = meeting_actions.plan_meeting(cast.secretary, starts_at=timezone.now() + timedelta(days=12), place="Niort")
@@ -743,7 +787,7 @@ def test_every_route_has_its_row():
 
 def test_every_row_covers_every_role_and_its_targets():
     for name, row in MATRIX.items():
-        assert set(row.expected) in ({NO_TARGET}, set(TARGETS), {"own", "other"}, {"board"}), name
+        assert set(row.expected) in ({NO_TARGET}, set(TARGETS), {"own", "other"}, {"board"}, FONDS_STEP_TARGETS), name
         for target, statuses in row.expected.items():
             assert set(statuses) == set(ROLES), (name, target)
         takes_an_object = bool(_route_arguments(name)) and name not in TOKEN_ROUTES
@@ -834,8 +878,14 @@ class TestPageMatrix:
 SUBSCRIPTIONS: dict[str, Callable[[SimpleNamespace, str], int]] = {
     "thread": lambda world, target: world.thread[target].pk,
     "forum": lambda world, target: world.forum[target].pk,
+    # A collège's news on the home (its members, and staff); the association's (0): every member.
+    "activity": lambda world, target: world.forum[target].college_id or 0,
 }
-SUBSCRIBERS: dict[str, dict[str, set]] = {"thread": READERS, "forum": READERS}
+SUBSCRIBERS: dict[str, dict[str, set]] = {
+    "thread": READERS,
+    "forum": READERS,
+    "activity": {**READERS, "board": set(SIGNED_IN)},
+}
 
 
 def test_every_subscription_kind_has_its_rows():

@@ -23,6 +23,7 @@ from forums.models import Forum
 from intranet import actions as core_actions
 from intranet.models import College
 from intranet.search import indexer
+from tests.archives import sign_agreement
 from tests.browser import log_in
 from tests.factories import PASSWORD, make_held_meeting, make_incoming, make_member, make_proposal, make_staff
 from workflows import actions as workflow_actions
@@ -157,7 +158,7 @@ def association(association_bodies, settings, tmp_path):
         archive_actions.appraise_item(staff, item=item, retained=True)
     archive_actions.finish_appraisal(staff, fonds=fonds)
     archive_actions.record_agreement(staff, fonds=fonds, transfer="deposit", uses=["on_site", "online"])
-    archive_actions.take_in(staff, fonds=fonds)
+    archive_actions.take_in(staff, fonds=sign_agreement(staff, fonds))
     in_appraisal = archive_actions.record_offer(
         staff,
         title="Fonds des Établissements Lefèvre-Utile, films d'entreprise",
@@ -212,6 +213,7 @@ def association(association_bodies, settings, tmp_path):
         MainPage("staff dashboard", reverse("staff_dashboard"), staff_only=True),
         MainPage("staff: collège", reverse("staff_college", args=["production"]), staff_only=True),
         MainPage("staff: board", reverse("staff_board"), staff_only=True),
+        MainPage("staff: meeting rules", reverse("meetings:rules"), staff_only=True),
         MainPage("staff: members", reverse("staff_members"), staff_only=True),
         MainPage("staff: invitations", reverse("staff_invitations"), staff_only=True),
         MainPage("audit log", reverse("staff_audit_log"), staff_only=True),

@@ -54,6 +54,9 @@ EVENTS = {
     "archive_in_agreement",
     "archive_not_retained",
     "archive_catalogued",
+    "archive_in_intake",
+    "archive_withdrawn",
+    "archive_withdrawn_task",
     "meeting_convened",
 }
 

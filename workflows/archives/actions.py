@@ -15,9 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
+from documents.models import Document
 from forums import actions as forum_actions
 from forums.models import Forum
 from intranet import search
@@ -29,7 +28,6 @@ from workflows.archives.flows import ArchiveFlow
 from workflows.archives.items import ItemDraft, clean_items, clean_typed_call_numbers, refuse_taken_call_numbers
 from workflows.archives.models import (
     CALL_NUMBER_PREFIX,
-    ArchiveProcess,
     Damage,
     Digitisation,
     Fonds,
@@ -39,6 +37,7 @@ from workflows.archives.models import (
     Transfer,
     Use,
 )
+from workflows.archives.transitions import complete_step, locked, refuse_if_changed, reindex, save_fonds
 
 TITLE_MAX_LENGTH = 200
 LOCATION_MAX_LENGTH = 100
@@ -58,57 +57,6 @@ class ArchiveAction:
     AGREEMENT_RECORDED = "archive.agreement_recorded"
     FONDS_CATALOGUED = "archive.fonds_catalogued"
     DIGITISATION_CHANGED = "archive.digitisation_changed"
-
-
-# --- Locks and steps -------------------------------------------------------------------------
-
-WAITING = (STATUS.NEW, STATUS.ASSIGNED)
-
-
-def _locked(fonds: Fonds) -> Fonds:
-    """The process row first, then the fonds: every transition locks in this order."""
-    list(ArchiveProcess.objects.select_for_update().filter(fonds_id=fonds.pk).values("pk"))
-    return Fonds.objects.select_for_update().get(pk=fonds.pk)
-
-
-def _refuse_if_changed(fonds: Fonds, revision: int | None) -> None:
-    if revision is not None and fonds.revision != revision:
-        raise ActionRefused(_("Someone else acted on this fonds in the meantime. Reload the page to see what changed."))
-
-
-def _complete_step(actor: User, fonds: Fonds, node) -> None:
-    task = (
-        Task.objects.filter(process__archiveprocess__fonds=fonds.pk, flow_task=node, status__in=WAITING)
-        .select_related("owner")
-        .first()
-    )
-    if task is None:
-        raise ActionRefused(_("This step is no longer waiting: reload the page to see what changed."))
-    activation = node.activation_class(task)
-    if task.owner_id is None:
-        if not node.can_assign(actor, task):
-            raise PermissionDenied("This step is not offered to this person.")
-        activation.assign(actor)
-    elif task.owner_id != actor.pk:
-        if not node.can_execute(actor, task):
-            raise PermissionDenied("This step belongs to someone else.")
-        activation.reassign(actor)  # staff acting for the archivist: the step is done by them
-    activation.start(None)
-    activation.execute()
-
-
-def _reindex(fonds: Fonds) -> None:
-    """The fonds and its items change in the index with the transaction that changed them."""
-    search.record_change("fonds", [fonds.pk])
-    search.record_change("archive_item", fonds.items.values_list("pk", flat=True))
-
-
-def _save(fonds: Fonds, **changes) -> Fonds:
-    for name, value in changes.items():
-        setattr(fonds, name, value)
-    fonds.revision += 1
-    fonds.save()
-    return fonds
 
 
 # --- Offer and triage ------------------------------------------------------------------------
@@ -155,24 +103,24 @@ def record_offer(
         )
         ArchiveFlow.start.run(fonds=fonds)
         record(actor, ArchiveAction.OFFER_RECORDED, fonds, items=len(cleaned))
-        _reindex(fonds)
+        reindex(fonds)
         notifications.offered(actor, fonds)
     return fonds
 
 
 def assign_archivist(actor: User, *, fonds: Fonds, archivist: User, revision: int | None = None) -> Fonds:
     with transaction.atomic():
-        fonds = _locked(fonds)
+        fonds = locked(fonds)
         if not policies.can_triage(actor):
             raise PermissionDenied("Only staff triage offers.")
-        _refuse_if_changed(fonds, revision)
+        refuse_if_changed(fonds, revision)
         if fonds.status != FondsStatus.OFFERED:
             raise ActionRefused(_("This offer has already been triaged: reload the page to see what changed."))
         if not policies.can_be_archivist(archivist):
             raise ActionRefused(_("Choose a member of staff as archivist."), field="archivist")
-        _save(fonds, archivist=archivist, status=FondsStatus.IN_APPRAISAL)
+        save_fonds(fonds, archivist=archivist, status=FondsStatus.IN_APPRAISAL)
         files.ensure_folder(actor, fonds)  # condition photos from the appraisal on
-        _complete_step(actor, fonds, ArchiveFlow.triage)
+        complete_step(actor, fonds, ArchiveFlow.triage)
         record(actor, ArchiveAction.ARCHIVIST_ASSIGNED, fonds, archivist=archivist.email)
         notifications.assigned(actor, fonds)
         notifications.moved(actor, fonds)
@@ -184,29 +132,36 @@ def decline_offer(actor: User, *, fonds: Fonds, reason: str, revision: int | Non
     if not reason:
         raise ActionRefused(_("Say why the offer is declined: the depositor will read it."), field="reason")
     with transaction.atomic():
-        fonds = _locked(fonds)
+        fonds = locked(fonds)
         if not policies.can_triage(actor):
             raise PermissionDenied("Only staff triage offers.")
-        _refuse_if_changed(fonds, revision)
+        refuse_if_changed(fonds, revision)
         if fonds.status != FondsStatus.OFFERED:
             raise ActionRefused(_("This offer has already been triaged: reload the page to see what changed."))
-        _save(fonds, status=FondsStatus.DECLINED, end_reason=reason)
-        _complete_step(actor, fonds, ArchiveFlow.triage)
+        save_fonds(fonds, status=FondsStatus.DECLINED, end_reason=reason)
+        complete_step(actor, fonds, ArchiveFlow.triage)
         record(actor, ArchiveAction.OFFER_DECLINED, fonds)
         notifications.moved(actor, fonds)
     return fonds
 
 
-def withdraw_offer(actor: User, *, fonds: Fonds, reason: str = "") -> Fonds:
+def withdraw_offer(actor: User, *, fonds: Fonds, reason: str) -> Fonds:
+    """The depositor takes their offer back, or staff record it when told; the archivist loses
+    their task and hears why, as does a depositor who did not withdraw it themself."""
+    reason = reason.strip()
+    if not reason:
+        raise ActionRefused(_("Say why the offer is withdrawn: the archive keeps the reason."), field="reason")
     with transaction.atomic():
-        fonds = _locked(fonds)
+        fonds = locked(fonds)
         if not policies.can_view_fonds(actor, fonds):
             raise PermissionDenied("Cannot see this fonds.")
         if not policies.can_withdraw(actor, fonds):
             raise ActionRefused(_("A catalogued or closed fonds can no longer be withdrawn."))
-        _save(fonds, status=FondsStatus.WITHDRAWN, end_reason=reason.strip())
+        save_fonds(fonds, status=FondsStatus.WITHDRAWN, end_reason=reason)
         ArchiveFlow.instance.cancel(fonds.process)
         record(actor, ArchiveAction.OFFER_WITHDRAWN, fonds)
+        notifications.withdrawn(actor, fonds)
+        notifications.moved(actor, fonds)
     return fonds
 
 
@@ -226,7 +181,7 @@ def appraise_item(
     if unknown:
         raise ActionRefused(_("Unknown kind of damage: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     with transaction.atomic():
-        fonds = _locked(item.fonds)
+        fonds = locked(item.fonds)
         if not policies.can_appraise(actor, fonds):
             raise PermissionDenied("Cannot appraise this fonds now.")
         item = Item.objects.select_for_update().get(pk=item.pk, fonds=fonds)
@@ -236,7 +191,7 @@ def appraise_item(
         item.regional_interest = regional_interest.strip()
         item.appraised_by, item.appraised_at = actor, timezone.now()
         item.save()
-        _save(fonds)
+        save_fonds(fonds)
         record(actor, ArchiveAction.ITEM_APPRAISED, fonds, item=item.position, retained=retained)
         search.record_change("archive_item", [item.pk])
     return item
@@ -248,7 +203,7 @@ def ask_opinion(actor: User, *, fonds: Fonds, question: str) -> Fonds:
     if not question:
         raise ActionRefused(_("Write what the collège is asked about this fonds."), field="question")
     with transaction.atomic():
-        fonds = _locked(fonds)
+        fonds = locked(fonds)
         if not policies.can_appraise(actor, fonds):
             raise PermissionDenied("Cannot appraise this fonds now.")
         if fonds.opinion_thread_id is not None:
@@ -257,8 +212,8 @@ def ask_opinion(actor: User, *, fonds: Fonds, question: str) -> Fonds:
         thread = forum_actions.start_thread(
             actor, forum=forum, title=(_("Archive offer: %(title)s") % {"title": fonds.title})[:200], body=question
         )
-        _save(fonds, opinion_thread=thread)
-        _complete_step(actor, fonds, ArchiveFlow.appraisal)  # the flow waits for the opinion
+        save_fonds(fonds, opinion_thread=thread)
+        complete_step(actor, fonds, ArchiveFlow.appraisal)  # the flow waits for the opinion
         record(actor, ArchiveAction.OPINION_ASKED, fonds)
         notifications.opinion_asked(actor, fonds)
     return fonds
@@ -269,12 +224,12 @@ def give_opinion(actor: User, *, fonds: Fonds, opinion: str, revision: int | Non
     if not opinion:
         raise ActionRefused(_("Write the collège's opinion."), field="opinion")
     with transaction.atomic():
-        fonds = _locked(fonds)
+        fonds = locked(fonds)
         if not policies.can_give_opinion(actor, fonds):
             raise PermissionDenied("Not asked of this person.")
-        _refuse_if_changed(fonds, revision)
-        _save(fonds, opinion=opinion, opinion_by=actor)
-        _complete_step(actor, fonds, ArchiveFlow.opinion)  # back to the archivist
+        refuse_if_changed(fonds, revision)
+        save_fonds(fonds, opinion=opinion, opinion_by=actor)
+        complete_step(actor, fonds, ArchiveFlow.opinion)  # back to the archivist
         record(actor, ArchiveAction.OPINION_GIVEN, fonds)
         notifications.opinion_given(actor, fonds)
     return fonds
@@ -284,22 +239,22 @@ def finish_appraisal(actor: User, *, fonds: Fonds, reason: str = "", revision: i
     """Every item appraised: on to the agreement, or the end if none is retained (with a reason
     the depositor will read)."""
     with transaction.atomic():
-        fonds = _locked(fonds)
+        fonds = locked(fonds)
         if not policies.can_appraise(actor, fonds):
             raise PermissionDenied("Cannot appraise this fonds now.")
-        _refuse_if_changed(fonds, revision)
+        refuse_if_changed(fonds, revision)
         if policies.opinion_pending(fonds):
             raise ActionRefused(_("The collège Patrimoine has not given its opinion yet."))
         outcomes = list(fonds.items.values_list("retained", flat=True))
         if None in outcomes:
             raise ActionRefused(_("Appraise every item first: %(count)s left.") % {"count": outcomes.count(None)})
         if True in outcomes:
-            _save(fonds, status=FondsStatus.IN_AGREEMENT)
+            save_fonds(fonds, status=FondsStatus.IN_AGREEMENT)
         else:
             if not reason.strip():
                 raise ActionRefused(_("No item is retained: say why, the depositor will read it."), field="reason")
-            _save(fonds, status=FondsStatus.NOT_RETAINED, end_reason=reason.strip())
-        _complete_step(actor, fonds, ArchiveFlow.appraisal)
+            save_fonds(fonds, status=FondsStatus.NOT_RETAINED, end_reason=reason.strip())
+        complete_step(actor, fonds, ArchiveFlow.appraisal)
         record(actor, ArchiveAction.APPRAISAL_FINISHED, fonds, retained=outcomes.count(True))
         notifications.moved(actor, fonds)
     return fonds
@@ -318,14 +273,15 @@ def record_agreement(
     if unknown:
         raise ActionRefused(_("Unknown use: %(names)s.") % {"names": ", ".join(sorted(unknown))}, field="uses")
     with transaction.atomic():
-        fonds = _locked(fonds)
+        fonds = locked(fonds)
         if not policies.can_prepare_agreement(actor, fonds):
             raise PermissionDenied("Cannot prepare this agreement now.")
-        _refuse_if_changed(fonds, revision)
+        refuse_if_changed(fonds, revision)
         ordered = [use for use in Use.values if use in set(uses)]
-        _save(fonds, transfer=transfer, uses=ordered, status=FondsStatus.IN_INTAKE)
-        _complete_step(actor, fonds, ArchiveFlow.agreement)
+        save_fonds(fonds, transfer=transfer, uses=ordered, status=FondsStatus.IN_INTAKE)
+        complete_step(actor, fonds, ArchiveFlow.agreement)
         record(actor, ArchiveAction.AGREEMENT_RECORDED, fonds, transfer=transfer, uses=",".join(ordered))
+        notifications.moved(actor, fonds)
     return fonds
 
 
@@ -344,10 +300,12 @@ def take_in(actor: User, *, fonds: Fonds, placements: Sequence[Placement] = (), 
     if any(len(location) > LOCATION_MAX_LENGTH for location in locations.values()):
         raise ActionRefused(_("A storage location is at most %(max)s characters long.") % {"max": LOCATION_MAX_LENGTH})
     with transaction.atomic():
-        fonds = _locked(fonds)
+        fonds = locked(fonds)
         if not policies.can_take_in(actor, fonds):
             raise PermissionDenied("Cannot take this fonds in now.")
-        _refuse_if_changed(fonds, revision)
+        refuse_if_changed(fonds, revision)
+        if not Document.objects.filter(pk=fonds.agreement_signed_id, deleted_at__isnull=True).exists():
+            raise ActionRefused(_("The signed agreement is not kept with the fonds yet: add it before the intake."))
         now = timezone.now()
         year = timezone.localdate(now).year
         counter, _created = FondsCounter.objects.get_or_create(year=year)
@@ -365,7 +323,7 @@ def take_in(actor: User, *, fonds: Fonds, placements: Sequence[Placement] = (), 
         try:
             with transaction.atomic():
                 Item.objects.bulk_update(retained, ["number", "call_number", "location"])
-                _save(
+                save_fonds(
                     fonds,
                     year=year,
                     sequence=sequence,
@@ -378,9 +336,9 @@ def take_in(actor: User, *, fonds: Fonds, placements: Sequence[Placement] = (), 
             raise ActionRefused(_("The call number %(number)s is already taken.") % {"number": taken}) from error
         FondsCounter.objects.filter(pk=year).update(last=sequence)
         files.open_to_members_if_allowed(actor, fonds)
-        _complete_step(actor, fonds, ArchiveFlow.intake)
+        complete_step(actor, fonds, ArchiveFlow.intake)
         record(actor, ArchiveAction.FONDS_CATALOGUED, fonds, number=fonds_number, items=len(retained))
-        _reindex(fonds)
+        reindex(fonds)
         notifications.moved(actor, fonds)
     return fonds
 
@@ -390,7 +348,7 @@ def set_digitisation(actor: User, *, item: Item, state: str) -> Item:
     if state not in Digitisation.values:
         raise ActionRefused(_("Unknown digitisation state."), field="digitisation")
     with transaction.atomic():
-        fonds = _locked(item.fonds)
+        fonds = locked(item.fonds)
         if not policies.can_follow_digitisation(actor, fonds):
             raise PermissionDenied("Only staff follow the digitisation of a catalogued fonds.")
         item = Item.objects.select_for_update().get(pk=item.pk, fonds=fonds, retained=True)

@@ -100,7 +100,11 @@ class Decline(_Step):
         return fonds_data(request, fonds)
 
 
-@_step("Withdraw my offer (the depositor) or record its withdrawal (staff)", api.ReasonSerializer, {"reason": ""})
+@_step(
+    "Withdraw my offer (the depositor) or record its withdrawal (staff)",
+    api.ReasonSerializer,
+    {"reason": "La famille garde les films."},
+)
 class Withdraw(_Step):
     allowed = staticmethod(policies.can_withdraw)
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import struct
 import zlib
 
+from django.conf import settings
 from django.db import transaction
 
 from documents import actions as document_actions
 from documents.uploads import IncomingFile
 from intranet.models import College, CollegeMembership, CollegeRole, Territory, User
-from workflows.archives import actions
+from workflows.archives import actions, files
+from workflows.archives.agreement import agreement_odt
 from workflows.archives.items import ItemDraft
 from workflows.archives.models import Digitisation, Fonds, FondsStatus
 
@@ -125,6 +127,10 @@ def _bring_to(stage: str, fonds: Fonds, staff: User, depositor: User) -> None:
     if stage == FondsStatus.NOT_RETAINED or stage == FondsStatus.IN_AGREEMENT:
         return
     actions.record_agreement(staff, fonds=fonds, transfer="deposit", uses=["on_site", "research", "online"])
+    # The signed copy, as scanned back: intake waits for it.
+    fonds = Fonds.objects.get(pk=fonds.pk)
+    signed = agreement_odt(fonds, transfer=fonds.transfer, uses=fonds.uses, association=settings.ASSOCIATION_NAME)
+    files.attach_signed_agreement(staff, fonds=fonds, incoming=IncomingFile.from_bytes("convention-signee.odt", signed))
     if stage == FondsStatus.IN_INTAKE:
         return
     placements = [

@@ -24,7 +24,12 @@ SENTENCES = {
     "archive_declined": lambda: _("Your archive offer “%(title)s” was declined"),
     "archive_in_agreement": lambda: _("Your archive offer “%(title)s” is appraised: the agreement is being prepared"),
     "archive_not_retained": lambda: _("No item of your archive offer “%(title)s” was retained"),
+    "archive_in_intake": lambda: _(
+        "The agreement for your archive offer “%(title)s” is recorded: the fonds is being taken in"
+    ),
     "archive_catalogued": lambda: _("Your fonds “%(title)s” is catalogued"),
+    "archive_withdrawn": lambda: _("Your archive offer “%(title)s” was withdrawn"),
+    "archive_withdrawn_task": lambda: _("%(actor)s withdrew the archive offer “%(title)s”: your task is removed"),
 }
 
 # What a depositor hears when their offer reaches a status (the others need no word).
@@ -33,7 +38,9 @@ DEPOSITOR_EVENTS = {
     "declined": "archive_declined",
     "in_agreement": "archive_in_agreement",
     "not_retained": "archive_not_retained",
+    "in_intake": "archive_in_intake",
     "catalogued": "archive_catalogued",
+    "withdrawn": "archive_withdrawn",  # heard only when staff record it (never the actor)
 }
 
 
@@ -76,6 +83,12 @@ def opinion_asked(actor: User, fonds: Fonds) -> None:
 
 def opinion_given(actor: User, fonds: Fonds) -> None:
     _about(Kind.TASK, "archive_opinion_given", fonds, [fonds.archivist_id], actor)
+
+
+def withdrawn(actor: User, fonds: Fonds) -> None:
+    """The archivist's step is cancelled with the offer: they hear it, unless they withdrew it."""
+    if fonds.archivist_id is not None:
+        _about(Kind.TASK, "archive_withdrawn_task", fonds, [fonds.archivist_id], actor)
 
 
 def moved(actor: User, fonds: Fonds) -> None:

@@ -73,6 +73,7 @@ def can_write_agreement(user, fonds: Fonds) -> bool:
 
 
 def can_take_in(user, fonds: Fonds) -> bool:
+    """The step is the archivist's; the action also wants the signed agreement kept first."""
     return fonds.status == FondsStatus.IN_INTAKE and _runs(user, fonds)
 
 
@@ -91,6 +92,22 @@ def can_withdraw(user, fonds: Fonds) -> bool:
 
 def can_see_depositor(user, fonds: Fonds) -> bool:
     return core.can_manage_association(user) or (core.is_member(user) and fonds.depositor_id == user.pk)
+
+
+def can_see_declared_condition(user, fonds: Fonds) -> bool:
+    """The condition the depositor declared: theirs to read again, and the archive's to appraise."""
+    return can_see_depositor(user, fonds) or _runs(user, fonds)
+
+
+def can_see_appraisal(user, fonds: Fonds) -> bool:
+    """Damage found, physical state and regional interest: the archive's working notes, for staff
+    and the fonds's archivist."""
+    return _runs(user, fonds)
+
+
+def can_see_storage(user) -> bool:
+    """Where the material sits in the stores: staff only."""
+    return core.can_manage_association(user)
 
 
 def can_open_files(user, fonds: Fonds) -> bool:

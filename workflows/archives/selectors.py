@@ -15,7 +15,7 @@ from documents.models import Document, Folder
 from intranet.audit import action_label
 from intranet.models import AuditEntry, CollegeMembership, CollegeRole, Territory
 from workflows.archives import policies
-from workflows.archives.models import Fonds, FondsStatus, Item, Use
+from workflows.archives.models import Damage, Fonds, FondsStatus, Item, Use
 
 
 def visible_fonds(user) -> QuerySet[Fonds]:
@@ -80,10 +80,17 @@ class ItemRow:
     count: int
     duration_minutes: int | None
     sound: str
-    condition: str
+    declared_condition: str  # empty for readers not allowed to see it (``policies``)
+    damages: tuple[str, ...]  # values of ``Damage``; empty unless the reader sees the appraisal
+    condition_note: str
+    regional_interest: str
     retained: bool | None
     location: str
     digitisation: str
+
+    @property
+    def damage_labels(self) -> list[str]:
+        return [str(label) for value, label in Damage.choices if value in self.damages]  # in the list's order
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,9 @@ class Step:
 
 @dataclass(frozen=True)
 class FondsView:
-    """A fonds as one reader sees it: the depositor, the lines not retained and the history
-    only for staff and the depositor; appraisal notes and storage places only for staff."""
+    """A fonds as one reader sees it: the depositor, the lines not retained, the declared
+    condition and the history only for staff and the depositor; appraisal notes for staff and
+    the archivist; storage places only for staff."""
 
     fonds: Fonds
     depositor: str
@@ -107,6 +115,10 @@ class FondsView:
     may_open_files: bool
     may_withdraw: bool
     history: list[Step]
+    shows_declared_condition: bool = False
+    shows_appraisal: bool = False
+    shows_storage: bool = False
+    agreement_is_signed: bool = False  # as the reader sees it: intake waits for the signed copy
     # The step the reader may take now, from the policy (the action asks again).
     may_triage: bool = False
     may_appraise: bool = False
@@ -147,8 +159,11 @@ def _signed_agreement_for(user, fonds: Fonds) -> Document | None:
 
 
 def fonds_view(user, fonds: Fonds) -> FondsView:
-    staff = policies.can_triage(user)
-    shows_work = staff or policies.can_see_depositor(user, fonds)
+    shows_work = policies.can_triage(user) or policies.can_see_depositor(user, fonds)
+    declared = policies.can_see_declared_condition(user, fonds)
+    appraisal = policies.can_see_appraisal(user, fonds)
+    storage = policies.can_see_storage(user)
+    signed = _signed_agreement_for(user, fonds)
     items = fonds.items.select_related("territory").order_by("position")
     if not shows_work:
         items = items.exclude(retained=False)
@@ -165,9 +180,12 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
             count=item.count,
             duration_minutes=item.duration_minutes,
             sound=item.get_sound_display(),
-            condition=item.condition_note if staff else "",
+            declared_condition=item.declared_condition if declared else "",
+            damages=tuple(item.damages or ()) if appraisal else (),
+            condition_note=item.condition_note if appraisal else "",
+            regional_interest=item.regional_interest if appraisal else "",
             retained=item.retained if shows_work else None,
-            location=item.location if staff else "",
+            location=item.location if storage else "",
             digitisation=item.get_digitisation_display() if fonds.status == FondsStatus.CATALOGUED else "",
         )
         for item in items
@@ -187,6 +205,10 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
         may_open_files=policies.can_open_files(user, fonds),
         may_withdraw=policies.can_withdraw(user, fonds),
         history=history,
+        shows_declared_condition=declared,
+        shows_appraisal=appraisal,
+        shows_storage=storage,
+        agreement_is_signed=signed is not None,
         may_triage=fonds.status == FondsStatus.OFFERED and policies.can_triage(user),
         may_appraise=policies.can_appraise(user, fonds) and not policies.opinion_pending(fonds),
         may_ask_opinion=policies.can_appraise(user, fonds) and fonds.opinion_thread_id is None,
@@ -195,7 +217,7 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
         may_take_in=policies.can_take_in(user, fonds),
         may_write_agreement=policies.can_write_agreement(user, fonds) and fonds.status != FondsStatus.IN_AGREEMENT,
         files_folder=_files_folder_for(user, fonds),
-        signed_agreement=_signed_agreement_for(user, fonds),
+        signed_agreement=signed,
     )
 
 

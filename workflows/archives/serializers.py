@@ -29,6 +29,15 @@ class ItemSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     duration_minutes = serializers.IntegerField(allow_null=True)
     sound = serializers.CharField()
+    declared_condition = serializers.CharField(
+        help_text="The condition the depositor declared: staff, the archivist and the depositor; empty for the others"
+    )
+    damages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Damage.choices),
+        help_text="Damage found at appraisal: staff and the archivist; empty for the others",
+    )
+    condition_note = serializers.CharField(help_text="Physical state at appraisal: staff and the archivist")
+    regional_interest = serializers.CharField(help_text="Interest for the region: staff and the archivist")
     retained = serializers.BooleanField(
         allow_null=True, help_text="Shown to staff and the depositor; null until appraised (and for the others)"
     )

@@ -115,7 +115,8 @@ def fonds_csv(request, fonds_id: int):
         [
             _("Line"), _("Call number"), _("Title or subject"), _("Author"), _("Period"), _("Place"), _("Format"),
             _("Reels or items"), _("Duration (minutes)"), _("Sound"), _("Retained"), _("Storage location"),
-            _("Digitisation"),
+            _("Digitisation"), _("Condition as declared"), _("Damage found"), _("Physical state"),
+            _("Interest for the region"),
         ]
     )  # fmt: skip
     retained = {True: _("yes"), False: _("no"), None: ""}
@@ -126,7 +127,8 @@ def fonds_csv(request, fonds_id: int):
                 for value in (
                     row.position, row.call_number, row.title, row.author, row.period, row.place, row.format,
                     row.count, row.duration_minutes, row.sound, retained[row.retained], row.location,
-                    row.digitisation,
+                    row.digitisation, row.declared_condition, ", ".join(row.damage_labels), row.condition_note,
+                    row.regional_interest,
                 )
             ]
         )  # fmt: skip

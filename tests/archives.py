@@ -1,0 +1,15 @@
+"""Helpers shared by the archive's tests: the signed agreement an intake waits for."""
+
+from __future__ import annotations
+
+from documents.uploads import IncomingFile
+from workflows.archives import files
+from workflows.archives.models import Fonds
+
+
+def sign_agreement(actor, fonds: Fonds) -> Fonds:
+    """Keep a signed copy of the agreement with ``fonds``, as the archivist uploads it; the fonds
+    as it is now (its revision moved)."""
+    signed = IncomingFile.from_bytes("convention-signee.pdf", b"%PDF-1.4\n%signed\n")
+    files.attach_signed_agreement(actor, fonds=fonds, incoming=signed)
+    return Fonds.objects.get(pk=fonds.pk)
