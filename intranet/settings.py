@@ -135,15 +135,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # (the worker runs without: its session advisory locks must never go back to a pool).
 DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    from psycopg_pool import ConnectionPool
-
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both
+    # With CONN_HEALTH_CHECKS (below), Django has the pool check a connection before handing it
+    # out: one that died with a server restart is replaced before a request uses it.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": min(2, DB_POOL_SIZE),
         "max_size": DB_POOL_SIZE,
         "timeout": env_int("DB_POOL_TIMEOUT", 10),
-        # A pooled connection that died with a server restart is replaced before a request uses it.
-        "check": ConnectionPool.check_connection,
     }
 # A connection kept from an earlier request is checked before its first use in the next one (a
 # round trip on PostgreSQL, nothing on SQLite): one that died with a restart is replaced.
@@ -344,6 +342,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DeliveryEnum": "intranet.notifications.kinds.Delivery",
         "VoteResultEnum": "workflows.models.VoteResult",
+        "BallotChoiceEnum": "workflows.models.BallotChoice",  # a ballot, online or recorded in the room
         "FondsStatusEnum": "workflows.archives.models.FondsStatus",
         "StatusEnum": "workflows.models.ProposalStatus",  # as before the archive had a status too
     },

@@ -69,6 +69,18 @@ def test_database_url_and_redis_url_switch_engines():
     assert host["max_connections"] >= 1000
 
 
+def test_a_pool_size_gives_postgresql_a_checked_pool_of_that_size():
+    """Built as a web process builds it at its first request (the pool is not opened here, so no
+    server is needed): sized by DB_POOL_SIZE, with a check of each connection handed out."""
+    code = (
+        "import django; django.setup(); from django.db import connection; pool = connection.pool; "
+        "print(pool.min_size, pool.max_size, pool._check is not None)"
+    )
+    result = run_python(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/test", DB_POOL_SIZE="6")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["2", "6", "True"]
+
+
 def test_secret_key_can_come_from_a_file(tmp_path):
     secret_file = tmp_path / "secret"
     secret_file.write_text("from-a-file-" + "x" * 60 + "\n")
