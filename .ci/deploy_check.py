@@ -4,23 +4,30 @@ As root, `deploy/install.sh` installs this checkout into a temporary prefix (its
 settings, secret key, a throwaway PostgreSQL database and role, the machine's Redis, a
 self-signed certificate, the systemd units and the nginx site written into temporary folders),
 then again to show that a second run changes nothing. The processes start as their units say;
-Debian's nginx serves the rendered site on high ports. Checked through nginx over HTTPS: the
+Debian's nginx serves the rendered site on high ports. The settings reach each process as systemd
+gives them (deploy/systemd_env.py reads `EnvironmentFile=` as systemd does: a `# comment` after a
+value stays in it, where a shell sourcing the file would drop it). Checked through nginx over HTTPS: the
 redirect from HTTP, signing in, a page, static files with long cache headers, the health page,
 an upload and its X-Accel download with the sandbox headers, a live reply on a WebSocket, the
 worker delivering an e-mail to a local SMTP sink, `check --deploy`, the units
 (`systemd-analyze verify`), and a backup restored into a second database that `migrate --check`
-and `documents_check` accept. Everything it created is removed at the end.
+and `documents_check` accept. Then `deploy/upgrade.sh` runs (through a stand-in `systemctl` that
+restarts these processes) while requests flow through nginx: none may fail, every process is
+restarted, and a hand edit of the nginx site is kept. Everything it created is removed at the end,
+Redis's database included.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import json
 import os
 import pwd
 import re
 import secrets
 import shutil
+import signal
 import socket
 import socketserver
 import ssl
@@ -29,13 +36,18 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
+import redis
 import requests
 from multinode import free_port, wait_for  # this folder's two-node check: the same small helpers
 from websockets.asyncio.client import connect as websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "deploy"))
+import systemd_env  # noqa: E402 - deploy/, beside the units it reads
+
 PG_ADMIN = "psql -h 127.0.0.1 -U postgres"
 REDIS_URL = os.environ.get("DEPLOY_REDIS_URL", "redis://127.0.0.1:6379/8")
 USER = "intranet-ci"
@@ -100,7 +112,9 @@ class Installation:
         self.ports = [free_port(), free_port()]
         self.http_port, self.https_port = free_port(), free_port()
         self.base = f"https://{DOMAIN}:{self.https_port}"
-        self.processes: list[subprocess.Popen] = []
+        self.running: dict[str, subprocess.Popen] = {}  # unit: its process
+        self.systemctl_calls: list[list[str]] = []
+        self.servers: list[socketserver.BaseServer] = []
 
     def install(self, smtp_port: int) -> str:
         command = [
@@ -119,40 +133,107 @@ class Installation:
             raise RuntimeError(f"install.sh failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
-    def as_unit(self, unit: str, instance: str = "") -> list[str]:
-        """The unit's command, as systemd would run it (its user, settings and folder)."""
-        text = (self.systemd / unit).read_text()
-        command = re.search(r"^ExecStart=(.+)$", text, re.M).group(1).replace("%i", instance)
-        env_file = re.search(r"^EnvironmentFile=(.+)$", text, re.M).group(1)
-        folder = re.search(r"^WorkingDirectory=(.+)$", text, re.M).group(1)
-        extra = " ".join(f"export {value};" for value in re.findall(r"^Environment=(\S+)$", text, re.M))
-        script = f'set -a; . "{env_file}"; set +a; {extra} cd "{folder}"; exec {command}'
-        return ["runuser", "-u", USER, "--", "bash", "-c", script]
+    def unit_text(self, unit: str) -> str:
+        template = re.sub(r"@[^.]*\.", "@.", unit)  # intranet-web@8001.service: intranet-web@.service
+        return (self.systemd / template).read_text()
+
+    def as_unit(self, unit: str) -> dict:
+        """How systemd would start the unit: its command, user, umask, folder and environment
+        (Environment=, then EnvironmentFile= read as systemd reads it, never through a shell)."""
+        text = self.unit_text(unit)
+        settings = {key: value for section, key, value in systemd_env.parse_unit(text) if section == "Service"}
+        assert settings["User"] == USER and settings["Group"] == USER, settings
+        return {
+            "args": systemd_env.exec_start(text, unit),
+            "env": systemd_env.service_environment(text, unit, str(self.prefix), USER),
+            "cwd": settings["WorkingDirectory"],
+            "user": USER,
+            "group": USER,
+            "extra_groups": [],
+            "umask": int(settings.get("UMask", "0022"), 8),
+        }
 
     def manage(self, *arguments: str) -> subprocess.CompletedProcess:
-        script = (
-            f'set -a; . "{self.etc}/env"; set +a; cd "{self.prefix}/app"; '
-            f'exec "{self.prefix}/venv/bin/python" manage.py "$@"'
-        )
-        return subprocess.run(
-            ["runuser", "-u", USER, "--", "bash", "-c", script, "_", *arguments], capture_output=True, text=True
-        )
+        """manage.py as the worker's unit would run it: the same user, folder and settings."""
+        unit = self.as_unit("intranet-worker.service")
+        command = [str(self.prefix / "venv/bin/python"), "manage.py", *arguments]
+        return subprocess.run(command, **_without_args(unit), capture_output=True, text=True)
 
     def start(self) -> None:
         logs = self.work / "logs"
         logs.mkdir(exist_ok=True)
         shutil.chown(logs, USER, USER)
-        for name, command in [
-            *((f"web-{port}", self.as_unit("intranet-web@.service", str(port))) for port in self.ports),
-            ("worker", self.as_unit("intranet-worker.service")),
-            ("nginx", ["nginx", "-c", str(self.write_nginx_conf()), "-g", "daemon off;"]),
-        ]:
-            log = open(logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
-            self.processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+        for unit in [*(f"intranet-web@{port}.service" for port in self.ports), "intranet-worker.service", "nginx"]:
+            self.start_unit(unit)
         for port in [*self.ports, self.https_port]:
             if not wait_for(lambda port=port: socket.socket().connect_ex(("127.0.0.1", port)) == 0, within=60):
-                tails = "\n".join(f"--- {log.name}\n{log.read_text()[-2000:]}" for log in sorted(logs.iterdir()))
-                raise RuntimeError(f"nothing listens on {port}:\n{tails}")
+                raise RuntimeError(f"nothing listens on {port}:\n{self.log_tails()}")
+
+    def log_tails(self) -> str:
+        logs = sorted((self.work / "logs").iterdir())
+        return "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-2000:]}" for log in logs)
+
+    def start_unit(self, unit: str) -> None:
+        log = open(self.work / "logs" / f"{unit}.log", "a")  # noqa: SIM115 - closed with the process
+        if unit == "nginx":
+            command = ["nginx", "-c", str(self.write_nginx_conf()), "-g", "daemon off;"]
+            self.running[unit] = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        else:
+            spec = self.as_unit(unit)
+            self.running[unit] = subprocess.Popen(spec["args"], **_without_args(spec), stdout=log, stderr=log)
+        log.close()
+
+    def stop_unit(self, unit: str, timeout: float = 30) -> None:
+        """As systemd stops it: SIGTERM to the process (KillSignal=), SIGKILL after TimeoutStopSec=."""
+        process = self.running.pop(unit)
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def systemctl(self, arguments: list[str]) -> tuple[int, str]:
+        """What deploy/install.sh and deploy/upgrade.sh ask systemctl, done to the processes above."""
+        self.systemctl_calls.append(arguments)
+        verb, *rest = arguments
+        names = [word for word in rest if not word.startswith("-")]
+        if verb == "list-units":
+            pattern = names[-1] if names else "*"
+            lines = [
+                f"{unit} loaded active running {unit}\n" for unit in self.running if fnmatch.fnmatch(unit, pattern)
+            ]
+            return 0, "".join(sorted(lines))
+        if verb == "restart" and all(name in self.running for name in names):
+            for name in names:
+                self.stop_unit(name)
+                self.start_unit(name)
+            return 0, ""
+        if verb == "reload" and names == ["nginx"]:
+            self.running["nginx"].send_signal(signal.SIGHUP)
+            return 0, ""
+        if verb in ("daemon-reload", "enable", "start"):
+            return 0, ""  # the units are read again at each start; everything runs already
+        return 1, f"systemctl {' '.join(arguments)}: not something deploy/ is expected to ask\n"
+
+    def serve_systemctl(self) -> dict[str, str]:
+        """A `systemctl` first in PATH that hands its arguments to systemctl() above."""
+        address = str(self.work / "systemctl.sock")
+        install = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                code, output = install.systemctl(json.loads(self.rfile.readline()))
+                self.wfile.write(json.dumps({"code": code, "output": output}).encode() + b"\n")
+
+        server = socketserver.ThreadingUnixStreamServer(address, Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.servers.append(server)
+        folder = self.work / "bin"
+        folder.mkdir(exist_ok=True)
+        (folder / "systemctl").write_text(SYSTEMCTL.format(python=sys.executable, address=address))
+        (folder / "systemctl").chmod(0o755)
+        return {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}"}
 
     def write_nginx_conf(self) -> Path:
         conf = self.work / "nginx.conf"
@@ -170,13 +251,31 @@ class Installation:
         return conf
 
     def stop(self) -> None:
-        for process in self.processes:
+        for server in self.servers:
+            server.shutdown()
+        for process in self.running.values():
             process.terminate()
-        for process in self.processes:
+        for process in self.running.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        self.running.clear()
+
+
+SYSTEMCTL = """#!{python}
+import json, socket, sys
+with socket.socket(socket.AF_UNIX) as connection:
+    connection.connect({address!r})
+    connection.sendall(json.dumps(sys.argv[1:]).encode() + b"\\n")
+    answer = json.loads(connection.makefile().readline())
+sys.stdout.write(answer["output"])
+sys.exit(answer["code"])
+"""
+
+
+def _without_args(spec: dict) -> dict:
+    return {key: value for key, value in spec.items() if key != "args"}
 
 
 def psql(sql: str, database: str = "postgres") -> str:
@@ -233,6 +332,7 @@ def main() -> int:
         checks.run("the worker delivers an e-mail", lambda: _email(install, sink))
         checks.run("check --deploy", lambda: _check_deploy(install))
         checks.run("backup, then restore into a second database", lambda: _backup_restore(install))
+        checks.run("upgrade.sh while requests flow: none fails", lambda: _upgrade(install, session, data))
     except Exception as error:
         checks.failed += 1
         print(f"FAIL  {type(error).__name__}: {error}", flush=True)
@@ -242,6 +342,7 @@ def main() -> int:
         for database in (install.database, f"{install.database}_restore"):
             psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         psql(f'DROP ROLE IF EXISTS "{USER}"')
+        redis.Redis.from_url(REDIS_URL).flushdb()  # the channel layer's and the cache's keys
         if created_user or _user_exists():
             subprocess.run(["pkill", "-u", USER], check=False)
             time.sleep(1)
@@ -415,6 +516,77 @@ def _backup_restore(install: Installation) -> str:
     assert restore.returncode == 0, restore.stdout + restore.stderr
     assert "0 version(s) without their file" in restore.stdout, restore.stdout
     return restore.stdout.strip().splitlines()[-1]
+
+
+def _upgrade(install: Installation, session: requests.Session, data: dict) -> str:
+    site = install.nginx / "sites-available" / "intranet.conf"
+    site.write_text(site.read_text() + "# Changed by hand: the upgrade keeps it.\n")
+    before = {unit: process.pid for unit, process in install.running.items()}
+    verify = str(install.etc / "tls" / "selfsigned.crt")
+    api = {"Authorization": f"Bearer {data['token']}"}
+    answered: Counter = Counter()
+    failures: list[str] = []
+    done = threading.Event()
+
+    def flow(name: str, ask, expected: int, pause: float) -> None:
+        while not done.is_set():
+            try:
+                status = ask().status_code
+            except requests.RequestException as error:
+                status = type(error).__name__
+            answered[name] += 1
+            if status != expected:
+                failures.append(f"{name}: {status} at {time.strftime('%H:%M:%S')}")
+            time.sleep(pause)
+
+    page = requests.Session()
+    page.cookies.update(session.cookies)
+    flows = [
+        ("page", lambda: page.get(f"{install.base}/", verify=verify, timeout=30), 200, 0.05),
+        (
+            "API read",
+            lambda: requests.get(
+                f"{install.base}/api/v1/threads/{data['thread']}/posts/", headers=api, verify=verify, timeout=30
+            ),
+            200,
+            0.25,
+        ),
+        (
+            "API reply",
+            lambda: requests.post(
+                f"{install.base}/api/v1/threads/{data['thread']}/posts/",
+                json={"body": "Pendant la mise à jour."},
+                headers=api,
+                verify=verify,
+                timeout=30,
+            ),
+            201,
+            1,
+        ),
+    ]
+    threads = [threading.Thread(target=flow, args=arguments, daemon=True) for arguments in flows]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)  # requests flowing before the upgrade starts
+    upgrade = subprocess.run(
+        [str(ROOT / "deploy" / "upgrade.sh"), "--etc", str(install.etc)],
+        env=install.serve_systemctl(), capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    time.sleep(2)
+    done.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert upgrade.returncode == 0, f"upgrade.sh failed:\n{upgrade.stdout}\n{upgrade.stderr}\n{install.log_tails()}"
+    restarts = [call[1] for call in install.systemctl_calls if call[0] == "restart"]
+    webs = [f"intranet-web@{port}.service" for port in install.ports]
+    assert sorted(restarts[:-1]) == sorted(webs) and restarts[-1] == "intranet-worker.service", restarts
+    same = [unit for unit in [*webs, "intranet-worker.service"] if install.running[unit].pid == before[unit]]
+    assert not same, f"not restarted: {same}"
+    assert not failures, f"{len(failures)} failed request(s) of {sum(answered.values())}: {failures[:10]}"
+    assert site.read_text().endswith("# Changed by hand: the upgrade keeps it.\n"), "the hand edit was undone"
+    assert Path(f"{site}.new").is_file() and "server 127.0.0.1" in Path(f"{site}.new").read_text()
+    print(upgrade.stdout, flush=True)
+    return ", ".join(f"{count} {name}" for name, count in answered.items()) + ", every one answered"
 
 
 if __name__ == "__main__":

@@ -13,6 +13,10 @@
 #   --etc DIR               settings and secret key [/etc/intranet]
 #   --user NAME             the system user the processes run as [intranet]
 #   --ports LIST            application processes, one per port [8001,8002]
+#   --bind ADDRESS          the address they listen on: this node's private address when nginx
+#                           runs on another machine [127.0.0.1]
+#   --upstream HOST:PORT    an application process nginx sends requests to, repeated for each
+#                           process of every node [ADDRESS:PORT for each of --ports]
 #   --database-url URL      [postgres:///intranet through the local socket, as the system user]
 #   --pg-admin COMMAND      how to run psql as a PostgreSQL superuser [runuser -u postgres -- psql]
 #   --redis-url URL         [redis://127.0.0.1:6379/0]
@@ -27,6 +31,11 @@
 #   --no-system-packages    do not run apt-get (they are installed already)
 #   --no-start              install the units and the site without enabling or reloading them
 #   --yes                   do not ask before going on
+#   --render TEMPLATE       print deploy/TEMPLATE (nginx/intranet.conf, systemd/…) as this install
+#                           writes it, and stop
+# The options are kept in $ETC/install.args: deploy/upgrade.sh runs the install again with them.
+# A unit or the nginx site changed by hand since the install wrote it is left alone: the
+# release's version is written beside it as FILE.new, to merge by hand.
 set -euo pipefail
 
 SOURCE=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +45,7 @@ EMAIL_HOST=localhost EMAIL_PORT=25 FROM_EMAIL=""
 ADMIN_EMAIL="" ADMIN_FIRST_NAME="" ADMIN_LAST_NAME=""
 CERTIFICATE="" CERTIFICATE_KEY="" HTTP_PORT=80 HTTPS_PORT=443
 SYSTEMD_DIR=/etc/systemd/system NGINX_DIR=/etc/nginx BACKUP_DIR=/var/backups/intranet
-SYSTEM_PACKAGES=1 START=1 ASK=1
+SYSTEM_PACKAGES=1 START=1 ASK=1 BIND=127.0.0.1 UPSTREAM_LIST=() RENDER=""
 
 GIVEN=("$@")  # kept in $ETC/install.args for deploy/upgrade.sh
 while [ $# -gt 0 ]; do
@@ -46,6 +55,8 @@ while [ $# -gt 0 ]; do
     --etc) ETC=$2; shift ;;
     --user) APP_USER=$2; shift ;;
     --ports) PORTS=$2; shift ;;
+    --bind) BIND=$2; shift ;;
+    --upstream) UPSTREAM_LIST+=("$2"); shift ;;
     --database-url) DATABASE_URL=$2; shift ;;
     --pg-admin) PG_ADMIN=$2; shift ;;
     --redis-url) REDIS_URL=$2; shift ;;
@@ -65,6 +76,7 @@ while [ $# -gt 0 ]; do
     --no-system-packages) SYSTEM_PACKAGES=0 ;;
     --no-start) START=0 ;;
     --yes) ASK=0 ;;
+    --render) RENDER=$2; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -82,8 +94,19 @@ CERTIFICATE_KEY=${CERTIFICATE_KEY:-$ETC/tls/selfsigned.key}
 PYTHON=$PREFIX/venv/bin/python
 IFS=, read -r -a PORT_LIST <<< "$PORTS"
 HTTPS_PORT_SUFFIX=$([ "$HTTPS_PORT" = 443 ] && echo "" || echo ":$HTTPS_PORT")
+if [ ${#UPSTREAM_LIST[@]} = 0 ]; then  # this node's processes, where they listen
+  case "$BIND" in 0.0.0.0) local_address=127.0.0.1 ;; ::|"[::]") local_address="[::1]" ;; *) local_address=$BIND ;; esac
+  for port in "${PORT_LIST[@]}"; do UPSTREAM_LIST+=("$local_address:$port"); done
+fi
+for upstream in "${UPSTREAM_LIST[@]}"; do
+  [[ "$upstream" =~ ^[][A-Za-z0-9.:_-]+:[0-9]+$ ]] || { echo "--upstream wants HOST:PORT, not '$upstream'" >&2; exit 2; }
+done
+[[ "$BIND" =~ ^[][A-Za-z0-9.:_-]+$ ]] || { echo "--bind wants an address, not '$BIND'" >&2; exit 2; }
+# The room intranet/bodylimit.py (ENVELOPE_BYTES) leaves around the largest file for the rest of
+# an upload's body, in MB; tests/test_deploy_files.py keeps the two equal.
+ENVELOPE_MB=1
 
-for name in DOMAIN PREFIX ETC APP_USER DATABASE_URL REDIS_URL EMAIL_HOST EMAIL_PORT FROM_EMAIL BACKUP_DIR CERTIFICATE CERTIFICATE_KEY; do
+for name in DOMAIN PREFIX ETC APP_USER DATABASE_URL REDIS_URL EMAIL_HOST EMAIL_PORT FROM_EMAIL BACKUP_DIR CERTIFICATE CERTIFICATE_KEY BIND; do
   printf -v "${name}_RAW" '%s' "${!name}"
 done
 say() { printf '  %-8s %s\n' "$1" "$2"; }
@@ -97,25 +120,72 @@ manage() {
 }
 esc() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }  # a value as sed's replacement writes it
 render() {  # a template of deploy/, its placeholders filled
-  local DOMAIN PREFIX ETC APP_USER DATABASE_URL REDIS_URL EMAIL_HOST EMAIL_PORT FROM_EMAIL BACKUP_DIR CERTIFICATE CERTIFICATE_KEY
+  local DOMAIN PREFIX ETC APP_USER DATABASE_URL REDIS_URL EMAIL_HOST EMAIL_PORT FROM_EMAIL BACKUP_DIR CERTIFICATE CERTIFICATE_KEY BIND
   DOMAIN=$(esc "$DOMAIN_RAW"); PREFIX=$(esc "$PREFIX_RAW"); ETC=$(esc "$ETC_RAW"); APP_USER=$(esc "$APP_USER_RAW")
   DATABASE_URL=$(esc "$DATABASE_URL_RAW"); REDIS_URL=$(esc "$REDIS_URL_RAW"); EMAIL_HOST=$(esc "$EMAIL_HOST_RAW")
   EMAIL_PORT=$(esc "$EMAIL_PORT_RAW"); FROM_EMAIL=$(esc "$FROM_EMAIL_RAW"); BACKUP_DIR=$(esc "$BACKUP_DIR_RAW")
-  CERTIFICATE=$(esc "$CERTIFICATE_RAW"); CERTIFICATE_KEY=$(esc "$CERTIFICATE_KEY_RAW")
+  CERTIFICATE=$(esc "$CERTIFICATE_RAW"); CERTIFICATE_KEY=$(esc "$CERTIFICATE_KEY_RAW"); BIND=$(esc "$BIND_RAW")
   sed -e "s|@DOMAIN@|$DOMAIN|g" -e "s|@PREFIX@|$PREFIX|g" -e "s|@ETC@|$ETC|g" -e "s|@USER@|$APP_USER|g" \
       -e "s|@DATABASE_URL@|$DATABASE_URL|g" -e "s|@REDIS_URL@|$REDIS_URL|g" -e "s|@EMAIL_HOST@|$EMAIL_HOST|g" \
       -e "s|@EMAIL_PORT@|$EMAIL_PORT|g" -e "s|@FROM_EMAIL@|$FROM_EMAIL|g" -e "s|@BACKUP_DIR@|$BACKUP_DIR|g" \
       -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@HTTPS_PORT@|$HTTPS_PORT|g" -e "s|@HTTPS_PORT_SUFFIX@|$HTTPS_PORT_SUFFIX|g" \
       -e "s|@CERTIFICATE@|$CERTIFICATE|g" -e "s|@CERTIFICATE_KEY@|$CERTIFICATE_KEY|g" \
-      -e "s|@UPLOAD_MB_PLUS_ONE@|201|g" \
-      -e "s|@UPSTREAMS@|$(for port in "${PORT_LIST[@]}"; do printf '    server 127.0.0.1:%s;\\n' "$port"; done)|g" \
+      -e "s|@BIND@|$BIND|g" -e "s|@CLIENT_MAX_BODY_SIZE@|${CLIENT_MAX_BODY_SIZE:-}|g" \
+      -e "s|@UPSTREAMS@|$(for upstream in "${UPSTREAM_LIST[@]}"; do printf '    server %s;\\n' "$upstream"; done)|g" \
       "$SOURCE/deploy/$1"
 }
-place() {  # place FILE_FROM_TEMPLATE DESTINATION MODE: written when new or different
-  local content; content=$(render "$1")
-  if [ -f "$2" ] && [ "$(cat "$2")" = "$content" ]; then say kept "$2"; return 1; fi
-  mkdir -p "$(dirname "$2")"; printf '%s\n' "$content" > "$2"; chmod "$3" "$2"; say written "$2"
+# nginx's client_max_body_size: the application's own limit, DOCUMENTS_MAX_UPLOAD_MB (of $ETC/env,
+# else of the template) and the envelope around the file; nginx's "m" is the application's MB.
+client_max_body_size() {
+  local mb
+  if [ -r "$ETC/env" ]; then
+    mb=$(python3 "$SOURCE/deploy/systemd_env.py" get "$ETC/env" DOCUMENTS_MAX_UPLOAD_MB "") || return 1
+  else
+    mb=$(render env.template | python3 "$SOURCE/deploy/systemd_env.py" get - DOCUMENTS_MAX_UPLOAD_MB "") || return 1
+  fi
+  mb=${mb:-200}  # empty or absent: the application's default
+  [[ "$mb" =~ ^[0-9]+$ ]] || { echo "DOCUMENTS_MAX_UPLOAD_MB is not a whole number of MB: '$mb'" >&2; return 1; }
+  echo "$((10#$mb + ENVELOPE_MB))m"
 }
+# What this script last wrote to each file, to tell a template's new version from a hand edit.
+SUMS=$ETC/install.sums
+sha() { sha256sum | cut -d' ' -f1; }
+written_sum() { [ -f "$SUMS" ] && awk -F'\t' -v path="$1" '$2 == path { sum = $1 } END { print sum }' "$SUMS"; }
+record_sum() {
+  { [ -f "$SUMS" ] && awk -F'\t' -v path="$2" '$2 != path' "$SUMS"; printf '%s\t%s\n' "$1" "$2"; } > "$SUMS.part"
+  mv "$SUMS.part" "$SUMS"
+}
+place() {  # place FILE_FROM_TEMPLATE DESTINATION MODE: written when new or different, unless edited by hand
+  local content wanted current
+  content=$(render "$1"); wanted=$(printf '%s\n' "$content" | sha)
+  if [ -f "$2" ]; then
+    current=$(sha < "$2")
+    if [ "$current" = "$wanted" ]; then
+      [ "$(written_sum "$2")" = "$wanted" ] || record_sum "$wanted" "$2"
+      [ ! -f "$2.new" ] || { rm -f "$2.new"; say removed "$2.new (the file is the release's version)"; }
+      say kept "$2"; return 1
+    fi
+    if [ "$current" != "$(written_sum "$2")" ]; then  # changed since this script wrote it: a hand edit
+      if [ -f "$2.new" ] && [ "$(sha < "$2.new")" = "$wanted" ]; then
+        say kept "$2 (changed by hand; this release's version is $2.new)"
+      else
+        printf '%s\n' "$content" > "$2.new"; chmod "$3" "$2.new"
+        say written "$2.new: $2 was changed by hand and is kept; merge this release's version into it"
+      fi
+      HAND_EDITED+=("$2"); return 1
+    fi
+  fi
+  mkdir -p "$(dirname "$2")"; printf '%s\n' "$content" > "$2"; chmod "$3" "$2"; record_sum "$wanted" "$2"
+  rm -f "$2.new"; say written "$2"
+}
+HAND_EDITED=()
+
+if [ -n "$RENDER" ]; then
+  [ -f "$SOURCE/deploy/$RENDER" ] || { echo "No template deploy/$RENDER" >&2; exit 2; }
+  CLIENT_MAX_BODY_SIZE=$(client_max_body_size)
+  render "$RENDER"
+  exit 0
+fi
 
 cat <<PLAN
 The intranet will be installed for https://$DOMAIN$HTTPS_PORT_SUFFIX/ as follows:
@@ -125,8 +195,9 @@ The intranet will be installed for https://$DOMAIN$HTTPS_PORT_SUFFIX/ as follows
   4. PostgreSQL role '$DB_ROLE' and database '$DB_NAME' with unaccent; Redis at $REDIS_URL
   5. a secret key in $ETC/secret_key and the settings in $ETC/env (kept if already there)
   6. the schema (migrate), translations and static files, then the first staff account
-  7. systemd units in $SYSTEMD_DIR (intranet.target: web on ports $PORTS, the worker, a nightly
-     backup timer) and the nginx site in $NGINX_DIR, $([ $START = 1 ] && echo "enabled and started" || echo "not started (--no-start)")
+  7. systemd units in $SYSTEMD_DIR (intranet.target: web on $BIND, ports $PORTS, the worker, a
+     nightly backup timer) and the nginx site in $NGINX_DIR (to ${UPSTREAM_LIST[*]}),
+     $([ $START = 1 ] && echo "enabled and started" || echo "not started (--no-start)")
 Nothing already in place is changed.
 PLAN
 if [ $ASK = 1 ]; then
@@ -204,6 +275,7 @@ chown "root:$APP_USER" "$ETC/secret_key" 2>/dev/null || true; chmod 640 "$ETC/se
 if [ -f "$ETC/env" ]; then say kept "$ETC/env (edit it by hand; deploy/env.template shows the current one)"; else
   (umask 027; render env.template > "$ETC/env"); say created "$ETC/env"
 fi
+python3 "$SOURCE/deploy/systemd_env.py" check "$ETC/env" | sed "s|^|  warning  $ETC/env: |" || true
 chown "root:$APP_USER" "$ETC/env" 2>/dev/null || true; chmod 640 "$ETC/env"
 
 args=$(for arg in "${GIVEN[@]}"; do case "$arg" in --yes|--no-start|--no-system-packages) ;; *) printf '%s\n' "$arg" ;; esac; done)
@@ -247,6 +319,7 @@ else
   say kept "$CERTIFICATE"
 fi
 site_changed=0
+CLIENT_MAX_BODY_SIZE=$(client_max_body_size)
 place nginx/intranet.conf "$NGINX_DIR/sites-available/intranet.conf" 644 && site_changed=1 || true
 if [ -L "$NGINX_DIR/sites-enabled/intranet.conf" ]; then say kept "$NGINX_DIR/sites-enabled/intranet.conf"; else
   mkdir -p "$NGINX_DIR/sites-enabled"
@@ -259,6 +332,14 @@ if [ $START = 1 ]; then
     $(for port in "${PORT_LIST[@]}"; do echo "intranet-web@$port.service"; done)
   systemctl start intranet.target intranet-backup.timer
   if [ $site_changed = 1 ]; then nginx -t -q && systemctl reload nginx && say reloaded nginx; fi
+fi
+
+if [ ${#HAND_EDITED[@]} -gt 0 ]; then
+  echo
+  echo "Changed by hand, so kept as they are (this release's version beside each, as FILE.new):"
+  printf '  %s\n' "${HAND_EDITED[@]}"
+  echo "Merge each FILE.new into FILE (diff -u FILE FILE.new), then delete FILE.new, or pass the change"
+  echo "as an option (--bind, --upstream, --ports: see --help) and delete FILE to get the release's."
 fi
 
 cat <<DONE
