@@ -1,10 +1,14 @@
 """Small steps that many test modules take: index now, a space's root folder, a person speaking
-a language, an upload as the page or the API makes it, and the check that nothing is left over."""
+a language, an upload as the page or the API makes it, the check that nothing is left over, a
+browser of one's own, and a page's text as a reader reads it."""
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import quote
 
+from django.test import Client
 from django.urls import reverse
 
 from documents import actions as document_actions
@@ -62,3 +66,15 @@ def recount_navigation(user) -> None:
     from intranet import counters
 
     counters.counts_for(user)
+
+
+def signed_in(user) -> Client:
+    """A browser of its own (its own session), signed in: several people act in one test."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def text_of(response) -> str:
+    """The page's text as read: entities decoded, runs of spaces and line breaks as one space."""
+    return html.unescape(re.sub(r"[ \t\r\n]+", " ", response.content.decode()))

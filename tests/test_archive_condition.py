@@ -6,17 +6,15 @@ storage places to staff alone)."""
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.api import token_client
 from tests.archives import sign_agreement
 from tests.factories import make_staff
+from tests.helpers import signed_in, text_of
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
 from workflows.archives.models import Fonds, Transfer, Use
@@ -27,16 +25,6 @@ DECLARED = "odeur de vinaigre dans la boîte"
 NOTE = "Base qui gondole, amorces cassantes"
 INTEREST = "Seules images connues des fêtes de Saintes"
 STORE = "Magasin 2, travée 7"
-
-
-def text_of(response) -> str:
-    return html.unescape(re.sub(r"[ \t\r\n]+", " ", response.content.decode()))
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ agreement; and an offer at any step stays a 404 for someone outside it."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,6 +15,7 @@ from intranet.notifications.models import Notification
 from tests.api import token_client
 from tests.archives import sign_agreement
 from tests.factories import make_member, make_staff
+from tests.helpers import signed_in, text_of
 from tests.test_archive_files import send_signed
 from workflows.archives import actions, selectors
 from workflows.archives.items import ItemDraft
@@ -28,16 +27,6 @@ REEL = [ItemDraft(title="Vacances à Royan", format="super8", count=3, year_from
 NO_REASON_FR = "Dites pourquoi la proposition est retirée\xa0: les archives en gardent le motif."
 NO_REASON_EN = "Say why the offer is withdrawn: the archive keeps the reason."
 NOT_SIGNED_FR = "La convention signée n'est pas encore jointe au fonds\xa0: ajoutez-la avant l'entrée."
-
-
-def text_of(response) -> str:
-    return html.unescape(re.sub(r"[ \t\r\n]+", " ", response.content.decode()))
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def heard(person) -> list[str]:

@@ -4,9 +4,7 @@ and its CSV, each showing a reader only what the policy opens to them."""
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
 
 import pytest
 from django.urls import reverse
@@ -14,15 +12,12 @@ from django.urls import reverse
 from intranet.models import Territory
 from tests.archives import sign_agreement
 from tests.factories import make_staff
+from tests.helpers import text_of
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
 from workflows.archives.models import Fonds, Transfer, Use
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.content.decode()))
 
 
 @pytest.fixture

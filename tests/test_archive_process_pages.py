@@ -4,29 +4,17 @@ end it. A refused form keeps what was typed and says why."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_member, make_staff
+from tests.helpers import signed_in, text_of
 from tests.test_archive_files import send_signed
 from workflows.archives.models import Fonds, FondsStatus, Item
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    return html.unescape(re.sub(r"[ \t\r\n]+", " ", response.content.decode()))
-
-
-def signed_in(user) -> Client:
-    """A browser of its own for each person: several people act on one fonds in a test."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def offer_data(lines: list[dict], **fields) -> dict:

@@ -18,12 +18,8 @@ from forums.models import Forum
 from intranet.builtins import _TRANSLATIONS
 from intranet.middleware import DatabaseUnavailableMiddleware
 from tests.factories import make_proposal
-from tests.helpers import speaking
+from tests.helpers import speaking, text_of
 from workflows import actions
-
-
-def text_of(response) -> str:
-    return html.unescape(re.sub(r"[ \t\r\n]+", " ", response.content.decode()))
 
 
 @pytest.mark.django_db

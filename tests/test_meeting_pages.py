@@ -4,7 +4,6 @@ calendar feed, parsed back by a calendar library."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -15,20 +14,11 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from tests.factories import make_proposal
+from tests.helpers import signed_in, text_of
 from workflows.meetings import actions
 from workflows.meetings.models import Answer, Meeting, MeetingStatus
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
-def text_of(response) -> str:
-    return html.unescape(re.sub(r"[ \t\r\n]+", " ", response.content.decode()))
 
 
 def local(moment) -> str:

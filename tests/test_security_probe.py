@@ -8,6 +8,7 @@ from django.urls import reverse
 from forums import actions as forum_actions
 from forums.models import Forum
 from tests.api import token_client
+from tests.helpers import signed_in
 
 # --- Malformed requests answer 4xx in the API's error body ----------------------------------
 
@@ -303,15 +304,6 @@ async def test_the_served_application_refuses_another_port_of_the_same_host(sett
 OLD_PASSWORD, NEW_PASSWORD = "ancien-mot-de-passe-42", "nouveau-mot-de-passe-42"
 
 
-def signed_in_client(user):
-    """A browser of its own (its own session), logged in."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 async def page_socket(client):
     """The socket a page of this browser opens, past the greeting."""
     from channels.testing import WebsocketCommunicator
@@ -345,7 +337,7 @@ async def test_changing_my_password_closes_my_other_browsers_pages_and_keeps_thi
 
     from realtime.consumers import CLOSE_SESSION_ENDED
 
-    here, elsewhere = await sync_to_async(signed_in_client)(person), await sync_to_async(signed_in_client)(person)
+    here, elsewhere = await sync_to_async(signed_in)(person), await sync_to_async(signed_in)(person)
     page_here, page_elsewhere = await page_socket(here), await page_socket(elsewhere)
     response = await sync_to_async(here.post)(
         reverse("password_change"),
@@ -370,7 +362,7 @@ async def test_a_completed_password_reset_closes_every_page_of_the_person(person
 
     from realtime.consumers import CLOSE_SESSION_ENDED
 
-    page = await page_socket(await sync_to_async(signed_in_client)(person))
+    page = await page_socket(await sync_to_async(signed_in)(person))
     link = reverse(
         "password_reset_confirm",
         args=[
