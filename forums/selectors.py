@@ -35,7 +35,6 @@ from forums.models import (
     ForumEvent,
     ForumFollow,
     Post,
-    PostRevision,
     Reaction,
     ReactionKind,
     ReadState,
@@ -422,7 +421,3 @@ def quotable_post(thread: Thread, post_id: str) -> Post | None:
         .filter(pk=int(post_id), thread=thread, deleted_at=None, hidden_at=None)
         .first()
     )
-
-
-def revisions_of(post: Post) -> QuerySet[PostRevision]:
-    return post.revisions.all()

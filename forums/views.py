@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from documents.references import documents_for_reader, fill_references
-from forums import actions, policies, selectors
+from forums import actions, history, policies, selectors
 from forums.forms import FollowForm, HideForm, PostForm, ThreadForm
 from forums.models import Thread
 from intranet import plugins
@@ -238,19 +237,11 @@ def post_history(request, post_id: int):
     post = selectors.get_post_for_user(request.user, post_id)
     if post.is_hidden and not policies.can_see_hidden_text(request.user, post):
         raise Http404
-    revisions = list(selectors.revisions_of(post))
-    documents = documents_for_reader(request.user, [post.body_html, *(revision.body_html for revision in revisions)])
-    for revision in revisions:
-        revision.body = fill_references(revision.body_html, documents)
+    history_view = history.post_history(request.user, post)
     return render(
         request,
         "forums/post_history.html",
-        {
-            "post": post,
-            "body": fill_references(post.body_html, documents),
-            "thread": post.thread,
-            "revisions": revisions,
-        },
+        {"post": post, "body": history_view.body, "thread": post.thread, "revisions": history_view.versions},
     )
 
 
