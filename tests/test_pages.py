@@ -122,6 +122,7 @@ COVERED_ELSEWHERE = {
     *(f"meetings:{name}" for name in MEETING_ROUTES),
     "health",  # tests/test_health.py
     "home_waiting",  # the home's card alone (tests/test_home_activity.py, the role matrix)
+    "home_news",  # the home's news alone (tests/test_home_live.py, the role matrix)
 }
 
 
