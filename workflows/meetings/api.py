@@ -7,18 +7,16 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from intranet.api.base import ApiViewMixin, validated
 from intranet.api.serializers import ErrorSerializer
-from intranet.exceptions import ActionRefused
 from intranet.models import User
-from workflows.meetings import actions, holding, minutes, policies, selectors
+from workflows.meetings import actions, holding, policies, selectors
 from workflows.meetings import serializers as api
-from workflows.meetings.models import AgendaItem, ItemKind
+from workflows.meetings.models import AgendaItem
 
 MEETING_ID = OpenApiParameter("meeting_id", int, OpenApiParameter.PATH, description="The meeting's id")
 ITEM_ID = OpenApiParameter("item_id", int, OpenApiParameter.PATH, description="The agenda item's id")
@@ -162,13 +160,7 @@ class MeetingItemVote(ApiViewMixin, APIView):
         item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
         if not policies.can_hold(request.user, meeting):
             raise PermissionDenied
-        data = validated(api.VoteInSessionSerializer, request)
-        if item.kind == ItemKind.MINUTES:
-            if "ballots" in data:
-                raise ActionRefused(_("The approval of the minutes is voted by counts."), field="ballots")
-            minutes.record_approval(request.user, item=item, **data)
-        else:
-            holding.record_vote(request.user, item=item, **data)
+        holding.record_item_vote(request.user, item=item, **validated(api.VoteInSessionSerializer, request))
         meeting.refresh_from_db()
         return _detail(request, meeting)
 

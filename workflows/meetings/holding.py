@@ -14,11 +14,22 @@ from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.models import BoardMembership, BoardRole, User
 from workflows import actions as workflow_actions
-from workflows.meetings import policies
+from workflows.meetings import minutes, policies
 from workflows.meetings.actions import MeetingAction, locked_meeting, require, touch_meeting
-from workflows.meetings.models import AgendaItem, Meeting, MeetingStatus
+from workflows.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus
 from workflows.meetings.room import room_quorum, room_voters_of
 from workflows.models import BoardVote
+
+
+def record_item_vote(actor: User, *, item: AgendaItem, ballots: dict[int, str] | None = None, **counts) -> None:
+    """The vote held in the room on any item, as the page and the API record it: a proposal's by
+    counts or roll call; earlier minutes' by counts, recorded with the minutes."""
+    if item.kind == ItemKind.MINUTES:
+        if ballots is not None:
+            raise ActionRefused(_("The approval of the minutes is voted by counts."), field="ballots")
+        minutes.record_approval(actor, item=item, **counts)
+    else:
+        record_vote(actor, item=item, ballots=ballots, **counts)
 
 
 def record_vote(

@@ -281,11 +281,9 @@ def record_vote(request, meeting_id: int, item_id: int):
             _("The vote is recorded."), voted_item=item.pk,
         )  # fmt: skip
     form = forms.VoteForm(request.POST, prefix=f"vote{item.pk}")
-    # The approval of earlier minutes is voted like a proposal, and recorded with the minutes.
-    record = minutes.record_approval if item.kind == ItemKind.MINUTES else holding.record_vote
     return _act(
         request, meeting, form, "vote_form",
-        lambda data: record(request.user, item=item, **data), _("The vote is recorded."),
+        lambda data: holding.record_item_vote(request.user, item=item, **data), _("The vote is recorded."),
         voted_item=item.pk,
     )  # fmt: skip
 
