@@ -97,42 +97,32 @@ on("post.created", (data, id) => {
   if (!countReply(data) && !listed && id > renderedAfter) tellSomethingNew();
 });
 
-async function readWaitingAgain() {
-  if (!waitingBox) return;
+// A part of the page read again from the server (the fetch carries the session, so what it
+// shows is asked of the policies); more lines than before are announced with its heading.
+async function readAgain(box, url, heading) {
+  if (!box || !url) return;
   try {
-    const response = await fetch(waitingBox.dataset.url, {
-      credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" },
-    });
+    const response = await fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } });
     if (!response.ok) return;
-    const before = waitingBox.querySelectorAll("li").length;
-    waitingBox.innerHTML = await response.text();
-    const heading = waitingBox.querySelector("h2");
-    if (heading && waitingBox.querySelectorAll("li").length > before) announce(heading.textContent.trim());
+    const before = box.querySelectorAll("li").length;
+    box.innerHTML = await response.text();
+    const title = heading();
+    if (title && box.querySelectorAll("li").length > before) announce(title.textContent.trim());
   } catch {
     // offline: the next frame or reconnection reads it again
   }
 }
 
+function readWaitingAgain() {
+  return readAgain(waitingBox, waitingBox?.dataset.url, () => waitingBox.querySelector("h2"));
+}
+
 // A document, a proposal or a decision in one of the reader's places: the frame names nothing,
-// the news since the same moment are read again (asking the policies), once for a burst.
+// the news since the same moment are read again, once for a burst.
 let newsTimer = null;
-async function readNewsAgain() {
+function readNewsAgain() {
   newsTimer = null;
-  if (!places?.dataset.url) return;
-  try {
-    const response = await fetch(places.dataset.url, {
-      credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" },
-    });
-    if (!response.ok) return;
-    const before = places.querySelectorAll("li").length;
-    places.innerHTML = await response.text();
-    const heading = document.getElementById("since-title");
-    if (heading && places.querySelectorAll("li").length > before) announce(heading.textContent.trim());
-  } catch {
-    // offline: the next frame or reconnection reads them again
-  }
+  return readAgain(places, places?.dataset.url, () => document.getElementById("since-title"));
 }
 
 function readNewsSoon() {
