@@ -35,14 +35,9 @@ def _authorize(user, college_id: int) -> str | None:
     if college_id == ASSOCIATION_ID:
         return activity_group(None) if policies.is_member(user) else None
     college = College.objects.filter(pk=college_id, is_active=True).first()
-    if college is None or not can_follow_college_news(user, college.pk):
+    if college is None or not policies.can_follow_college_news(user, college.pk):
         return None
     return activity_group(college.pk)
-
-
-def can_follow_college_news(user, college_id: int) -> bool:
-    """A collège's members, and staff (whose home shows every collège's news)."""
-    return policies.can_manage_association(user) or policies.belongs_to_college(user, college_id)
 
 
 def _replay(user, college_id: int, since: int) -> tuple[list[str], bool]:

@@ -106,6 +106,12 @@ def belongs_to_college(user, college_id: int) -> bool:
     return is_member(user) and CollegeMembership.objects.filter(user=user, college_id=college_id).exists()
 
 
+def can_follow_college_news(user, college_id: int) -> bool:
+    """Whose open home is told of a collège's news: its members, and staff (whose home shows
+    every collège's)."""
+    return can_manage_association(user) or belongs_to_college(user, college_id)
+
+
 def coordinates_college(user, college_id: int) -> bool:
     known = _roles_read_once(user)
     if known is not None:

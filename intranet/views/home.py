@@ -35,7 +35,8 @@ def home(request):
     # Where a new thread's line goes when its frame arrives: the forum's collège.
     forum_places = {forum.pk: {**asdict(activity.place_of(forum.college)), "forum": forum.name} for forum in forums}
     colleges = list(selectors.my_colleges(request.user))
-    # The collèges whose news the open page follows live: staff's home shows every collège's.
+    # Staff's home shows every collège's news; a member's, their collèges' (the policy's rule:
+    # can_follow_college_news, which the subscription asks), with no query more.
     followed = selectors.active_colleges() if policies.can_manage_association(request.user) else colleges
     return render(
         request,
