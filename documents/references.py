@@ -24,7 +24,7 @@ def referenced_ids(htmls) -> set[int]:
     return {int(found) for html in htmls for found in PLACEHOLDER.findall(html or "")}
 
 
-def documents_for_reader(user, htmls) -> dict[int, Document]:
+def get_referenced_documents_for_user(user, htmls) -> dict[int, Document]:
     """The referenced documents this reader may open, in one query."""
     ids = referenced_ids(htmls)
     if not ids:

@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from documents.models import Document
-from documents.references import documents_for_reader, fill_references
+from documents.references import get_referenced_documents_for_user, fill_references
 from forums import policies
 from forums.models import (
     FollowLevel,
@@ -321,7 +321,7 @@ def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = 
     moderator = policies.can_moderate_forum(user, thread.forum)
     can_reply = policies.can_reply(user, thread)
     reactions = reactions_for(user, posts)
-    documents = documents_for_reader(user, [post.body_html for post in posts])
+    documents = get_referenced_documents_for_user(user, [post.body_html for post in posts])
     links = PostLinks()
     views = []
     for post in posts:

@@ -138,7 +138,7 @@ def get_college_for_staff(slug: str) -> College:
     return _get_or_404(colleges_with_members(), slug=slug)
 
 
-def board_for_member(user: User) -> QuerySet[BoardMembership] | None:
+def get_board_for_user(user: User) -> QuerySet[BoardMembership] | None:
     """The board's active members, for the home page of a board member (None for the others)."""
     if not BoardMembership.objects.filter(user=user).exists():
         return None

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from documents import api_urls as documents_api
+from forums import api_urls as forums_api
+from intranet.api.urls import api_urlpatterns
 from intranet.views import accounts, health, home, members, search, staff, tokens
+from workflows import api_urls as workflows_api
+from workflows.archives import api_urls as archives_api
+from workflows.meetings import api_urls as meetings_api
 
 # The 500 page renders without the database (404 and 403 are Django's, with our templates).
 handler500 = "intranet.views.errors.server_error"
@@ -58,6 +64,9 @@ urlpatterns = [
     path("deliberations/", include("workflows.urls")),
     path("propositions/", include("workflows.proposal_urls")),
     path("archives/", include("workflows.archives.urls")),
-    path("api/", include("intranet.api.urls")),
+    path(
+        "api/",
+        include((api_urlpatterns(forums_api, documents_api, workflows_api, archives_api, meetings_api), "api")),
+    ),
     path("admin/", admin.site.urls),
 ]

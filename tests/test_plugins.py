@@ -147,6 +147,30 @@ def test_import_contracts_are_kept():
     assert "0 broken" in done.stdout
 
 
+# The modules of the shell, which may know every app (pyproject.toml's ignore_imports).
+SHELL = {
+    "settings.py",
+    "urls.py",
+    "asgi.py",
+    "views/home.py",
+    "management/commands/seed_demo.py",
+    "management/commands/serve.py",
+}
+
+
+def test_the_core_names_no_app_in_a_dotted_string():
+    """What import-linter cannot see: ``include("forums.api_urls")`` or ``import_string`` in the core."""
+    dotted = re.compile(r"[\"'](?:documents|forums|workflows)\.[a-z_]")
+    named = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "intranet").rglob("*.py"))
+        if "migrations" not in path.parts and path.relative_to(ROOT / "intranet").as_posix() not in SHELL
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if dotted.search(line)
+    ]
+    assert named == []
+
+
 def test_an_app_names_its_own_audit_actions():
     """The archive's codes are declared by the archive, not listed by the core."""
     from intranet.audit import action_label

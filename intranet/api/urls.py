@@ -1,4 +1,7 @@
-"""``/api/v1/``: every app's endpoints, the OpenAPI schema and its docs page."""
+"""``/api/v1/``: the core's endpoints, the OpenAPI schema and its docs page.
+
+The project's root URLs (``intranet.urls``, the shell) add each app's endpoints through
+``api_urlpatterns``: the core names no app."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
@@ -19,16 +22,14 @@ core = [
     path("me/activity/", activity.MyActivity.as_view(), name="my_activity"),
 ]
 
-app_name = "api"
-urlpatterns = [
-    path("v1/", include(core)),
-    path("v1/", include("forums.api_urls")),
-    path("v1/", include("documents.api_urls")),
-    path("v1/", include("workflows.api_urls")),
-    path("v1/", include("workflows.archives.api_urls")),
-    path("v1/", include("workflows.meetings.api_urls")),
-    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_not_required(views.ApiDocs.as_view(url_name="api:schema")), name="docs"),
-    # Anything else under /api/ is a JSON 404, not the pages' HTML one.
-    re_path(r"^.*$", views.not_found),
-]
+
+def api_urlpatterns(*app_routes) -> list:
+    """The API's routes: the core's and each app's under ``v1/``, then the schema and its docs."""
+    return [
+        path("v1/", include(core)),
+        *(path("v1/", include(routes)) for routes in app_routes),
+        path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+        path("docs/", login_not_required(views.ApiDocs.as_view(url_name="api:schema")), name="docs"),
+        # Anything else under /api/ is a JSON 404, not the pages' HTML one.
+        re_path(r"^.*$", views.not_found),
+    ]

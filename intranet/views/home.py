@@ -47,7 +47,7 @@ def home(request):
             "news_parameter": NEWS_PARAMETER,
             "colleges": colleges,
             "live_college_ids": [college.pk for college in followed],
-            "board": selectors.board_for_member(request.user),
+            "board": selectors.get_board_for_user(request.user),
             "forums": forums_with_unread(request.user, forums, for_live_page=True),
             "live_since": live_since,
             "forum_places": forum_places,
