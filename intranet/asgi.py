@@ -10,9 +10,15 @@ back to the psycopg pool (PostgreSQL). Bodies are read before a thread is taken
 
 import os
 
+from django.conf import settings as configured_settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings")
+if not configured_settings.configured:
+    # A web process keeps its PostgreSQL connections in Django's psycopg pool unless told
+    # otherwise: one per page thread (opening one per request cost 40-55 ms per page). Management
+    # commands (the worker, whose advisory locks stay on its own connection) keep none.
+    os.environ.setdefault("DB_POOL_SIZE", os.environ.get("HTTP_THREADS", "8"))
 # Django must be set up before the routing imports models and consumers.
 get_asgi_application()
 

@@ -131,8 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # for the lock as they would in production instead of failing with "table is locked".
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 # Connections reused across requests on PostgreSQL (Django's psycopg pool): opening one per
-# request cost 40-55 ms per page. DB_POOL_SIZE connections at most per process; 0 turns it off
-# (the worker runs without: its session advisory locks must never go back to a pool).
+# request cost 40-55 ms per page. DB_POOL_SIZE connections at most per process; 0 turns it off.
+# The web processes default to one per page thread (intranet/asgi.py); management commands to
+# none (the worker's session advisory locks must never go back to a pool).
 DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
 if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django refuses both

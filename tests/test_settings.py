@@ -22,7 +22,16 @@ def run_python(code: str, **environment) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "INTRANET_ENV", "INTRANET_VAR_DIR", "SECRET_KEY", "SECRET_KEY_FILE"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "INTRANET_ENV",
+            "INTRANET_VAR_DIR",
+            "SECRET_KEY",
+            "SECRET_KEY_FILE",
+            "DB_POOL_SIZE",
+        }
     }
     env.update(environment)
     env["DJANGO_SETTINGS_MODULE"] = "intranet.settings"
@@ -79,6 +88,19 @@ def test_a_pool_size_gives_postgresql_a_checked_pool_of_that_size():
     result = run_python(code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/test", DB_POOL_SIZE="6")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["2", "6", "True"]
+
+
+def test_a_web_process_pools_one_connection_per_page_thread_by_default():
+    """``make run`` and the benchmarks on PostgreSQL set no DB_POOL_SIZE: the web process (the ASGI
+    application) keeps its connections all the same; a management command (the worker) keeps none."""
+    web = "import intranet.asgi; from django.db import connection; print(connection.pool.max_size)"
+    result = run_python(web, DATABASE_URL="postgres://postgres@127.0.0.1:5432/test", HTTP_THREADS="5")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5"]
+    command = "import django; django.setup(); from django.db import connection; print(connection.pool)"
+    result = run_python(command, DATABASE_URL="postgres://postgres@127.0.0.1:5432/test")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["None"]
 
 
 def test_secret_key_can_come_from_a_file(tmp_path):
