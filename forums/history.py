@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils.safestring import SafeString
 
-from documents.references import get_referenced_documents_for_user, fill_references
+from documents.references import fill_references, get_referenced_documents_for_user
 from forums.models import Post
 
 
@@ -26,7 +26,9 @@ class PostHistory:
 
 def post_history(user, post: Post) -> PostHistory:
     revisions = list(post.revisions.all())
-    documents = get_referenced_documents_for_user(user, [post.body_html, *(revision.body_html for revision in revisions)])
+    documents = get_referenced_documents_for_user(
+        user, [post.body_html, *(revision.body_html for revision in revisions)]
+    )
     return PostHistory(
         body=fill_references(post.body_html, documents),
         versions=[

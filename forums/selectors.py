@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from documents.models import Document
-from documents.references import get_referenced_documents_for_user, fill_references
+from documents.references import fill_references, get_referenced_documents_for_user
 from forums import policies
 from forums.models import (
     FollowLevel,

@@ -16,7 +16,7 @@ from intranet import policies as core
 from intranet.audit import action_label
 from intranet.models import AuditEntry
 from workflows import policies
-from workflows.models import Ballot, BallotChoice, BoardVote, Decision, Proposal, ProposalProcess
+from workflows.models import Ballot, BallotChoice, BoardVote, Decision, Proposal
 from workflows.proposals.flows import ProposalFlow
 
 
@@ -290,13 +290,13 @@ def task_list(user) -> tuple[list[WaitingTask], list[BoardVote]]:
     """The steps waiting for ``user`` or their group, oldest first, and the board votes waiting
     for their ballot, soonest deadline first (a fixed number of queries)."""
     permissions = policies.step_permissions(user)
-    tasks = list(waiting_tasks(user, permissions).select_related("owner").order_by("created"))
-    proposals = {
-        process.pk: process.proposal
-        for process in ProposalProcess.objects.filter(pk__in=[task.process_id for task in tasks]).select_related(
-            "proposal__college", "proposal__author"
-        )
-    }
-    steps = [WaitingTask(task, proposals[task.process_id], task.owner_id == user.pk) for task in tasks]
+    # The proposal comes in the same query, through the process (ProposalProcess extends it).
+    tasks = waiting_tasks(user, permissions).select_related(
+        "owner", "process__proposalprocess__proposal__college", "process__proposalprocess__proposal__author"
+    )
+    steps = [
+        WaitingTask(task, task.process.proposalprocess.proposal, task.owner_id == user.pk)
+        for task in tasks.order_by("created")
+    ]
     ballots = list(ballots_waiting(user, permissions).select_related("proposal__college").order_by("deadline"))
     return steps, ballots

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -166,17 +167,12 @@ def meetings_waiting_for(user) -> list[WaitingMeeting]:
     """Upcoming meetings that wait for the reader, soonest first (two queries at most)."""
     if not core.is_board_member(user):
         return []
-    upcoming = Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at")
     answered = Attendance.objects.filter(member=user, answer__gt="").values("meeting_id")
-    waiting = [
-        WaitingMeeting(meeting, to_answer=True)
-        for meeting in upcoming.filter(status=MeetingStatus.CONVENED).exclude(pk__in=answered)
-    ]
+    waiting = Q(status=MeetingStatus.CONVENED) & ~Q(pk__in=answered)
     if policies.can_run_meetings(user):
-        waiting += [
-            WaitingMeeting(meeting, to_answer=False) for meeting in upcoming.filter(status=MeetingStatus.PLANNED)
-        ]
-    return sorted(waiting, key=lambda row: row.meeting.starts_at)
+        waiting |= Q(status=MeetingStatus.PLANNED)
+    upcoming = Meeting.objects.filter(waiting, starts_at__gte=timezone.now()).order_by("starts_at")
+    return [WaitingMeeting(meeting, to_answer=meeting.status == MeetingStatus.CONVENED) for meeting in upcoming]
 
 
 def get_minutes_for_user(user, meeting_id: int) -> Minutes:
