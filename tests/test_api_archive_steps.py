@@ -5,6 +5,7 @@ refused with the page's reasons, and answered with the fonds as its page now sho
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.api import ROLES, Case, everyone, run_case, token_client
 from tests.archives import sign_agreement
@@ -73,6 +74,18 @@ def _status_is(expected: str):
     return check
 
 
+def _an_odt(world, role, response):
+    assert response["Content-Type"] == "application/vnd.oasis.opendocument.text"
+    assert response.content.startswith(b"PK")  # a zipped OpenDocument
+    assert response["Content-Disposition"].startswith('attachment; filename="convention-de-depot-en-entree')
+
+
+def _signed_agreement_kept(world, role, response):
+    fonds = Fonds.objects.get(pk=world["agreeing"].pk)
+    assert fonds.agreement_signed_id is not None and response.json()["signed_agreement"] == fonds.agreement_signed_id
+    assert response["Location"] == f"/api/v1/documents/{fonds.agreement_signed_id}/"
+
+
 ROLE_CASES = {
     "api:archive_fonds_list (post)": Case(
         "post",
@@ -134,6 +147,17 @@ ROLE_CASES = {
     ),
     "api:archive_intake": Case(
         "post", _at("intake", "intake"), STAFF_STEP, data=lambda w: {"placements": []}, check=_status_is("catalogued")
+    ),
+    "api:archive_agreement_document": Case(
+        "get", lambda w: f"/api/v1/archives/fonds/{w['intake'].pk}/agreement.odt", STAFF_STEP, check=_an_odt
+    ),
+    "api:archive_signed_agreement": Case(
+        "post",
+        _at("agreeing", "signed-agreement"),
+        everyone(404, member=403, staff=201),
+        data=lambda w: {"file": SimpleUploadedFile("convention-signee.pdf", b"%PDF-1.4\n%signed\n")},
+        format="multipart",
+        check=_signed_agreement_kept,
     ),
     "api:archive_digitisation": Case(
         "post",

@@ -50,6 +50,10 @@ def _what_the_page_shows(world, role, response):
     assert body["items"][0]["call_number"].startswith(body["call_number"])
 
 
+def _the_queue_of_the_catalogued_fonds(world, role, response):
+    assert [row["title"] for row in response.json()["results"]] == ["Vacances à Royan"]  # not the refused line
+
+
 ROLE_CASES = {
     "api:archive_fonds_list": Case(
         "get", lambda w: "/api/v1/archives/fonds/", everyone(200), check=_only_the_catalogue_unless_staff_or_depositor
@@ -59,6 +63,13 @@ ROLE_CASES = {
         lambda w: f"/api/v1/archives/fonds/{w['catalogued'].pk}/",
         everyone(200),
         check=lambda w, role, response: None if role == "staff" else _what_the_page_shows(w, role, response),
+    ),
+    # Staff's work list; anybody else gets the 404 of a missing page.
+    "api:archive_digitisation_queue": Case(
+        "get",
+        lambda w: "/api/v1/archives/digitisation-queue/",
+        everyone(404, staff=200),
+        check=_the_queue_of_the_catalogued_fonds,
     ),
 }
 

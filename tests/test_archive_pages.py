@@ -100,7 +100,7 @@ def test_the_inventory_csv_lists_the_items_and_cannot_run_a_formula(cast, login,
     rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
     assert rows[0][:3] == ["Ligne", "Cote", "Titre ou sujet"]
     assert rows[1][1] == f"{fonds.call_number}-001" and rows[1][2] == "'=Plage de Cabourg"
-    assert rows[1][11] == "Magasin 1" and rows[2][10] == "non"
+    assert rows[1][12] == "Magasin 1" and rows[2][11] == "non"
 
 
 def test_the_printable_inventory_is_a_page_of_its_own(cast, login, archive):

@@ -419,6 +419,15 @@ MATRIX: dict[str, Row] = {
         by_access(302, allowed={"own": set(), "other": {"staff"}}, visible=FONDS_READERS),
         data=lambda world, target: {f"digitise{world.fonds_item[target].pk}-digitisation": "in_progress"},
     ),
+    # The digitisation queue is staff's work list: anybody else gets the 404 of a missing page.
+    "archives:digitisation_queue": Row("get", plain("archives:digitisation_queue"), staff_only(200)),
+    # From it staff move a retained item of a catalogued fonds; the offer's item is not retained yet.
+    "archives:digitisation_queue_item": Row(
+        "post",
+        at("archives:digitisation_queue_item", "fonds_item"),
+        by_access(302, allowed={"own": set(), "other": {"staff"}}),
+        data=lambda world, target: {f"digitise{world.fonds_item[target].pk}-digitisation": "in_progress"},
+    ),
     # The depositor and staff withdraw an offer; a catalogued fonds no longer can be.
     "archives:withdraw": Row(
         "post",

@@ -25,7 +25,13 @@ from intranet.exceptions import ActionRefused
 from intranet.models import User
 from workflows.archives import files, notifications, policies
 from workflows.archives.flows import ArchiveFlow
-from workflows.archives.items import ItemDraft, clean_items, clean_typed_call_numbers, refuse_taken_call_numbers
+from workflows.archives.items import (
+    ItemDraft,
+    clean_items,
+    clean_subjects,
+    clean_typed_call_numbers,
+    refuse_taken_call_numbers,
+)
 from workflows.archives.models import (
     CALL_NUMBER_PREFIX,
     Damage,
@@ -176,10 +182,14 @@ def appraise_item(
     damages: Sequence[str] = (),
     condition_note: str = "",
     regional_interest: str = "",
+    subjects: str | Sequence[str] | None = None,
 ) -> Item:
+    """The archivist's verdict on one item; its subjects completed on the way (``None`` keeps
+    those of the pre-deposit list)."""
     unknown = set(damages) - set(Damage.values)
     if unknown:
         raise ActionRefused(_("Unknown kind of damage: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    cleaned_subjects = clean_subjects(subjects) if subjects is not None else None
     with transaction.atomic():
         fonds = locked(item.fonds)
         if not policies.can_appraise(actor, fonds):
@@ -189,11 +199,14 @@ def appraise_item(
         item.damages = sorted(set(damages))
         item.condition_note = condition_note.strip()
         item.regional_interest = regional_interest.strip()
+        if cleaned_subjects is not None:
+            item.subjects = cleaned_subjects
         item.appraised_by, item.appraised_at = actor, timezone.now()
         item.save()
         save_fonds(fonds)
         record(actor, ArchiveAction.ITEM_APPRAISED, fonds, item=item.position, retained=retained)
         search.record_change("archive_item", [item.pk])
+        search.record_change("fonds", [fonds.pk])  # its entry holds its items' subjects
     return item
 
 

@@ -7,14 +7,30 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from odf.opendocument import OpenDocumentText
 from odf.style import ParagraphProperties, Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P
 
 from workflows.archives.models import Fonds, Transfer, Use
+
+ODT = "application/vnd.oasis.opendocument.text"
+
+
+def agreement_response(fonds: Fonds, *, transfer: str = "", uses: Sequence[str] = ()) -> HttpResponse:
+    """The agreement to download, for the page and the API alike: with the rights chosen in the
+    step's form (before they are recorded), else those recorded (a deposit until one is)."""
+    transfer, uses = transfer or fonds.transfer or Transfer.DEPOSIT, uses or fonds.uses
+    content = agreement_odt(fonds, transfer=transfer, uses=uses, association=settings.ASSOCIATION_NAME)
+    response = HttpResponse(content, content_type=ODT)
+    kind = "acte-de-don" if transfer == Transfer.GIFT else "convention-de-depot"
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{slugify(fonds.title)[:60] or "fonds"}.odt"'
+    return response
 
 
 def agreement_odt(fonds: Fonds, *, transfer: str, uses: Sequence[str], association: str) -> bytes:

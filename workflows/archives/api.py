@@ -3,6 +3,7 @@ same selectors as the pages)."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
@@ -32,6 +33,7 @@ ITEM_EXAMPLE = {
     "author": "Jean Lenoir",
     "period": "1972",
     "place": "Royan, Charente-Maritime",
+    "subjects": ["vacances", "plage"],
     "format": "Super 8",
     "count": 3,
     "duration_minutes": 45,
@@ -54,6 +56,7 @@ FONDS_DETAIL_EXAMPLE = {
     "transfer": "deposit",
     "uses": ["on_site", "research"],
     "files_open": False,
+    "signed_agreement": None,
     "items": [ITEM_EXAMPLE],
 }
 
@@ -71,7 +74,7 @@ class FondsList(ApiViewMixin, generics.GenericAPIView):
                 "A family's reels",
                 value={
                     "title": "Films de la famille Lenoir",
-                    "items": [{"title": "Vacances", "format": "super8", "count": 3}],
+                    "items": [{"title": "Vacances", "format": "super8", "count": 3, "subjects": ["vacances", "plage"]}],
                 },
                 request_only=True,
             ),
@@ -110,3 +113,42 @@ class FondsDetail(ApiViewMixin, APIView):
     def get(self, request, fonds_id: int):
         fonds = selectors.get_fonds_for_user(request.user, fonds_id)
         return Response(api.FondsDetailSerializer(selectors.fonds_view(request.user, fonds)).data)
+
+
+QUEUED_ITEM_EXAMPLE = {
+    "id": 41,
+    "call_number": "FI-2026-014-001",
+    "title": "Vacances à Royan",
+    "format": "super8",
+    "format_label": "Super 8",
+    "state": "to_digitise",
+    "state_label": "à numériser",
+    "fonds": 14,
+    "fonds_title": "Films de la famille Lenoir",
+    "fonds_call_number": "FI-2026-014",
+    "taken_in_at": "2026-11-02T10:00:00+01:00",
+}
+
+
+@extend_schema(
+    tags=["archive"],
+    summary="The digitisation queue: items of catalogued fonds to digitise or in progress, oldest intake first (staff)",
+    description="The rows of the page /archives/numerisation/; anybody but staff gets a 404, as for a missing page. "
+    "An item's state changes at /api/v1/archives/fonds/{fonds}/items/{id}/digitisation/.",
+    parameters=[api.DigitisationQueueFilterSerializer],
+    responses={200: api.QueuedItemSerializer(many=True), 400: INVALID, 404: ErrorSerializer},
+    examples=[OpenApiExample("A reel to digitise", value=QUEUED_ITEM_EXAMPLE, response_only=True)],
+)
+class DigitisationQueue(ApiViewMixin, generics.GenericAPIView):
+    pagination_class = Pages
+
+    def get(self, request):
+        if not policies.can_follow_digitisation_queue(request.user):
+            raise Http404  # before the filters: the same answer as for a missing page, whatever is asked
+        filters = api.DigitisationQueueFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        chosen = selectors.DigitisationQueueFilters(
+            state=filters.validated_data.get("state", ""), format=filters.validated_data.get("item_format", "")
+        )
+        page = self.paginate_queryset(selectors.digitisation_queue(request.user, chosen))
+        return self.get_paginated_response(api.QueuedItemSerializer(selectors.queued_items(page), many=True).data)

@@ -23,10 +23,21 @@ urlpatterns = [
         name="archive_finish_appraisal",
     ),
     path("archives/fonds/<int:fonds_id>/agreement/", api_steps.Agreement.as_view(), name="archive_agreement"),
+    path(
+        "archives/fonds/<int:fonds_id>/agreement.odt",
+        api_steps.AgreementDocument.as_view(),
+        name="archive_agreement_document",
+    ),
+    path(
+        "archives/fonds/<int:fonds_id>/signed-agreement/",
+        api_steps.SignedAgreement.as_view(),
+        name="archive_signed_agreement",
+    ),
     path("archives/fonds/<int:fonds_id>/intake/", api_steps.Intake.as_view(), name="archive_intake"),
     path(
         "archives/fonds/<int:fonds_id>/items/<int:item_id>/digitisation/",
         api_steps.Digitise.as_view(),
         name="archive_digitisation",
     ),
+    path("archives/digitisation-queue/", api.DigitisationQueue.as_view(), name="archive_digitisation_queue"),
 ]

@@ -19,46 +19,53 @@ from workflows.archives.models import Digitisation, Fonds, FondsStatus
 
 S8, MM8, MM16, MM9, VHS, NEG, GLASS = "super8", "8mm", "16mm", "9.5mm", "vhs", "negatives", "glass_plates"
 
-# (title, depositor outside or None for a member, stage, items as (title, format, count, year, place))
+# (title, depositor outside or None for a member, stage, items as (title, format, count, year, place, subjects))
 DEMO_FONDS = [
     ("Films de la famille Lenoir", None, FondsStatus.CATALOGUED, [
-        ("Vacances à Royan", S8, 3, 1972, "Royan"), ("Mariage de Jeanne et Paul", MM8, 1, 1964, "Saintes"),
-        ("Fête de la Saint-Jean", S8, 2, 1976, "Cognac"),
+        ("Vacances à Royan", S8, 3, 1972, "Royan", "vacances, plage, famille"),
+        ("Mariage de Jeanne et Paul", MM8, 1, 1964, "Saintes", "mariage, famille"),
+        ("Fête de la Saint-Jean", S8, 2, 1976, "Cognac", "fête de village, feux de la Saint-Jean"),
     ]),
     ("Établissements Durand, films d'entreprise", "Société Durand et fils", FondsStatus.CATALOGUED, [
-        ("La filature en 1958", MM16, 5, 1958, "Limoges"), ("Inauguration de l'usine neuve", MM16, 2, 1961, "Limoges"),
-        ("Le personnel en congés payés", MM16, 1, 1962, "Arcachon"),
-        ("Publicité pour les draps Durand", MM16, 1, 1965, ""),
+        ("La filature en 1958", MM16, 5, 1958, "Limoges", "industrie textile, filature, travail ouvrier"),
+        ("Inauguration de l'usine neuve", MM16, 2, 1961, "Limoges", "industrie textile, inauguration, patronat"),
+        ("Le personnel en congés payés", MM16, 1, 1962, "Arcachon", "congés payés, plage, travail ouvrier"),
+        ("Publicité pour les draps Durand", MM16, 1, 1965, "", "publicité, industrie textile"),
     ]),
     ("Plaques de verre de l'abbé Martin", "Paroisse de Saint-Lô", FondsStatus.CATALOGUED, [
-        ("Processions et ostensions", GLASS, 48, 1905, "Périgueux"), ("Les moissons", GLASS, 30, 1910, "Périgueux"),
+        ("Processions et ostensions", GLASS, 48, 1905, "Périgueux", "religion, procession, ostensions"),
+        ("Moissons et vendanges", GLASS, 30, 1910, "Périgueux", "agriculture, moissons, vendanges, vie rurale"),
     ]),
     ("Ciné-club de Tulle, bobines 9,5 mm", None, FondsStatus.IN_INTAKE, [
-        ("Charlot s'évade (copie Pathé-Baby)", MM9, 2, 1925, ""), ("Actualités régionales", MM9, 4, 1931, "Tulle"),
+        ("Charlot s'évade (copie Pathé-Baby)", MM9, 2, 1925, "", "cinéma burlesque, Charlie Chaplin"),
+        ("Actualités régionales", MM9, 4, 1931, "Tulle", "actualités, vie locale"),
     ]),
     ("Reportages de Télé-Bocage", "Association Télé-Bocage", FondsStatus.IN_AGREEMENT, [
-        ("La foire aux bestiaux", VHS, 6, 1988, "Guéret"), ("La fermeture de la laiterie", VHS, 2, 1991, "Aubusson"),
+        ("La foire aux bestiaux", VHS, 6, 1988, "Guéret", "foire, élevage, vie rurale"),
+        ("La fermeture de la laiterie", VHS, 2, 1991, "Aubusson", "industrie laitière, fermeture d'usine, emploi"),
     ]),
     ("Négatifs du studio Lefèvre", "Famille Lefèvre", FondsStatus.IN_APPRAISAL, [
-        ("Portraits de communiantes", NEG, 400, 1950, "Niort"), ("Mariages", NEG, 650, 1955, "Niort"),
+        ("Portraits de communiantes", NEG, 400, 1950, "Niort", "portrait, communion, studio photographique"),
+        ("Mariages", NEG, 650, 1955, "Niort", "mariage, studio photographique"),
     ]),
     ("Films de vacances de M. Hébert", None, FondsStatus.IN_APPRAISAL, [
-        ("Tour de France à Bordeaux", S8, 1, 1970, "Bordeaux"), ("La côte basque", S8, 1, 1973, "Biarritz"),
+        ("Tour de France à Bordeaux", S8, 1, 1970, "Bordeaux", "cyclisme, Tour de France"),
+        ("La côte basque", S8, 1, 1973, "Biarritz", "vacances, plage, surf"),
     ]),
     ("Super 8 du lycée agricole", "Lycée agricole de Sées", FondsStatus.OFFERED, [
-        ("Travaux pratiques de traite", S8, 3, 1979, "Agen"),
+        ("Travaux pratiques de traite", S8, 3, 1979, "Agen", "enseignement agricole, élevage"),
     ]),
     ("Amateurs de l'aéro-club", None, FondsStatus.OFFERED, [
-        ("Meeting aérien", MM8, 2, 1962, "Mérignac"),
+        ("Meeting aérien", MM8, 2, 1962, "Mérignac", "aviation, meeting aérien"),
     ]),
     ("Copies VHS de films du commerce", "Vidéo-club de Bergerac", FondsStatus.DECLINED, [
-        ("Films de cinéma enregistrés à la télévision", VHS, 40, 1990, ""),
+        ("Films de cinéma enregistrés à la télévision", VHS, 40, 1990, "", "télévision"),
     ]),
     ("Bobines moisies d'un grenier", "M. et Mme Caron", FondsStatus.NOT_RETAINED, [
-        ("Bobines sans boîte", MM8, 6, 1960, ""),
+        ("Bobines sans boîte", MM8, 6, 1960, "", ""),
     ]),
     ("Films du comité des fêtes", None, FondsStatus.WITHDRAWN, [
-        ("Cavalcade", S8, 2, 1982, "Poitiers"),
+        ("Cavalcade", S8, 2, 1982, "Poitiers", "fête de village, cavalcade, carnaval"),
     ]),
 ]  # fmt: skip
 
@@ -91,8 +98,10 @@ def seed_archive_demo() -> int:
     with transaction.atomic():
         for index, (title, outside, stage, lines) in enumerate(DEMO_FONDS):
             items = [
-                ItemDraft(title=t, format=f, count=c, year_from=y, place=p, territory_id=_territory(p))
-                for t, f, c, y, p in lines
+                ItemDraft(
+                    title=t, format=f, count=c, year_from=y, place=p, territory_id=_territory(p), subjects=subjects
+                )
+                for t, f, c, y, p, subjects in lines
             ]
             member = members[index % len(members)].user
             if outside is None:
@@ -142,13 +151,17 @@ def _bring_to(stage: str, fonds: Fonds, staff: User, depositor: User) -> None:
 
 
 def _digitise_first_item(staff: User, fonds: Fonds) -> None:
-    """A still of the first item, as the digitisation bench would leave it in the fonds's files."""
-    item = fonds.items.filter(retained=True).order_by("number").first()
-    if item is None or fonds.folder is None:
+    """A still of the first item, as the digitisation bench would leave it in the fonds's files;
+    the next item on the bench (the digitisation queue shows both of its states)."""
+    first_two = list(fonds.items.filter(retained=True).order_by("number")[:2])
+    if not first_two or fonds.folder is None:
         return
+    item, *others = first_two
     still = IncomingFile.from_bytes(f"{item.call_number} - photogramme.png", _sepia_still(seed=item.pk))
     document_actions.upload_document(staff, folder=fonds.folder, incoming=still, description=item.title)
     actions.set_digitisation(staff, item=item, state=Digitisation.DIGITISED)
+    for on_the_bench in others:
+        actions.set_digitisation(staff, item=on_the_bench, state=Digitisation.IN_PROGRESS)
 
 
 def _sepia_still(*, seed: int, width: int = 160, height: int = 120) -> bytes:

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import Territory, User
-from workflows.archives.items import ItemDraft
-from workflows.archives.models import Damage, Digitisation, FondsStatus, Format, Sound, Transfer, Use
+from workflows.archives.items import SUBJECTS_MAX_LENGTH, ItemDraft
+from workflows.archives.models import QUEUED_STATES, Damage, Digitisation, FondsStatus, Format, Sound, Transfer, Use
 
 
 class CatalogueFilterForm(forms.Form):
@@ -53,6 +53,15 @@ class OfferForm(forms.Form):
             del self.fields["depositor_name"], self.fields["depositor_contact"]
 
 
+def subjects_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Subjects"),
+        max_length=SUBJECTS_MAX_LENGTH,
+        required=False,
+        help_text=_("What it shows, as keywords separated by commas: “village fête, grape harvest”."),
+    )
+
+
 class ItemForm(forms.Form):
     """A line of the pre-deposit list; an empty line is skipped."""
 
@@ -62,6 +71,7 @@ class ItemForm(forms.Form):
     count = forms.IntegerField(label=_("Reels or items"), required=False, min_value=1)
     year_from = forms.IntegerField(label=_("Year (or first year)"), required=False)
     year_to = forms.IntegerField(label=_("Last year"), required=False)
+    subjects = subjects_field()
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     territory = forms.ModelChoiceField(label=_("Département"), queryset=Territory.objects.all(), required=False)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False, min_value=1)
@@ -70,7 +80,8 @@ class ItemForm(forms.Form):
 
     def draft(self) -> ItemDraft | None:
         data = self.cleaned_data
-        if not any(data.get(name) for name in ("title", "author", "format", "count", "year_from", "place")):
+        typed = ("title", "author", "format", "count", "year_from", "place", "subjects")
+        if not any(data.get(name) for name in typed):
             return None
         return ItemDraft(
             title=data["title"],
@@ -84,6 +95,7 @@ class ItemForm(forms.Form):
             duration_minutes=data["duration_minutes"],
             sound=data["sound"],
             declared_condition=data["declared_condition"],
+            subjects=data["subjects"],
         )
 
 
@@ -129,6 +141,7 @@ class AppraisalForm(forms.Form):
     regional_interest = forms.CharField(
         label=_("Interest for the region"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    subjects = subjects_field()
 
 
 class QuestionForm(forms.Form):
@@ -200,3 +213,14 @@ class WithdrawForm(forms.Form):
 
 class DigitisationForm(forms.Form):
     digitisation = forms.ChoiceField(label=_("Digitisation"), choices=Digitisation.choices)
+
+
+class DigitisationQueueFilterForm(forms.Form):
+    """The queue by state (both waiting states unless one is chosen) and by format."""
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("To digitise or in progress")), *[(state.value, state.label) for state in QUEUED_STATES]],
+    )
+    format = forms.ChoiceField(label=_("Format"), required=False, choices=[("", _("All")), *Format.choices])

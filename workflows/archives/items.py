@@ -15,6 +15,9 @@ from workflows.archives.models import CALL_NUMBER_PREFIX, EARLIEST_YEAR, Format,
 
 MAX_ITEMS = 2000  # a pre-deposit list longer than this is sent in parts
 TEXT_LIMITS = {"title": 300, "author": 200, "place": 200, "declared_condition": 500}
+SUBJECT_MAX_LENGTH = 80  # one keyword or phrase, not a description
+SUBJECTS_MAX_LENGTH = 500  # ``Item.subjects``, all of them with their separators
+SUBJECT_SEPARATORS = re.compile(r"[,;]")  # archivists type either
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class ItemDraft:
     duration_minutes: int | None = None
     sound: str = Sound.UNKNOWN
     declared_condition: str = ""
+    subjects: str | Sequence[str] = ""  # "fête de village, vendanges", or the same as a list
 
 
 def clean_items(items: Sequence[ItemDraft]) -> list[dict]:
@@ -65,6 +69,9 @@ def _clean(line: int, item: ItemDraft) -> dict:
         _refuse(line, _("the period ends after it starts."))
     if item.duration_minutes is not None and not (isinstance(item.duration_minutes, int) and item.duration_minutes > 0):
         _refuse(line, _("the duration is a number of minutes."))
+    subjects, problem = _subjects(item.subjects)
+    if problem:
+        _refuse(line, problem)
     return {
         **texts,
         "format": item.format,
@@ -74,7 +81,38 @@ def _clean(line: int, item: ItemDraft) -> dict:
         "territory_id": item.territory_id,
         "duration_minutes": item.duration_minutes,
         "sound": item.sound,
+        "subjects": subjects,
     }
+
+
+def clean_subjects(subjects: str | Sequence[str]) -> str:
+    """Subjects as stored: typed comma- (or semicolon-) separated, or given as a list; each
+    trimmed, its spaces collapsed, a repeat dropped whatever its case, in the order typed."""
+    cleaned, problem = _subjects(subjects)
+    if problem:
+        raise ActionRefused(_("Subjects: %(problem)s") % {"problem": problem}, field="subjects")
+    return cleaned
+
+
+def _subjects(subjects: str | Sequence[str]) -> tuple[str, str]:
+    """(the subjects as stored, the problem with them as a phrase, or "")."""
+    typed = [subjects] if isinstance(subjects, str) else [str(subject) for subject in subjects or ()]
+    kept: list[str] = []
+    seen: set[str] = set()
+    for part in (part for text in typed for part in SUBJECT_SEPARATORS.split(text)):
+        subject = " ".join(part.split())
+        if not subject or subject.casefold() in seen:
+            continue
+        if len(subject) > SUBJECT_MAX_LENGTH:
+            problem = _("a subject is at most %(max)s characters long; separate subjects with commas.")
+            return "", problem % {"max": SUBJECT_MAX_LENGTH}
+        seen.add(subject.casefold())
+        kept.append(subject)
+    stored = ", ".join(kept)
+    if len(stored) > SUBJECTS_MAX_LENGTH:
+        problem = _("the subjects take at most %(max)s characters together; keep the main ones.")
+        return "", problem % {"max": SUBJECTS_MAX_LENGTH}
+    return stored, ""
 
 
 # A call number typed by hand keeps a numbering the material already had (a former inventory).

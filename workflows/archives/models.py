@@ -153,6 +153,9 @@ class Digitisation(models.TextChoices):
     RESTORED = "restored", _("restored")
 
 
+QUEUED_STATES = (Digitisation.TO_DIGITISE, Digitisation.IN_PROGRESS)  # the digitisation queue
+
+
 class Item(models.Model):
     """A line of the pre-deposit list, then of the appraisal, then of the catalogue."""
 
@@ -165,6 +168,9 @@ class Item(models.Model):
     )
     year_to = models.PositiveIntegerField(_("last year"), null=True, blank=True)
     place = models.CharField(_("place filmed or photographed"), max_length=200, blank=True)
+    # What it shows, as keywords ("fête de village, vendanges"): typed as the depositor tells it,
+    # kept in one text, comma-separated and cleaned (``items.clean_subjects``), searched with the rest.
+    subjects = models.CharField(_("subjects"), max_length=500, blank=True)
     territory = models.ForeignKey(
         Territory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("territory")
     )
@@ -208,6 +214,10 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.call_number or self.title
+
+    @property
+    def subject_list(self) -> list[str]:
+        return [subject.strip() for subject in self.subjects.split(",") if subject.strip()]
 
     @property
     def decade(self) -> int | None:

@@ -82,6 +82,12 @@ def can_follow_digitisation(user, fonds: Fonds) -> bool:
     return fonds.status == FondsStatus.CATALOGUED and core.can_manage_association(user)
 
 
+def can_follow_digitisation_queue(user) -> bool:
+    """The queue of every catalogued fonds's items waiting to be digitised: staff's work list.
+    Anybody else gets the 404 of a missing page."""
+    return core.can_manage_association(user)
+
+
 def can_withdraw(user, fonds: Fonds) -> bool:
     """The depositor (a member) withdraws their offer until it is catalogued; staff record a
     withdrawal told by an outside depositor."""

@@ -1,9 +1,11 @@
 """Fonds and their items as the search sees them: a fonds and its items are readable by whoever
 may open the fonds (the archive's policy, at the moment of the search). Items not retained are
-not searchable; nor is who deposited a fonds (staff find it on the fonds's page)."""
+not searchable; nor is who deposited a fonds (staff find it on the fonds's page). An item's
+subjects are searched with it, and with its fonds (a search for "vendanges" finds both)."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,11 @@ def _year(item: Item) -> str:
     return str(item.year_from) if item.year_from else ""
 
 
+def _subjects_of(items) -> str:
+    """Its items' subjects, each once, in the order of the list."""
+    return ", ".join(dict.fromkeys(subject for item in items for subject in item.subject_list))
+
+
 class FondsSource(Source):
     kind = "fonds"
     position = 70
@@ -35,10 +42,12 @@ class FondsSource(Source):
                 object_id=fonds.pk,
                 scope=_scope(fonds.pk),
                 title=fonds.title,
-                body="\n".join(filter(None, [fonds.call_number, fonds.description])),
+                body="\n".join(filter(None, [fonds.call_number, fonds.description, _subjects_of(fonds.items.all())])),
                 date=fonds.created_at,
             )
-            for fonds in Fonds.objects.filter(pk__in=ids)
+            for fonds in Fonds.objects.filter(pk__in=ids).prefetch_related(
+                Prefetch("items", queryset=Item.objects.exclude(retained=False).only("pk", "fonds_id", "subjects"))
+            )
         }
 
     def all_ids(self):
@@ -84,6 +93,7 @@ class ItemSource(Source):
                         [
                             item.call_number,
                             item.author,
+                            item.subjects,
                             item.place,
                             item.territory.name if item.territory else "",
                             _year(item),
@@ -112,7 +122,7 @@ class ItemSource(Source):
             item.pk: Display(
                 title=" — ".join(filter(None, [item.call_number, item.title])),
                 url=reverse("archives:fonds", args=[item.fonds_id]),
-                text="\n".join(filter(None, [item.author, item.place])),
+                text="\n".join(filter(None, [item.author, item.subjects, item.place])),
                 context=" · ".join(
                     filter(None, [item.fonds.title, item.get_format_display(), str(item.year_from or "")])
                 ),

@@ -3,6 +3,7 @@ inventory and its printout show it, built once here for each reader."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from documents.models import Document, Folder
 from intranet.audit import action_label
 from intranet.models import AuditEntry, CollegeMembership, CollegeRole, Territory
 from workflows.archives import policies
-from workflows.archives.models import Damage, Fonds, FondsStatus, Item, Use
+from workflows.archives.models import QUEUED_STATES, Damage, Fonds, FondsStatus, Item, Use
 
 
 def visible_fonds(user) -> QuerySet[Fonds]:
@@ -76,6 +77,7 @@ class ItemRow:
     author: str
     period: str
     place: str
+    subjects: tuple[str, ...]
     format: str
     count: int
     duration_minutes: int | None
@@ -176,6 +178,7 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
             author=item.author,
             period=_period(item),
             place=", ".join(filter(None, [item.place, item.territory.name if item.territory else ""])),
+            subjects=tuple(item.subject_list),
             format=item.get_format_display(),
             count=item.count,
             duration_minutes=item.duration_minutes,
@@ -219,6 +222,72 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
         files_folder=_files_folder_for(user, fonds),
         signed_agreement=signed,
     )
+
+
+@dataclass(frozen=True)
+class DigitisationQueueFilters:
+    state: str = ""  # one of ``QUEUED_STATES``; empty: both
+    format: str = ""
+
+
+def digitisation_queue(user, filters: DigitisationQueueFilters) -> QuerySet[Item]:
+    """The retained items of catalogued fonds to digitise or in progress, the oldest intake first
+    (and in the order of their call numbers): staff's work list, a 404 for anybody else."""
+    if not policies.can_follow_digitisation_queue(user):
+        raise Http404
+    states = [filters.state] if filters.state in QUEUED_STATES else list(QUEUED_STATES)
+    items = Item.objects.filter(retained=True, fonds__status=FondsStatus.CATALOGUED, digitisation__in=states)
+    if filters.format:
+        items = items.filter(format=filters.format)
+    return items.select_related("fonds").order_by("fonds__catalogued_at", "fonds_id", "number", "pk")
+
+
+def get_queued_item_for_user(user, item_id: int) -> Item:
+    """A retained item, for staff to move along the queue from its page; a 404 for anybody else,
+    as for the page. (The action still asks whether its fonds is catalogued.)"""
+    if not policies.can_follow_digitisation_queue(user):
+        raise Http404
+    item = Item.objects.filter(pk=item_id, retained=True).select_related("fonds").first()
+    if item is None:
+        raise Http404
+    return item
+
+
+@dataclass(frozen=True)
+class QueuedItem:
+    """A line of the digitisation queue, as its page and the API show it."""
+
+    id: int
+    call_number: str
+    title: str
+    format: str  # a value of ``Format``
+    format_label: str
+    state: str  # a value of ``Digitisation``
+    state_label: str
+    fonds_id: int
+    fonds_title: str
+    fonds_call_number: str
+    taken_in_at: datetime | None
+
+
+def queued_items(items: Iterable[Item]) -> list[QueuedItem]:
+    """The lines of one page of ``digitisation_queue`` (its fonds already read with it)."""
+    return [
+        QueuedItem(
+            id=item.pk,
+            call_number=item.call_number or "",
+            title=item.title,
+            format=item.format,
+            format_label=item.get_format_display(),
+            state=item.digitisation,
+            state_label=item.get_digitisation_display(),
+            fonds_id=item.fonds_id,
+            fonds_title=item.fonds.title,
+            fonds_call_number=item.fonds.call_number or "",
+            taken_in_at=item.fonds.catalogued_at,
+        )
+        for item in items
+    ]
 
 
 @dataclass(frozen=True)

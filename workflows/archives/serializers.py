@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from workflows.archives.models import Damage, Digitisation, Fonds, FondsStatus, Format, Sound, Transfer, Use
+from workflows.archives.items import SUBJECT_MAX_LENGTH
+from workflows.archives.models import (
+    QUEUED_STATES,
+    Damage,
+    Digitisation,
+    Fonds,
+    FondsStatus,
+    Format,
+    Sound,
+    Transfer,
+    Use,
+)
 
 
 class FondsSerializer(serializers.ModelSerializer):
@@ -25,6 +36,7 @@ class ItemSerializer(serializers.Serializer):
     author = serializers.CharField()
     period = serializers.CharField()
     place = serializers.CharField()
+    subjects = serializers.ListField(child=serializers.CharField(), help_text="Keywords: what it shows")
     format = serializers.CharField(help_text="As shown, in the reader's language")
     count = serializers.IntegerField()
     duration_minutes = serializers.IntegerField(allow_null=True)
@@ -56,6 +68,12 @@ class FondsDetailSerializer(serializers.Serializer):
     transfer = serializers.ChoiceField(source="fonds.transfer", choices=[("", ""), *Transfer.choices])
     uses = serializers.ListField(source="fonds.uses", child=serializers.ChoiceField(choices=Use.choices))
     files_open = serializers.BooleanField(source="may_open_files", help_text="Whether the reader may open its files")
+    signed_agreement = serializers.IntegerField(
+        source="signed_agreement.pk",
+        allow_null=True,
+        help_text="The signed agreement's document id (/api/v1/documents/<id>/download/): staff and the depositor; "
+        "null until it is kept, and for the others",
+    )
     items = ItemSerializer(many=True)
 
 
@@ -90,6 +108,13 @@ class ItemDraftSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
     sound = serializers.ChoiceField(choices=Sound.choices, required=False, default=Sound.UNKNOWN)
     declared_condition = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    subjects = serializers.ListField(
+        child=serializers.CharField(max_length=SUBJECT_MAX_LENGTH),
+        max_length=50,
+        required=False,
+        default=list,
+        help_text="Keywords: what it shows (“fête de village”, “vendanges”)",
+    )
 
 
 class OfferSerializer(serializers.Serializer):
@@ -117,6 +142,12 @@ class AppraisalSerializer(serializers.Serializer):
     damages = serializers.ListField(child=serializers.ChoiceField(choices=Damage.choices), required=False, default=list)
     condition_note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     regional_interest = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    subjects = serializers.ListField(
+        child=serializers.CharField(max_length=SUBJECT_MAX_LENGTH),
+        max_length=50,
+        required=False,
+        help_text="The item's subjects, all of them (left out: those of the pre-deposit list are kept)",
+    )
 
 
 class QuestionSerializer(serializers.Serializer):
@@ -134,6 +165,13 @@ class AgreementSerializer(serializers.Serializer):
     revision = REVISION
 
 
+class AgreementDraftSerializer(serializers.Serializer):
+    """The rights of a draft agreement, before the step records them (the query of its download)."""
+
+    transfer = serializers.ChoiceField(choices=Transfer.choices, required=False)
+    uses = serializers.ListField(child=serializers.ChoiceField(choices=Use.choices), required=False)
+
+
 class PlacementSerializer(serializers.Serializer):
     item = serializers.IntegerField(**ID)
     location = serializers.CharField(max_length=200, allow_blank=True, default="")
@@ -147,3 +185,37 @@ class IntakeSerializer(serializers.Serializer):
 
 class DigitisationSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=Digitisation.choices)
+
+
+# --- The digitisation queue --------------------------------------------------------------------
+
+
+class DigitisationQueueFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=[(state.value, state.label) for state in QUEUED_STATES],
+        required=False,
+        help_text="One of the queue's two states; both when left out",
+    )
+    # Not "format": the API reads that one as the answer's format (JSON).
+    item_format = serializers.ChoiceField(choices=Format.choices, required=False, help_text="8mm, 16mm, vhs…")
+
+
+class QueuedItemSerializer(serializers.Serializer):
+    # Reads a ``selectors.QueuedItem``.
+    id = serializers.IntegerField(help_text="The item's id (its state changes at …/items/<id>/digitisation/)")
+    call_number = serializers.CharField()
+    title = serializers.CharField()
+    format = serializers.ChoiceField(choices=Format.choices)
+    format_label = serializers.CharField(help_text="As shown, in the reader's language")
+    state = serializers.ChoiceField(choices=Digitisation.choices)
+    state_label = serializers.CharField(help_text="As shown, in the reader's language")
+    fonds = serializers.IntegerField(source="fonds_id", help_text="The fonds's id")
+    fonds_title = serializers.CharField()
+    fonds_call_number = serializers.CharField()
+    taken_in_at = serializers.DateTimeField(allow_null=True, help_text="When its fonds was taken in")
+
+
+class SignedAgreementSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="The agreement as both sides signed it (a scan or a PDF), one multipart part"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -14,7 +15,7 @@ from documents.uploads import IncomingUploadHandler
 from intranet.exceptions import ActionRefused
 from workflows.archives import actions, files, forms, policies, selectors
 from workflows.archives.models import Fonds, Item
-from workflows.archives.views import fonds_page
+from workflows.archives.views import digitisation_queue_page, fonds_page
 
 ITEMS_PREFIX = "items"
 
@@ -233,3 +234,28 @@ def digitisation(request, fonds_id: int, item_id: int):
         "digitisation_form",
         lambda data: actions.set_digitisation(request.user, item=item, state=data["digitisation"]),
     )
+
+
+@require_POST
+def digitisation_from_queue(request, item_id: int):
+    """The same state form and action as on the fonds's page, back to the queue as it was
+    filtered (its filters ride along in the form's address)."""
+    item = selectors.get_queued_item_for_user(request.user, item_id)
+    if not policies.can_follow_digitisation(request.user, item.fonds):
+        raise PermissionDenied
+    form = forms.DigitisationForm(request.POST, prefix=f"digitise{item.pk}")
+    name = item.call_number or item.title
+    status = 400
+    if form.is_valid():
+        try:
+            item = actions.set_digitisation(request.user, item=item, state=form.cleaned_data["digitisation"])
+        except ActionRefused as refusal:
+            form.add_error("digitisation", refusal.message)
+            status = 409
+    if form.errors:  # said at the top too: the item may not be on the page shown
+        problem = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        messages.error(request, _("%(item)s was not changed: %(problem)s") % {"item": name, "problem": problem})
+        return digitisation_queue_page(request, status=status, posted_form=form)
+    messages.success(request, _("%(item)s: %(state)s.") % {"item": name, "state": item.get_digitisation_display()})
+    query = request.GET.urlencode()
+    return redirect(reverse("archives:digitisation_queue") + (f"?{query}" if query else ""))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -17,12 +16,13 @@ from viewflow.workflow.models import Task
 
 from intranet.spreadsheets import safe_cell
 from workflows.archives import forms, policies, selectors
-from workflows.archives.agreement import agreement_odt
+from workflows.archives.agreement import agreement_response
 from workflows.archives.flows import ArchiveFlow
-from workflows.archives.models import Fonds, Transfer
+from workflows.archives.models import Fonds
 from workflows.proposals.diagram import diagram_of
 
 FONDS_PER_PAGE = 30
+QUEUE_ITEMS_PER_PAGE = 100
 
 
 @require_GET
@@ -37,7 +37,41 @@ def catalogue(request):
     page = Paginator(selectors.catalogue(request.user, filters), FONDS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "archives/catalogue.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "may_follow_digitisation_queue": policies.can_follow_digitisation_queue(request.user),
+    }
+    return render(request, "archives/catalogue.html", context)
+
+
+@require_GET
+def digitisation_queue(request):
+    return digitisation_queue_page(request)
+
+
+def digitisation_queue_page(request, *, status: int = 200, posted_form=None):
+    """Staff's list of the items to digitise or in progress, each with its state's form;
+    ``posted_form`` keeps a refused one with why."""
+    form = forms.DigitisationQueueFilterForm(request.GET or None)
+    filters = (
+        selectors.DigitisationQueueFilters(**form.cleaned_data)
+        if form.is_valid()
+        else selectors.DigitisationQueueFilters()
+    )
+    queue = selectors.digitisation_queue(request.user, filters)  # a 404 for anybody but staff
+    page = Paginator(queue, QUEUE_ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for row in selectors.queued_items(page):
+        state_form = forms.DigitisationForm(initial={"digitisation": row.state}, prefix=f"digitise{row.id}")
+        if posted_form is not None and posted_form.prefix == state_form.prefix:
+            state_form = posted_form
+        rows.append((row, state_form))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "here": request.GET.urlencode()}
+    return render(request, "archives/digitisation_queue.html", context, status=status)
 
 
 @require_GET
@@ -68,6 +102,7 @@ def fonds_page(request, fonds: Fonds, *, status: int = 200, **posted_forms):
         for item in fonds.items.all():
             initial = {"retained": {True: "yes", False: "no"}.get(item.retained), "damages": item.damages}
             initial |= {"condition_note": item.condition_note, "regional_interest": item.regional_interest}
+            initial["subjects"] = item.subjects
             appraisal_forms[item.pk] = forms.AppraisalForm(initial=initial, prefix=f"item{item.pk}")
     posted_appraisal = posted_forms.pop("appraisal_form", None)
     if posted_appraisal is not None:
@@ -113,10 +148,10 @@ def fonds_csv(request, fonds_id: int):
     writer = csv.writer(response)
     writer.writerow(
         [
-            _("Line"), _("Call number"), _("Title or subject"), _("Author"), _("Period"), _("Place"), _("Format"),
-            _("Reels or items"), _("Duration (minutes)"), _("Sound"), _("Retained"), _("Storage location"),
-            _("Digitisation"), _("Condition as declared"), _("Damage found"), _("Physical state"),
-            _("Interest for the region"),
+            _("Line"), _("Call number"), _("Title or subject"), _("Subjects"), _("Author"), _("Period"),
+            _("Place"), _("Format"), _("Reels or items"), _("Duration (minutes)"), _("Sound"), _("Retained"),
+            _("Storage location"), _("Digitisation"), _("Condition as declared"), _("Damage found"),
+            _("Physical state"), _("Interest for the region"),
         ]
     )  # fmt: skip
     retained = {True: _("yes"), False: _("no"), None: ""}
@@ -125,10 +160,10 @@ def fonds_csv(request, fonds_id: int):
             [
                 safe_cell(value)
                 for value in (
-                    row.position, row.call_number, row.title, row.author, row.period, row.place, row.format,
-                    row.count, row.duration_minutes, row.sound, retained[row.retained], row.location,
-                    row.digitisation, row.declared_condition, ", ".join(row.damage_labels), row.condition_note,
-                    row.regional_interest,
+                    row.position, row.call_number, row.title, ", ".join(row.subjects), row.author, row.period,
+                    row.place, row.format, row.count, row.duration_minutes, row.sound, retained[row.retained],
+                    row.location, row.digitisation, row.declared_condition, ", ".join(row.damage_labels),
+                    row.condition_note, row.regional_interest,
                 )
             ]
         )  # fmt: skip
@@ -145,9 +180,4 @@ def agreement_document(request, fonds_id: int):
         raise PermissionDenied
     form = forms.AgreementForm(request.POST or None)
     transfer, uses = (form.cleaned_data["transfer"], form.cleaned_data["uses"]) if form.is_valid() else ("", [])
-    transfer, uses = transfer or fonds.transfer or Transfer.DEPOSIT, uses or fonds.uses
-    content = agreement_odt(fonds, transfer=transfer, uses=uses, association=settings.ASSOCIATION_NAME)
-    response = HttpResponse(content, content_type="application/vnd.oasis.opendocument.text")
-    kind = "acte-de-don" if transfer == Transfer.GIFT else "convention-de-depot"
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{slugify(fonds.title)[:60] or "fonds"}.odt"'
-    return response
+    return agreement_response(fonds, transfer=transfer, uses=uses)
