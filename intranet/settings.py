@@ -142,7 +142,9 @@ if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgr
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": min(2, DB_POOL_SIZE),
         "max_size": DB_POOL_SIZE,
-        "timeout": env_int("DB_POOL_TIMEOUT", 10),
+        # A page thread holds at most one connection, so a wait means PostgreSQL is unreachable
+        # or a connection is being opened: fail the page (503) soon rather than hold it.
+        "timeout": env_int("DB_POOL_TIMEOUT", 2),
     }
 # A connection kept from an earlier request is checked before its first use in the next one (a
 # round trip on PostgreSQL, nothing on SQLite): one that died with a restart is replaced.

@@ -118,6 +118,8 @@ COVERED_ELSEWHERE = {
     "archives:withdraw",
     "archives:digitisation",
     "archives:signed_agreement",  # tests/test_archive_files.py
+    "archives:digitisation_queue",  # tests/test_archive_digitisation_queue.py
+    "archives:digitisation_queue_item",
     # Board meetings (tests/test_meetings.py and tests/test_meeting_pages.py).
     *(f"meetings:{name}" for name in MEETING_ROUTES),
     "health",  # tests/test_health.py
