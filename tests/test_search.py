@@ -140,6 +140,10 @@ def test_new_content_is_found_once_the_indexer_ran_and_edits_and_hiding_follow(c
     assert found(cast.education_member, "projectionniste") == []  # not yet applied
     index_now()
     assert found(cast.education_member, "projectionniste") == [thread.title]
+    post = forum_actions.edit_post(cast.education_member, post=post, body="La projectionniste viendra jeudi.")
+    index_now()
+    assert found(cast.education_member, "mardi") == []  # the searcher kept open sees the edit
+    assert found(cast.education_member, "jeudi") == [thread.title]
     forum_actions.hide_post(cast.staff, post=post, reason="Hors sujet")
     index_now()
     assert found(cast.education_member, "projectionniste") == []
