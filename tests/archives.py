@@ -1,8 +1,9 @@
-"""Helpers shared by the archive's tests: the signed agreement an intake waits for."""
+"""Helpers shared by the archive's tests: the archivist, the signed agreement an intake waits for."""
 
 from __future__ import annotations
 
 from documents.uploads import IncomingFile
+from tests.factories import make_staff
 from workflows.archives import files
 from workflows.archives.models import Fonds
 
@@ -13,3 +14,8 @@ def sign_agreement(actor, fonds: Fonds) -> Fonds:
     signed = IncomingFile.from_bytes("convention-signee.pdf", b"%PDF-1.4\n%signed\n")
     files.attach_signed_agreement(actor, fonds=fonds, incoming=signed)
     return Fonds.objects.get(pk=fonds.pk)
+
+
+def make_archivist():
+    """The staff member the archive's tests assign to a fonds (the ``archivist`` fixture)."""
+    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")

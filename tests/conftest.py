@@ -14,6 +14,7 @@ from forums.bodies import create_forums
 from forums.models import Forum
 from intranet.bodies import create_association_bodies
 from intranet.models import College, Territory
+from tests.archives import make_archivist
 from tests.browser import asgi_server, browser, browser_page  # noqa: F401 - one server and browser per test process
 from tests.factories import make_member, make_staff
 
@@ -70,6 +71,11 @@ def cast(db):
     )
     people.outsider = make_member(actor=staff, email="sans.college@example.org")
     return people
+
+
+@pytest.fixture
+def archivist(cast):
+    return make_archivist()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from documents.models import Document
 from tests.api import token_client
-from tests.factories import make_staff
 from tests.test_archive_files import send_signed
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
@@ -23,11 +22,6 @@ from workflows.archives.models import Fonds, FondsStatus
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n%signed\n"
-
-
-@pytest.fixture
-def archivist(cast):
-    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.archives import make_archivist
 from tests.browser import log_in
 from tests.factories import PASSWORD, make_member, make_staff
 from workflows.archives.models import Fonds, Item
@@ -18,7 +19,7 @@ def people(association_bodies):
     staff = make_staff(email="accueil@example.org", first_name="Anne", last_name="Accueil")
     return {
         "staff": staff,
-        "archivist": make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive"),
+        "archivist": make_archivist(),
         "heritage": make_member(actor=staff, college="patrimoine", role="coordinator", email="patrimoine@example.org"),
         "member": make_member(actor=staff, college="diffusion", email="membre@example.org"),
     }

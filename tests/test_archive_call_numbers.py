@@ -10,17 +10,11 @@ from django.utils import timezone
 
 from intranet.exceptions import ActionRefused
 from tests.archives import sign_agreement
-from tests.factories import make_staff
 from tests.test_archive_files import to_agreement
 from workflows.archives import actions
 from workflows.archives.models import FondsCounter, FondsStatus, Transfer, Use
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def archivist(cast):
-    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
 
 
 @pytest.fixture

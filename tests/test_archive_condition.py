@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from tests.api import token_client
 from tests.archives import sign_agreement
-from tests.factories import make_staff
 from tests.helpers import signed_in, text_of
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
@@ -25,11 +24,6 @@ DECLARED = "odeur de vinaigre dans la boîte"
 NOTE = "Base qui gondole, amorces cassantes"
 INTEREST = "Seules images connues des fêtes de Saintes"
 STORE = "Magasin 2, travée 7"
-
-
-@pytest.fixture
-def archivist(cast):
-    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from django.urls import reverse
 from intranet.models import AuditEntry
 from tests.api import token_client
 from tests.archives import sign_agreement
-from tests.factories import make_staff
 from tests.helpers import text_of
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
@@ -24,11 +23,6 @@ pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("archives:digitisation_queue")
 API_QUEUE = "/api/v1/archives/digitisation-queue/"
-
-
-@pytest.fixture
-def archivist(cast):
-    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
 
 
 def catalogue(depositor, archivist, title: str, reels: list[tuple[str, str]], *, refused: int = 0) -> Fonds:

@@ -14,7 +14,7 @@ from intranet.exceptions import ActionRefused
 from intranet.notifications.models import Notification
 from tests.api import token_client
 from tests.archives import sign_agreement
-from tests.factories import make_member, make_staff
+from tests.factories import make_member
 from tests.helpers import signed_in, text_of
 from tests.test_archive_files import send_signed
 from workflows.archives import actions, selectors
@@ -31,11 +31,6 @@ NOT_SIGNED_FR = "La convention signée n'est pas encore jointe au fonds\xa0: ajo
 
 def heard(person) -> list[str]:
     return list(Notification.objects.filter(recipient=person).order_by("pk").values_list("event", flat=True))
-
-
-@pytest.fixture
-def archivist(cast):
-    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
 
 
 def offer(cast, title="Films de la famille Martin") -> Fonds:

@@ -17,13 +17,6 @@ from workflows.archives.models import Fonds, Transfer, Use
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def archivist(cast):
-    from tests.factories import make_staff
-
-    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
-
-
 def to_agreement(cast, archivist) -> Fonds:
     fonds = offer(cast.patrimoine_member)
     actions.assign_archivist(cast.staff, fonds=fonds, archivist=archivist)

@@ -10,8 +10,7 @@ import pytest
 from django.urls import reverse
 
 from intranet.models import Territory
-from tests.archives import sign_agreement
-from tests.factories import make_staff
+from tests.archives import make_archivist, sign_agreement
 from tests.helpers import text_of
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def archive(cast):
     """A catalogued fonds of a family (deposited by the Patrimoine member) and an offer still in
     triage by the Production member."""
-    archivist = make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
+    archivist = make_archivist()
     calvados = Territory.objects.order_by("code").first()
     fonds = actions.record_offer(
         cast.patrimoine_member,

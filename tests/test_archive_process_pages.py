@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from tests.archives import make_archivist
 from tests.factories import make_member, make_staff
 from tests.helpers import signed_in, text_of
 from tests.test_archive_files import send_signed
@@ -35,7 +36,7 @@ REELS = [
 @pytest.fixture
 def people(cast):
     return {
-        "archivist": make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive"),
+        "archivist": make_archivist(),
         "heritage": make_member(actor=cast.staff, college="patrimoine", role="coordinator", email="c.p@example.org"),
     }
 

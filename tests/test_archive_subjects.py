@@ -13,7 +13,6 @@ from django.urls import reverse
 from intranet.exceptions import ActionRefused
 from tests.api import token_client
 from tests.archives import sign_agreement
-from tests.factories import make_staff
 from tests.helpers import text_of
 from tests.test_archive_process_pages import offer_data
 from workflows.archives import actions
@@ -26,11 +25,6 @@ REELS = [
     ItemDraft(title="Fête au village", format="super8", count=2, year_from=1976, subjects="fête de village, vendanges"),
     ItemDraft(title="Bobine en double", format="super8", count=1, year_from=1976, subjects="doublon"),
 ]
-
-
-@pytest.fixture
-def archivist(cast):
-    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
 
 
 def in_appraisal(cast, archivist) -> Fonds:

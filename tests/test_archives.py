@@ -34,11 +34,6 @@ def heritage_coordinator(cast):
     return make_member(actor=cast.staff, college="patrimoine", role="coordinator", email="coord.patrimoine@example.org")
 
 
-@pytest.fixture
-def archivist(cast):
-    return make_staff(email="archiviste@example.org", first_name="Armelle", last_name="Archive")
-
-
 def offer(member, items=REELS, **extra) -> Fonds:
     return actions.record_offer(member, title="Films de la famille Martin", items=items, depositor=member, **extra)
 
