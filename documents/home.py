@@ -6,34 +6,45 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentVersion
 from documents.selectors import visible_documents
-from intranet.activity import LINES_PER_SOURCE, Happening, place_of
+from intranet.activity import LINES_PER_SOURCE, Happening, place_named
+from intranet.links import address_maker
+from intranet.models import full_name
 
 
 def new_documents_and_versions(user, since: datetime) -> list[Happening]:
-    versions = (
+    rows = (
         DocumentVersion.objects.filter(document__in=visible_documents(user).values("pk"), uploaded_at__gte=since)
         .exclude(uploaded_by=user)
-        .select_related("document__folder__space__college", "uploaded_by")
-        .order_by("-uploaded_at", "-pk")[:LINES_PER_SOURCE]
+        .order_by("-uploaded_at", "-pk")
+        .values_list(
+            "number",
+            "uploaded_at",
+            "document_id",
+            "document__name",
+            "document__folder__name",
+            "document__folder__space__college__slug",
+            "document__folder__space__college__name",
+            "uploaded_by__first_name",
+            "uploaded_by__last_name",
+        )[:LINES_PER_SOURCE]
     )
+    document_url = address_maker("documents:document")
     lines = []
-    for version in versions:
-        document, first = version.document, version.number == 1
+    for number, uploaded_at, document_id, name, folder, college_slug, college_name, first, last in rows:
         lines.append(
             Happening(
-                kind="document" if first else "version",
-                kind_label=_("New documents") if first else _("New versions"),
-                title=document.name,
-                url=reverse("documents:document", args=[document.pk]),
-                at=version.uploaded_at,
-                place=place_of(document.folder.space.college),
-                actor=version.uploaded_by.get_full_name() if version.uploaded_by else "",
-                detail=document.folder.name if first else _("version %(number)s") % {"number": version.number},
+                kind="document" if number == 1 else "version",
+                kind_label=_("New documents") if number == 1 else _("New versions"),
+                title=name,
+                url=document_url(document_id),
+                at=uploaded_at,
+                place=place_named(college_slug, college_name),
+                actor=full_name(first, last),
+                detail=folder if number == 1 else _("version %(number)s") % {"number": number},
             )
         )
     return lines

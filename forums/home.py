@@ -10,30 +10,42 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import FollowLevel, Thread
-from forums.selectors import thread_url, visible_forums
-from intranet.activity import LINES_PER_SOURCE, Happening, place_of
+from forums.selectors import visible_forums
+from intranet.activity import LINES_PER_SOURCE, Happening, place_named
+from intranet.links import address_maker
+from intranet.models import full_name
 
 
 def new_threads(user, since: datetime) -> list[Happening]:
-    threads = (
+    rows = (
         Thread.objects.filter(forum__in=visible_forums(user).values("pk"), created_at__gte=since)
         .exclude(author=user)
-        .select_related("forum__college", "author")
-        .order_by("-created_at")[:LINES_PER_SOURCE]
+        .order_by("-created_at")
+        .values_list(
+            "pk",
+            "title",
+            "created_at",
+            "forum__name",
+            "forum__college__slug",
+            "forum__college__name",
+            "author__first_name",
+            "author__last_name",
+        )[:LINES_PER_SOURCE]
     )
+    url = address_maker("forums:thread")
     return [
         Happening(
             kind="thread",
             kind_label=_("New threads"),
-            title=thread.title,
-            url=thread_url(thread.pk),
-            at=thread.created_at,
-            place=place_of(thread.forum.college),
-            actor=thread.author.get_full_name(),
-            detail=thread.forum.name,
-            key=f"thread-{thread.pk}",
+            title=title,
+            url=url(pk),
+            at=created_at,
+            place=place_named(college_slug, college_name),
+            actor=full_name(first, last),
+            detail=forum,
+            key=f"thread-{pk}",
         )
-        for thread in threads
+        for pk, title, created_at, forum, college_slug, college_name, first, last in rows
     ]
 
 
@@ -51,21 +63,31 @@ def replies_in_followed_threads(user, since: datetime) -> list[Happening]:
         )
         .annotate(new_replies=Count("posts", filter=new_replies))
         .filter(new_replies__gt=0)
-        .select_related("forum__college")
-        .order_by("-last_activity_at")[:LINES_PER_SOURCE]
+        .order_by("-last_activity_at")
+        .values_list(
+            "pk",
+            "title",
+            "last_activity_at",
+            "post_count",
+            "new_replies",
+            "forum__name",
+            "forum__college__slug",
+            "forum__college__name",
+        )[:LINES_PER_SOURCE]
     )
+    url = address_maker("forums:thread")
     return [
         Happening(
             kind="replies",
             kind_label=_("New replies in threads I follow"),
-            title=thread.title,
-            url=thread_url(thread.pk),
-            at=thread.last_activity_at,
-            place=place_of(thread.forum.college),
-            detail=thread.forum.name,
-            count=thread.new_replies,
-            key=f"thread-{thread.pk}",
-            number=thread.post_count,
+            title=title,
+            url=url(pk),
+            at=last_activity_at,
+            place=place_named(college_slug, college_name),
+            detail=forum,
+            count=new_replies,
+            key=f"thread-{pk}",
+            number=post_count,
         )
-        for thread in threads
+        for pk, title, last_activity_at, post_count, new_replies, forum, college_slug, college_name in threads
     ]

@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,7 @@ from forums.models import (
     ReadState,
     Thread,
 )
+from intranet.links import address_maker
 from intranet.models import HANDLE_PATTERN, User
 
 POSTS_PER_PAGE = 20
@@ -282,12 +284,9 @@ class PostView:
     links: dict[str, str] | None = None  # its controls' addresses (``PostLinks``)
 
 
-_SOME_ID = 987654321
-
-
 class PostLinks:
-    """The addresses of a post's controls, reversed once per page and filled in per post: a page
-    of fifty posts would otherwise resolve three hundred URLs."""
+    """The addresses of a post's controls, and of the post in its thread, resolved once per page
+    and filled in per post: a page of fifty posts would otherwise resolve four hundred URLs."""
 
     NAMES = {
         "author": "member_detail",
@@ -300,18 +299,22 @@ class PostLinks:
     }
 
     def __init__(self):
-        self.patterns = {key: reverse(name, args=[_SOME_ID]) for key, name in self.NAMES.items()}
+        self.makers = {key: address_maker(name) for key, name in self.NAMES.items()}
+        self.thread = address_maker("forums:thread")
 
     def of(self, post: Post) -> dict[str, str]:
-        ids = {"author": post.author_id}
-        return {
-            key: pattern.replace(str(_SOME_ID), str(ids.get(key, post.pk))) for key, pattern in self.patterns.items()
-        }
+        return {key: make(post.author_id if key == "author" else post.pk) for key, make in self.makers.items()}
+
+    def in_thread(self, thread_id: int, number: int) -> str:
+        """``thread_url(thread_id, number)``."""
+        return f"{self.thread(thread_id)}?page={page_of_number(number)}#post-{number}"
 
 
-def reaction_picker() -> list[tuple[str, str, str]]:
-    """(kind, emoji, accessible label) of each reaction offered, translated once per page."""
-    return [(kind, emoji, _("React with %(emoji)s") % {"emoji": emoji}) for kind, emoji in ReactionKind.choices]
+def reaction_picker() -> str:
+    """The buttons of the reactions offered, the same under every post: rendered once per page
+    (in the reader's language), not once per post."""
+    choices = [(kind, emoji, _("React with %(emoji)s") % {"emoji": emoji}) for kind, emoji in ReactionKind.choices]
+    return render_to_string("forums/_reaction_picker.html", {"choices": choices})
 
 
 def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = None) -> list[PostView]:
@@ -332,7 +335,7 @@ def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = 
                 reactions=reactions.get(post.pk, []),
                 allowed=policies.post_permissions(user, post, moderator=moderator, can_reply_to_thread=can_reply),
                 unread=last_read is not None and post.number > last_read,
-                url=thread_url(thread.pk, post.number),
+                url=links.in_thread(thread.pk, post.number),
                 body=fill_references(post.body_html, documents),
                 links=links.of(post),
             )
@@ -345,15 +348,16 @@ def shared_post_view(
 ) -> PostView:
     """The post as every reader of a group sees it: those who may open ``documents`` and, with
     ``show_text``, who may read a hidden text."""
+    links = PostLinks()
     return PostView(
         post=post,
         reactions=reactions,
         allowed=policies.post_permissions_for_any_reader(post, show_text=show_text),
         unread=False,
-        url=thread_url(post.thread_id, post.number),
+        url=links.in_thread(post.thread_id, post.number),
         body=fill_references(post.body_html, documents),
         shared=True,
-        links=PostLinks().of(post),
+        links=links.of(post),
     )
 
 

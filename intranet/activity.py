@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,15 @@ def group(answers: list[list[Happening]]) -> list[PlaceGroup]:
 def place_of(college) -> Place:
     """A collège's place, or the association's for what belongs to no collège (the general forums,
     the board's space)."""
-    if college is None:
-        return ASSOCIATION
-    return Place(college.slug, college.name, reverse("college_detail", args=[college.slug]))
+    return ASSOCIATION if college is None else place_named(college.slug, college.name)
+
+
+def place_named(slug: str | None, name: str | None) -> Place:
+    """``place_of`` for a row read as values: the collège's slug and name, or None."""
+    return ASSOCIATION if slug is None else _college_place(slug, name, get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _college_place(slug: str, name: str, _script_prefix: str) -> Place:
+    # Every line of the home names its place: resolved once per collège, not once per line.
+    return Place(slug, name, reverse("college_detail", args=[slug]))

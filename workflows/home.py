@@ -7,20 +7,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from intranet.activity import LINES_PER_SOURCE, Happening, Waiting, place_of
+from intranet.activity import LINES_PER_SOURCE, Happening, Waiting, place_named
+from intranet.links import address_maker
+from intranet.models import full_name
 from workflows import selectors
+from workflows.models import VoteResult
 
 
 def waiting_steps_and_ballots(user) -> list[Waiting]:
     steps, ballots = selectors.task_list(user)
+    proposal_url = address_maker("proposals:detail")
     waiting = [
         Waiting(
             kind="task",
             title=step.proposal.title,
-            url=reverse("proposals:detail", args=[step.proposal.pk]) + "#current-step",
+            url=proposal_url(step.proposal.pk) + "#current-step",
             action=str(step.task.flow_task.task_title),
             since=step.task.created,
         )
@@ -30,7 +33,7 @@ def waiting_steps_and_ballots(user) -> list[Waiting]:
         Waiting(
             kind="vote",
             title=vote.proposal.title,
-            url=reverse("proposals:detail", args=[vote.proposal_id]) + "#vote-title",
+            url=proposal_url(vote.proposal_id) + "#vote-title",
             action=_("Cast your vote"),
             due=vote.deadline,
             since=vote.opened_at,
@@ -42,24 +45,34 @@ def waiting_steps_and_ballots(user) -> list[Waiting]:
 
 def proposals_that_moved(user, since: datetime) -> list[Happening]:
     """Submitted to their collège or forwarded to the board since then (the decisions follow)."""
-    moved = (
+    rows = (
         selectors.visible_proposals(user)
         .filter(Q(submitted_at__gte=since) | Q(forwarded_at__gte=since))
-        .select_related("college", "author")
-        .order_by("-updated_at")[:LINES_PER_SOURCE]
+        .order_by("-updated_at")
+        .values_list(
+            "pk",
+            "title",
+            "submitted_at",
+            "forwarded_at",
+            "college__slug",
+            "college__name",
+            "author__first_name",
+            "author__last_name",
+        )[:LINES_PER_SOURCE]
     )
+    url = address_maker("proposals:detail")
     lines = []
-    for proposal in moved:
-        forwarded = proposal.forwarded_at is not None and proposal.forwarded_at >= since
+    for pk, title, submitted_at, forwarded_at, college_slug, college_name, first, last in rows:
+        forwarded = forwarded_at is not None and forwarded_at >= since
         lines.append(
             Happening(
                 kind="proposal",
                 kind_label=_("Proposals that moved"),
-                title=proposal.title,
-                url=reverse("proposals:detail", args=[proposal.pk]),
-                at=proposal.forwarded_at if forwarded else proposal.submitted_at,
-                place=place_of(proposal.college),
-                actor=proposal.author.get_full_name(),
+                title=title,
+                url=url(pk),
+                at=forwarded_at if forwarded else submitted_at,
+                place=place_named(college_slug, college_name),
+                actor=full_name(first, last),
                 detail=_("forwarded to the board") if forwarded else _("submitted to the collège"),
             )
         )
@@ -67,21 +80,24 @@ def proposals_that_moved(user, since: datetime) -> list[Happening]:
 
 
 def decisions_entered(user, since: datetime) -> list[Happening]:
-    decisions = (
+    rows = (
         selectors.register(user)
         .filter(decided_at__gte=since)
-        .select_related("proposal__college")
-        .order_by("-decided_at")[:LINES_PER_SOURCE]
+        .order_by("-decided_at")
+        .values_list("number", "title", "decided_at", "outcome", "proposal__college__slug", "proposal__college__name")[
+            :LINES_PER_SOURCE
+        ]
     )
+    url = address_maker("workflows:decision")
     return [
         Happening(
             kind="decision",
             kind_label=_("Decisions entered in the register"),
-            title=f"{decision.number} — {decision.title}",
-            url=reverse("workflows:decision", args=[decision.number]),
-            at=decision.decided_at,
-            place=place_of(decision.proposal.college),
-            detail=decision.get_outcome_display(),
+            title=f"{number} — {title}",
+            url=url(number),
+            at=decided_at,
+            place=place_named(college_slug, college_name),
+            detail=VoteResult(outcome).label,
         )
-        for decision in decisions
+        for number, title, decided_at, outcome, college_slug, college_name in rows
     ]
