@@ -70,7 +70,22 @@ FEW_FOLDERS_RATIO = 10
 
 
 def recent_documents_page(user, *, page: int, per_page: int) -> tuple[list[Document], bool]:
-    """One page of ``recent_documents`` and whether an older page follows, without counting.
+    """One page of ``recent_documents`` and whether an older page follows, without counting."""
+    ids, has_more = _recent_ids(user, page=page, per_page=per_page)
+    rows = Document.objects.select_related("folder", "folder__space", "current_version").in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows], has_more
+
+
+def recent_document_names(user, *, limit: int) -> list[tuple[int, str]]:
+    """(id, name) of the ``limit`` documents the person may open that changed last: what a
+    picker suggests, without the rows a list shows."""
+    ids, _has_more = _recent_ids(user, page=1, per_page=limit)
+    names = dict(Document.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [(pk, names[pk]) for pk in ids if pk in names]
+
+
+def _recent_ids(user, *, page: int, per_page: int) -> tuple[list[int], bool]:
+    """The ids of one page of ``recent_documents``, and whether an older page follows.
 
     Someone who may open a good share of the documents walks the newest-first index and keeps
     what is theirs (a few hundred rows for a page); someone who sees few documents gets them
@@ -96,8 +111,7 @@ def recent_documents_page(user, *, page: int, per_page: int) -> tuple[list[Docum
         ids = ids[wanted - per_page - 1 : wanted]
     has_more = len(ids) > per_page
     ids = ids[:per_page]
-    rows = Document.objects.select_related("folder", "folder__space", "current_version").in_bulk(ids)
-    return [rows[pk] for pk in ids if pk in rows], has_more
+    return ids, has_more
 
 
 def visible_spaces(user) -> QuerySet[Space]:

@@ -158,3 +158,19 @@ def test_the_author_uploads_only_while_the_proposal_is_theirs_to_edit(cast, logi
     assert late.status_code == 403 and not Document.objects.filter(name="v2.pdf").exists()
     actions.return_proposal(cast.coordinator, proposal=proposal, note="Ajoutez le budget.")
     assert upload(author, proposal, "v2.pdf", pdf_bytes("Deux")).status_code == 201
+
+
+def test_the_attach_field_suggests_recent_documents_the_author_may_open_and_no_others(cast, login):
+    board_root = document_selectors.root_folder(Space.objects.get(slug="conseil-d-administration"))
+    production_root = document_selectors.root_folder(Space.objects.get(slug="college-production"))
+    document_actions.upload_document(
+        cast.staff, folder=board_root, incoming=make_incoming("pv-confidentiel.pdf", pdf_bytes("PV"))
+    )
+    study, _version, _created = document_actions.upload_document(
+        cast.production_member, folder=production_root, incoming=make_incoming("etude.pdf", pdf_bytes("Étude"))
+    )
+    proposal = make_proposal(cast.production_member, stage="draft")
+    body = page(login(cast.production_member), proposal)
+    suggestions = body[body.index('<datalist id="attachable-documents">') :].split("</datalist>")[0]
+    assert f'<option value="etude.pdf (#{study.pk})">' in suggestions
+    assert "pv-confidentiel" not in body

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from documents.selectors import recent_documents_page
+from documents.selectors import recent_document_names
 from intranet import plugins
 from intranet import policies as core_policies
 from intranet.exceptions import ActionRefused
@@ -243,7 +243,7 @@ def _render_proposal(
             "documents": selectors.proposal_documents(user, proposal),
             "can_attach": can_attach,
             "attach_form": attach_form or AttachDocumentForm(),
-            "attachable": recent_documents_page(user, page=1, per_page=30)[0] if can_attach else [],
+            "attachable": recent_document_names(user, limit=30) if can_attach else [],
             "step": selectors.current_step(user, proposal),
         },
         status=status,
