@@ -219,7 +219,7 @@ class WhooshEngine(Engine):
         try:
             inode = self.directory.stat().st_ino
             if current is not None and current[0] == inode:
-                searcher = _refreshed(self._open(), current[1])
+                searcher = _refreshed(current[1])
             else:
                 if current is not None:  # a rebuilt index was swapped in
                     current[1].close()
@@ -234,7 +234,7 @@ class WhooshEngine(Engine):
         return searcher
 
 
-def _refreshed(ix, searcher):
+def _refreshed(searcher):
     """A searcher on the index's latest commit, keeping the readers of the segments that did
     not change. Whoosh's own ``refresh`` keeps a segment's reader after the segment gained
     deletions (an edited entry was still found by its old words) and brings back segments a
@@ -242,18 +242,28 @@ def _refreshed(ix, searcher):
     same number of deletions (deletions only grow, so the same count is the same set)."""
     if searcher.up_to_date():
         return searcher
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            return _on_latest_commit(searcher)
+        except FileNotFoundError:  # a commit merged away a segment while we opened it: read again
+            time.sleep(0.01 * (attempt + 1))
+    return _on_latest_commit(searcher)
+
+
+def _on_latest_commit(searcher):
     from whoosh.reading import EmptyReader, MultiReader, SegmentReader
     from whoosh.searching import Searcher
 
+    ix = searcher._ix
     toc = ix._read_toc()
     kept = {(leaf.segment().segment_id(), leaf.segment().deleted_count()): leaf for leaf, _offset in _leaves(searcher)}
-    readers = []
-    for segment in toc.segments:
-        reader = kept.pop((segment.segment_id(), segment.deleted_count()), None)
-        if reader is None:
-            reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+    readers = [
+        kept.pop((segment.segment_id(), segment.deleted_count()), None)
+        or SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+        for segment in toc.segments
+    ]
+    for reader in readers:
         reader._gen = toc.generation  # a kept reader now stands for this commit
-        readers.append(reader)
     for reader in kept.values():
         reader.close()
     if not readers:
