@@ -10,7 +10,7 @@ def navigation(request):
     is_member = policies.is_member(user)
     # Read only where a page shows them (error pages do not), in one query: the person's counts
     # by name ("tasks": the apps' steps and ballots waiting; "notifications": the bell).
-    counts = SimpleLazyObject(lambda: counters.counts_for(user)) if is_member else {}
+    counts = SimpleLazyObject(lambda: counters.counts_for_page(user)) if is_member else {}
     return {
         "viewer_is_member": is_member,
         "viewer_counts": counts,

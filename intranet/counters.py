@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Model, signals
 
+from intranet import policies
 from intranet.models import NavigationCount
 
 # name → the functions whose results add up to it (apps counting the same thing: "tasks").
@@ -81,6 +82,12 @@ def _mark_stale(name: str, user_ids: list[int] | None) -> None:
     if user_ids is not None:
         rows = rows.filter(user_id__in=user_ids)
     rows.update(stale=True, version=F("version") + 1)
+
+
+def counts_for_page(user) -> dict[str, int]:
+    """``counts_for``, read once while a page is read: its navigation and its parts (the home's
+    "waiting for me") ask the same counts."""
+    return policies.read_once(user, "navigation_counts", lambda: counts_for(user))
 
 
 def counts_for(user) -> dict[str, int]:

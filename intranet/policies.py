@@ -29,6 +29,7 @@ class _Roles:
         self.user = user
         self._colleges: dict[int, tuple[str, bool]] | None = None
         self._board: set[str] = set()
+        self.answers: dict[str, object] = {}  # other questions read once for the block (read_once)
 
     def _read(self) -> None:
         memberships = CollegeMembership.objects.filter(user=self.user).values_list(
@@ -92,6 +93,17 @@ def roles_read_once(user):
         yield
     finally:
         delattr(user, _ROLES)
+
+
+def read_once(user, question: str, answer):
+    """``answer()``, asked once within a ``roles_read_once`` block (a page being read), else each
+    time: for what several parts of one page ask of the same person."""
+    known = _roles_read_once(user)
+    if known is None:
+        return answer()
+    if question not in known.answers:
+        known.answers[question] = answer()
+    return known.answers[question]
 
 
 def roles_of(user) -> _Roles:
