@@ -41,7 +41,7 @@ def served_address(host: str, port: int) -> str:
 
 
 def address_maker(name: str) -> Callable[[object], str]:
-    """The address of view ``name`` for any one argument: ``address_maker("forums:thread")(12)``
+    """The address of view ``name`` for one argument: ``address_maker("forums:thread")(12)``
     is ``reverse("forums:thread", args=[12])``. ``reverse`` walks the URL patterns at every call
     (tens of microseconds); the pattern is resolved once per process and script prefix."""
     return _maker(name, get_script_prefix(), get_urlconf())
@@ -57,7 +57,12 @@ def address(name: str, value: object = None) -> str:
 @lru_cache(maxsize=512)
 def _maker(name: str, _script_prefix: str, _urlconf) -> Callable[[object], str]:
     head, _placeholder, tail = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
-    return lambda value: f"{head}{value}{tail}"
+
+    def make(value: object) -> str:
+        # An id is filled in; anything else goes through reverse, which encodes and checks it.
+        return f"{head}{value}{tail}" if isinstance(value, int) else reverse(name, args=[value])
+
+    return make
 
 
 @lru_cache(maxsize=512)

@@ -33,3 +33,9 @@ def test_the_maker_fills_in_each_row_and_the_tag_escapes_nothing_it_should_not()
     assert [thread(pk) for pk in (1, 22)] == [reverse("forums:thread", args=[1]), reverse("forums:thread", args=[22])]
     rendered = Template("{% load addresses %}<a href=\"{% address 'forums:thread' pk %}\">").render(Context({"pk": 5}))
     assert rendered == f'<a href="{reverse("forums:thread", args=[5])}">'
+
+
+def test_a_value_other_than_an_id_is_encoded_as_reverse_encodes_it():
+    decision = address_maker("workflows:decision")
+    assert decision("CA-2026-014") == reverse("workflows:decision", args=["CA-2026-014"])
+    assert decision("é?#x") == reverse("workflows:decision", args=["é?#x"]) != "/deliberations/é?#x/"

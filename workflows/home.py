@@ -92,6 +92,7 @@ def decisions_entered(user, since: datetime) -> list[Happening]:
         ]
     )
     url = address_maker("workflows:decision")
+    outcomes = dict(VoteResult.choices)
     return [
         Happening(
             kind="decision",
@@ -100,7 +101,7 @@ def decisions_entered(user, since: datetime) -> list[Happening]:
             url=url(number),
             at=decided_at,
             place=place_named(college_slug, college_name),
-            detail=VoteResult(outcome).label,
+            detail=outcomes.get(outcome, outcome),
         )
         for number, title, decided_at, outcome, college_slug, college_name in rows
     ]

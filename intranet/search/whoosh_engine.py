@@ -257,11 +257,18 @@ def _on_latest_commit(searcher):
     ix = searcher._ix
     toc = ix._read_toc()
     kept = {(leaf.segment().segment_id(), leaf.segment().deleted_count()): leaf for leaf, _offset in _leaves(searcher)}
-    readers = [
-        kept.pop((segment.segment_id(), segment.deleted_count()), None)
-        or SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-        for segment in toc.segments
-    ]
+    readers, opened = [], []
+    try:
+        for segment in toc.segments:
+            reader = kept.pop((segment.segment_id(), segment.deleted_count()), None)
+            if reader is None:
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                opened.append(reader)
+            readers.append(reader)
+    except BaseException:
+        for reader in opened:  # the kept ones still serve the current searcher
+            reader.close()
+        raise
     for reader in readers:
         reader._gen = toc.generation  # a kept reader now stands for this commit
     for reader in kept.values():
