@@ -13,6 +13,7 @@ from tests.archives import make_archivist
 from tests.factories import make_member, make_staff
 from tests.helpers import signed_in, text_of
 from tests.test_archive_files import send_signed
+from tests.test_home_activity import home, section
 from workflows.archives.models import Fonds, FondsStatus, Item
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,22 @@ def test_a_stale_triage_is_refused_and_says_so(cast, people):
         reverse("archives:triage", args=[fonds.pk]), {"decision": "decline", "reason": "Non", "revision": stale}
     )
     assert response.status_code == 409 and "Quelqu'un d'autre a agi" in text_of(response)
+
+
+def test_the_home_lists_the_fonds_waiting_for_each_person(cast, people):
+    signed_in(cast.patrimoine_member).post(reverse("archives:offer"), offer_data(REELS[:1]))
+    fonds = Fonds.objects.get()
+
+    def waiting(user) -> str:
+        return section(home(signed_in(user)), "waiting-title")
+
+    assert "Films de la famille Roussel" in waiting(cast.staff) and "— Tri" in waiting(cast.staff)
+    assert "Films de la famille Roussel" not in waiting(cast.patrimoine_member)  # the depositor has nothing to do
+    signed_in(cast.staff).post(
+        reverse("archives:triage", args=[fonds.pk]), {"decision": "assign", "archivist": people["archivist"].pk}
+    )
+    assert "— Expertise" in waiting(people["archivist"])
+    assert "Films de la famille Roussel" not in waiting(cast.staff)
 
 
 def test_my_tasks_lists_the_fonds_waiting_for_each_person_and_counts_them(cast, people):
