@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from intranet.links import address_maker
 from intranet.models import HomeVisit
 
 # A visit after a pause longer than this starts a new "since my last visit".
@@ -162,10 +161,4 @@ def place_of(college) -> Place:
 
 def place_named(slug: str | None, name: str | None) -> Place:
     """``place_of`` for a row read as values: the collège's slug and name, or None."""
-    return ASSOCIATION if slug is None else _college_place(slug, name, get_script_prefix())
-
-
-@lru_cache(maxsize=256)
-def _college_place(slug: str, name: str, _script_prefix: str) -> Place:
-    # Every line of the home names its place: resolved once per collège, not once per line.
-    return Place(slug, name, reverse("college_detail", args=[slug]))
+    return ASSOCIATION if slug is None else Place(slug, name, address_maker("college_detail")(slug))

@@ -8,16 +8,19 @@ the server and the workers beside it, unless the environment names one.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 # Listening on every interface says nothing of the address people use: this machine's.
 _WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104 - a mapping, not a bind
 _PLACEHOLDER = "987654321"
+_WORD = "a-word_0"
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what a slug converter accepts, and no URL encodes
 
 
 def absolute_url(path: str) -> str:
@@ -57,10 +60,17 @@ def address(name: str, value: object = None) -> str:
 @lru_cache(maxsize=512)
 def _maker(name: str, _script_prefix: str, _urlconf) -> Callable[[object], str]:
     head, _placeholder, tail = reverse(name, args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
+    try:  # does the view take a word (a slug, a decision number), or only a number?
+        takes_words = reverse(name, args=[_WORD]) == f"{head}{_WORD}{tail}"
+    except NoReverseMatch:
+        takes_words = False
 
     def make(value: object) -> str:
-        # An id is filled in; anything else goes through reverse, which encodes and checks it.
-        return f"{head}{value}{tail}" if isinstance(value, int) else reverse(name, args=[value])
+        # An id, or a slug where the view takes one, is filled in; anything else goes through
+        # reverse, which encodes and checks it.
+        if isinstance(value, int) or (takes_words and isinstance(value, str) and _SLUG.fullmatch(value)):
+            return f"{head}{value}{tail}"
+        return reverse(name, args=[value])
 
     return make
 

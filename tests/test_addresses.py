@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import Context, Template
-from django.urls import reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from intranet.links import address, address_maker
 
@@ -39,3 +39,10 @@ def test_a_value_other_than_an_id_is_encoded_as_reverse_encodes_it():
     decision = address_maker("workflows:decision")
     assert decision("CA-2026-014") == reverse("workflows:decision", args=["CA-2026-014"])
     assert decision("é?#x") == reverse("workflows:decision", args=["é?#x"]) != "/deliberations/é?#x/"
+
+
+def test_a_slug_is_filled_in_where_the_view_takes_one_and_refused_where_it_takes_a_number():
+    college = address_maker("college_detail")
+    assert college("patrimoine") == reverse("college_detail", args=["patrimoine"])
+    with pytest.raises(NoReverseMatch):  # as reverse refuses it: no address to a page that is not
+        address_maker("forums:thread")("patrimoine")
