@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from intranet import counters
 from intranet.links import address_maker
 from intranet.models import HomeVisit
 
@@ -74,6 +75,16 @@ WaitingSource = Callable[[object], list[Waiting]]
 ActivitySource = Callable[[object, datetime], list[Happening]]
 _waiting_sources: list[WaitingSource] = []
 _activity_sources: list[ActivitySource] = []
+
+
+def asked_when_counted(source: WaitingSource, count_name: str) -> WaitingSource:
+    """``source``, asked only of a reader whose navigation count ``count_name`` is not nought:
+    nothing waits for most members, and the count is read for the page's navigation anyway."""
+
+    def asked(user) -> list[Waiting]:
+        return source(user) if counters.counts_for_page(user).get(count_name) else []
+
+    return asked
 
 
 def add_sources(waiting: Iterable[WaitingSource] = (), activity: Iterable[ActivitySource] = ()) -> None:

@@ -96,6 +96,7 @@ def register(
     live_subscriptions: Mapping[str, SubscriptionKind] | None = None,
     jobs: Iterable[Job] = (),
     home_waiting: Iterable[activity.WaitingSource] = (),
+    home_waiting_counted_in: str | None = None,
     home_activity: Iterable[activity.ActivitySource] = (),
 ) -> None:
     """Everything ``app`` (its label) adds to the core, declared once in its ``ready()``.
@@ -123,7 +124,8 @@ def register(
     - ``home_waiting``: ``source(reader) -> [activity.Waiting]``, what waits for the reader;
       ``home_activity``: ``source(reader, since) -> [activity.Happening]``, what happened since
       a moment, only what the reader may open now (``intranet.activity``, the home page and
-      ``/api/v1/me/activity/``).
+      ``/api/v1/me/activity/``). ``home_waiting_counted_in``: the navigation count its waiting
+      sources list (``"tasks"``); they are not asked of a reader whose count is nought.
     """
     if app in _registry.apps:
         raise RuntimeError(f"{app} is already plugged in: an app registers once, in its ready().")
@@ -147,6 +149,8 @@ def register(
     for name, kind in (live_subscriptions or {}).items():
         subscriptions.register(name, kind)
     register_jobs(*jobs)
+    if home_waiting_counted_in is not None:
+        home_waiting = [activity.asked_when_counted(source, home_waiting_counted_in) for source in home_waiting]
     activity.add_sources(waiting=home_waiting, activity=home_activity)
 
 

@@ -33,5 +33,6 @@ class WorkflowsConfig(AppConfig):
             panels={plugins.THREAD_PAGE: panels.thread_proposal},
             jobs=jobs.JOBS,
             home_waiting=[home.waiting_steps_and_ballots],
+            home_waiting_counted_in="tasks",
             home_activity=[home.proposals_that_moved, home.decisions_entered],
         )

@@ -9,7 +9,6 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from intranet import counters
 from intranet.activity import LINES_PER_SOURCE, Happening, Waiting, place_named
 from intranet.links import address_maker
 from intranet.models import full_name
@@ -18,8 +17,6 @@ from workflows.models import VoteResult
 
 
 def waiting_steps_and_ballots(user) -> list[Waiting]:
-    if not counters.counts_for_page(user).get("tasks"):
-        return []  # nothing waits for most members: the navigation's count says so, in its query
     steps, ballots = selectors.task_list(user)
     proposal_url = address_maker("proposals:detail")
     waiting = [

@@ -26,4 +26,5 @@ class ArchivesConfig(AppConfig):
             navigation_counts_change_with={"tasks": [models.Fonds, User, CollegeMembership, College]},
             panels={plugins.TASKS_PAGE: panels.waiting_fonds},
             home_waiting=[home.fonds_waiting],
+            home_waiting_counted_in="tasks",
         )

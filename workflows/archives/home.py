@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from intranet import counters
 from intranet.activity import Waiting
 from workflows.archives import selectors
 
 
 def fonds_waiting(user) -> list[Waiting]:
-    if not counters.counts_for_page(user).get("tasks"):
-        return []  # the navigation's count of what waits (the fonds among them) is nought
     return [
         Waiting(
             kind="archive",
