@@ -218,7 +218,7 @@ def page_of_number(number: int) -> int:
 
 def thread_url(thread_id: int, number: int | None = None) -> str:
     """A thread's address, at the page and anchor of post ``number`` if given."""
-    url = reverse("forums:thread", args=[thread_id])
+    url = address_maker("forums:thread")(thread_id)
     if number:
         url += f"?page={page_of_number(number)}#post-{number}"
     return url
@@ -285,8 +285,8 @@ class PostView:
 
 
 class PostLinks:
-    """The addresses of a post's controls, and of the post in its thread, resolved once per page
-    and filled in per post: a page of fifty posts would otherwise resolve four hundred URLs."""
+    """The addresses of a post's controls, resolved once and filled in per post: a page of fifty
+    posts would otherwise resolve three hundred and fifty URLs."""
 
     NAMES = {
         "author": "member_detail",
@@ -300,14 +300,9 @@ class PostLinks:
 
     def __init__(self):
         self.makers = {key: address_maker(name) for key, name in self.NAMES.items()}
-        self.thread = address_maker("forums:thread")
 
     def of(self, post: Post) -> dict[str, str]:
         return {key: make(post.author_id if key == "author" else post.pk) for key, make in self.makers.items()}
-
-    def in_thread(self, thread_id: int, number: int) -> str:
-        """``thread_url(thread_id, number)``."""
-        return f"{self.thread(thread_id)}?page={page_of_number(number)}#post-{number}"
 
 
 def reaction_picker() -> str:
@@ -335,7 +330,7 @@ def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = 
                 reactions=reactions.get(post.pk, []),
                 allowed=policies.post_permissions(user, post, moderator=moderator, can_reply_to_thread=can_reply),
                 unread=last_read is not None and post.number > last_read,
-                url=links.in_thread(thread.pk, post.number),
+                url=thread_url(thread.pk, post.number),
                 body=fill_references(post.body_html, documents),
                 links=links.of(post),
             )
@@ -354,7 +349,7 @@ def shared_post_view(
         reactions=reactions,
         allowed=policies.post_permissions_for_any_reader(post, show_text=show_text),
         unread=False,
-        url=links.in_thread(post.thread_id, post.number),
+        url=thread_url(post.thread_id, post.number),
         body=fill_references(post.body_html, documents),
         shared=True,
         links=links.of(post),
