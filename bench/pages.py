@@ -6,7 +6,8 @@ this checkout), alternating:
 
 1. a throwaway database is migrated and filled with the demo (``seed_demo``), then by
    ``bench/pages_setup.py`` with the issue's size (one thread of 5,000 posts, 200 threads of 20
-   posts over the four collèges' forums, bulk rows); the search index is rebuilt. The same
+   posts over the four collèges' forums, bulk rows); the search index is rebuilt (the search
+   page must list hits, not "unavailable"). The same
    script signs one ordinary member of the Production collège in and counts, in its own process
    (``django.test.Client``, steady state: the second request), the queries and HTML bytes of
    each page;
