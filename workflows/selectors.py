@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -284,6 +285,40 @@ class WaitingTask:
     def releasable(self) -> bool:
         """Taken, from a group: it can go back to the group."""
         return self.task.owner_id is not None and bool(self.task.owner_permission)
+
+
+@dataclass(frozen=True)
+class WaitingSummary:
+    """A step or a ballot waiting for the reader, as the home lists it: no more is read."""
+
+    proposal_id: int
+    proposal_title: str
+    since: datetime
+    step: object = None  # the flow's node, for a step (its title says what is asked)
+    deadline: datetime | None = None  # for a ballot
+
+
+def waiting_summaries(user) -> tuple[list[WaitingSummary], list[WaitingSummary]]:
+    """``task_list`` in the few columns the home shows, in the same order (two queries): the
+    full rows, with the owner, the author and the collège, cost the home a third of its time."""
+    permissions = policies.step_permissions(user)
+    steps = waiting_tasks(user, permissions).order_by("created")
+    ballots = ballots_waiting(user, permissions).order_by("deadline")
+    proposal = "process__proposalprocess__proposal"
+    return (
+        [
+            WaitingSummary(proposal_id, title, created, step=node)
+            for created, node, proposal_id, title in steps.values_list(
+                "created", "flow_task", f"{proposal}_id", f"{proposal}__title"
+            )
+        ],
+        [
+            WaitingSummary(proposal_id, title, opened_at, deadline=deadline)
+            for proposal_id, title, opened_at, deadline in ballots.values_list(
+                "proposal_id", "proposal__title", "opened_at", "deadline"
+            )
+        ],
+    )
 
 
 def task_list(user) -> tuple[list[WaitingTask], list[BoardVote]]:
