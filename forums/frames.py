@@ -159,7 +159,7 @@ def _post(post_id: int) -> Post | None:
 def _render_post(view: selectors.PostView) -> str:
     return render_to_string(
         "forums/_post.html",
-        {"view": view, "reaction_picker": selectors.reaction_picker(), "csrf_token": CSRF_PLACEHOLDER},
+        {"view": view, "csrf_token": CSRF_PLACEHOLDER},
     )
 
 

@@ -23,9 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from documents.models import Document
 from documents.references import fill_references, get_referenced_documents_for_user
@@ -303,13 +301,6 @@ class PostLinks:
 
     def of(self, post: Post) -> dict[str, str]:
         return {key: make(post.author_id if key == "author" else post.pk) for key, make in self.makers.items()}
-
-
-def reaction_picker() -> str:
-    """The buttons of the reactions offered, the same under every post: rendered once per page
-    (in the reader's language), not once per post."""
-    choices = [(kind, emoji, _("React with %(emoji)s") % {"emoji": emoji}) for kind, emoji in ReactionKind.choices]
-    return render_to_string("forums/_reaction_picker.html", {"choices": choices})
 
 
 def post_views(user, thread: Thread, posts: list[Post], last_read: int | None = None) -> list[PostView]:

@@ -135,7 +135,6 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
             "reply_form": reply_form,
             "is_last_page": page.number == pages.num_pages,
             "live_since": live_since,
-            "reaction_picker": selectors.reaction_picker(),
         },
     )
 
@@ -214,7 +213,7 @@ def post_fragment(request, post_id: int):
     return render(
         request,
         "forums/_post.html",
-        {"view": view, "thread": post.thread, "reaction_picker": selectors.reaction_picker()},
+        {"view": view, "thread": post.thread},
     )
 
 

@@ -251,6 +251,17 @@ def test_reactions_toggle(cast, login, production_thread):
     assert post.reactions.count() == 0
 
 
+def test_the_reaction_buttons_speak_each_readers_language(cast, login, production_thread):
+    url = reverse("forums:thread", args=[production_thread.pk])
+    french = login(cast.coordinator).get(url).content.decode()
+    assert 'aria-label="Réagir avec 👍"' in french
+    english_reader = login(cast.production_member)
+    english_reader.post(reverse("switch_language"), {"language": "en", "next": url})
+    english = english_reader.get(url).content.decode()
+    assert 'aria-label="React with 👍"' in english and "Réagir avec" not in english
+    assert french.count('class="reaction-picker"') == production_thread.posts.count()
+
+
 def test_unread_counts_first_unread_link_and_mark_all_read(cast, login, production_thread):
     for n in range(3):
         actions.reply(cast.coordinator, thread=production_thread, body=f"Réponse {n}")
