@@ -31,5 +31,7 @@ class IntranetConfig(AppConfig):
             navigation_counters={"notifications": unread_count},
             jobs=background.JOBS,
             home_waiting=[unread_mentions],
+            # An unread mention is an unread notification: none counted, none to look for.
+            home_waiting_counted_in="notifications",
             live_subscriptions=activity_live.SUBSCRIPTIONS,
         )

@@ -74,6 +74,31 @@ def test_waiting_for_me_lists_each_persons_steps_votes_and_mentions(cast, login,
     assert "Repérages" not in section(home(login(cast.coordinator)), "waiting-title")
 
 
+def test_mentions_are_looked_for_only_while_a_notification_is_unread(cast, login, django_capture_on_commit_callbacks):
+    from intranet.notifications.models import Notification
+
+    def notification_reads(client) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            page = home(client)
+        reads = [query["sql"] for query in captured if 'FROM "notifications_notification"' in query["sql"]]
+        return page, reads
+
+    reader = login(cast.patrimoine_member)
+    Notification.objects.filter(recipient=cast.patrimoine_member).update(read_at=timezone.now())
+    recount_navigation(cast.patrimoine_member)
+    page, reads = notification_reads(reader)
+    assert reads == [] and "vous mentionne" not in page
+    thread = forum_actions.start_thread(
+        cast.coordinator, forum=Forum.objects.get(slug="general"), title="Archives du festival", body="Bonjour"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_actions.reply(cast.coordinator, thread=thread, body=f"@{cast.patrimoine_member.handle} des photos ?")
+    assert Notification.objects.filter(recipient=cast.patrimoine_member, read_at__isnull=True).exists()
+    recount_navigation(cast.patrimoine_member)
+    page, reads = notification_reads(reader)
+    assert reads and "Archives du festival" in section(page, "waiting-title") and "vous mentionne" in page
+
+
 def test_since_my_last_visit_shows_others_news_by_college_and_kind(cast, login):
     reader = login(cast.production_member)
     home(reader)  # the first visit looks back a week

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from intranet.activity import Waiting
+from intranet.links import address_maker
 from intranet.notifications import targets, wording
 from intranet.notifications.kinds import Kind
 from intranet.notifications.models import Notification
@@ -84,6 +84,7 @@ def unread_mentions(user) -> list[Waiting]:
     )
     described = targets.describe(user, {(n.target_type, n.target_id) for n in mentions})
     waiting = []
+    open_url = address_maker("notifications:open")
     for notification in mentions:
         target = described.get((notification.target_type, notification.target_id))
         if target is not None:
@@ -92,7 +93,7 @@ def unread_mentions(user) -> list[Waiting]:
                 Waiting(
                     kind="mention",
                     title=target.title,
-                    url=reverse("notifications:open", args=[notification.pk]),
+                    url=open_url(notification.pk),
                     action=_("%(actor)s mentions you") % {"actor": actor} if actor else _("You are mentioned"),
                     since=notification.created_at,
                 )
