@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from documents import actions as document_actions
 from documents import selectors as document_selectors
@@ -20,6 +21,7 @@ from tests.factories import make_incoming, make_member, make_proposal
 from tests.helpers import recount_navigation
 from tests.test_register import EVERYONE, decide
 from workflows import actions as workflow_actions
+from workflows import selectors as workflow_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +57,16 @@ def test_waiting_for_me_lists_each_persons_steps_votes_and_mentions(cast, login,
     waiting = section(home(login(cast.coordinator)), "waiting-title")
     assert "Résidence d&#x27;écriture" in waiting  # the collège's review
     assert "Repérages" in waiting and "vous mentionne" in waiting
+    # What is asked and where, as "my tasks" names the step.
+    (review,), _ = workflow_selectors.task_list(cast.coordinator)
+    assert f'href="{reverse("proposals:detail", args=[review.proposal.pk])}#current-step"' in waiting
+    with translation.override("fr"):
+        assert f"— {review.task.flow_task.task_title}" in waiting
     waiting = section(home(login(cast.board_member)), "waiting-title")
     assert "Festival itinérant" in waiting and "Votez" in waiting
+    assert f'href="{reverse("proposals:detail", args=[on_agenda.pk])}#vote-title"' in waiting
+    with translation.override("fr"):
+        assert f"avant le {date_format(timezone.localtime(deadline), 'DATETIME_FORMAT')}" in waiting
     assert "Résidence" not in waiting
     # Nothing waits for a member off the board and outside the review: no card at all.
     assert section(home(login(cast.patrimoine_member)), "waiting-title") == ""

@@ -24,7 +24,7 @@ def waiting_steps_and_ballots(user) -> list[Waiting]:
             kind="task",
             title=step.proposal_title,
             url=proposal_url(step.proposal_id) + "#current-step",
-            action=str(step.step.task_title),
+            action=str(step.node.task_title),
             since=step.since,
         )
         for step in steps

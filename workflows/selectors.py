@@ -287,6 +287,27 @@ class WaitingTask:
         return self.task.owner_id is not None and bool(self.task.owner_permission)
 
 
+def _waiting_in_order(user) -> tuple[QuerySet[Task], QuerySet[BoardVote]]:
+    """The steps waiting for ``user`` or their group, oldest first, and the board votes waiting
+    for their ballot, soonest deadline first: "my tasks" and the home list them in this order."""
+    permissions = policies.step_permissions(user)
+    return (
+        waiting_tasks(user, permissions).order_by("created"),
+        ballots_waiting(user, permissions).order_by("deadline"),
+    )
+
+
+def task_list(user) -> tuple[list[WaitingTask], list[BoardVote]]:
+    """``_waiting_in_order`` as "my tasks" shows it (a fixed number of queries)."""
+    tasks, ballots = _waiting_in_order(user)
+    # The proposal comes in the same query, through the process (ProposalProcess extends it).
+    tasks = tasks.select_related(
+        "owner", "process__proposalprocess__proposal__college", "process__proposalprocess__proposal__author"
+    )
+    steps = [WaitingTask(task, task.process.proposalprocess.proposal, task.owner_id == user.pk) for task in tasks]
+    return steps, list(ballots.select_related("proposal__college"))
+
+
 @dataclass(frozen=True)
 class WaitingSummary:
     """A step or a ballot waiting for the reader, as the home lists it: no more is read."""
@@ -294,21 +315,19 @@ class WaitingSummary:
     proposal_id: int
     proposal_title: str
     since: datetime
-    step: object = None  # the flow's node, for a step (its title says what is asked)
+    node: object = None  # for a step, the flow's node: its title says what is asked
     deadline: datetime | None = None  # for a ballot
 
 
 def waiting_summaries(user) -> tuple[list[WaitingSummary], list[WaitingSummary]]:
-    """``task_list`` in the few columns the home shows, in the same order (two queries): the
-    full rows, with the owner, the author and the collège, cost the home a third of its time."""
-    permissions = policies.step_permissions(user)
-    steps = waiting_tasks(user, permissions).order_by("created")
-    ballots = ballots_waiting(user, permissions).order_by("deadline")
+    """``task_list`` in the few columns the home shows (two queries): the full rows, with the
+    owner, the author and the collège, cost the home a third of its time."""
+    tasks, ballots = _waiting_in_order(user)
     proposal = "process__proposalprocess__proposal"
     return (
         [
-            WaitingSummary(proposal_id, title, created, step=node)
-            for created, node, proposal_id, title in steps.values_list(
+            WaitingSummary(proposal_id, title, created, node=node)
+            for created, node, proposal_id, title in tasks.values_list(
                 "created", "flow_task", f"{proposal}_id", f"{proposal}__title"
             )
         ],
@@ -319,19 +338,3 @@ def waiting_summaries(user) -> tuple[list[WaitingSummary], list[WaitingSummary]]
             )
         ],
     )
-
-
-def task_list(user) -> tuple[list[WaitingTask], list[BoardVote]]:
-    """The steps waiting for ``user`` or their group, oldest first, and the board votes waiting
-    for their ballot, soonest deadline first (a fixed number of queries)."""
-    permissions = policies.step_permissions(user)
-    # The proposal comes in the same query, through the process (ProposalProcess extends it).
-    tasks = waiting_tasks(user, permissions).select_related(
-        "owner", "process__proposalprocess__proposal__college", "process__proposalprocess__proposal__author"
-    )
-    steps = [
-        WaitingTask(task, task.process.proposalprocess.proposal, task.owner_id == user.pk)
-        for task in tasks.order_by("created")
-    ]
-    ballots = list(ballots_waiting(user, permissions).select_related("proposal__college").order_by("deadline"))
-    return steps, ballots
