@@ -71,21 +71,21 @@ FEW_FOLDERS_RATIO = 10
 
 def recent_documents_page(user, *, page: int, per_page: int) -> tuple[list[Document], bool]:
     """One page of ``recent_documents`` and whether an older page follows, without counting."""
-    ids, has_more = _recent_ids(user, page=page, per_page=per_page)
+    found, has_more = _recent(user, page=page, per_page=per_page)
+    ids = [pk for pk, *_columns in found]
     rows = Document.objects.select_related("folder", "folder__space", "current_version").in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows], has_more
 
 
 def recent_document_names(user, *, limit: int) -> list[tuple[int, str]]:
     """(id, name) of the ``limit`` documents the person may open that changed last: what a
-    picker suggests, without the rows a list shows."""
-    ids, _has_more = _recent_ids(user, page=1, per_page=limit)
-    names = dict(Document.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return [(pk, names[pk]) for pk in ids if pk in names]
+    picker suggests, read with the ids (no rows of a list)."""
+    found, _has_more = _recent(user, page=1, per_page=limit, columns=("name",))
+    return [(pk, name) for pk, name in found]
 
 
-def _recent_ids(user, *, page: int, per_page: int) -> tuple[list[int], bool]:
-    """The ids of one page of ``recent_documents``, and whether an older page follows.
+def _recent(user, *, page: int, per_page: int, columns: tuple[str, ...] = ()) -> tuple[list[tuple], bool]:
+    """(id, *columns) of one page of ``recent_documents``, and whether an older page follows.
 
     Someone who may open a good share of the documents walks the newest-first index and keeps
     what is theirs (a few hundred rows for a page); someone who sees few documents gets them
@@ -95,23 +95,21 @@ def _recent_ids(user, *, page: int, per_page: int) -> tuple[list[int], bool]:
     wanted = page * per_page + 1
     live = Document.objects.filter(deleted_at__isnull=True).order_by("-updated_at", "-pk")
     if core.can_manage_association(user):
-        ids = list(live.values_list("pk", flat=True)[wanted - per_page - 1 : wanted])
+        found = list(live.values_list("pk", *columns)[wanted - per_page - 1 : wanted])
     else:
         folder_ids = set(visible_folders(user).values_list("pk", flat=True))
         if len(folder_ids) * FEW_FOLDERS_RATIO < Folder.objects.count():
-            ids = list(live.filter(folder_id__in=folder_ids).values_list("pk", flat=True)[:wanted])
+            found = list(live.filter(folder_id__in=folder_ids).values_list("pk", *columns)[:wanted])
         else:
-            ids, start = [], 0
-            while len(ids) < wanted:
-                batch = list(live.values_list("pk", "folder_id")[start : start + RECENT_BATCH])
-                ids += [pk for pk, folder_id in batch if folder_id in folder_ids]
+            found, start = [], 0
+            while len(found) < wanted:
+                batch = list(live.values_list("folder_id", "pk", *columns)[start : start + RECENT_BATCH])
+                found += [row[1:] for row in batch if row[0] in folder_ids]
                 if len(batch) < RECENT_BATCH:
                     break
                 start += RECENT_BATCH
-        ids = ids[wanted - per_page - 1 : wanted]
-    has_more = len(ids) > per_page
-    ids = ids[:per_page]
-    return ids, has_more
+        found = found[wanted - per_page - 1 : wanted]
+    return found[:per_page], len(found) > per_page
 
 
 def visible_spaces(user) -> QuerySet[Space]:

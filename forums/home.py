@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import FollowLevel, Thread
-from forums.selectors import visible_forums
+from forums.selectors import readable_forums
 from intranet.activity import LINES_PER_SOURCE, Happening, place_named
 from intranet.links import address_maker
 from intranet.models import full_name
@@ -18,7 +18,7 @@ from intranet.models import full_name
 
 def new_threads(user, since: datetime) -> list[Happening]:
     rows = (
-        Thread.objects.filter(forum__in=visible_forums(user).values("pk"), created_at__gte=since)
+        Thread.objects.filter(forum__in=[forum.pk for forum in readable_forums(user)], created_at__gte=since)
         .exclude(author=user)
         .order_by("-created_at")
         .values_list(
@@ -56,7 +56,7 @@ def replies_in_followed_threads(user, since: datetime) -> list[Happening]:
     )
     threads = (
         Thread.objects.filter(
-            forum__in=visible_forums(user).values("pk"),
+            forum__in=[forum.pk for forum in readable_forums(user)],
             last_activity_at__gte=since,
             read_states__user=user,
             read_states__follow=FollowLevel.FOLLOWING,

@@ -174,3 +174,24 @@ def test_the_attach_field_suggests_recent_documents_the_author_may_open_and_no_o
     suggestions = body[body.index('<datalist id="attachable-documents">') :].split("</datalist>")[0]
     assert f'<option value="etude.pdf (#{study.pk})">' in suggestions
     assert "pv-confidentiel" not in body
+
+
+def test_the_proposal_page_costs_the_same_queries_with_more_documents(cast, login, django_assert_max_num_queries):
+    """The picker's suggestions come with their names in the query that finds them: the page's
+    queries do not grow with the documents of the spaces."""
+    production_root = document_selectors.root_folder(Space.objects.get(slug="college-production"))
+    proposal = make_proposal(cast.production_member, stage="draft")
+    author = login(cast.production_member)
+    page(author, proposal)  # the first visit counts the navigation's counts
+    with django_assert_max_num_queries(16):
+        page(author, proposal)
+    for number in range(12):
+        document_actions.upload_document(
+            cast.production_member,
+            folder=production_root,
+            incoming=make_incoming(f"note-{number}.pdf", pdf_bytes(f"Note {number}")),
+        )
+    page(author, proposal)
+    with django_assert_max_num_queries(16):
+        body = page(author, proposal)
+    assert '<option value="note-11.pdf' in body

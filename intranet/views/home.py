@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from forums.selectors import forums_with_unread, latest_event_id, visible_forums
+from forums.selectors import forums_with_unread, latest_event_id, readable_forums
 from intranet import activity, policies, selectors
 from intranet.actions import record_home_visit
 
@@ -30,7 +30,7 @@ def home(request):
         choice = "visit"
     visit = record_home_visit(request.user)
     since = activity.window(request.user, choice, visit=visit)
-    forums = list(visible_forums(request.user))
+    forums = readable_forums(request.user)
     live_since = latest_event_id(forums=forums)  # before the counts: nothing falls between
     # Where a new thread's line goes when its frame arrives: the forum's collège.
     forum_places = {forum.pk: {**asdict(activity.place_of(forum.college)), "forum": forum.name} for forum in forums}
