@@ -336,3 +336,32 @@ def test_an_english_reader_sees_where_a_hit_is_in_english(cast, engine_name):
     assert contexts["thread"] == "General forum"
     assert contexts["document"].startswith("Board of directors › ")
     assert "Forum général" not in contexts.values()
+
+
+def test_the_search_page_costs_the_same_queries_for_more_people_found(cast, login, django_assert_max_num_queries):
+    """People found come with their skills and collèges in a fixed number of queries."""
+    from intranet.models import Profile
+    from tests.factories import make_member
+
+    def people(count: int, college: str) -> None:
+        for _number in range(count):
+            member = make_member(actor=cast.staff, college=college)
+            profile = Profile.objects.get(user=member)
+            profile.trade = "Étalonneuse"
+            profile.save()
+        index_now()
+
+    def found(client) -> str:
+        return client.get(reverse("search"), {"q": "etalonneuse"}).content.decode()
+
+    people(1, "production")
+    client = login(cast.production_member)
+    found(client)  # the first page after a change of roles recounts the navigation's counts
+    with django_assert_max_num_queries(12):
+        assert found(client).count("Étalonneuse") == 1
+    people(3, "diffusion")
+    people(3, "education")
+    found(client)
+    with django_assert_max_num_queries(12):
+        page = found(client)
+    assert page.count("Étalonneuse") == 7 and "Éducation" in page

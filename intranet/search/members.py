@@ -4,11 +4,12 @@ the directory."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from intranet import policies
-from intranet.models import User
+from intranet.models import CollegeMembership, User
 from intranet.search.sources import EVERY_MEMBER, STAFF_ONLY, Display, Entry, Source
 
 
@@ -23,7 +24,11 @@ def _members(ids):
     return (
         User.objects.filter(pk__in=ids, profile__isnull=False)
         .select_related("profile__territory")
-        .prefetch_related("profile__skills", "college_memberships__college")
+        # The collèges come with the memberships (one query, not two).
+        .prefetch_related(
+            "profile__skills",
+            Prefetch("college_memberships", queryset=CollegeMembership.objects.select_related("college")),
+        )
     )
 
 
