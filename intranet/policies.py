@@ -134,6 +134,15 @@ def coordinates_college(user, college_id: int) -> bool:
     )
 
 
+def known_to_coordinate_no_college(user) -> bool:
+    """True when the person's roles, read once for this block, show they coordinate no active
+    collège: a narrower question about one collège then needs no query."""
+    known = _roles_read_once(user)
+    return known is not None and not any(
+        role == CollegeRole.COORDINATOR and active for role, active in known.colleges.values()
+    )
+
+
 def can_use_admin(user) -> bool:
     return can_manage_association(user) or bool(is_member(user) and user.is_superuser)
 

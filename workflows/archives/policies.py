@@ -48,6 +48,7 @@ def can_appraise(user, fonds: Fonds) -> bool:
 def coordinates_heritage(user) -> bool:
     return (
         core.is_member(user)
+        and not core.known_to_coordinate_no_college(user)
         and CollegeMembership.objects.filter(
             user=user, college__slug=HERITAGE_COLLEGE, college__is_active=True, role=CollegeRole.COORDINATOR
         ).exists()
