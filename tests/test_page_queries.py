@@ -27,7 +27,7 @@ BUDGETS = {
     "folder": 8,
     "proposal": 11,
     "register": 7,
-    "search": 10,
+    "search": 9,
 }
 
 
