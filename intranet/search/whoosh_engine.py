@@ -30,12 +30,7 @@ from intranet.search.query import ParsedQuery
 from intranet.search.sources import Entry
 
 logger = logging.getLogger("intranet.search")
-# Searchers kept open between requests, per index folder. Not per thread: under ASGI each
-# request runs its view in a thread of its own (Django's ThreadSensitiveContext), so a searcher
-# kept per thread was opened again for every search. A searcher serves one search at a time.
-_idle_searchers: dict[str, list[tuple[int, object]]] = {}
-_idle_lock = threading.Lock()
-IDLE_SEARCHERS = 8  # per folder: as many as searches run at once, beyond that they are closed
+_local = threading.local()
 
 META_KEY = "_meta"
 OPEN_ATTEMPTS = 5
@@ -192,18 +187,35 @@ class WhooshEngine(Engine):
         limit: int,
         every_clause: bool = False,
     ):
-        with self._searcher() as searcher:
-            return _search(searcher, parsed, scopes, filters, offset=offset, limit=limit, every_clause=every_clause)
+        searcher = self._searcher()
+        allowed = _allowed_docnums(searcher, frozenset(scopes))
+        if not allowed:
+            return EngineResults(hits=[], has_more=False)
+        # Only the page and one more: an exact count would score every match in Python (a
+        # common word: hundreds of milliseconds), where the top hits let Whoosh skip blocks.
+        query = _query(parsed, filters, every_clause=every_clause)
+        if _intersects(parsed, every_clause):
+            # Entries of every word (or of a phrase) are walked together, in step with the
+            # person's scopes: what is not theirs is skipped (whole blocks of it, in a rebuilt
+            # index that keeps each forum and folder together), not read then filtered out.
+            # One word is best left to the collector, which skips blocks that cannot rank.
+            query = And([_InScopes(searcher._ix.storage.folder, frozenset(scopes)), query])
+        results = searcher.search(
+            query,
+            filter=allowed,
+            limit=offset + limit + 1,
+            sortedby="date" if filters.order == "date" else None,
+            reverse=filters.order == "date",
+            terms=False,
+        )
+        found = [(hit["kind"], int(hit["object_id"])) for hit in results[offset : offset + limit + 1]]
+        return EngineResults(hits=found[:limit], has_more=len(found) > limit)
 
-    @contextmanager
     def _searcher(self):
-        """A searcher on the latest commit, borrowed from the idle ones and given back after the
-        search: opening a packed index copies its terms into memory (~200 ms at 100,000
-        entries), refreshing reopens only new segments."""
+        """This thread's searcher, kept open and refreshed: opening a packed index copies its
+        terms into memory (~200 ms at 100,000 entries), refreshing reopens only new segments."""
         key = str(self.directory)
-        with _idle_lock:
-            idle = _idle_searchers.get(key)
-            current = idle.pop() if idle else None
+        current = getattr(_local, "searchers", {}).get(key)
         try:
             inode = self.directory.stat().st_ino
             if current is not None and current[0] == inode:
@@ -216,42 +228,10 @@ class WhooshEngine(Engine):
             raise
         except Exception as error:  # a damaged segment, or the index swapped under us
             raise IndexUnavailable(repr(error)) from error
-        try:
-            yield searcher
-        except BaseException:  # not given back: the next search opens a sound one
-            searcher.close()
-            raise
-        with _idle_lock:
-            idle = _idle_searchers.setdefault(key, [])
-            if len(idle) < IDLE_SEARCHERS:
-                idle.append((inode, searcher))
-                return
-        searcher.close()
-
-
-def _search(searcher, parsed: ParsedQuery, scopes: set[str], filters: Filters, *, offset, limit, every_clause):
-    allowed = _allowed_docnums(searcher, frozenset(scopes))
-    if not allowed:
-        return EngineResults(hits=[], has_more=False)
-    # Only the page and one more: an exact count would score every match in Python (a
-    # common word: hundreds of milliseconds), where the top hits let Whoosh skip blocks.
-    query = _query(parsed, filters, every_clause=every_clause)
-    if _intersects(parsed, every_clause):
-        # Entries of every word (or of a phrase) are walked together, in step with the
-        # person's scopes: what is not theirs is skipped (whole blocks of it, in a rebuilt
-        # index that keeps each forum and folder together), not read then filtered out.
-        # One word is best left to the collector, which skips blocks that cannot rank.
-        query = And([_InScopes(searcher._ix.storage.folder, frozenset(scopes)), query])
-    results = searcher.search(
-        query,
-        filter=allowed,
-        limit=offset + limit + 1,
-        sortedby="date" if filters.order == "date" else None,
-        reverse=filters.order == "date",
-        terms=False,
-    )
-    found = [(hit["kind"], int(hit["object_id"])) for hit in results[offset : offset + limit + 1]]
-    return EngineResults(hits=found[:limit], has_more=len(found) > limit)
+        if not hasattr(_local, "searchers"):
+            _local.searchers = {}
+        _local.searchers[key] = (inode, searcher)
+        return searcher
 
 
 def _refreshed(searcher):
