@@ -9,7 +9,7 @@ from datetime import datetime
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentVersion
-from documents.selectors import visible_folders
+from documents.selectors import visible_documents
 from intranet.activity import LINES_PER_SOURCE, Happening, place_named
 from intranet.links import address_maker
 from intranet.models import full_name
@@ -17,9 +17,7 @@ from intranet.models import full_name
 
 def new_documents_and_versions(user, since: datetime) -> list[Happening]:
     rows = (
-        DocumentVersion.objects.filter(
-            document__folder__in=visible_folders(user), document__deleted_at__isnull=True, uploaded_at__gte=since
-        )
+        DocumentVersion.objects.filter(document__in=visible_documents(user).values("pk"), uploaded_at__gte=since)
         .exclude(uploaded_by=user)
         .order_by("-uploaded_at", "-pk")
         .values_list(

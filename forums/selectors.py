@@ -57,8 +57,8 @@ def visible_forums(user, *, with_latest_event: bool = False) -> QuerySet[Forum]:
 
 
 def readable_forums(user) -> list[Forum]:
-    """``visible_forums``, read once while a page is read: the home, its parts and the targets of
-    its notifications ask the same question (ids in a list, not a subquery compiled each time)."""
+    """``visible_forums``, read once while a page is read (``roles_read_once``): the home and its
+    parts ask the same question (ids in a list, not a subquery compiled by each)."""
     return core.read_once(user, "readable_forums", lambda: list(visible_forums(user)))
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from intranet import counters
+from intranet import counters, policies
 from intranet.links import address_maker
 from intranet.models import HomeVisit
 
@@ -128,13 +128,15 @@ def window(user, choice: str, *, now: datetime | None = None, visit: HomeVisit |
 
 def waiting_for(user) -> list[Waiting]:
     """Everything waiting for the person: deadlines first (soonest first), then oldest first."""
-    items = [item for source in _waiting_sources for item in source(user)]
+    with policies.roles_read_once(user):  # one moment: the sources' questions answered once
+        items = [item for source in _waiting_sources for item in source(user)]
     far = timezone.now() + timedelta(days=3650)
     return sorted(items, key=lambda item: (item.due is None, item.due or far, item.since or far))
 
 
 def happened_since(user, since: datetime) -> list[PlaceGroup]:
-    answers = [[line for line in source(user, since) if line.at >= since] for source in _activity_sources]
+    with policies.roles_read_once(user):  # one moment: the sources' questions answered once
+        answers = [[line for line in source(user, since) if line.at >= since] for source in _activity_sources]
     return group(answers)
 
 

@@ -414,3 +414,19 @@ def test_every_endpoint_has_examples_in_the_shape_it_answers(cast):
                 without.append(f"{method.upper()} {path}")
     assert without == [], "operations without an example"
     assert checked > 50
+
+
+def test_my_activity_asks_the_reader_s_roles_and_forums_once(world, cast, django_assert_max_num_queries):
+    """The API's activity is one moment, like the home: its sources' questions about the reader
+    (collèges, board, readable forums) are read once, not by each source, however many forums."""
+    client = token_client(cast.production_member)
+    client.get("/api/v1/me/activity/?period=30")  # counts the navigation's counts once
+    with django_assert_max_num_queries(14) as first:
+        body = client.get("/api/v1/me/activity/?period=30").json()
+    asked = len(first.captured_queries)  # read now: the next request forgets them
+    assert any(place["slug"] == "production" for place in body["places"])
+    for number in range(3):
+        actions.create_college(cast.staff, name=f"Atelier {number}", slug=f"atelier-{number}", position=10 + number)
+    client.get("/api/v1/me/activity/?period=30")
+    with django_assert_max_num_queries(asked):
+        client.get("/api/v1/me/activity/?period=30")

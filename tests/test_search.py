@@ -22,10 +22,10 @@ from forums import actions as forum_actions
 from forums.models import Forum
 from intranet import actions as core_actions
 from intranet import search
-from intranet.models import SearchChange
+from intranet.models import Profile, SearchChange
 from intranet.search import indexer
 from intranet.search.engine import Filters
-from tests.factories import make_incoming, make_proposal
+from tests.factories import make_incoming, make_member, make_proposal
 from tests.helpers import index_now
 
 
@@ -341,8 +341,6 @@ def test_an_english_reader_sees_where_a_hit_is_in_english(cast, engine_name):
 def test_the_search_page_costs_the_same_queries_for_more_people_found(cast, login, django_assert_max_num_queries):
     """People found come with their skills and collèges in a fixed number of queries, and a
     member who coordinates no collège costs no question about the archive's opinions."""
-    from intranet.models import Profile
-    from tests.factories import make_member
 
     def people(count: int, college: str) -> None:
         for _number in range(count):
