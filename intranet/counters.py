@@ -6,7 +6,9 @@ counting app's business, and such changes are rare) makes the count stale for ev
 changing transaction; a change for some people (their notifications) makes theirs stale once it
 is committed. The next page that shows a stale count recounts it for its reader alone, with the
 functions the apps registered, and keeps the result unless the count was made stale again
-meanwhile (``version``): a recount that raced with a change never hides it.
+meanwhile (``version``): a recount that raced with a change never hides it. A count that time
+alone changes (a convocation waits until its meeting starts) says until when it holds
+(``Counted``), and is recounted after that moment.
 
 Why two moments: every "for everyone" update takes the same rows in the same order, so two such
 transactions wait for each other but cannot deadlock; per-person updates from many transactions
@@ -16,22 +18,35 @@ transactions wait for each other but cannot deadlock; per-person updates from ma
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Model, signals
+from django.utils import timezone
 
 from intranet import policies
 from intranet.models import NavigationCount
 
+
+@dataclass(frozen=True)
+class Counted:
+    """A count that holds until a moment (or for ever: ``until=None``), when time changes it."""
+
+    value: int
+    until: datetime | None = None
+
+
+CountFunction = Callable[[Any], "int | Counted"]
 # name → the functions whose results add up to it (apps counting the same thing: "tasks").
-_counting: dict[str, list[Callable[[Any], int]]] = {}
+_counting: dict[str, list[CountFunction]] = {}
 
 
 def add(
     name: str,
-    count: Callable[[Any], int],
+    count: CountFunction,
     *,
     changes_with: Iterable[type[Model]] = (),
     changes_for: Mapping[type[Model], Callable[[Any], Iterable[int]]] | None = None,
@@ -101,10 +116,27 @@ def counts_for(user) -> dict[str, int]:
         )
         rows.update({row.name: row for row in NavigationCount.objects.filter(user=user, name__in=missing)})
     counts = {}
+    now = timezone.now()
     for name, counting in _counting.items():
         row = rows[name]
-        if row.stale:
-            row.value = sum(count(user) for count in counting)
-            NavigationCount.objects.filter(pk=row.pk, version=row.version).update(value=row.value, stale=False)
+        if row.stale or (row.recount_after is not None and row.recount_after <= now):
+            counted = _add_up(count(user) for count in counting)
+            row.value = counted.value
+            NavigationCount.objects.filter(pk=row.pk, version=row.version).update(
+                value=counted.value, stale=False, recount_after=counted.until
+            )
         counts[name] = row.value
     return counts
+
+
+def _add_up(results: Iterable[int | Counted]) -> Counted:
+    """The sum, holding until the first moment one of its parts stops holding."""
+    value, moments = 0, []
+    for result in results:
+        if isinstance(result, Counted):
+            value += result.value
+            if result.until is not None:
+                moments.append(result.until)
+        else:
+            value += result
+    return Counted(value, min(moments, default=None))

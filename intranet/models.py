@@ -426,6 +426,9 @@ class NavigationCount(models.Model):
     value = models.PositiveIntegerField(default=0)
     stale = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=0)
+    # Recounted after this moment even if nothing changed: a convocation stops waiting when its
+    # meeting starts.
+    recount_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("navigation count")

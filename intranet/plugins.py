@@ -88,7 +88,7 @@ def register(
     search_sources: Iterable[Source] = (),
     notification_targets: Mapping[str, targets.Describer] | None = None,
     notification_sentences: Mapping[str, Callable[[], str]] | None = None,
-    navigation_counters: Mapping[str, Callable[[Any], int]] | None = None,
+    navigation_counters: Mapping[str, counters.CountFunction] | None = None,
     navigation_counts_change_with: Mapping[str, Iterable[type[Model]]] | None = None,
     navigation_counts_change_for: Mapping[str, Mapping[type[Model], Callable[[Any], Iterable[int]]]] | None = None,
     on_college_created: Callable[[College], Any] | None = None,
@@ -111,7 +111,8 @@ def register(
     - ``notification_sentences``: ``{event: () -> translated sentence}``, with ``%(actor)s``
       and ``%(title)s``; ``notify`` refuses an event without one.
     - ``navigation_counters``: ``{name: count(user)}``; apps that count the same thing ("tasks":
-      what waits for the reader) are added up. Kept per person (``intranet.counters``): recounted
+      what waits for the reader) are added up; a count that time changes answers
+      ``counters.Counted(value, until)``. Kept per person (``intranet.counters``): recounted
       after a change to the models named in ``navigation_counts_change_with`` ``{name: [Model]}``
       (for everyone), to those of ``navigation_counts_change_for`` ``{name: {Model: people(row)}}``
       (for the people the row names), or after the app says so with

@@ -5,6 +5,7 @@ after each kind of change, and compare the kept counts with a fresh count across
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +22,9 @@ from intranet.notifications.selectors import unread_count
 from tests.factories import make_proposal
 from workflows import actions
 from workflows.archives import selectors as archive_selectors
+from workflows.meetings import actions as meeting_actions
+from workflows.meetings import selectors as meeting_selectors
+from workflows.meetings.models import Answer
 from workflows.selectors import task_count
 
 
@@ -36,7 +40,8 @@ def bell_shown(client) -> int:
 
 
 def fresh_counts(user) -> dict[str, int]:
-    return {"tasks": task_count(user) + archive_selectors.waiting_count(user), "notifications": unread_count(user)}
+    tasks = task_count(user) + archive_selectors.waiting_count(user) + meeting_selectors.waiting_count(user).value
+    return {"tasks": tasks, "notifications": unread_count(user)}
 
 
 def assert_kept_counts_are_fresh(people) -> None:
@@ -93,6 +98,29 @@ def test_a_new_role_brings_the_tasks_waiting_for_it(cast, login):
     membership = CollegeMembership.objects.get(user=cast.production_member, college__slug="production")
     core_actions.change_college_role(cast.staff, membership=membership, role="coordinator")
     assert tasks_shown(login(cast.production_member)) == 1
+
+
+def test_a_meeting_counts_in_my_tasks_until_convened_answered_or_begun(cast, login, django_capture_on_commit_callbacks):
+    meeting = meeting_actions.plan_meeting(
+        cast.secretary, starts_at=timezone.now() + timedelta(days=10), place="Poitiers"
+    )
+    meeting_actions.add_free_item(cast.secretary, meeting=meeting, kind="information", title="Budget")
+    # Planned: the officers have to convene it; nothing waits for the other members yet.
+    assert tasks_shown(login(cast.secretary)) == 1
+    assert tasks_shown(login(cast.board_member)) == 0
+    with django_capture_on_commit_callbacks(execute=True):  # the convocations' notifications
+        meeting_actions.convene(cast.secretary, meeting=meeting)
+    assert tasks_shown(login(cast.board_member)) == 1  # the convocation to answer
+    assert tasks_shown(login(cast.production_member)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_actions.answer(cast.board_member, meeting=meeting, choice=Answer.PRESENT)
+    assert tasks_shown(login(cast.board_member)) == 0
+    assert tasks_shown(login(cast.secretary)) == 1  # the secretary has not answered
+    assert_kept_counts_are_fresh(vars(cast).values())
+    # Nothing changes but the time: once the meeting has begun, the convocation no longer waits.
+    with mock.patch("django.utils.timezone.now", return_value=meeting.starts_at + timedelta(minutes=1)):
+        assert tasks_shown(login(cast.secretary)) == 0
+        assert_kept_counts_are_fresh(vars(cast).values())
 
 
 def test_the_bell_counts_new_notifications_and_drops_when_read(cast, login, django_capture_on_commit_callbacks):

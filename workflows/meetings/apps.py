@@ -10,7 +10,9 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from intranet import plugins
-        from workflows.meetings import audit_details, home, notifications, panels
+        from intranet.models import BoardMembership, User
+        from workflows.meetings import audit_details, home, notifications, panels, selectors
+        from workflows.meetings.models import Attendance, Meeting
 
         plugins.register(
             self.label,
@@ -23,5 +25,11 @@ class MeetingsConfig(AppConfig):
                 plugins.REGISTER_PAGE: panels.register_links,
                 plugins.DECISION_PAGE: panels.decision_meeting,
             },
+            navigation_counters={"tasks": selectors.waiting_count},
+            # A meeting planned or convened, and who is on the board (and runs its meetings).
+            navigation_counts_change_with={"tasks": [Meeting, BoardMembership, User]},
+            # An answer changes the answering member's tasks alone.
+            navigation_counts_change_for={"tasks": {Attendance: lambda attendance: [attendance.member_id]}},
             home_waiting=[home.meetings_waiting],
+            home_waiting_counted_in="tasks",
         )

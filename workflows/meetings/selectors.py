@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from intranet import policies as core
+from intranet.counters import Counted
 from intranet.models import BoardMembership, User
 from workflows.meetings import actions, policies, rules
 from workflows.meetings.models import (
@@ -165,14 +166,32 @@ class WaitingMeeting:
 
 def meetings_waiting_for(user) -> list[WaitingMeeting]:
     """Upcoming meetings that wait for the reader, soonest first (two queries at most)."""
-    if not core.is_board_member(user):
+    upcoming = _upcoming_meetings_waiting_for(user)
+    if upcoming is None:
         return []
+    return [WaitingMeeting(meeting, to_answer=meeting.status == MeetingStatus.CONVENED) for meeting in upcoming]
+
+
+def waiting_count(user) -> Counted:
+    """The meetings' share of the "My tasks" count, which holds until the first of them starts:
+    a convocation no longer waits once its meeting has begun."""
+    upcoming = _upcoming_meetings_waiting_for(user)
+    if upcoming is None:
+        return Counted(0)
+    starts = list(upcoming.values_list("starts_at", flat=True))
+    return Counted(len(starts), min(starts, default=None))
+
+
+def _upcoming_meetings_waiting_for(user):
+    """Convened meetings the reader has not answered (and, for the officers, planned meetings to
+    convene), soonest first; None for a reader who is not on the board (no query)."""
+    if not core.is_board_member(user):
+        return None
     answered = Attendance.objects.filter(member=user, answer__gt="").values("meeting_id")
     waiting = Q(status=MeetingStatus.CONVENED) & ~Q(pk__in=answered)
     if policies.can_run_meetings(user):
         waiting |= Q(status=MeetingStatus.PLANNED)
-    upcoming = Meeting.objects.filter(waiting, starts_at__gte=timezone.now()).order_by("starts_at")
-    return [WaitingMeeting(meeting, to_answer=meeting.status == MeetingStatus.CONVENED) for meeting in upcoming]
+    return Meeting.objects.filter(waiting, starts_at__gte=timezone.now()).order_by("starts_at")
 
 
 def get_minutes_for_user(user, meeting_id: int) -> Minutes:
