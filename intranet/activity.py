@@ -77,12 +77,13 @@ _waiting_sources: list[WaitingSource] = []
 _activity_sources: list[ActivitySource] = []
 
 
-def asked_when_counted(source: WaitingSource, count_name: str) -> WaitingSource:
-    """``source``, asked only of a reader whose navigation count ``count_name`` is not nought:
-    nothing waits for most members, and the count is read for the page's navigation anyway."""
+def asked_when_counted(source: WaitingSource, count_name: str, part: str) -> WaitingSource:
+    """``source``, asked only of a reader whose part ``part`` (the app's) of the navigation count
+    ``count_name`` is not nought: nothing waits for most members, and the parts are read for the
+    page's navigation anyway."""
 
     def asked(user) -> list[Waiting]:
-        return source(user) if counters.counts_for_page(user).get(count_name) else []
+        return source(user) if counters.parts_for_page(user).get((count_name, part)) else []
 
     return asked
 

@@ -1,14 +1,17 @@
 """The navigation's counts ("My tasks", the bell), kept per person instead of counted on every page.
 
-A page reads the reader's counts in one query. What changes a count makes it stale: a change to
-a shared process (a step moved, a vote opened, someone's roles changed: whose tasks changed is the
-counting app's business, and such changes are rare) makes the count stale for everyone, in the
-changing transaction; a change for some people (their notifications) makes theirs stale once it
-is committed. The next page that shows a stale count recounts it for its reader alone, with the
-functions the apps registered, and keeps the result unless the count was made stale again
-meanwhile (``version``): a recount that raced with a change never hides it. A count that time
-alone changes (a convocation waits until its meeting starts) says until when it holds
-(``Counted``), and is recounted after that moment.
+A count is the sum of its parts, one per app that counts it ("tasks": the proposals' steps and
+votes, the archive's fonds, the board's meetings), each kept in its own row: a change to one app's
+rows recounts that app's part alone, and the home asks an app what waits for the reader only when
+its part is not nought. A page reads the reader's parts in one query. What changes a part makes it
+stale: a change to a shared process (a step moved, a vote opened, someone's roles changed: whose
+tasks changed is the counting app's business, and such changes are rare) makes the part stale for
+everyone, in the changing transaction; a change for some people (their notifications) makes theirs
+stale once it is committed. The next page that shows a stale part recounts it for its reader alone,
+with the function the app registered, and keeps the result unless the part was made stale again
+meanwhile (``version``): a recount that raced with a change never hides it. A part that time alone
+changes (a convocation waits until its meeting starts) says until when it holds (``Counted``), and
+is recounted after that moment.
 
 Why two moments: every "for everyone" update takes the same rows in the same order, so two such
 transactions wait for each other but cannot deadlock; per-person updates from many transactions
@@ -40,36 +43,40 @@ class Counted:
 
 
 CountFunction = Callable[[Any], "int | Counted"]
-# name → the functions whose results add up to it (apps counting the same thing: "tasks").
-_counting: dict[str, list[CountFunction]] = {}
+# name → part (the counting app) → the function counting that part.
+_counting: dict[str, dict[str, CountFunction]] = {}
 
 
 def add(
     name: str,
+    part: str,
     count: CountFunction,
     *,
     changes_with: Iterable[type[Model]] = (),
     changes_for: Mapping[type[Model], Callable[[Any], Iterable[int]]] | None = None,
 ) -> None:
-    """``count(user)`` is part of the count ``name``; a row of any of ``changes_with`` saved or
-    deleted (or a many-to-many link added or removed) makes ``name`` stale for everyone, in the
-    same transaction. Saving an account only to record a sign-in changes nothing. A row of a
-    model in ``changes_for`` ``{Model: people(row) -> user ids}`` changes only those people's
-    count (a ballot, its voter's): theirs is made stale once the change is committed."""
-    _counting.setdefault(name, []).append(count)
+    """``count(user)`` is the part ``part`` of the count ``name``; a row of any of ``changes_with``
+    saved or deleted (or a many-to-many link added or removed) makes that part stale for
+    everyone, in the same transaction. Saving an account only to record a sign-in changes
+    nothing. A row of a model in ``changes_for`` ``{Model: people(row) -> user ids}`` changes only
+    those people's part (a ballot, its voter's): theirs is made stale once the change is committed."""
+    if part in _counting.get(name, {}):
+        raise RuntimeError(f"The count {name!r} already has a part {part!r}.")
+    _counting.setdefault(name, {})[part] = count
+    uid = f"counts:{name}:{part}"
     for model, people in (changes_for or {}).items():
-        handler = partial(_row_changed_for, name, people)
-        signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:save-for")
-        signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:delete-for")
+        handler = partial(_row_changed_for, name, part, people)
+        signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:save-for")
+        signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:delete-for")
     for model in changes_with:
-        handler = partial(_model_changed, name)
+        handler = partial(_model_changed, name, part)
         # Strong references: the partials live as long as the process, like the registry.
-        signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:save")
-        signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:delete")
-        signals.m2m_changed.connect(handler, sender=model, weak=False, dispatch_uid=f"counts:{name}:{model}:m2m")
+        signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:save")
+        signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:delete")
+        signals.m2m_changed.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:m2m")
 
 
-def _model_changed(name: str, sender, **kwargs) -> None:
+def _model_changed(name: str, part: str, sender, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures loading: nothing to tell
         return
     action, update_fields = kwargs.get("action"), kwargs.get("update_fields")
@@ -77,23 +84,25 @@ def _model_changed(name: str, sender, **kwargs) -> None:
         return  # m2m_changed: once, after the links changed
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a sign-in
-    _mark_stale(name, None)
+    _mark_stale(name, None, part=part)
 
 
-def _row_changed_for(name: str, people: Callable[[Any], Iterable[int]], sender, instance, **kwargs) -> None:
+def _row_changed_for(name: str, part: str, people: Callable[[Any], Iterable[int]], sender, instance, **kwargs) -> None:
     if not kwargs.get("raw"):
-        stale_on_commit(name, people(instance))
+        stale_on_commit(name, people(instance), part=part)
 
 
-def stale_on_commit(name: str, user_ids: Iterable[int]) -> None:
-    """Once the current transaction commits (at once outside one), ``name`` is recounted at the
-    next page of these people."""
-    transaction.on_commit(partial(_mark_stale, name, sorted(set(user_ids))))
+def stale_on_commit(name: str, user_ids: Iterable[int], *, part: str | None = None) -> None:
+    """Once the current transaction commits (at once outside one), ``name`` (its part ``part``,
+    or every part) is recounted at the next page of these people."""
+    transaction.on_commit(partial(_mark_stale, name, sorted(set(user_ids)), part=part))
 
 
-def _mark_stale(name: str, user_ids: list[int] | None) -> None:
+def _mark_stale(name: str, user_ids: list[int] | None, *, part: str | None = None) -> None:
     # Every row, stale or not: the version tells a recount under way that it is out of date.
     rows = NavigationCount.objects.filter(name=name)
+    if part is not None:
+        rows = rows.filter(part=part)
     if user_ids is not None:
         rows = rows.filter(user_id__in=user_ids)
     rows.update(stale=True, version=F("version") + 1)
@@ -102,41 +111,52 @@ def _mark_stale(name: str, user_ids: list[int] | None) -> None:
 def counts_for_page(user) -> dict[str, int]:
     """``counts_for``, read once while a page is read: its navigation and its parts (the home's
     "waiting for me") ask the same counts."""
-    return policies.read_once(user, "navigation_counts", lambda: counts_for(user))
+    return _totals(parts_for_page(user))
+
+
+def parts_for_page(user) -> dict[tuple[str, str], int]:
+    """``parts_for``, read once while a page is read."""
+    return policies.read_once(user, "navigation_counts", lambda: parts_for(user))
 
 
 def counts_for(user) -> dict[str, int]:
-    """The person's counts by name: one query, plus a recount of those made stale since."""
-    rows = {row.name: row for row in NavigationCount.objects.filter(user=user)}
-    missing = [name for name in _counting if name not in rows]
+    """The person's counts by name (the sums of their parts)."""
+    return _totals(parts_for(user))
+
+
+def parts_for(user) -> dict[tuple[str, str], int]:
+    """The person's counts by (name, part): one query, plus a recount of those made stale since
+    or whose moment has passed."""
+    rows = {(row.name, row.part): row for row in NavigationCount.objects.filter(user=user)}
+    registered = [(name, part) for name, parts in _counting.items() for part in parts]
+    missing = [key for key in registered if key not in rows]
     if missing:
         # Created stale, then counted like any stale row: a change committed meanwhile is seen.
         NavigationCount.objects.bulk_create(
-            [NavigationCount(user=user, name=name) for name in missing], ignore_conflicts=True
+            [NavigationCount(user=user, name=name, part=part) for name, part in missing], ignore_conflicts=True
         )
-        rows.update({row.name: row for row in NavigationCount.objects.filter(user=user, name__in=missing)})
-    counts = {}
+        created = NavigationCount.objects.filter(user=user, name__in={name for name, _part in missing})
+        rows.update({(row.name, row.part): row for row in created if (row.name, row.part) not in rows})
+    parts = {}
     now = timezone.now()
-    for name, counting in _counting.items():
-        row = rows[name]
+    for name, part in registered:
+        row = rows[name, part]
         if row.stale or (row.recount_after is not None and row.recount_after <= now):
-            counted = _add_up(count(user) for count in counting)
+            counted = _counted(_counting[name][part](user))
             row.value = counted.value
             NavigationCount.objects.filter(pk=row.pk, version=row.version).update(
                 value=counted.value, stale=False, recount_after=counted.until
             )
-        counts[name] = row.value
-    return counts
+        parts[name, part] = row.value
+    return parts
 
 
-def _add_up(results: Iterable[int | Counted]) -> Counted:
-    """The sum, holding until the first moment one of its parts stops holding."""
-    value, moments = 0, []
-    for result in results:
-        if isinstance(result, Counted):
-            value += result.value
-            if result.until is not None:
-                moments.append(result.until)
-        else:
-            value += result
-    return Counted(value, min(moments, default=None))
+def _counted(result: int | Counted) -> Counted:
+    return result if isinstance(result, Counted) else Counted(result)
+
+
+def _totals(parts: Mapping[tuple[str, str], int]) -> dict[str, int]:
+    totals = dict.fromkeys((name for name, _part in parts), 0)
+    for (name, _part), value in parts.items():
+        totals[name] += value
+    return totals

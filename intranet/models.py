@@ -417,12 +417,13 @@ class WorkerHeartbeat(models.Model):
 
 
 class NavigationCount(models.Model):
-    """One of the navigation's counts for one person ("tasks", "notifications"), kept so that a
-    page reads it instead of counting (``intranet.counters``). ``version`` moves each time it is
+    """One app's part of one of the navigation's counts ("tasks", "notifications") for one person,
+    kept so that a page reads it instead of counting (``intranet.counters``). ``version`` moves each time it is
     made stale, so that a recount that raced with a change never hides it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=40)
+    part = models.CharField(max_length=40, default="")  # the app counting this part of the count
     value = models.PositiveIntegerField(default=0)
     stale = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=0)
@@ -433,10 +434,10 @@ class NavigationCount(models.Model):
     class Meta:
         verbose_name = _("navigation count")
         verbose_name_plural = _("navigation counts")
-        constraints = [models.UniqueConstraint(fields=["user", "name"], name="one_navigation_count_per_name")]
+        constraints = [models.UniqueConstraint(fields=["user", "name", "part"], name="one_navigation_count_per_part")]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.value}"
+        return f"{self.name} ({self.part}): {self.value}"
 
 
 class HomeVisit(models.Model):

@@ -111,7 +111,7 @@ def register(
     - ``notification_sentences``: ``{event: () -> translated sentence}``, with ``%(actor)s``
       and ``%(title)s``; ``notify`` refuses an event without one.
     - ``navigation_counters``: ``{name: count(user)}``; apps that count the same thing ("tasks":
-      what waits for the reader) are added up; a count that time changes answers
+      what waits for the reader) are added up, each app's part kept apart; a count that time changes answers
       ``counters.Counted(value, until)``. Kept per person (``intranet.counters``): recounted
       after a change to the models named in ``navigation_counts_change_with`` ``{name: [Model]}``
       (for everyone), to those of ``navigation_counts_change_for`` ``{name: {Model: people(row)}}``
@@ -126,7 +126,8 @@ def register(
       ``home_activity``: ``source(reader, since) -> [activity.Happening]``, what happened since
       a moment, only what the reader may open now (``intranet.activity``, the home page and
       ``/api/v1/me/activity/``). ``home_waiting_counted_in``: the navigation count its waiting
-      sources list (``"tasks"``); they are not asked of a reader whose count is nought.
+      sources list (``"tasks"``); they are not asked of a reader whose part of it (the app's own
+      ``navigation_counters``) is nought.
     """
     if app in _registry.apps:
         raise RuntimeError(f"{app} is already plugged in: an app registers once, in its ready().")
@@ -142,7 +143,7 @@ def register(
     wording.add_sentences(notification_sentences or {})
     changes_with, changes_for = navigation_counts_change_with or {}, navigation_counts_change_for or {}
     for name, count in (navigation_counters or {}).items():
-        counters.add(name, count, changes_with=changes_with.get(name, ()), changes_for=changes_for.get(name))
+        counters.add(name, app, count, changes_with=changes_with.get(name, ()), changes_for=changes_for.get(name))
     if on_college_created is not None:
         _registry.college_created.append(on_college_created)
     for page, maker in (panels or {}).items():
@@ -151,7 +152,7 @@ def register(
         subscriptions.register(name, kind)
     register_jobs(*jobs)
     if home_waiting_counted_in is not None:
-        home_waiting = [activity.asked_when_counted(source, home_waiting_counted_in) for source in home_waiting]
+        home_waiting = [activity.asked_when_counted(source, home_waiting_counted_in, app) for source in home_waiting]
     activity.add_sources(waiting=home_waiting, activity=home_activity)
 
 

@@ -21,7 +21,9 @@ from intranet.notifications import actions as notification_actions
 from intranet.notifications.selectors import unread_count
 from tests.factories import make_proposal
 from workflows import actions
+from workflows.archives import actions as archive_actions
 from workflows.archives import selectors as archive_selectors
+from workflows.archives.items import ItemDraft
 from workflows.meetings import actions as meeting_actions
 from workflows.meetings import selectors as meeting_selectors
 from workflows.meetings.models import Answer
@@ -86,7 +88,8 @@ def test_a_ballot_recounts_its_voters_tasks_alone(cast, login, django_capture_on
 
     with django_capture_on_commit_callbacks(execute=True):
         actions.cast_ballot(cast.board_member, vote=vote, choice="for")
-    stale = dict(NavigationCount.objects.filter(name="tasks", user__in=board).values_list("user__email", "stale"))
+    votes = NavigationCount.objects.filter(name="tasks", part="workflows", user__in=board)
+    stale = dict(votes.values_list("user__email", "stale"))
     assert stale == {cast.board_member.email: True, cast.president.email: False, cast.secretary.email: False}
     assert tasks_shown(login(cast.board_member)) == 0
     assert_kept_counts_are_fresh(board)
@@ -136,6 +139,28 @@ def test_the_bell_counts_new_notifications_and_drops_when_read(cast, login, djan
     assert_kept_counts_are_fresh(vars(cast).values())
 
 
+def test_each_app_keeps_its_part_of_my_tasks_and_is_asked_only_for_its_own(cast, login):
+    proposal = make_proposal(cast.production_member, stage="in_review")
+    actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Favorable")
+    actions.open_board_vote(cast.secretary, proposal=proposal, deadline=timezone.now() + timedelta(days=3))
+    board_member = login(cast.board_member)
+    assert tasks_shown(board_member) == 1  # the ballot; no fonds, no meeting waits
+    with CaptureQueriesContext(connection) as queries:
+        page = board_member.get(reverse("home")).content.decode()
+    assert "Votez" in page or "Cast your vote" in page
+    asked = " ".join(query["sql"] for query in queries)
+    assert "archives_fonds" not in asked and "meetings_meeting" not in asked
+    # A fonds offered recounts the archive's part for everyone, not the meetings' (the proposals'
+    # part follows Viewflow's tasks, which both processes share).
+    archive_actions.record_offer(
+        cast.production_member, title="Mes bobines", items=[ItemDraft(title="Royan", format="super8", count=3)]
+    )
+    stale = dict(NavigationCount.objects.filter(user=cast.board_member, name="tasks").values_list("part", "stale"))
+    assert stale["archives"] and not stale["meetings"]
+    assert tasks_shown(login(cast.staff)) == 1  # the offer's triage
+    assert_kept_counts_are_fresh(vars(cast).values())
+
+
 def test_a_recount_that_raced_with_a_change_does_not_hide_it(cast):
     counters.counts_for(cast.coordinator)  # the rows exist
     NavigationCount.objects.filter(user=cast.coordinator).update(stale=True)
@@ -148,12 +173,13 @@ def test_a_recount_that_raced_with_a_change_does_not_hide_it(cast):
             counters._mark_stale("tasks", None)  # committed by another request meanwhile
         return 0
 
-    counters._counting["tasks"] = [count_while_something_changes]
+    counters._counting["tasks"] = {"workflows": count_while_something_changes}
     try:
         counters.counts_for(cast.coordinator)
     finally:
         counters._counting["tasks"] = counting
-    assert NavigationCount.objects.get(user=cast.coordinator, name="tasks").stale  # recounted next page
+    raced_part = NavigationCount.objects.get(user=cast.coordinator, name="tasks", part="workflows")
+    assert raced_part.stale  # recounted next page
 
 
 def test_a_page_reads_the_counts_without_counting(cast, login):
