@@ -39,6 +39,7 @@ from forums.models import (
     ReadState,
     Thread,
 )
+from intranet import plugins
 from intranet import policies as core
 from intranet.links import address_maker
 from intranet.models import HANDLE_PATTERN, User
@@ -162,7 +163,7 @@ def threads_of_forum(user, forum: Forum) -> QuerySet[Thread]:
 
 def get_thread_for_user(user, thread_id: int) -> Thread:
     """The thread, or 404 for a missing one and for one the member may not read."""
-    thread = Thread.objects.select_related("forum", "forum__college", "author", "proposal").filter(pk=thread_id).first()
+    thread = Thread.objects.select_related("forum", "forum__college", "author").filter(pk=thread_id).first()
     if thread is None or not policies.can_read_forum(user, thread.forum):
         raise Http404
     return thread
@@ -175,10 +176,12 @@ def _latest_event(**scope) -> Subquery:
 def get_thread_for_page(user, thread_id: int) -> tuple[Thread, ReadState, int]:
     """The thread as its page opens, in one query: the thread (404 as ``get_thread_for_user``),
     the reader's read state, and the last event, where the page's live updates start (read
-    before the posts: nothing falls between)."""
+    before the posts: nothing falls between), with what other apps' panels read of it."""
     states = ReadState.objects.filter(user=user, thread=OuterRef("pk"))
     thread = (
-        Thread.objects.select_related("forum", "forum__college", "author", "proposal")
+        Thread.objects.select_related(
+            "forum", "forum__college", "author", *plugins.panel_relations(plugins.THREAD_PAGE)
+        )
         .annotate(
             live_since=Coalesce(_latest_event(thread=OuterRef("pk")), 0),
             reader_state=Subquery(states.values("pk")[:1]),

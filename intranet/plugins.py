@@ -74,6 +74,7 @@ class _Registry:
     apps: list[str] = field(default_factory=list)
     college_created: list[Callable[[College], Any]] = field(default_factory=list)
     panels: dict[str, list[PanelMaker]] = field(default_factory=dict)
+    panel_relations: dict[str, list[str]] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -93,6 +94,7 @@ def register(
     navigation_counts_change_for: Mapping[str, Mapping[type[Model], Callable[[Any], Iterable[int]]]] | None = None,
     on_college_created: Callable[[College], Any] | None = None,
     panels: Mapping[str, PanelMaker] | None = None,
+    panel_relations: Mapping[str, Iterable[str]] | None = None,
     live_subscriptions: Mapping[str, SubscriptionKind] | None = None,
     jobs: Iterable[Job] = (),
     home_waiting: Iterable[activity.WaitingSource] = (),
@@ -119,7 +121,9 @@ def register(
       ``intranet.counters.stale_on_commit``.
     - ``on_college_created``: called with the new collège, inside the transaction that creates
       it, after the reactions of the apps installed before this one.
-    - ``panels``: ``{page name: maker(user, object) -> Panel | None}`` for another app's page.
+    - ``panels``: ``{page name: maker(user, object) -> Panel | None}`` for another app's page;
+      ``panel_relations``: ``{page name: [relation]}``, the relations of the page's object its
+      maker reads (a thread's ``proposal``), loaded by the page with the object, in its query.
     - ``live_subscriptions``: ``{name: SubscriptionKind}`` a page may subscribe to on its socket.
     - ``jobs``: its background jobs (``intranet.jobs.Job``), run by ``manage.py worker``.
     - ``home_waiting``: ``source(reader) -> [activity.Waiting]``, what waits for the reader;
@@ -148,6 +152,8 @@ def register(
         _registry.college_created.append(on_college_created)
     for page, maker in (panels or {}).items():
         _registry.panels.setdefault(page, []).append(maker)
+    for page, relations in (panel_relations or {}).items():
+        _registry.panel_relations.setdefault(page, []).extend(relations)
     for name, kind in (live_subscriptions or {}).items():
         subscriptions.register(name, kind)
     register_jobs(*jobs)
@@ -173,6 +179,11 @@ def college_created_reactions() -> list[Callable[[College], Any]]:
 
 def panel_makers(page: str) -> list[PanelMaker]:
     return list(_registry.panels.get(page, []))
+
+
+def panel_relations(page: str) -> list[str]:
+    """What the page loads with its object for the panels' makers (``select_related``)."""
+    return list(_registry.panel_relations.get(page, []))
 
 
 def panels_for(page: str, user, obj) -> PagePanels:

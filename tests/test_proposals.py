@@ -177,3 +177,21 @@ def test_the_discussion_thread_links_back_to_its_proposal(cast, login):
     proposal = actions.submit_proposal(cast.production_member, proposal=draft(cast))
     page = login(cast.coordinator).get(reverse("forums:thread", args=[proposal.thread_id])).content.decode()
     assert reverse("proposals:detail", args=[proposal.pk]) in page
+
+
+def test_the_thread_page_reads_its_proposal_in_the_thread_s_own_query(cast, login):
+    """The proposal's panel names the relation it reads (``panel_relations``): the forums' page
+    loads it with the thread, naming nothing of the proposals itself."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    proposal = actions.submit_proposal(cast.production_member, proposal=draft(cast))
+    coordinator = login(cast.coordinator)
+    url = reverse("forums:thread", args=[proposal.thread_id])
+    coordinator.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = coordinator.get(url).content.decode()
+    assert reverse("proposals:detail", args=[proposal.pk]) in page
+    assert [query["sql"] for query in queries if query["sql"].startswith('SELECT "workflows_proposal"')] == []
+

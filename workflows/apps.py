@@ -31,6 +31,7 @@ class WorkflowsConfig(AppConfig):
             # A ballot changes its voter's tasks alone: a busy vote does not recount the board's.
             navigation_counts_change_for={"tasks": {models.Ballot: lambda ballot: [ballot.voter_id]}},
             panels={plugins.THREAD_PAGE: panels.thread_proposal},
+            panel_relations={plugins.THREAD_PAGE: ["proposal"]},
             jobs=jobs.JOBS,
             home_waiting=[home.waiting_steps_and_ballots],
             home_waiting_counted_in="tasks",
