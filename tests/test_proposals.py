@@ -194,4 +194,3 @@ def test_the_thread_page_reads_its_proposal_in_the_thread_s_own_query(cast, logi
         page = coordinator.get(url).content.decode()
     assert reverse("proposals:detail", args=[proposal.pk]) in page
     assert [query["sql"] for query in queries if query["sql"].startswith('SELECT "workflows_proposal"')] == []
-
