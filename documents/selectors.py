@@ -37,17 +37,21 @@ def visible_folders(user) -> QuerySet[Folder]:
     if not granted:
         return live.none()
     # A grant covers the folders below it that share its access root (no restricted folder between).
-    covering = Folder.objects.filter(pk__in=granted).values_list("path", "access_root_id")
+    covering = Folder.objects.filter(pk__in=granted).order_by().values_list("pk", "path", "access_root_id")
     terms = _outermost_terms(list(covering))
-    return live.filter(reduce(or_, (Q(path__startswith=path, access_root_id=root) for path, root in terms)))
+    # A grant on an access root (a space's root, a restricted folder: where grants usually are)
+    # covers exactly the folders of that root: one IN instead of a prefix term each.
+    roots = [pk for pk, _path, root in terms if pk == root]
+    below = [Q(path__startswith=path, access_root_id=root) for pk, path, root in terms if pk != root]
+    return live.filter(reduce(or_, below, Q(access_root_id__in=roots)) if roots else reduce(or_, below))
 
 
-def _outermost_terms(terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def _outermost_terms(terms: list[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
     """Drop a grant that another grant above it, with the same access root, already covers."""
-    kept: list[tuple[str, int]] = []
-    for path, root in sorted(terms, key=lambda term: len(term[0])):
-        if not any(path.startswith(other) and root == other_root for other, other_root in kept):
-            kept.append((path, root))
+    kept: list[tuple[int, str, int]] = []
+    for pk, path, root in sorted(terms, key=lambda term: len(term[1])):
+        if not any(path.startswith(other) and root == other_root for _other_pk, other, other_root in kept):
+            kept.append((pk, path, root))
     return kept
 
 
