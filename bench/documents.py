@@ -18,7 +18,7 @@ memory while a 1 GB upload streams.
      member may open, the 50 latest and their count), and the same selector without the page;
    - the effective-access page (``documents:folder_access``) of the deepest folder of a chain of
      12, as a coordinator of the collège (who manages it); every member of the collège sees it;
-   - ``selectors.effective_access(folder)`` alone, for the same folder.
+   - ``who_has_access.effective_access(folder)`` alone, for the same folder.
 
    It prints p50 / p95 / max in ms, the queries of one request, and PASS / MISS against the
    issue's target (p95 ≤ 50 ms).
@@ -367,7 +367,7 @@ def grants_read_every_request(client, url: str) -> bool:
 def measure_latencies(args, built) -> tuple[list[Timing], dict]:
     from django.urls import reverse
 
-    from documents import policies, selectors
+    from documents import policies, selectors, who_has_access
 
     subjects = pick_subjects(built)
     member_client, coordinator_client = new_client(subjects.member), new_client(subjects.coordinator)
@@ -396,7 +396,7 @@ def measure_latencies(args, built) -> tuple[list[Timing], dict]:
     deep = subjects.deep_folder
 
     def effective_access():
-        return selectors.effective_access(deep)
+        return who_has_access.effective_access(deep)
 
     context = {
         "college": subjects.college,
@@ -420,7 +420,7 @@ def measure_latencies(args, built) -> tuple[list[Timing], dict]:
         ("  of which the page of 50 (-updated_at)", visible_page_only, False),
         ("  of which count()", visible_count_only, False),
         ("effective-access page (GET folder_access)", access_page, True),
-        ("selectors.effective_access(deep folder)", effective_access, False),
+        ("who_has_access.effective_access(deep folder)", effective_access, False),
     ]
     timings, slowest = [], {}
     for name, function, target in items:

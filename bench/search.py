@@ -345,18 +345,16 @@ def measure_queries(args, member_pk: int, engine_name: str) -> list[QueryFigures
 
     if engine_name == "whoosh":
         # Every commit of the indexer makes new segments: the first search after it computes the
-        # documents of each scope again, and the set a person's scopes allow (whoosh_engine's
+        # documents of each scope again, and the set a person's scopes allow (whoosh_scopes'
         # caches keyed by segment). Emptied here, as by a commit.
-        from intranet.search import whoosh_engine
+        from intranet.search import whoosh_scopes
 
         name, text = QUERIES[0]
         values = []
         with OtherCpu() as other:
             for _attempt in range(max(5, args.queries // 5)):
                 user = fresh_user(member_pk)
-                whoosh_engine._scope_cache.clear()
-                whoosh_engine._allowed_cache.clear()
-                whoosh_engine._sorted_cache.clear()
+                whoosh_scopes.forget()
                 started = time.perf_counter()
                 page = search.search(user, text, Filters())
                 values.append((time.perf_counter() - started) * 1000)

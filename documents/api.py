@@ -22,7 +22,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents import actions, policies, selectors
+from documents import actions, policies, selectors, who_has_access
 from documents import serializers as api
 from documents.models import Document, Folder
 from documents.serving import version_response
@@ -392,7 +392,7 @@ class FolderAccess(ApiViewMixin, APIView):
     )
     def get(self, request, folder_id: int):
         folder = self._folder(request, folder_id)
-        report = selectors.access_report(request.user, folder)
+        report = who_has_access.access_report(request.user, folder)
         place, people = _page(report.people, request.query_params.get("page"), per_page=PEOPLE_PER_PAGE)
         body = {"folder": folder, "grants": report.grants, "people": {**place, "results": people}}
         return Response(api.FolderAccessSerializer(body).data)
@@ -416,7 +416,7 @@ class FolderAccess(ApiViewMixin, APIView):
         data.is_valid(raise_exception=True)
         user, group, level = (data.validated_data.get(key) for key in ("user", "group", "level"))
         actions.grant_folder_access(request.user, folder=folder, level=level, user=user, group=group)
-        grant = selectors.written_grant(folder, level=level, user=user, group=group)
+        grant = who_has_access.written_grant(folder, level=level, user=user, group=group)
         return Response(api.GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from documents import actions, policies, selectors
+from documents import actions, policies, selectors, who_has_access
 from documents.models import AccessLevel, Document, Folder, FolderGroupPermission, FolderUserPermission
 from intranet.models import AuditEntry, User
 from tests.helpers import recount_navigation, root_of
@@ -149,7 +149,7 @@ def test_restricting_keeps_inherited_access_until_the_manager_removes_it(cast, b
     assert policies.folder_level(member, budget) == AccessLevel.UPLOAD
     grants = {
         (grant.group.name if grant.group else grant.user.email, grant.level)
-        for grant in selectors.grants_on([budget.pk])
+        for grant in who_has_access.grants_on([budget.pk])
     }
     assert ("college-production-membres", AccessLevel.UPLOAD) in grants
     assert ("college-production-animation", AccessLevel.MANAGE) in grants
@@ -190,7 +190,7 @@ def secret_above_shared(cast):
     secret = actions.create_folder(cast.staff, parent=root_of("college-production"), name="Dossier confidentiel")
     shared = actions.create_folder(cast.staff, parent=secret, name="Partage")
     secret = actions.set_folder_restricted(cast.staff, folder=secret, restricted=True)
-    for grant in selectors.grants_on([secret.pk]):
+    for grant in who_has_access.grants_on([secret.pk]):
         actions.revoke_folder_access(cast.staff, folder=secret, user=grant.user, group=grant.group)
     shared = actions.set_folder_restricted(cast.staff, folder=shared, restricted=False)
     actions.grant_folder_access(cast.staff, folder=shared, user=cast.coordinator, level=AccessLevel.MANAGE)
@@ -265,7 +265,7 @@ def test_a_member_who_may_upload_cannot_change_access(cast, login, budget):
 def test_effective_access_lists_every_person_with_their_reasons(cast, login, budget):
     actions.grant_folder_access(cast.staff, folder=budget, user=cast.diffusion_member, level=AccessLevel.VIEW)
     deep = actions.create_folder(cast.coordinator, parent=budget, name="2027")
-    access = {entry.person.email: entry for entry in selectors.effective_access(deep)}
+    access = {entry.person.email: entry for entry in who_has_access.effective_access(deep)}
     assert access[cast.diffusion_member.email].level == AccessLevel.VIEW
     [reason] = access[cast.diffusion_member.email].reasons
     assert reason.folder.pk == budget.pk and reason.group is None
@@ -332,7 +332,7 @@ def test_effective_access_matches_a_brute_force_answer_on_a_random_tree(cast):
         return best
 
     for folder in folders:
-        access = {entry.person.pk: entry.level for entry in selectors.effective_access(folder)}
+        access = {entry.person.pk: entry.level for entry in who_has_access.effective_access(folder)}
         for person in people:
             expected = brute_force(person, folder)
             assert policies.folder_level(person, folder) == expected, (person.email, folder.name)

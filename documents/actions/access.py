@@ -9,8 +9,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 from documents import notifications, policies
 from documents.actions.common import _locked, _require
 from documents.models import PERMISSION_OF_LEVEL, AccessLevel, Folder
-from documents.selectors import grants_on
 from documents.uploads import clean_name
+from documents.who_has_access import grants_on
 from intranet.audit import AuditAction, record
 from intranet.exceptions import ActionRefused
 from intranet.groups import group_label

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from documents import actions, policies, selectors
+from documents import actions, policies, selectors, who_has_access
 from documents.forms import GrantForm
 from documents.models import AccessLevel, Folder
 from intranet.exceptions import ActionRefused
@@ -55,7 +55,7 @@ def document_access(request, document_id: int):
 
 
 def _render_access(request, folder: Folder, form: GrantForm, *, document=None):
-    report = selectors.access_report(request.user, folder)
+    report = who_has_access.access_report(request.user, folder)
     people = Paginator(report.people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     profiles = {
         profile.user_id: profile
@@ -89,7 +89,7 @@ def _contact(viewer, profile: Profile | None) -> str:
     return visible_contact(viewer, profile).get("email", "") if profile is not None else ""
 
 
-def _reason_text(reason: selectors.ReasonShown, said: dict) -> str:
+def _reason_text(reason: who_has_access.ReasonShown, said: dict) -> str:
     """Why someone can see the folder, in a sentence ("view and upload: through the group …")."""
     key = (
         reason.level,

@@ -9,21 +9,18 @@ import os
 import shutil
 import threading
 import time
-from bisect import bisect_left
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-from whoosh import index, scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield
+from whoosh import index
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
-from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Query, Term
-from whoosh.util.numeric import byte_to_length
+from whoosh.query import And, Every, Not, Or, Phrase, Prefix, Term
 from whoosh.writing import SegmentWriter
 
+from intranet.search import whoosh_lengths, whoosh_scopes
 from intranet.search.analysis import french_analyzer
 from intranet.search.engine import Engine, EngineResults, Filters, IndexBusy, IndexUnavailable
 from intranet.search.query import ParsedQuery
@@ -113,7 +110,7 @@ class WhooshEngine(Engine):
         # One sub-writer per core, each leaving its own segment (no final merge, which took
         # minutes at 100,000 entries); the indexer's small commits then merge the small ones.
         writer = index.create_in(str(fresh), schema()).writer(
-            procs=max(1, min(4, os.cpu_count() or 1)), limitmb=256, multisegment=True, codec=_Codec()
+            procs=max(1, min(4, os.cpu_count() or 1)), limitmb=256, multisegment=True, codec=whoosh_lengths.Codec()
         )
         live_lock = self._live_lock()
         try:
@@ -129,10 +126,8 @@ class WhooshEngine(Engine):
                 self.directory.rename(retired)
             fresh.rename(self.directory)
             shutil.rmtree(retired, ignore_errors=True)
-            _scope_cache.clear()
-            _sorted_cache.clear()
-            _lengths_cache.clear()
-            _allowed_cache.clear()
+            whoosh_scopes.forget()
+            whoosh_lengths.forget()
         finally:
             if live_lock is not None:
                 live_lock.release()
@@ -152,7 +147,7 @@ class WhooshEngine(Engine):
     @contextmanager
     def writer(self):
         try:
-            writer = SegmentWriter(self._open(), timeout=WRITER_TIMEOUT, delay=0.05, codec=_Codec())
+            writer = SegmentWriter(self._open(), timeout=WRITER_TIMEOUT, delay=0.05, codec=whoosh_lengths.Codec())
         except index.LockError as error:
             raise IndexBusy(str(error)) from error
         try:
@@ -188,7 +183,7 @@ class WhooshEngine(Engine):
         every_clause: bool = False,
     ):
         searcher = self._searcher()
-        allowed = _allowed_docnums(searcher, frozenset(scopes))
+        allowed = whoosh_scopes.allowed_docnums(searcher, frozenset(scopes))
         if not allowed:
             return EngineResults(hits=[], has_more=False)
         # Only the page and one more: an exact count would score every match in Python (a
@@ -199,7 +194,7 @@ class WhooshEngine(Engine):
             # person's scopes: what is not theirs is skipped (whole blocks of it, in a rebuilt
             # index that keeps each forum and folder together), not read then filtered out.
             # One word is best left to the collector, which skips blocks that cannot rank.
-            query = And([_InScopes(searcher._ix.storage.folder, frozenset(scopes)), query])
+            query = And([whoosh_scopes.InScopes(searcher._ix.storage.folder, frozenset(scopes)), query])
         results = searcher.search(
             query,
             filter=allowed,
@@ -223,7 +218,7 @@ class WhooshEngine(Engine):
             else:
                 if current is not None:  # a rebuilt index was swapped in
                     current[1].close()
-                searcher = self._open().searcher(weighting=_BM25F())
+                searcher = self._open().searcher(weighting=whoosh_lengths.BM25F())
         except IndexUnavailable:
             raise
         except Exception as error:  # a damaged segment, or the index swapped under us
@@ -256,7 +251,10 @@ def _on_latest_commit(searcher):
 
     ix = searcher._ix
     toc = ix._read_toc()
-    kept = {(leaf.segment().segment_id(), leaf.segment().deleted_count()): leaf for leaf, _offset in _leaves(searcher)}
+    kept = {
+        (leaf.segment().segment_id(), leaf.segment().deleted_count()): leaf
+        for leaf, _offset in whoosh_scopes.leaves(searcher)
+    }
     readers, opened = [], []
     try:
         for segment in toc.segments:
@@ -315,185 +313,6 @@ class _Writer:
 
     def mark_applied(self, change_ids: list[int]) -> None:
         self._writer.update_document(key=META_KEY, scope="_meta", applied=list(change_ids))
-
-
-# Document numbers per (segment, scope): a filter query would cost more to build than the
-# search itself. A segment never changes once written (deletions are skipped by the searcher),
-# so the big segments keep their sets while commits add small ones. What is cached is what the
-# index holds; which scopes a person may open is asked of the selectors at every search.
-_scope_cache: dict[tuple[str, str], dict[tuple[str, int], frozenset[int]]] = {}
-SCOPE_CACHE_SEGMENTS = 200
-# The sorted document numbers of a segment for a set of scopes (a person's, in a phrase search).
-_sorted_cache: dict[tuple[str, str, frozenset[str]], list[int]] = {}
-SORTED_CACHE_SIZE = 64
-
-
-def _leaves(searcher):
-    reader = searcher.reader()
-    leaves = [(reader, 0)] if reader.is_atomic() else reader.leaf_readers()
-    return [(leaf, offset) for leaf, offset in leaves if hasattr(leaf, "segment")]
-
-
-def _scope_docnums(folder: str, leaf, scope: str, offset: int) -> frozenset[int]:
-    """The document numbers of ``scope`` in one segment, counted from ``offset``."""
-    per_scope = _scope_cache.get((folder, leaf.segment().segment_id()))
-    if per_scope is None:
-        if len(_scope_cache) > SCOPE_CACHE_SEGMENTS:
-            _scope_cache.clear()
-        per_scope = _scope_cache[(folder, leaf.segment().segment_id())] = {}
-    docnums = per_scope.get((scope, offset))
-    if docnums is None:
-        local = leaf.postings("scope", scope).all_ids() if ("scope", scope) in leaf else ()
-        docnums = per_scope[(scope, offset)] = frozenset(docnum + offset for docnum in local)
-    return docnums
-
-
-# The union for a set of scopes over the current segments (a person searching again).
-_allowed_cache: dict[tuple, set[int]] = {}  # never changed once made (Whoosh takes a set)
-ALLOWED_CACHE_SIZE = 32
-
-
-def _allowed_docnums(searcher, scopes: frozenset[str]) -> set[int]:
-    folder = searcher._ix.storage.folder
-    leaves = _leaves(searcher)
-    key = (folder, tuple((leaf.segment().segment_id(), offset) for leaf, offset in leaves), scopes)
-    allowed = _allowed_cache.get(key)
-    if allowed is None:
-        sets = [_scope_docnums(folder, leaf, scope, offset) for leaf, offset in leaves for scope in scopes]
-        allowed = set().union(*sets)
-        if len(_allowed_cache) >= ALLOWED_CACHE_SIZE:
-            _allowed_cache.clear()
-        _allowed_cache[key] = allowed
-    return allowed
-
-
-class _InScopes(Query):
-    """Only the documents of these scopes, as a query: joined to a phrase, positions are read
-    for those documents only (a filter applied after matching would read them for all)."""
-
-    def __init__(self, folder: str, scopes: frozenset[str]):
-        self.folder, self.scopes = folder, scopes
-
-    def __eq__(self, other):
-        return type(other) is type(self) and (other.folder, other.scopes) == (self.folder, self.scopes)
-
-    def __hash__(self):
-        return hash((self.folder, self.scopes))
-
-    def estimate_size(self, ixreader):
-        return ixreader.doc_count_all()
-
-    def matcher(self, searcher, context=None):
-        reader = searcher.reader()
-        if not hasattr(reader, "segment"):
-            return NullMatcher()
-        key = (self.folder, reader.segment().segment_id(), self.scopes)
-        docnums = _sorted_cache.get(key)
-        if docnums is None:
-            if len(_sorted_cache) >= SORTED_CACHE_SIZE:
-                _sorted_cache.clear()
-            local: set[int] = set().union(*(_scope_docnums(self.folder, reader, scope, 0) for scope in self.scopes))
-            docnums = _sorted_cache[key] = sorted(local)
-        return _DocnumMatcher(docnums) if docnums else NullMatcher()
-
-
-class _DocnumMatcher(ListMatcher):
-    """A sorted list of document numbers that adds nothing to the score and skips by bisection."""
-
-    def skip_to(self, id):
-        if not self.is_active():
-            raise ReadTooFar
-        if id > self._ids[self._i]:
-            self._i = bisect_left(self._ids, id, self._i)
-
-    def score(self):
-        return 0.0
-
-    def supports_block_quality(self):
-        return False
-
-
-_lengths_cache: dict[tuple[str, str], list | None] = {}
-
-
-def _read_lengths(perdoc, fieldname: str) -> list | None:
-    """Every document's length in ``fieldname`` (as ``doc_field_length`` gives it) for one
-    segment, read from its column at once. None when the column is absent or not laid out as
-    expected (then Whoosh is asked as usual)."""
-    try:
-        column = W3PerDocReader._cached_reader(perdoc, _lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None or column._fixedlen != 1:
-            return None
-        table = [byte_to_length(byte) if byte else None for byte in range(256)]
-        lengths = [table[byte] for byte in column._dbfile.get(column._basepos, column._count)]
-        lengths += [None] * (perdoc._doccount + 1 - len(lengths))
-    except Exception:  # another version of Whoosh: its own lookups
-        logger.debug("field lengths not read at once", exc_info=True)
-        return None
-    return lengths
-
-
-class _PerDocReader(W3PerDocReader):
-    """Whoosh's reader of per-document values, with each field's lengths read at once and the
-    absence of a column remembered: writing a segment asks the length of every posting's
-    document (a file read each, and a file system look-up for fields without lengths)."""
-
-    _no_lengths = object()
-
-    def __init__(self, storage, segment):
-        super().__init__(storage, segment)
-        self._lengths: dict[str, list | None] = {}
-        self._columns_present: dict[str, bool] = {}
-
-    def has_column(self, fieldname):
-        present = self._columns_present.get(fieldname)
-        if present is None:
-            present = self._columns_present[fieldname] = super().has_column(fieldname)
-        return present
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        lengths = self._lengths.get(fieldname, self._no_lengths)
-        if lengths is self._no_lengths:
-            lengths = self._lengths[fieldname] = _read_lengths(self, fieldname)
-        if lengths is None or docnum >= len(lengths):
-            return super().doc_field_length(docnum, fieldname, default)
-        return lengths[docnum]
-
-
-class _Codec(W3Codec):
-    """Whoosh's codec (the same files), with the quicker per-document reader above."""
-
-    def per_document_reader(self, storage, segment):
-        return _PerDocReader(storage, segment)
-
-
-def _field_lengths(reader, fieldname: str) -> list | None:
-    """Every document's length in ``fieldname`` for one segment, read once: BM25 asks it of
-    each document it scores."""
-    key = (reader.segment().segment_id(), fieldname)
-    if key not in _lengths_cache:
-        if len(_lengths_cache) > SCOPE_CACHE_SEGMENTS:
-            _lengths_cache.clear()
-        lengths = _read_lengths(reader._perdoc, fieldname) if hasattr(reader, "_perdoc") else None
-        if lengths is not None:
-            sample = range(0, reader.doc_count_all(), max(1, reader.doc_count_all() // 7))
-            if any(lengths[docnum] != reader.doc_field_length(docnum, fieldname, 1) for docnum in sample):
-                lengths = None
-        _lengths_cache[key] = lengths
-    return _lengths_cache[key]
-
-
-class _BM25F(scoring.BM25F):
-    """Whoosh's BM25F, the same scores, with each segment's field lengths read once."""
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        reader = searcher.reader()
-        if isinstance(scorer, scoring.BM25FScorer) and hasattr(reader, "segment"):
-            lengths = _field_lengths(reader, fieldname)
-            if lengths is not None:
-                scorer.dfl = lengths.__getitem__
-        return scorer
 
 
 def _naive_utc(moment: datetime) -> datetime:
