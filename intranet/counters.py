@@ -13,20 +13,24 @@ meanwhile (``version``): a recount that raced with a change never hides it. A pa
 changes (a convocation waits until its meeting starts) says until when it holds (``Counted``), and
 is recounted after that moment.
 
-Why two moments: every "for everyone" update takes the same rows in the same order, so two such
-transactions wait for each other but cannot deadlock; per-person updates from many transactions
-(two replies notifying overlapping people) could, so they run after commit, holding no lock.
+Why two moments: a "for everyone" update first takes the count's lock (on PostgreSQL, a lock of
+the transaction named after the count), so two transactions marking parts in opposite orders (a
+role saved: the proposals' part, then the archive's; an offer: the archive's, then Viewflow's
+task) wait for each other instead of deadlocking; per-person updates from many transactions (two
+replies notifying overlapping people) could deadlock too, so they run after commit, holding no
+lock.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Model, signals
 from django.utils import timezone
 
@@ -99,6 +103,8 @@ def stale_on_commit(name: str, user_ids: Iterable[int], *, part: str | None = No
 
 
 def _mark_stale(name: str, user_ids: list[int] | None, *, part: str | None = None) -> None:
+    if user_ids is None:
+        _lock_count(name)
     # Every row, stale or not: the version tells a recount under way that it is out of date.
     rows = NavigationCount.objects.filter(name=name)
     if part is not None:
@@ -106,6 +112,14 @@ def _mark_stale(name: str, user_ids: list[int] | None, *, part: str | None = Non
     if user_ids is not None:
         rows = rows.filter(user_id__in=user_ids)
     rows.update(stale=True, version=F("version") + 1)
+
+
+def _lock_count(name: str) -> None:
+    """Held until the transaction ends; taken again by the same transaction at no cost. SQLite
+    has one writer at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"navigation count {name}".encode())])
 
 
 def counts_for_page(user) -> dict[str, int]:

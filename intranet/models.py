@@ -423,7 +423,8 @@ class NavigationCount(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=40)
-    part = models.CharField(max_length=40, default="")  # the app counting this part of the count
+    # The app counting this part of the count (the database's default: rows of older code).
+    part = models.CharField(max_length=40, default="", db_default="")
     value = models.PositiveIntegerField(default=0)
     stale = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=0)

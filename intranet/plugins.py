@@ -135,6 +135,8 @@ def register(
     """
     if app in _registry.apps:
         raise RuntimeError(f"{app} is already plugged in: an app registers once, in its ready().")
+    if home_waiting_counted_in is not None and home_waiting_counted_in not in (navigation_counters or {}):
+        raise RuntimeError(f"{app} lists what its own {home_waiting_counted_in!r} count counts: register that count.")
     _registry.apps.append(app)
     register_builtin_texts(builtin_texts or {})
     register_action_labels(audit_actions or {})

@@ -3,11 +3,14 @@
 A page reads them instead of counting; these tests look at the pages a person opens before and
 after each kind of change, and compare the kept counts with a fresh count across the cast."""
 
+import contextlib
 import re
+import threading
 from datetime import timedelta
 from unittest import mock
 
-from django.db import connection
+import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +22,7 @@ from intranet import counters
 from intranet.models import CollegeMembership, NavigationCount
 from intranet.notifications import actions as notification_actions
 from intranet.notifications.selectors import unread_count
+from tests.concurrency import failures, run_together
 from tests.factories import make_proposal
 from workflows import actions
 from workflows.archives import actions as archive_actions
@@ -180,6 +184,37 @@ def test_a_recount_that_raced_with_a_change_does_not_hide_it(cast):
         counters._counting["tasks"] = counting
     raced_part = NavigationCount.objects.get(user=cast.coordinator, name="tasks", part="workflows")
     assert raced_part.stale  # recounted next page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_marking_the_parts_in_opposite_orders_do_not_deadlock(cast):
+    """A role saved marks the proposals' part then the archive's; an offer the archive's, then
+    Viewflow's task (the proposals' part). At once, on PostgreSQL, neither may fail."""
+    for person in vars(cast).values():
+        counters.counts_for(person)  # the rows to lock exist
+    both_marked_one = threading.Barrier(2)
+
+    def change(first: str, second: str):
+        def marking():
+            with transaction.atomic():
+                counters._mark_stale("tasks", None, part=first)
+                with contextlib.suppress(threading.BrokenBarrierError):  # the other waits for this one
+                    both_marked_one.wait(timeout=2)
+                counters._mark_stale("tasks", None, part=second)
+
+        return marking
+
+    assert failures(run_together(change("workflows", "archives"), change("archives", "workflows"))) == []
+    marked = NavigationCount.objects.filter(name="tasks", part__in=["workflows", "archives"])
+    assert set(marked.values_list("stale", flat=True)) == {True}
+
+
+def test_an_app_lists_what_it_waits_for_only_with_its_own_count():
+    from intranet import plugins
+
+    with pytest.raises(RuntimeError, match="register that count"):
+        plugins.register("lonely", home_waiting=[lambda user: []], home_waiting_counted_in="tasks")
+    assert "lonely" not in plugins.plugged_in_apps()
 
 
 def test_a_page_reads_the_counts_without_counting(cast, login):

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="navigationcount",
             name="part",
-            field=models.CharField(default="", max_length=40),
+            field=models.CharField(db_default="", default="", max_length=40),
         ),
         migrations.AddField(
             model_name="navigationcount",
@@ -28,4 +28,6 @@ class Migration(migrations.Migration):
             model_name="navigationcount",
             constraint=models.UniqueConstraint(fields=("user", "name", "part"), name="one_navigation_count_per_part"),
         ),
+        # Backwards, the rows of several parts would break the old constraint: forgotten first.
+        migrations.RunPython(migrations.RunPython.noop, forget_counts),
     ]
