@@ -187,7 +187,7 @@ def test_a_recount_that_raced_with_a_change_does_not_hide_it(cast):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_changes_marking_the_parts_in_opposite_orders_do_not_deadlock(cast):
+def test_changes_marking_the_parts_in_opposite_orders_do_not_deadlock(association_bodies, cast):
     """A role saved marks the proposals' part then the archive's; an offer the archive's, then
     Viewflow's task (the proposals' part). At once, on PostgreSQL, neither may fail."""
     for person in vars(cast).values():
