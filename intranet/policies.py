@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db.models import BigIntegerField, BooleanField, Value
+from django.db.models import BigIntegerField, BooleanField, CharField, Value
 
 from intranet.models import BoardMembership, CollegeMembership, CollegeRole
 
@@ -28,29 +28,40 @@ class _Roles:
     def __init__(self, user):
         self.user = user
         self._colleges: dict[int, tuple[str, bool]] | None = None
+        self._slugs: dict[int, str] = {}
         self._board: set[str] = set()
         self.answers: dict[str, object] = {}  # other questions read once for the block (read_once)
 
     def _read(self) -> None:
         memberships = CollegeMembership.objects.filter(user=self.user).values_list(
-            "college_id", "role", "college__is_active"
+            "college_id", "role", "college__is_active", "college__slug"
         )
         # One query for both: board rows come with no collège.
         board = BoardMembership.objects.filter(user=self.user).values_list(
-            Value(None, output_field=BigIntegerField()), "role", Value(True, output_field=BooleanField())
+            Value(None, output_field=BigIntegerField()),
+            "role",
+            Value(True, output_field=BooleanField()),
+            Value("", output_field=CharField()),
         )
         self._colleges = {}
-        for college_id, role, active in memberships.union(board, all=True):
+        for college_id, role, active, slug in memberships.union(board, all=True):
             if college_id is None:
                 self._board.add(role)
             else:
                 self._colleges[college_id] = (role, active)
+                self._slugs[college_id] = slug
 
     @property
     def board(self) -> set[str]:
         if self._colleges is None:
             self._read()
         return self._board
+
+    def college_id(self, slug: str) -> int | None:
+        """The id of the person's collège ``slug``, if they are in it."""
+        if self._colleges is None:
+            self._read()
+        return next((college_id for college_id, known in self._slugs.items() if known == slug), None)
 
     @property
     def colleges(self) -> dict[int, tuple[str, bool]]:
@@ -134,12 +145,18 @@ def coordinates_college(user, college_id: int) -> bool:
     )
 
 
-def known_to_coordinate_no_college(user) -> bool:
-    """True when the person's roles, read once for this block, show they coordinate no active
-    collège: a narrower question about one collège then needs no query."""
+def coordinates_active_college(user, slug: str) -> bool:
+    """Coordinates the collège ``slug`` while it is active (the collège Patrimoine's opinion on
+    an archive's fonds); from the roles read once for this block when they are."""
     known = _roles_read_once(user)
-    return known is not None and not any(
-        role == CollegeRole.COORDINATOR and active for role, active in known.colleges.values()
+    if known is not None:
+        college_id = known.college_id(slug)
+        return college_id is not None and known.colleges[college_id] == (CollegeRole.COORDINATOR, True)
+    return (
+        is_member(user)
+        and CollegeMembership.objects.filter(
+            user=user, college__slug=slug, college__is_active=True, role=CollegeRole.COORDINATOR
+        ).exists()
     )
 
 

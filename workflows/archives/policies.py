@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.db.models import Q
 
 from intranet import policies as core
-from intranet.models import CollegeMembership, CollegeRole
 from workflows.archives.models import OPEN_STATUSES, Fonds, FondsStatus, Use
 
 HERITAGE_COLLEGE = "patrimoine"  # the collège whose opinion the archivist may ask
@@ -46,13 +45,7 @@ def can_appraise(user, fonds: Fonds) -> bool:
 
 
 def coordinates_heritage(user) -> bool:
-    return (
-        core.is_member(user)
-        and not core.known_to_coordinate_no_college(user)
-        and CollegeMembership.objects.filter(
-            user=user, college__slug=HERITAGE_COLLEGE, college__is_active=True, role=CollegeRole.COORDINATOR
-        ).exists()
-    )
+    return core.coordinates_active_college(user, HERITAGE_COLLEGE)
 
 
 def opinion_pending(fonds: Fonds) -> bool:
