@@ -21,6 +21,7 @@ from intranet.models import (
     Skill,
     Territory,
     User,
+    full_name,
 )
 
 
@@ -138,11 +139,30 @@ def get_college_for_staff(slug: str) -> College:
     return _get_or_404(colleges_with_members(), slug=slug)
 
 
-def get_board_for_user(user: User) -> QuerySet[BoardMembership] | None:
+@dataclass(frozen=True)
+class BoardSeat:
+    """A board member as the home's card shows them: no more is read."""
+
+    user_id: int
+    name: str
+    role: str
+
+    @property
+    def officer(self) -> str:
+        """The office held ("Présidente"), or "" for a board member."""
+        return "" if self.role == BoardRole.MEMBER else str(BoardRole(self.role).label)
+
+
+def get_board_for_user(user: User) -> list[BoardSeat] | None:
     """The board's active members, for the home page of a board member (None for the others)."""
     if not policies.is_board_member(user):  # the reader's roles, read once per page
         return None
-    return board_memberships().filter(user__is_active=True)
+    rows = (
+        board_memberships()
+        .filter(user__is_active=True)
+        .values_list("user_id", "user__first_name", "user__last_name", "role")
+    )
+    return [BoardSeat(user_id, full_name(first, last), role) for user_id, first, last, role in rows]
 
 
 def board_memberships() -> QuerySet[BoardMembership]:

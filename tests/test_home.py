@@ -74,6 +74,9 @@ def test_board_members_see_the_board_on_their_home_page(cast, login):
     names = [cast.president.get_full_name(), cast.secretary.get_full_name(), cast.board_member.get_full_name()]
     # Officers first (president, secretary), then board members.
     assert [board.index(name) for name in names] == sorted(board.index(name) for name in names)
+    # Each officer's office beside their name, in the page's language; none for a board member.
+    assert board.count('class="badge badge--accent"') == 2
+    assert "président·e" in board and "secrétaire" in board.lower()
 
 
 def test_members_off_the_board_do_not_get_the_board_card(cast, login):
