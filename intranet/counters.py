@@ -16,9 +16,10 @@ is recounted after that moment.
 Why two moments: a "for everyone" update first takes the count's lock (on PostgreSQL, a lock of
 the transaction named after the count), so two transactions marking parts in opposite orders (a
 role saved: the proposals' part, then the archive's; an offer: the archive's, then Viewflow's
-task) wait for each other instead of deadlocking; per-person updates from many transactions (two
-replies notifying overlapping people) could deadlock too, so they run after commit, holding no
-lock.
+task) wait for each other instead of deadlocking. Per-person updates (every reply notifies
+someone) run after commit, so that the lock is held for their own short transaction only, not
+for the whole change; they take it first too, so they never hold a row that a change for
+everyone waits for.
 """
 
 from __future__ import annotations
@@ -103,15 +104,17 @@ def stale_on_commit(name: str, user_ids: Iterable[int], *, part: str | None = No
 
 
 def _mark_stale(name: str, user_ids: list[int] | None, *, part: str | None = None) -> None:
-    if user_ids is None:
+    # The count's lock first, always: a mark for some people (after commit, in a transaction of
+    # its own) would otherwise take rows in another order than one for everyone, and deadlock.
+    with transaction.atomic(savepoint=False):
         _lock_count(name)
-    # Every row, stale or not: the version tells a recount under way that it is out of date.
-    rows = NavigationCount.objects.filter(name=name)
-    if part is not None:
-        rows = rows.filter(part=part)
-    if user_ids is not None:
-        rows = rows.filter(user_id__in=user_ids)
-    rows.update(stale=True, version=F("version") + 1)
+        # Every row, stale or not: the version tells a recount under way that it is out of date.
+        rows = NavigationCount.objects.filter(name=name)
+        if part is not None:
+            rows = rows.filter(part=part)
+        if user_ids is not None:
+            rows = rows.filter(user_id__in=user_ids)
+        rows.update(stale=True, version=F("version") + 1)
 
 
 def _lock_count(name: str) -> None:

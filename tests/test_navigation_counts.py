@@ -6,6 +6,7 @@ after each kind of change, and compare the kept counts with a fresh count across
 import contextlib
 import re
 import threading
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -207,6 +208,31 @@ def test_changes_marking_the_parts_in_opposite_orders_do_not_deadlock(associatio
     assert failures(run_together(change("workflows", "archives"), change("archives", "workflows"))) == []
     marked = NavigationCount.objects.filter(name="tasks", part__in=["workflows", "archives"])
     assert set(marked.values_list("stale", flat=True)) == {True}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first, second", [("workflows", "archives"), ("archives", "workflows")])
+def test_a_change_for_some_people_does_not_deadlock_with_one_for_everyone(association_bodies, cast, first, second):
+    """A ballot cast (its voter's part, after commit) while a process change marks two parts for
+    everyone: whichever order the rows are met in, neither may fail on PostgreSQL."""
+    people = sorted(person.pk for person in vars(cast).values())
+    for person in vars(cast).values():
+        counters.counts_for(person)  # the rows to lock exist
+    first_marked = threading.Event()
+
+    def for_everyone():
+        with transaction.atomic():
+            counters._mark_stale("tasks", None, part=first)
+            first_marked.set()
+            time.sleep(0.3)  # the other change is waiting on a row by now
+            counters._mark_stale("tasks", None, part=second)
+
+    def for_some():
+        first_marked.wait(timeout=5)
+        counters._mark_stale("tasks", people)  # every part of theirs, as committed changes do
+
+    assert failures(run_together(for_everyone, for_some)) == []
+    assert set(NavigationCount.objects.filter(name="tasks").values_list("stale", flat=True)) == {True}
 
 
 def test_an_app_lists_what_it_waits_for_only_with_its_own_count():
