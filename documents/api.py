@@ -1,4 +1,4 @@
-"""The documents API: spaces, folders, uploads, documents, versions and folder access.
+"""The documents API: spaces, folders, uploads, documents and versions (folder access: ``api_access``).
 
 Thin, like the pages: every object comes through a selector that answers 404 alike for missing
 and forbidden, every "may they?" is asked of the folder policy, every change is an action (so
@@ -22,7 +22,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents import actions, policies, selectors, who_has_access
+from documents import actions, policies, selectors
 from documents import serializers as api
 from documents.models import Document, Folder
 from documents.serving import version_response
@@ -32,7 +32,6 @@ from intranet.api.serializers import ErrorSerializer
 from intranet.exceptions import ActionRefused
 
 DOCUMENTS_PER_PAGE = 100
-PEOPLE_PER_PAGE = 100
 
 PAGE = OpenApiParameter("page", int, description="Page number (of the documents, or of the people)")
 PERSON_EXAMPLE = {"id": 8, "name": "Camille Martin", "handle": "camille.martin"}
@@ -56,7 +55,6 @@ DOCUMENT_EXAMPLE = {
     "space": "college-production",
     "permissions": {"change": True, "manage": False, "see_access": False},
 }
-BOARD_GROUP_EXAMPLE = {"id": 2, "name": "conseil-d-administration", "label": "Conseil d'administration"}
 NOT_FOUND_EXAMPLE = OpenApiExample(
     "Missing, or not yours to open",
     value={"detail": "Introuvable.", "code": "not_found"},
@@ -65,7 +63,7 @@ NOT_FOUND_EXAMPLE = OpenApiExample(
 )
 
 
-def _page(items, number, *, per_page: int) -> tuple[dict, list]:
+def page_of(items, number, *, per_page: int) -> tuple[dict, list]:
     """One page of ``items`` as the pages paginate them, with its place in the whole."""
     page = Paginator(items, per_page).get_page(number)
     return {"count": page.paginator.count, "page": page.number, "has_next": page.has_next()}, list(page)
@@ -143,7 +141,7 @@ class FolderDetail(ApiViewMixin, APIView):
     def get(self, request, folder_id: int):
         user = request.user
         folder = selectors.get_folder_for_user(user, folder_id)
-        place, documents = _page(
+        place, documents = page_of(
             selectors.documents_in(folder), request.query_params.get("page"), per_page=DOCUMENTS_PER_PAGE
         )
         body = {
@@ -313,142 +311,3 @@ class VersionRestore(ApiViewMixin, APIView):
         version = selectors.get_version_for_user(request.user, version_id)
         restored = actions.restore_version(request.user, version=version)
         return Response(api.VersionSerializer(restored).data, status=status.HTTP_201_CREATED)
-
-
-# --- Access -------------------------------------------------------------------------------
-
-
-PRINCIPAL_PARAMETERS = [
-    OpenApiParameter(
-        "user",
-        int,
-        description="A person's id",
-        examples=[OpenApiExample("A person", value=12)],
-    ),
-    OpenApiParameter(
-        "group",
-        str,
-        description="A group's name or id",
-        examples=[OpenApiExample("A collège's members", value="college-production-membres")],
-    ),
-]
-
-
-@extend_schema(tags=["documents"])
-class FolderAccess(ApiViewMixin, APIView):
-    """Who has access to a folder, for those who manage it."""
-
-    def _folder(self, request, folder_id: int) -> Folder:
-        folder = selectors.get_folder_for_user(request.user, folder_id)
-        if not policies.can_see_effective_access(request.user, folder):
-            raise PermissionDenied
-        return folder
-
-    @extend_schema(
-        summary="The grants on a folder and above it, and everyone who can open it, with why",
-        parameters=[PAGE],
-        responses=api.FolderAccessSerializer,
-        examples=[
-            OpenApiExample(
-                "Shared with the board",
-                value={
-                    "folder": {"id": 4, "name": "Budget"},
-                    "grants": [
-                        {
-                            "level": "view",
-                            "folder": {"id": 4, "name": "Budget"},
-                            "user": None,
-                            "group": BOARD_GROUP_EXAMPLE,
-                        }
-                    ],
-                    "people": {
-                        "count": 2,
-                        "page": 1,
-                        "has_next": False,
-                        "results": [
-                            {
-                                "person": {"id": 3, "name": "Isabelle Garnier", "handle": "isabelle.garnier"},
-                                "level": "view",
-                                "reasons": [
-                                    {
-                                        "level": "view",
-                                        "staff": False,
-                                        "folder": {"id": 4, "name": "Budget"},
-                                        "group": BOARD_GROUP_EXAMPLE,
-                                    }
-                                ],
-                            },
-                            {
-                                "person": {"id": 1, "name": "Claire Moreau", "handle": "claire.moreau"},
-                                "level": "manage",
-                                "reasons": [{"level": "manage", "staff": True, "folder": None, "group": None}],
-                            },
-                        ],
-                    },
-                },
-                response_only=True,
-            )
-        ],
-    )
-    def get(self, request, folder_id: int):
-        folder = self._folder(request, folder_id)
-        report = who_has_access.access_report(request.user, folder)
-        place, people = _page(report.people, request.query_params.get("page"), per_page=PEOPLE_PER_PAGE)
-        body = {"folder": folder, "grants": report.grants, "people": {**place, "results": people}}
-        return Response(api.FolderAccessSerializer(body).data)
-
-    @extend_schema(
-        summary="Give a person or a group a level of access on the folder (replacing the one written there)",
-        request=api.GrantInputSerializer,
-        responses={201: api.GrantSerializer},
-        examples=[
-            OpenApiExample("A person may view", value={"user": 12, "level": "view"}, request_only=True),
-            OpenApiExample(
-                "A collège's members may upload",
-                value={"group": "college-production-membres", "level": "upload"},
-                request_only=True,
-            ),
-        ],
-    )
-    def post(self, request, folder_id: int):
-        folder = self._folder(request, folder_id)
-        data = api.GrantInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        user, group, level = (data.validated_data.get(key) for key in ("user", "group", "level"))
-        actions.grant_folder_access(request.user, folder=folder, level=level, user=user, group=group)
-        grant = who_has_access.written_grant(folder, level=level, user=user, group=group)
-        return Response(api.GrantSerializer(grant).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Remove the access written on the folder for a person or a group",
-        parameters=PRINCIPAL_PARAMETERS,
-        request=None,
-        responses={
-            204: None,
-            400: OpenApiResponse(
-                ErrorSerializer,
-                description="Neither or both of a person and a group, or one unknown",
-                examples=[
-                    OpenApiExample(
-                        "Neither a person nor a group",
-                        value={
-                            "detail": "Certains champs ne sont pas valides.",
-                            "code": "invalid",
-                            "errors": {"non_field_errors": ["Choisissez soit une personne, soit un groupe."]},
-                        },
-                        response_only=True,
-                        status_codes=["400"],
-                    )
-                ],
-            ),
-        },
-    )
-    def delete(self, request, folder_id: int):
-        folder = self._folder(request, folder_id)
-        # The principal in the query (a DELETE's body is not described by OpenAPI), or the body.
-        data = api.PrincipalSerializer(data=request.query_params or request.data)
-        data.is_valid(raise_exception=True)
-        actions.revoke_folder_access(
-            request.user, folder=folder, user=data.validated_data.get("user"), group=data.validated_data.get("group")
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
