@@ -1,12 +1,12 @@
 from django.urls import path
 
-from workflows import views
+from workflows import register_views
 
 app_name = "workflows"
 
 urlpatterns = [
-    path("", views.register, name="register"),
-    path("imprimer/", views.register_print, name="register_print"),
-    path("registre.csv", views.register_csv, name="register_csv"),
-    path("<str:number>/", views.decision_detail, name="decision"),
+    path("", register_views.register, name="register"),
+    path("imprimer/", register_views.register_print, name="register_print"),
+    path("registre.csv", register_views.register_csv, name="register_csv"),
+    path("<str:number>/", register_views.decision_detail, name="decision"),
 ]
