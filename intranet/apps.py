@@ -16,7 +16,7 @@ class IntranetConfig(AppConfig):
             plugins,
         )
         from intranet.notifications import members as member_notifications
-        from intranet.notifications.selectors import unread_count, unread_mentions
+        from intranet.notifications.selectors import unread_count, unread_mention_count, unread_mentions
         from intranet.search.members import MemberSource
 
         # The core declares its own parts the way every app does (docs/architecture.md).
@@ -28,10 +28,10 @@ class IntranetConfig(AppConfig):
             notification_targets={"member": member_notifications.describe_members},
             notification_sentences=member_notifications.SENTENCES,
             # Made stale by intranet.notifications.actions for the people concerned.
-            navigation_counters={"notifications": unread_count},
+            navigation_counters={"notifications": unread_count, "mentions": unread_mention_count},
             jobs=background.JOBS,
             home_waiting=[unread_mentions],
-            # An unread mention is an unread notification: none counted, none to look for.
-            home_waiting_counted_in="notifications",
+            # Asked only of a reader with unread mentions (not of everyone with an unread reply).
+            home_waiting_counted_in="mentions",
             live_subscriptions=activity_live.SUBSCRIPTIONS,
         )

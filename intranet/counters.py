@@ -97,19 +97,23 @@ def _row_changed_for(name: str, part: str, people: Callable[[Any], Iterable[int]
         stale_on_commit(name, people(instance), part=part)
 
 
-def stale_on_commit(name: str, user_ids: Iterable[int], *, part: str | None = None) -> None:
-    """Once the current transaction commits (at once outside one), ``name`` (its part ``part``,
-    or every part) is recounted at the next page of these people."""
-    transaction.on_commit(partial(_mark_stale, name, sorted(set(user_ids)), part=part))
+def stale_on_commit(names: str | Iterable[str], user_ids: Iterable[int], *, part: str | None = None) -> None:
+    """Once the current transaction commits (at once outside one), the count ``names`` (or each
+    of several, in one update; its part ``part``, or every part) is recounted at the next page of
+    these people."""
+    transaction.on_commit(partial(_mark_stale, names, sorted(set(user_ids)), part=part))
 
 
-def _mark_stale(name: str, user_ids: list[int] | None, *, part: str | None = None) -> None:
-    # The count's lock first, always: a mark for some people (after commit, in a transaction of
-    # its own) would otherwise take rows in another order than one for everyone, and deadlock.
+def _mark_stale(names: str | Iterable[str], user_ids: list[int] | None, *, part: str | None = None) -> None:
+    names = sorted({names} if isinstance(names, str) else set(names))
+    # The counts' locks first, always, in one order: a mark for some people (after commit, in a
+    # transaction of its own) would otherwise take rows in another order than one for everyone,
+    # and deadlock.
     with transaction.atomic(savepoint=False):
-        _lock_count(name)
+        for name in names:
+            _lock_count(name)
         # Every row, stale or not: the version tells a recount under way that it is out of date.
-        rows = NavigationCount.objects.filter(name=name)
+        rows = NavigationCount.objects.filter(name__in=names)
         if part is not None:
             rows = rows.filter(part=part)
         if user_ids is not None:

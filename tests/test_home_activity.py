@@ -84,7 +84,7 @@ def test_waiting_for_me_lists_each_persons_steps_votes_and_mentions(cast, login,
     assert "Repérages" not in section(home(login(cast.coordinator)), "waiting-title")
 
 
-def test_mentions_are_looked_for_only_while_a_notification_is_unread(cast, login, django_capture_on_commit_callbacks):
+def test_mentions_are_looked_for_only_while_a_mention_is_unread(cast, login, django_capture_on_commit_callbacks):
     from intranet.notifications.models import Notification
 
     def notification_reads(client) -> list[str]:
@@ -95,6 +95,16 @@ def test_mentions_are_looked_for_only_while_a_notification_is_unread(cast, login
 
     reader = login(cast.patrimoine_member)
     Notification.objects.filter(recipient=cast.patrimoine_member).update(read_at=timezone.now())
+    recount_navigation(cast.patrimoine_member)
+    page, reads = notification_reads(reader)
+    assert reads == [] and "vous mentionne" not in page
+    # A reply in their own thread is unread, and is no reason to look for mentions.
+    own = forum_actions.start_thread(
+        cast.patrimoine_member, forum=Forum.objects.get(slug="general"), title="Fonds Lacaze", body="Qui sait ?"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_actions.reply(cast.coordinator, thread=own, body="Moi.")
+    assert Notification.objects.filter(recipient=cast.patrimoine_member, read_at__isnull=True).exists()
     recount_navigation(cast.patrimoine_member)
     page, reads = notification_reads(reader)
     assert reads == [] and "vous mentionne" not in page
@@ -244,7 +254,9 @@ def test_the_home_asks_as_many_queries_however_much_news_there_is(cast, login):
     add_news(cast, 1)
     small = queries("Nouveau 0")
     add_news(cast, 5)
-    assert queries("Nouveau 4") == small == 17  # nothing waits for them: no steps, ballots or fonds asked
+    # Nothing waits for them: no steps, ballots, fonds or mentions asked (their unread replies
+    # are no reason to look for mentions).
+    assert queries("Nouveau 4") == small == 16
 
 
 def test_a_decision_entered_in_the_register_tells_every_member_s_open_home(cast, monkeypatch):

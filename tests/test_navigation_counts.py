@@ -22,7 +22,7 @@ from intranet import actions as core_actions
 from intranet import counters
 from intranet.models import CollegeMembership, NavigationCount
 from intranet.notifications import actions as notification_actions
-from intranet.notifications.selectors import unread_count
+from intranet.notifications.selectors import unread_count, unread_mention_count
 from tests.concurrency import failures, run_together
 from tests.factories import make_proposal
 from workflows import actions
@@ -48,7 +48,7 @@ def bell_shown(client) -> int:
 
 def fresh_counts(user) -> dict[str, int]:
     tasks = task_count(user) + archive_selectors.waiting_count(user) + meeting_selectors.waiting_count(user).value
-    return {"tasks": tasks, "notifications": unread_count(user)}
+    return {"tasks": tasks, "notifications": unread_count(user), "mentions": unread_mention_count(user)}
 
 
 def assert_kept_counts_are_fresh(people) -> None:

@@ -131,7 +131,7 @@ def push_unread_counts_on_commit(user_ids: Iterable[int]) -> None:
     """Every change to someone's unread notifications comes here: their bells are told, and the
     count their next page shows is recounted."""
     user_ids = sorted(set(user_ids))
-    counters.stale_on_commit("notifications", user_ids)
+    counters.stale_on_commit(("notifications", "mentions"), user_ids)
     send_per_user_on_commit(partial(_unread_events, user_ids))
 
 

@@ -23,6 +23,12 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def unread_mention_count(user) -> int:
+    """Kept per person beside the bell's count: the home looks for unread mentions only when
+    there are some, not whenever anything is unread."""
+    return Notification.objects.filter(recipient=user, kind=Kind.MENTION, read_at__isnull=True).count()
+
+
 @dataclass(frozen=True)
 class Row:
     notification: Notification
