@@ -25,7 +25,7 @@ BUDGETS = {
     "forum's thread list": 6,
     "forums index": 6,
     "folder": 8,
-    "proposal": 11,
+    "proposal": 10,
     "register": 7,
     "search": 9,
 }

@@ -227,8 +227,20 @@ class StepView:
     can_release: bool
 
 
-def current_step(user, proposal: Proposal) -> StepView | None:
-    task = waiting_step(proposal)
+def proposal_tasks(proposal: Proposal) -> list[Task]:
+    """Every task of the proposal's process, oldest first, with its owner: the page's diagram
+    and its current step read them in one query."""
+    tasks = Task.objects.filter(process__proposalprocess__proposal=proposal.pk).select_related("owner")
+    return list(tasks.order_by("created", "pk"))
+
+
+def current_step(user, proposal: Proposal, tasks: list[Task] | None = None) -> StepView | None:
+    """``tasks``: the proposal's (``proposal_tasks``), when the page read them already."""
+    if tasks is None:
+        task = waiting_step(proposal)
+    else:
+        waiting = (task for task in reversed(tasks) if task.flow_task_type == "HUMAN" and task.status in WAITING)
+        task = next(waiting, None)
     if task is None:
         return None
     return StepView(

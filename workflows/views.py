@@ -134,6 +134,7 @@ def _render_proposal(
     view = selectors.proposal_view(user, proposal)
     own_ballot = view.own_ballot
     can_attach = policies.can_attach_documents(user, proposal)
+    tasks = selectors.proposal_tasks(proposal)  # the diagram's and the current step's, read once
     return render(
         request,
         "workflows/proposal.html",
@@ -145,12 +146,12 @@ def _render_proposal(
             "vote_form": vote_form or OpenVoteForm(),
             "ballot_form": ballot_form
             or BallotForm(initial={"choice": own_ballot.choice, "comment": own_ballot.comment} if own_ballot else None),
-            "diagram": diagram_for(proposal),
+            "diagram": diagram_for(proposal, tasks),
             "documents": selectors.proposal_documents(user, proposal),
             "can_attach": can_attach,
             "attach_form": attach_form or AttachDocumentForm(),
             "attachable": recent_document_names(user, limit=30) if can_attach else [],
-            "step": selectors.current_step(user, proposal),
+            "step": selectors.current_step(user, proposal, tasks),
         },
         status=status,
     )

@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 
+from django.db.models import QuerySet
 from viewflow.workflow.chart import calc_layout_data
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -51,9 +52,14 @@ class Diagram:
 
 
 def _states(tasks) -> dict[str, str]:
-    """Each step's latest state in one process's ``tasks``."""
+    """Each step's latest state in one process's ``tasks`` (a query, or the rows a page read
+    already, oldest first)."""
+    if isinstance(tasks, QuerySet):
+        taken = tasks.order_by("created", "pk").values_list("flow_task", "status")
+    else:
+        taken = [(task.flow_task, task.status) for task in tasks]
     states: dict[str, str] = {}
-    for flow_task, status in tasks.order_by("created", "pk").values_list("flow_task", "status"):
+    for flow_task, status in taken:
         node = flow_task
         ends_here = node.task_type == "END"
         if status in (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED) or (status == STATUS.DONE and ends_here):
@@ -73,8 +79,11 @@ def _lines(title: str, width: int, height: int, inside: bool) -> list[tuple[str,
     return [(line, width / 2, top + n * LINE_HEIGHT) for n, line in enumerate(wrapped)]
 
 
-def diagram_for(proposal) -> Diagram:
-    return diagram_of(ProposalFlow, Task.objects.filter(process__proposalprocess__proposal=proposal.pk))
+def diagram_for(proposal, tasks: list[Task] | None = None) -> Diagram:
+    """``tasks``: its process's, oldest first, when the page read them already (``proposal_tasks``)."""
+    if tasks is None:
+        return diagram_of(ProposalFlow, Task.objects.filter(process__proposalprocess__proposal=proposal.pk))
+    return diagram_of(ProposalFlow, tasks)
 
 
 def diagram_of(flow_class, tasks) -> Diagram:
