@@ -57,14 +57,16 @@ def add(
     part: str,
     count: CountFunction,
     *,
-    changes_with: Iterable[type[Model]] = (),
+    changes_with: Iterable[type[Model] | tuple[type[Model], Callable[[Any], bool]]] = (),
     changes_for: Mapping[type[Model], Callable[[Any], Iterable[int]]] | None = None,
 ) -> None:
     """``count(user)`` is the part ``part`` of the count ``name``; a row of any of ``changes_with``
     saved or deleted (or a many-to-many link added or removed) makes that part stale for
-    everyone, in the same transaction. Saving an account only to record a sign-in changes
-    nothing. A row of a model in ``changes_for`` ``{Model: people(row) -> user ids}`` changes only
-    those people's part (a ballot, its voter's): theirs is made stale once the change is committed."""
+    everyone, in the same transaction; ``(Model, concerns(row))`` there: only a row it concerns
+    (a Viewflow task of the app's own process, not of another app's). Saving an account only to
+    record a sign-in changes nothing. A row of a model in ``changes_for`` ``{Model: people(row) ->
+    user ids}`` changes only those people's part (a ballot, its voter's): theirs is made stale
+    once the change is committed."""
     if part in _counting.get(name, {}):
         raise RuntimeError(f"The count {name!r} already has a part {part!r}.")
     _counting.setdefault(name, {})[part] = count
@@ -73,16 +75,19 @@ def add(
         handler = partial(_row_changed_for, name, part, people)
         signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:save-for")
         signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:delete-for")
-    for model in changes_with:
-        handler = partial(_model_changed, name, part)
+    for changing in changes_with:
+        model, concerns = changing if isinstance(changing, tuple) else (changing, None)
+        handler = partial(_model_changed, name, part, concerns)
         # Strong references: the partials live as long as the process, like the registry.
         signals.post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:save")
         signals.post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:delete")
         signals.m2m_changed.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}:{model}:m2m")
 
 
-def _model_changed(name: str, part: str, sender, **kwargs) -> None:
+def _model_changed(name: str, part: str, concerns: Callable[[Any], bool] | None, sender, **kwargs) -> None:
     if kwargs.get("raw"):  # fixtures loading: nothing to tell
+        return
+    if concerns is not None and not concerns(kwargs["instance"]):
         return
     action, update_fields = kwargs.get("action"), kwargs.get("update_fields")
     if action is not None and not action.startswith("post_"):

@@ -90,7 +90,8 @@ def register(
     notification_targets: Mapping[str, targets.Describer] | None = None,
     notification_sentences: Mapping[str, Callable[[], str]] | None = None,
     navigation_counters: Mapping[str, counters.CountFunction] | None = None,
-    navigation_counts_change_with: Mapping[str, Iterable[type[Model]]] | None = None,
+    navigation_counts_change_with: Mapping[str, Iterable[type[Model] | tuple[type[Model], Callable[[Any], bool]]]]
+    | None = None,
     navigation_counts_change_for: Mapping[str, Mapping[type[Model], Callable[[Any], Iterable[int]]]] | None = None,
     on_college_created: Callable[[College], Any] | None = None,
     panels: Mapping[str, PanelMaker] | None = None,
@@ -116,6 +117,7 @@ def register(
       what waits for the reader) are added up, each app's part kept apart; a count that time changes answers
       ``counters.Counted(value, until)``. Kept per person (``intranet.counters``): recounted
       after a change to the models named in ``navigation_counts_change_with`` ``{name: [Model]}``
+      (or ``(Model, concerns(row))``: only the rows that concern it)
       (for everyone), to those of ``navigation_counts_change_for`` ``{name: {Model: people(row)}}``
       (for the people the row names), or after the app says so with
       ``intranet.counters.stale_on_commit``.

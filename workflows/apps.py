@@ -13,10 +13,13 @@ class WorkflowsConfig(AppConfig):
         from intranet import plugins
         from intranet.models import BoardMembership, College, CollegeMembership, User
         from workflows import audit_details, home, jobs, models, notifications, panels, search, selectors
+        from workflows.proposals.flows import ProposalFlow
 
         # Steps, votes and ballots, and the roles that decide whose they are.
         votes = [models.BoardVote, models.BoardVote.room_voters.through]
-        tasks_change_with = [Task, models.Proposal, *votes, User, CollegeMembership, BoardMembership, College]
+        # A step of another process (an archive's fonds) is not a proposal's.
+        proposal_step = (Task, lambda task: task.flow_task.flow_class is ProposalFlow)
+        tasks_change_with = [proposal_step, models.Proposal, *votes, User, CollegeMembership, BoardMembership, College]
         plugins.register(
             self.label,
             audit_details=audit_details.DETAILS,
