@@ -29,6 +29,7 @@ from forums.models import (
     Thread,
 )
 from forums.selectors import mention_resolver
+from intranet import policies as core
 from intranet import search
 from intranet.audit import AuditAction, record
 from intranet.exceptions import ActionRefused
@@ -92,10 +93,11 @@ def _reindex(post: Post) -> None:
 
 
 def _add_post(actor: User, thread: Thread, body: str, rendered) -> Post:
-    """Number the post, store it rendered, record mentions, and make the author follow the thread."""
+    """Number the post, store it rendered, record mentions, and make the author follow the thread.
+    ``thread`` is locked by this transaction (or new in it): its count in memory is the row's."""
     now = timezone.now()
-    Thread.objects.filter(pk=thread.pk).update(post_count=F("post_count") + 1, last_activity_at=now)
-    thread.refresh_from_db(fields=["post_count", "last_activity_at"])
+    thread.post_count, thread.last_activity_at = thread.post_count + 1, now
+    Thread.objects.filter(pk=thread.pk).update(post_count=thread.post_count, last_activity_at=now)
     post = Post.objects.create(
         thread=thread, number=thread.post_count, author=actor, body=body, body_html=rendered.html, created_at=now
     )
@@ -137,12 +139,13 @@ def reply(actor: User, *, thread: Thread, body: str) -> Post:
     # Rendered before taking the thread's lock, which every reply to this thread waits for.
     rendered, rendered_forum_id = _render(thread.forum, body), thread.forum_id
     with transaction.atomic():
-        # The thread row is the lock that numbers posts one after the other.
-        thread = Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
-        if not policies.can_read_forum(actor, thread.forum):
-            raise PermissionDenied("Cannot read this thread.")
-        if not policies.can_reply(actor, thread):
-            raise ActionRefused(_("This thread is locked: no new replies."))
+        # The thread row is the lock that numbers posts one after the other (its row only).
+        thread = Thread.objects.select_for_update(of=("self",)).select_related("forum__college").get(pk=thread.pk)
+        with core.roles_read_once(actor):  # both questions, one read of the roles
+            if not policies.can_read_forum(actor, thread.forum):
+                raise PermissionDenied("Cannot read this thread.")
+            if not policies.can_reply(actor, thread):
+                raise ActionRefused(_("This thread is locked: no new replies."))
         if thread.forum_id != rendered_forum_id:
             rendered = _render(thread.forum, body)  # moved meanwhile: mentions follow the new readers
         post = _add_post(actor, thread, body, rendered)

@@ -14,6 +14,7 @@ from intranet import actions as core_actions
 from intranet.audit import AuditAction
 from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry, College
+from tests.concurrency import failures, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,23 @@ def test_the_forum_index_lists_only_readable_forums(cast, login):
     slugs = {f.slug for f in login(cast.president).get(reverse("forums:index")).context["forums"]}
     assert slugs == {"general", "production", "conseil-d-administration"}
     assert len(login(cast.staff).get(reverse("forums:index")).context["forums"]) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replies_sent_at_once_are_numbered_one_after_the_other(association_bodies, cast):
+    """Each reply waits for the thread's lock, so none takes a number another already has."""
+    thread = actions.start_thread(cast.production_member, forum=forum("production"), title="Tournage", body="…")
+    repliers = [cast.production_member, cast.coordinator, cast.staff, cast.production_member]
+    outcomes = run_together(
+        *[
+            lambda person=person, n=n: actions.reply(person, thread=thread, body=f"Réponse {n}")
+            for n, person in enumerate(repliers)
+        ]
+    )
+    assert failures(outcomes) == []
+    thread.refresh_from_db()
+    assert sorted(thread.posts.values_list("number", flat=True)) == [1, 2, 3, 4, 5] and thread.post_count == 5
+    assert sorted(post.number for post in outcomes) == [2, 3, 4, 5]
 
 
 def test_anonymous_visitors_are_sent_to_login(client, production_thread):
