@@ -5,7 +5,8 @@ Django's ASGI handler starts a thread of its own for every request and, since a 
 belongs to its thread, opens a database connection for every request too: about 4-6 ms of server
 CPU per page, a third of a light one. On the pool's threads connections stay open (SQLite) or go
 back to the psycopg pool (PostgreSQL). Bodies are read before a thread is taken
-(``intranet.bodylimit``), so a slow upload holds none.
+(``intranet.bodylimit``), so a slow upload holds none. The live messages those threads send after
+commit go out on the server's event loop (``realtime.events.PublishesFromServerLoop``).
 """
 
 import os
@@ -28,10 +29,11 @@ from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from intranet.bodylimit import RequestBodyLimit  # noqa: E402
+from realtime.events import PublishesFromServerLoop  # noqa: E402
 from realtime.routing import websocket_application  # noqa: E402
 
 django_http_application = WSGIMiddleware(get_wsgi_application(), workers=settings.HTTP_THREADS)
 
-application = ProtocolTypeRouter(
-    {"http": RequestBodyLimit(django_http_application), "websocket": websocket_application}
+application = PublishesFromServerLoop(
+    ProtocolTypeRouter({"http": RequestBodyLimit(django_http_application), "websocket": websocket_application})
 )

@@ -6,6 +6,7 @@ people concerned; the consumer never filters a broadcast.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -154,10 +155,50 @@ def _send_to_groups(groups: list[str], message: dict) -> None:
     _send_messages([(group, {**message, "group": group}) for group in groups])
 
 
+# The event loop of the server this process runs (``PublishesFromServerLoop``): a page's thread
+# hands its messages to it, whose connections to the channel layer stay open. ``async_to_sync``
+# from that thread would start a thread, an event loop and, with Redis, a connection for each
+# batch: 1.4 ms of CPU instead of 0.13.
+_server_loop: asyncio.AbstractEventLoop | None = None
+PUBLISH_TIMEOUT_SECONDS = 5.0
+
+
+class PublishesFromServerLoop:
+    """ASGI middleware around the whole application: it notes the server's event loop, on which
+    the messages sent after commit by the pages' threads then go out."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        global _server_loop
+        _server_loop = asyncio.get_running_loop()
+        return await self.application(scope, receive, send)
+
+
+def _on_a_running_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
 def _send_messages(messages: list[tuple[str, dict]]) -> None:
     layer = get_channel_layer()
-    if layer is not None and messages:
+    if layer is None or not messages:
+        return
+    loop = _server_loop
+    if loop is None or not loop.is_running() or _on_a_running_loop(loop):
+        # A management command, the worker, a test without a server: an event loop of its own.
         async_to_sync(_group_send_each)(layer, messages)
+        return
+    sent = asyncio.run_coroutine_threadsafe(_group_send_each(layer, messages), loop)
+    try:
+        sent.result(timeout=PUBLISH_TIMEOUT_SECONDS)
+    except TimeoutError:
+        # Committed and saved all the same: pages catch up from the database on reconnect.
+        sent.cancel()
+        logger.warning("The server's event loop did not send %d live messages in time", len(messages))
 
 
 async def _group_send_each(layer, messages: list[tuple[str, dict]]) -> None:

@@ -1,5 +1,8 @@
 """The page's WebSocket: authenticated, origin-checked, closed when the account is deactivated."""
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -10,6 +13,7 @@ from django.db import connections
 
 from intranet import actions
 from intranet.asgi import application
+from realtime import events
 from realtime.consumers import CLOSE_NOT_AUTHENTICATED, CLOSE_SESSION_ENDED
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -91,6 +95,33 @@ async def test_deactivating_an_account_closes_its_open_sockets(member):
     communicator = await greeted_socket(user)
     await sync_to_async(actions.deactivate_member)(staff, user=user)
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+
+
+async def test_a_page_thread_sends_its_messages_on_the_server_loop(member, monkeypatch):
+    """What a page's thread sends after commit goes out on the server's own event loop, whose
+    connections to the channel layer stay open, not on a loop (and, with Redis, a connection)
+    started for each message."""
+    user, staff = member
+    communicator = await greeted_socket(user)  # through the application, which notes its loop
+    loops = []
+    send_each = events._group_send_each
+
+    async def noting_the_loop(layer, messages):
+        loops.append(asyncio.get_running_loop())
+        await send_each(layer, messages)
+
+    monkeypatch.setattr(events, "_group_send_each", noting_the_loop)
+
+    def as_a_page_thread():  # a thread of the pages' pool, which asgiref knows nothing of
+        try:
+            actions.deactivate_member(staff, user=user)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as page_threads:
+        await asyncio.get_running_loop().run_in_executor(page_threads, as_a_page_thread)
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+    assert loops and set(loops) == {asyncio.get_running_loop()}
 
 
 async def test_frames_from_the_page_do_not_wait_for_a_database_thread(member, monkeypatch):
