@@ -46,7 +46,8 @@ def _body(text, number: int) -> str:
 def _seed_threads(rng: random.Random) -> tuple[int, str]:
     """Bulk rows, as bench/search_setup.py writes them: returns the big thread's id and the
     reader's collège forum slug."""
-    from django.db import transaction
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
     from django.db.models import Max
     from django.utils import timezone
 
@@ -95,6 +96,10 @@ def _seed_threads(rng: random.Random) -> tuple[int, str]:
                 next_post += 1
         Thread.objects.bulk_create(threads, batch_size=BATCH)
         Post.objects.bulk_create(posts, batch_size=BATCH)
+        # Explicit keys leave PostgreSQL's sequences behind: a reply must get a fresh id.
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), [Thread, Post]):
+                cursor.execute(statement)
     return threads[0].pk, production.slug
 
 
