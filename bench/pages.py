@@ -18,7 +18,9 @@ this checkout), alternating:
    the server process's user + system time over a block divided by 10 (so it holds on a shared
    machine), the figure reported is the median block; the wall time of each request is kept too;
 4. **requests per second at concurrency 10**: 10 keep-alive connections ask for the page as fast
-   as they are answered, for ``--rps-seconds`` (default 5).
+   as they are answered, for ``--rps-seconds`` (default 5);
+5. last, **posting a reply** to the big thread through its form: the server CPU per reply, in the
+   same blocks (the write, its live frame rendered and published, the marks after commit).
 
 Every answer must be 200. The pages: the big thread's first and last page, a forum's thread
 list (the Production forum: 51 threads), the forums index, the home page, a folder, a proposal,
@@ -91,6 +93,7 @@ class Run:
     backend: str
     commit: str
     pages: list[PageResult] = field(default_factory=list)
+    reply_cpu_ms: float | None = None  # server CPU per reply posted to the big thread
 
 
 def step(command: list[str], env: dict[str, str], root: Path, log: Path) -> None:
@@ -214,6 +217,34 @@ async def measure_page(server: Server, session: str, name: str, counted: dict, b
     )
 
 
+async def measure_replies(server: Server, session: str, thread_url: str, blocks: int) -> float:
+    """Server CPU per reply posted to the big thread through its form (the redirect that follows
+    is not asked for): the write, its frame rendered once and published, the marks after commit.
+    Measured after the pages, which it changes."""
+    tab = await browser(server.port, session)
+    reply_url = thread_url.split("?")[0] + "repondre/"
+    per_reply = []
+    try:
+        await fetch(tab, thread_url)  # the form's CSRF token
+
+        async def post(body: str) -> None:
+            answer = await tab.request("POST", reply_url, {"csrfmiddlewaretoken": tab.csrf, "body": body})
+            if answer.status != 302:
+                raise BenchError(f"a reply answered {answer.status}")
+
+        for number in range(WARM_UP):
+            await post(f"Réponse d'échauffement {number}")
+        for block in range(blocks):
+            before = process_ticks(server.process.pid)
+            for number in range(BLOCK):
+                await post(f"Réponse {block}-{number}, avec **du gras** et un lien https://example.org")
+            ticks = process_ticks(server.process.pid) - before
+            per_reply.append(ticks * 1000 / os.sysconf("SC_CLK_TCK") / BLOCK)
+    finally:
+        await tab.close()
+    return statistics.median(per_reply)
+
+
 def run_version(version: str, root: Path, commit: str, backend: Backend, args) -> Run:
     work = Path(tempfile.mkdtemp(prefix=f"bench-pages-{version}-"))
     env = {**backend.env, "INTRANET_VAR_DIR": str(work)}
@@ -234,6 +265,9 @@ def run_version(version: str, root: Path, commit: str, backend: Backend, args) -
                     f"(others {result.other_cores:.2f} cores)",
                     flush=True,
                 )
+            thread_url = setup["pages"]["thread, last page"]["url"]
+            run.reply_cpu_ms = asyncio.run(measure_replies(server, setup["session"], thread_url, args.blocks))
+            print(f"    {'post a reply':22} CPU {run.reply_cpu_ms:6.1f} ms", flush=True)
         return run
     finally:
         backend.drop()
@@ -262,6 +296,10 @@ def table(runs: list[Run]) -> str:
             lines.append(
                 f"| {backend} | {name} | {queries} | {shown.html_bytes / 1024:.0f} | {cpu} | {rps} | {others:.2f} |"
             )
+        replies = [by_run.reply_cpu_ms for by_run in runs if by_run.backend == backend and by_run.reply_cpu_ms]
+        if replies:
+            cpu = " → ".join(f"{value:.1f}" for value in replies)
+            lines.append(f"| {backend} | post a reply (a write) | — | — | {cpu} | — | — |")
     return "\n".join(lines)
 
 
