@@ -687,7 +687,10 @@ def build_world() -> SimpleNamespace:
         cast.patrimoine_member, college="patrimoine", title="À l'ordre du jour", reviewer=patrimoine_coordinator
     )
     world.in_review["board"] = world.returned["board"] = on_agenda
-    world.task = {target: workflow_selectors.waiting_step(world.in_review[target]).pk for target in TARGETS}
+    world.task = {
+        target: workflow_selectors.waiting_step(workflow_selectors.proposal_tasks(world.in_review[target])).pk
+        for target in TARGETS
+    }
     world.task_claimer = {**reviewer, "board": cast.secretary}
     deadline = timezone.now() + timedelta(days=3)
     world.deadline = timezone.localtime(deadline).strftime("%Y-%m-%dT%H:%M")

@@ -20,6 +20,7 @@ from tests.helpers import speaking
 from workflows import actions
 from workflows.models import Decision
 from workflows.proposals.diagram import CHAR_WIDTH, diagram_for
+from workflows.selectors import proposal_tasks
 
 CATALOGUE = Path(settings.BASE_DIR) / "intranet" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
@@ -120,13 +121,13 @@ def test_the_first_label_of_the_process_diagram_is_not_cut(cast):
     proposal = make_proposal(cast.production_member, stage="draft")
     for language in ("fr", "en"):
         with translation.override(language):
-            diagram = diagram_for(proposal)
+            diagram = diagram_for(proposal_tasks(proposal))
         for step in diagram.steps:
             for text, x, _y in step.lines:
                 left, right = step.x + x - len(text) * CHAR_WIDTH / 2, step.x + x + len(text) * CHAR_WIDTH / 2
                 assert left >= 0 and right <= diagram.width, (language, text, left, right, diagram.width)
         with translation.override("fr"):
-            assert diagram_for(proposal).steps[0].title == "Brouillon créé"
+            assert diagram_for(proposal_tasks(proposal)).steps[0].title == "Brouillon créé"
 
 
 def test_the_search_help_gives_a_handle_as_members_have_them(cast, login):

@@ -205,19 +205,6 @@ def waiting_task(proposal: Proposal, node) -> Task | None:
     )
 
 
-def waiting_step(proposal: Proposal) -> Task | None:
-    """The step for people the proposal waits in (none while the board votes or once ended)."""
-    return (
-        Task.objects.filter(
-            process__proposalprocess__proposal=proposal.pk,
-            flow_task_type="HUMAN",
-            status__in=(STATUS.NEW, STATUS.ASSIGNED),
-        )
-        .select_related("owner")
-        .first()
-    )
-
-
 @dataclass
 class StepView:
     """The step a proposal waits in, and what one reader may do with it."""
@@ -234,13 +221,15 @@ def proposal_tasks(proposal: Proposal) -> list[Task]:
     return list(tasks.order_by("created", "pk"))
 
 
-def current_step(user, proposal: Proposal, tasks: list[Task] | None = None) -> StepView | None:
-    """``tasks``: the proposal's (``proposal_tasks``), when the page read them already."""
-    if tasks is None:
-        task = waiting_step(proposal)
-    else:
-        waiting = (task for task in reversed(tasks) if task.flow_task_type == "HUMAN" and task.status in WAITING)
-        task = next(waiting, None)
+def waiting_step(tasks: list[Task]) -> Task | None:
+    """The step for people the proposal waits in, among its ``proposal_tasks`` (none while the
+    board votes or once ended)."""
+    return next((task for task in reversed(tasks) if task.flow_task_type == "HUMAN" and task.status in WAITING), None)
+
+
+def current_step(user, tasks: list[Task]) -> StepView | None:
+    """The proposal's waiting step (among its ``proposal_tasks``) and what ``user`` may do with it."""
+    task = waiting_step(tasks)
     if task is None:
         return None
     return StepView(

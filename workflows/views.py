@@ -146,12 +146,12 @@ def _render_proposal(
             "vote_form": vote_form or OpenVoteForm(),
             "ballot_form": ballot_form
             or BallotForm(initial={"choice": own_ballot.choice, "comment": own_ballot.comment} if own_ballot else None),
-            "diagram": diagram_for(proposal, tasks),
+            "diagram": diagram_for(tasks),
             "documents": selectors.proposal_documents(user, proposal),
             "can_attach": can_attach,
             "attach_form": attach_form or AttachDocumentForm(),
             "attachable": recent_document_names(user, limit=30) if can_attach else [],
-            "step": selectors.current_step(user, proposal, tasks),
+            "step": selectors.current_step(user, tasks),
         },
         status=status,
     )

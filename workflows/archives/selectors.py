@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
 
 from documents import policies as document_policies
 from documents.models import Document, Folder
@@ -340,3 +341,8 @@ def waiting_fonds(user) -> list[WaitingFonds]:
         )
         for fonds in waiting
     ]
+
+
+def fonds_tasks(fonds: Fonds) -> list[Task]:
+    """Every task of the fonds's process, oldest first: what its diagram marks."""
+    return list(Task.objects.filter(process__archiveprocess__fonds=fonds.pk).order_by("created", "pk"))

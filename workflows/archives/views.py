@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from viewflow.workflow.models import Task
 
 from intranet.spreadsheets import safe_cell
 from workflows.archives import forms, policies, selectors
@@ -120,9 +119,8 @@ def fonds_page(request, fonds: Fonds, *, status: int = 200, **posted_forms):
     digitising = [(row, digitisation_forms[row.id]) for row in view.items if row.id in digitisation_forms]
     context = {"view": view, "rows": rows, "digitising": digitising, **step_forms}
     if view.shows_work:  # the process, drawn as the proposals' is, for those who follow it
-        tasks = Task.objects.filter(process__archiveprocess__fonds=fonds.pk)
         context |= {
-            "diagram": diagram_of(ArchiveFlow, tasks),
+            "diagram": diagram_of(ArchiveFlow, selectors.fonds_tasks(fonds)),
             "diagram_title": _("The deposit's process"),
             "diagram_stopped": _("The process has stopped: the offer was withdrawn."),
         }

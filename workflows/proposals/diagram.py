@@ -8,7 +8,6 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import QuerySet
 from viewflow.workflow.chart import calc_layout_data
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
@@ -51,16 +50,11 @@ class Diagram:
         return [step for step in self.steps if step.state == "current"]
 
 
-def _states(tasks) -> dict[str, str]:
-    """Each step's latest state in one process's ``tasks`` (a query, or the rows a page read
-    already, oldest first)."""
-    if isinstance(tasks, QuerySet):
-        taken = tasks.order_by("created", "pk").values_list("flow_task", "status")
-    else:
-        taken = [(task.flow_task, task.status) for task in tasks]
+def _states(tasks: list[Task]) -> dict[str, str]:
+    """Each step's latest state in one process's ``tasks`` (oldest first)."""
     states: dict[str, str] = {}
-    for flow_task, status in taken:
-        node = flow_task
+    for task in tasks:
+        node, status = task.flow_task, task.status
         ends_here = node.task_type == "END"
         if status in (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED) or (status == STATUS.DONE and ends_here):
             states[node.name] = "current"
@@ -79,15 +73,14 @@ def _lines(title: str, width: int, height: int, inside: bool) -> list[tuple[str,
     return [(line, width / 2, top + n * LINE_HEIGHT) for n, line in enumerate(wrapped)]
 
 
-def diagram_for(proposal, tasks: list[Task] | None = None) -> Diagram:
-    """``tasks``: its process's, oldest first, when the page read them already (``proposal_tasks``)."""
-    if tasks is None:
-        return diagram_of(ProposalFlow, Task.objects.filter(process__proposalprocess__proposal=proposal.pk))
+def diagram_for(tasks: list[Task]) -> Diagram:
+    """A proposal's process, from its ``workflows.selectors.proposal_tasks``."""
     return diagram_of(ProposalFlow, tasks)
 
 
 def diagram_of(flow_class, tasks) -> Diagram:
-    """The diagram of ``flow_class`` with the steps of one of its processes (``tasks``) marked."""
+    """The diagram of ``flow_class`` with the steps of one of its processes (``tasks``, oldest
+    first) marked."""
     grid = _layout(flow_class)
     states = _states(tasks)
     steps = []
