@@ -28,7 +28,7 @@ class _Roles:
     def __init__(self, user):
         self.user = user
         self._colleges: dict[int, tuple[str, bool]] | None = None
-        self._slugs: dict[int, str] = {}
+        self._ids_by_slug: dict[str, int] = {}
         self._board: set[str] = set()
         self.answers: dict[str, object] = {}  # other questions read once for the block (read_once)
 
@@ -49,7 +49,7 @@ class _Roles:
                 self._board.add(role)
             else:
                 self._colleges[college_id] = (role, active)
-                self._slugs[college_id] = slug
+                self._ids_by_slug[slug] = college_id
 
     @property
     def board(self) -> set[str]:
@@ -61,7 +61,7 @@ class _Roles:
         """The id of the person's collège ``slug``, if they are in it."""
         if self._colleges is None:
             self._read()
-        return next((college_id for college_id, known in self._slugs.items() if known == slug), None)
+        return self._ids_by_slug.get(slug)
 
     @property
     def colleges(self) -> dict[int, tuple[str, bool]]:

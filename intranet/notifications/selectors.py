@@ -23,10 +23,14 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def _unread_mentions(user):
+    return Notification.objects.filter(recipient=user, kind=Kind.MENTION, read_at__isnull=True)
+
+
 def unread_mention_count(user) -> int:
     """Kept per person beside the bell's count: the home looks for unread mentions only when
     there are some, not whenever anything is unread."""
-    return Notification.objects.filter(recipient=user, kind=Kind.MENTION, read_at__isnull=True).count()
+    return _unread_mentions(user).count()
 
 
 @dataclass(frozen=True)
@@ -83,11 +87,7 @@ MENTIONS_ON_HOME = 20
 def unread_mentions(user) -> list[Waiting]:
     """For the home's "waiting for me": the unread mentions of the person, in what they may still
     open, each leading through its notification (opening it marks it read)."""
-    mentions = list(
-        Notification.objects.filter(recipient=user, kind=Kind.MENTION, read_at__isnull=True)
-        .select_related("actor")
-        .order_by("-created_at")[:MENTIONS_ON_HOME]
-    )
+    mentions = list(_unread_mentions(user).select_related("actor").order_by("-created_at")[:MENTIONS_ON_HOME])
     described = targets.describe(user, {(n.target_type, n.target_id) for n in mentions})
     waiting = []
     open_url = address_maker("notifications:open")
