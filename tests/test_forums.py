@@ -15,6 +15,7 @@ from intranet.audit import AuditAction
 from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry, College
 from tests.concurrency import failures, run_together
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,29 @@ def test_replies_sent_at_once_are_numbered_one_after_the_other(association_bodie
     thread.refresh_from_db()
     assert sorted(thread.posts.values_list("number", flat=True)) == [1, 2, 3, 4, 5] and thread.post_count == 5
     assert sorted(post.number for post in outcomes) == [2, 3, 4, 5]
+
+
+# Statements of a reply, those after commit included (PostgreSQL also takes the lock of each
+# count the notified people's marks touch: the bell's and the mentions').
+REPLY_BUDGET = {"sqlite": 20, "postgresql": 22}
+
+
+def test_a_reply_asks_as_many_queries_however_many_people_follow_the_thread(cast, django_capture_on_commit_callbacks):
+    """The write, its notifications, its frame and the marks after commit: a fixed number of
+    statements, whether one person (the thread's author) or five follow the thread."""
+    thread = actions.start_thread(cast.production_member, forum=forum("production"), title="Tournage", body="…")
+
+    def statements_of_a_reply() -> int:
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            actions.reply(cast.coordinator, thread=thread, body="Une réponse")
+        return len(queries)
+
+    actions.reply(cast.coordinator, thread=thread, body="Bonjour")  # their own reading state exists
+    one_follower = statements_of_a_reply()
+    for number in range(4):
+        follower = make_member(actor=cast.staff, college="production", email=f"suit.{number}@example.org")
+        actions.set_follow(follower, thread=thread, level=FollowLevel.FOLLOWING)
+    assert statements_of_a_reply() == one_follower == REPLY_BUDGET[connection.vendor]
 
 
 def test_anonymous_visitors_are_sent_to_login(client, production_thread):
