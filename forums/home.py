@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import FollowLevel, Thread
@@ -51,17 +51,18 @@ def new_threads(user, since: datetime) -> list[Happening]:
 
 def replies_in_followed_threads(user, since: datetime) -> list[Happening]:
     """The threads the reader follows with replies by others since then, and how many."""
-    new_replies = Q(posts__created_at__gte=since, posts__number__gt=1, posts__deleted_at__isnull=True) & ~Q(
-        posts__author=user
-    )
+    # The condition is in the join, so that only the posts written since then are read.
+    since_then = FilteredRelation("posts", condition=Q(posts__created_at__gte=since))
+    new_replies = Q(since_then__number__gt=1, since_then__deleted_at__isnull=True) & ~Q(since_then__author=user)
     threads = (
-        Thread.objects.filter(
+        Thread.objects.annotate(since_then=since_then)
+        .filter(
             forum__in=[forum.pk for forum in readable_forums(user)],
             last_activity_at__gte=since,
             read_states__user=user,
             read_states__follow=FollowLevel.FOLLOWING,
         )
-        .annotate(new_replies=Count("posts", filter=new_replies))
+        .annotate(new_replies=Count("since_then", filter=new_replies))
         .filter(new_replies__gt=0)
         .order_by("-last_activity_at")
         .values_list(

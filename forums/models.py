@@ -97,6 +97,8 @@ class Post(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["thread", "number"], name="one_number_per_post_in_thread")]
+        # The home counts a followed thread's replies since a date without reading its older posts.
+        indexes = [models.Index(fields=["thread", "created_at"], name="post_thread_since")]
 
     def __str__(self) -> str:
         return f"{self.thread} #{self.number}"
