@@ -8,7 +8,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from forums import actions, selectors
+from forums import actions, post_views, reading, selectors
 from forums import serializers as api
 from forums.models import FollowLevel, Post, Thread
 from intranet.api.base import ApiViewMixin, Pages, PostCursor, validated
@@ -63,8 +63,8 @@ def _thread_data(request, thread: Thread) -> dict:
 
 
 def _posts_data(request, thread: Thread, posts: list[Post]) -> list[dict]:
-    """The posts as the thread's page shows them to this reader (``selectors.post_views``)."""
-    return api.PostSerializer(selectors.post_views(request.user, thread, posts), many=True).data
+    """The posts as the thread's page shows them to this reader (``post_views.post_views``)."""
+    return api.PostSerializer(post_views.post_views(request.user, thread, posts), many=True).data
 
 
 def _post_data(request, post: Post) -> dict:
@@ -148,7 +148,7 @@ class ForumFollow(ApiViewMixin, APIView):
     def put(self, request, slug: str):
         forum = selectors.get_forum_for_user(request.user, slug)
         following = validated(api.ForumFollowSerializer, request)["following"]
-        actions.set_forum_follow(request.user, forum=forum, following=following)
+        reading.set_forum_follow(request.user, forum=forum, following=following)
         return Response({"following": following})
 
 
@@ -207,7 +207,7 @@ class ThreadRead(ApiViewMixin, APIView):
     def post(self, request, thread_id: int):
         thread = selectors.get_thread_for_user(request.user, thread_id)
         number = validated(api.ThreadReadMarkSerializer, request)["number"]
-        return Response({"read": actions.mark_thread_read(request.user, thread=thread, up_to=number)})
+        return Response({"read": reading.mark_thread_read(request.user, thread=thread, up_to=number)})
 
 
 @extend_schema(
@@ -222,7 +222,7 @@ class ThreadFollow(ApiViewMixin, APIView):
     def put(self, request, thread_id: int):
         thread = selectors.get_thread_for_user(request.user, thread_id)
         level = validated(api.ThreadFollowSerializer, request)["level"]
-        actions.set_follow(request.user, thread=thread, level=level)
+        reading.set_follow(request.user, thread=thread, level=level)
         return Response({"level": level})
 
 

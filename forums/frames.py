@@ -21,7 +21,7 @@ from django.utils import translation
 from documents.models import Document
 from documents.references import referenced_ids
 from documents.selectors import readers_of_documents
-from forums import policies, selectors
+from forums import policies, post_views, selectors
 from forums.models import FollowLevel, Forum, ForumEvent, Post, ReadState, Thread
 from intranet.models import User
 from realtime.events import (
@@ -156,7 +156,7 @@ def _post(post_id: int) -> Post | None:
     )
 
 
-def _render_post(view: selectors.PostView) -> str:
+def _render_post(view: post_views.PostView) -> str:
     return render_to_string(
         "forums/_post.html",
         {"view": view, "csrf_token": CSRF_PLACEHOLDER},
@@ -170,10 +170,10 @@ def post_renderings(event: ForumEvent) -> Renderings | None:
         return None
     groups, routes = reader_groups(post)
     documents = Document.objects.in_bulk({pk for document_ids, _text in groups.values() for pk in document_ids})
-    reactions = selectors.reactions_for(None, [post])[post.pk]
+    reactions = post_views.reactions_for(None, [post])[post.pk]
     texts = {}
     for variant, (document_ids, show_text) in groups.items():
-        view = selectors.shared_post_view(
+        view = post_views.shared_post_view(
             post, reactions, documents={pk: documents[pk] for pk in document_ids}, show_text=show_text
         )
         for language in _languages():
@@ -311,7 +311,7 @@ def _messages_for_reader(user, post_ids) -> dict[int, str]:
     for thread_posts in by_thread.values():
         thread = thread_posts[0].thread
         last_read = selectors.read_state(user, thread).last_read_number
-        for view in selectors.post_views(user, thread, thread_posts, last_read):
+        for view in post_views.post_views(user, thread, thread_posts, last_read):
             rendered[view.post.pk] = _render_post(view)
     return rendered
 

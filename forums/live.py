@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from forums import actions, frames, policies, selectors
+from forums import frames, policies, reading, selectors
 from forums.frames import forum_group, thread_group
 from forums.models import Forum
 from realtime import subscriptions
@@ -44,7 +44,7 @@ def _replay_forum(user, forum_id: int, since: int) -> tuple[list[str], bool]:
 
 
 def _mark_threads_read(marks: list) -> None:
-    actions.mark_threads_read(marks)  # looked up when called: tests replace it
+    reading.mark_threads_read(marks)  # looked up when called: tests replace it
 
 
 # Declared in ForumsConfig.ready() (intranet.plugins).

@@ -1,6 +1,6 @@
 """What the forums API shows of forums, threads and posts, and the bodies it accepts.
 
-Nothing here decides who may do what: a post comes as ``selectors.post_views`` builds it for
+Nothing here decides who may do what: a post comes as ``post_views.post_views`` builds it for
 the reader (its text and the actions offered asked of the policy), the same for the pages.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from forums import policies, selectors
+from forums import policies, post_views, selectors
 from forums.actions import TITLE_MAX_LENGTH
 from forums.models import FollowLevel, ForumKind, ReactionKind
 from intranet.markdown import MAX_LENGTH
@@ -94,7 +94,7 @@ class PostPermissionsSerializer(serializers.Serializer):
 class PostSerializer(serializers.Serializer):
     """A post as I see it: no text when deleted, nor when hidden unless I wrote it or moderate."""
 
-    # Reads a ``selectors.PostView``, as the thread's page and its live frames do: what the
+    # Reads a ``post_views.PostView``, as the thread's page and its live frames do: what the
     # reader may do and see is decided there, once, by the policy.
 
     id = serializers.IntegerField(source="post.pk")
@@ -114,24 +114,24 @@ class PostSerializer(serializers.Serializer):
     reactions = serializers.SerializerMethodField()
     allowed = serializers.SerializerMethodField()
 
-    def get_hidden_reason(self, view: selectors.PostView) -> str | None:
+    def get_hidden_reason(self, view: post_views.PostView) -> str | None:
         return view.post.hidden_reason if view.post.is_hidden else None
 
-    def get_body(self, view: selectors.PostView) -> str | None:
+    def get_body(self, view: post_views.PostView) -> str | None:
         return view.post.body if view.allowed.show_text else None
 
-    def get_body_html(self, view: selectors.PostView) -> str | None:
+    def get_body_html(self, view: post_views.PostView) -> str | None:
         return str(view.body) if view.allowed.show_text else None
 
-    def get_url(self, view: selectors.PostView) -> str:
+    def get_url(self, view: post_views.PostView) -> str:
         return view.url
 
     @extend_schema_field(PostReactionSerializer(many=True))
-    def get_reactions(self, view: selectors.PostView) -> list[dict]:
+    def get_reactions(self, view: post_views.PostView) -> list[dict]:
         return PostReactionSerializer(view.reactions, many=True).data
 
     @extend_schema_field(PostPermissionsSerializer)
-    def get_allowed(self, view: selectors.PostView) -> dict[str, bool]:
+    def get_allowed(self, view: post_views.PostView) -> dict[str, bool]:
         return PostPermissionsSerializer(view.allowed).data
 
 

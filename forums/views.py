@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from forums import actions, history, policies, selectors
+from forums import actions, history, policies, post_views, reading, selectors
 from forums.forms import FollowForm, HideForm, PostForm, ThreadForm
 from forums.models import Thread
 from intranet import plugins
@@ -70,7 +70,7 @@ def forum_detail(request, slug: str):
 def forum_follow(request, slug: str):
     forum = selectors.get_forum_for_user(request.user, slug)
     following = request.POST.get("following") == "1"
-    actions.set_forum_follow(request.user, forum=forum, following=following)
+    reading.set_forum_follow(request.user, forum=forum, following=following)
     if following:
         messages.success(request, _("You will be notified of every new thread in this forum."))
     else:
@@ -96,7 +96,7 @@ def thread_create(request, slug: str):
 @require_POST
 def forum_mark_read(request, slug: str):
     forum = selectors.get_forum_for_user(request.user, slug)
-    actions.mark_forum_read(request.user, forum=forum)
+    reading.mark_forum_read(request.user, forum=forum)
     messages.success(request, _("Everything in this forum is marked as read."))
     return redirect("forums:forum", slug=forum.slug)
 
@@ -110,7 +110,7 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
     page = pages.get_page(request.GET.get("page"))
     posts = list(selectors.posts_of_page(thread, page.number))
     if posts and posts[-1].number > last_read_before:  # a page read again writes nothing
-        actions.mark_thread_read(request.user, thread=thread, up_to=posts[-1].number)
+        reading.mark_thread_read(request.user, thread=thread, up_to=posts[-1].number)
     can_moderate = policies.can_moderate_forum(request.user, thread.forum)
     if reply_form is None:
         quoted = selectors.quotable_post(thread, request.GET.get("quote", ""))
@@ -123,7 +123,7 @@ def thread_detail(request, thread_id: int, reply_form: PostForm | None = None):
             "forum": thread.forum,
             "panels": plugins.panels_for(plugins.THREAD_PAGE, request.user, thread),
             "page": page,
-            "post_views": selectors.post_views(request.user, thread, posts, last_read_before),
+            "post_views": post_views.post_views(request.user, thread, posts, last_read_before),
             "first_unread": last_read_before + 1 if last_read_before < thread.post_count else None,
             "first_unread_url": _thread_url(thread, last_read_before + 1),
             "can_reply": policies.can_reply(request.user, thread),
@@ -185,7 +185,7 @@ def thread_follow(request, thread_id: int):
     thread = selectors.get_thread_for_user(request.user, thread_id)
     form = FollowForm(request.POST)
     if form.is_valid():
-        actions.set_follow(request.user, thread=thread, level=form.cleaned_data["level"])
+        reading.set_follow(request.user, thread=thread, level=form.cleaned_data["level"])
     return redirect("forums:thread", thread_id=thread.pk)
 
 
@@ -195,7 +195,7 @@ def thread_mark_read(request, thread_id: int):
     number = request.POST.get("number", "")
     if not number.isdecimal() or len(number) > 9:
         return JsonResponse({"error": "number"}, status=400)
-    return JsonResponse({"read": actions.mark_thread_read(request.user, thread=thread, up_to=int(number))})
+    return JsonResponse({"read": reading.mark_thread_read(request.user, thread=thread, up_to=int(number))})
 
 
 def thread_row(request, thread_id: int):
@@ -209,7 +209,7 @@ def post_fragment(request, post_id: int):
     """One post as the viewer sees it, for pages that update live."""
     post = selectors.get_post_for_user(request.user, post_id)
     state = selectors.read_state(request.user, post.thread)
-    view = selectors.post_views(request.user, post.thread, [post], state.last_read_number)[0]
+    view = post_views.post_views(request.user, post.thread, [post], state.last_read_number)[0]
     return render(
         request,
         "forums/_post.html",

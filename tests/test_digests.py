@@ -11,6 +11,7 @@ from django.core import mail
 from django.utils import timezone
 
 from forums import actions as forum_actions
+from forums import reading as forum_reading
 from forums.models import FollowLevel, Forum
 from intranet.notifications import actions
 from tests.factories import make_member
@@ -52,7 +53,7 @@ def test_a_day_of_replies_reaches_the_author_in_one_email_at_seven_the_next_morn
     for moment in (at(TUESDAY, 6), at(TUESDAY, 7, 30), at(TUESDAY, 15), at(WEDNESDAY, 6, 59)):
         clock.now = moment
         if moment == at(TUESDAY, 7, 30):  # the president follows the thread from then on
-            forum_actions.set_follow(cast.president, thread=thread, level=FollowLevel.FOLLOWING)
+            forum_reading.set_follow(cast.president, thread=thread, level=FollowLevel.FOLLOWING)
         forum_actions.reply(cast.coordinator, thread=thread, body=f"Réponse de {moment:%d %H:%M}")
     for moment in [at(day, hour, minute) for day in (TUESDAY, WEDNESDAY) for hour in range(24) for minute in (0, 30)]:
         for message in clock.worker_runs_at(moment):
@@ -79,7 +80,7 @@ def test_the_first_notification_after_the_digest_hour_waits_for_the_next_morning
     forum = Forum.objects.get(slug="production")
     followers = [make_member(actor=cast.staff, college="production") for _ in range(5)]
     for follower in followers:
-        forum_actions.set_forum_follow(follower, forum=forum, following=True)
+        forum_reading.set_forum_follow(follower, forum=forum, following=True)
     clock.now = at(TUESDAY, 9, 12)
     forum_actions.start_thread(cast.production_member, forum=forum, title="Festival", body="Le programme")
     assert clock.worker_runs_at(at(TUESDAY, 9, 13)) == []

@@ -9,7 +9,7 @@ from django.urls import reverse
 from documents import actions as document_actions
 from documents import selectors as document_selectors
 from documents.models import Space, SpaceKind
-from forums import actions, frames
+from forums import actions, frames, reading
 from forums.models import Forum, ForumEvent
 from tests.factories import make_incoming, make_member, make_staff
 from tests.test_forum_live import drain, subscribe
@@ -186,11 +186,11 @@ async def test_a_page_that_reconnects_gets_the_missed_messages_rendered_for_its_
 async def test_muting_a_thread_tells_the_readers_other_pages_with_their_forum_count(people, thread):
     await sync_to_async(actions.reply)(people["author"], thread=thread, body="Deux")
     page = await greeted_socket(people["reader"])
-    await sync_to_async(actions.set_follow)(people["reader"], thread=thread, level="muted")
+    await sync_to_async(reading.set_follow)(people["reader"], thread=thread, level="muted")
     frame = await page.receive_json_from(timeout=3)
     assert frame["event"] == "thread.follow"
     assert (frame["data"]["muted"], frame["data"]["forum_unread"]) == (True, 0)
-    await sync_to_async(actions.set_follow)(people["reader"], thread=thread, level="normal")
+    await sync_to_async(reading.set_follow)(people["reader"], thread=thread, level="normal")
     assert (await page.receive_json_from(timeout=3))["data"]["forum_unread"] == 2
     await page.disconnect()
 
@@ -209,7 +209,7 @@ async def test_a_new_thread_reaches_the_forum_lists_with_its_row(people):
 async def test_a_moved_thread_brings_each_readers_own_unread_count(people, thread):
     await sync_to_async(actions.reply)(people["author"], thread=thread, body="Deux")
     await sync_to_async(actions.reply)(people["author"], thread=thread, body="Trois")
-    await sync_to_async(actions.mark_thread_read)(people["reader"], thread=thread, up_to=2)
+    await sync_to_async(reading.mark_thread_read)(people["reader"], thread=thread, up_to=2)
     general = await sync_to_async(Forum.objects.get)(slug="general")
     pages = {}
     for name in ("reader", "board"):
@@ -269,7 +269,7 @@ async def test_a_read_mark_the_database_cannot_take_keeps_the_socket_open(people
     def busy_database(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(actions, "mark_threads_read", busy_database)
+    monkeypatch.setattr(reading, "mark_threads_read", busy_database)
     page = await subscribed(people["reader"], thread)
     await page.send_json_to({"type": "read", "channel": "thread", "id": thread.pk, "number": 1})
     assert await page.receive_json_from(timeout=3) == {"event": "error", "data": {"code": "try_again"}}

@@ -4,7 +4,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.db import transaction
 
-from forums import actions
+from forums import actions, reading
 from forums.models import Forum
 from intranet import actions as core_actions
 from intranet.models import CollegeMembership
@@ -249,7 +249,7 @@ async def test_pin_and_lock_reach_the_forum_page_live(people, thread):
 async def test_reading_on_one_page_updates_the_readers_other_pages(people, thread):
     await sync_to_async(actions.reply)(people["author"], thread=thread, body="Deux")
     other_page = await greeted_socket(people["reader"])
-    await sync_to_async(actions.mark_thread_read)(people["reader"], thread=thread, up_to=2)
+    await sync_to_async(reading.mark_thread_read)(people["reader"], thread=thread, up_to=2)
     # Where they stopped, and where they were: the counters move by the difference, no query.
     assert await other_page.receive_json_from(timeout=3) == {
         "event": "thread.read",
@@ -257,7 +257,7 @@ async def test_reading_on_one_page_updates_the_readers_other_pages(people, threa
     }
     # Another member's pages hear nothing of it.
     stranger = await greeted_socket(people["author"])
-    await sync_to_async(actions.mark_thread_read)(people["reader"], thread=thread, up_to=2)
+    await sync_to_async(reading.mark_thread_read)(people["reader"], thread=thread, up_to=2)
     assert await stranger.receive_nothing(timeout=0.3)
     await other_page.disconnect()
     await stranger.disconnect()

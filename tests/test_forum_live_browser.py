@@ -6,7 +6,7 @@ import pytest
 from documents import actions as document_actions
 from documents import selectors as document_selectors
 from documents.models import Space, SpaceKind
-from forums import actions
+from forums import actions, reading
 from forums.models import Forum, ReadState
 from tests.browser import log_in
 from tests.factories import PASSWORD, make_incoming, make_member, make_staff
@@ -239,7 +239,7 @@ def test_a_page_left_right_after_a_reply_tells_its_read_on_the_socket(
     # The request a page makes as it goes is not always seen by the browser's tools: watched
     # where the server records it.
     marked_by_request = []
-    mark_by_request = actions.mark_thread_read
+    mark_by_request = reading.mark_thread_read
     monkeypatch.setattr(
         actions,
         "mark_thread_read",

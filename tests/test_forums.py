@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forums import actions
+from forums import actions, reading
 from forums.models import FollowLevel, Forum, ForumEvent, Mention, Post, ReadState
 from intranet import actions as core_actions
 from intranet.audit import AuditAction
@@ -134,7 +134,7 @@ def test_a_reply_asks_as_many_queries_however_many_people_follow_the_thread(cast
     one_follower = statements_of_a_reply()
     for number in range(4):
         follower = make_member(actor=cast.staff, college="production", email=f"suit.{number}@example.org")
-        actions.set_follow(follower, thread=thread, level=FollowLevel.FOLLOWING)
+        reading.set_follow(follower, thread=thread, level=FollowLevel.FOLLOWING)
     assert statements_of_a_reply() == one_follower == REPLY_BUDGET[connection.vendor]
 
 
@@ -502,4 +502,4 @@ def test_not_yours_is_refused_before_the_text_is_looked_at(cast, production_thre
     with pytest.raises(PermissionDenied):
         actions.hide_post(cast.production_member, post=post, reason="")
     with pytest.raises(PermissionDenied):
-        actions.set_follow(cast.diffusion_member, thread=production_thread, level="following")
+        reading.set_follow(cast.diffusion_member, thread=production_thread, level="following")

@@ -16,6 +16,7 @@ from documents import actions as document_actions
 from documents import selectors as document_selectors
 from documents.models import AccessLevel, Space
 from forums import actions as forum_actions
+from forums import reading as forum_reading
 from forums.models import FollowLevel, Forum
 from intranet import actions as core_actions
 from intranet.models import CollegeMembership
@@ -75,14 +76,14 @@ def test_a_mention_notifies_the_reader_mentioned_and_not_someone_who_cannot_read
 
 
 def test_a_mention_in_a_muted_thread_stays_quiet(cast, production_thread):
-    forum_actions.set_follow(cast.president, thread=production_thread, level=FollowLevel.MUTED)
+    forum_reading.set_follow(cast.president, thread=production_thread, level=FollowLevel.MUTED)
     forum_actions.reply(cast.coordinator, thread=production_thread, body=f"@{cast.president.handle} ?")
     assert notified("mention") == set()
 
 
 def test_a_reply_notifies_the_followers_who_can_still_read_the_thread(cast, production_thread):
-    forum_actions.set_follow(cast.coordinator, thread=production_thread, level=FollowLevel.FOLLOWING)
-    forum_actions.set_follow(cast.president, thread=production_thread, level=FollowLevel.FOLLOWING)
+    forum_reading.set_follow(cast.coordinator, thread=production_thread, level=FollowLevel.FOLLOWING)
+    forum_reading.set_follow(cast.president, thread=production_thread, level=FollowLevel.FOLLOWING)
     # The president leaves the collège: following no longer reaches them.
     core_actions.remove_college_member(
         cast.staff, membership=CollegeMembership.objects.get(user=cast.president, college__slug="production")
@@ -483,7 +484,7 @@ def test_the_digest_job_run_twice_at_once_queues_one_digest_per_person(associati
     settings.NOTIFICATIONS_DIGEST_HOUR = 0
     forum = Forum.objects.get(slug="production")
     thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Résumé", body="Début")
-    forum_actions.set_follow(cast.president, thread=thread, level=FollowLevel.FOLLOWING)
+    forum_reading.set_follow(cast.president, thread=thread, level=FollowLevel.FOLLOWING)
     for number in range(3):
         forum_actions.reply(cast.coordinator, thread=thread, body=f"Réponse {number}")
     came_yesterday()
@@ -531,7 +532,7 @@ def test_mentions_in_a_burst_of_replies_make_one_email(cast, production_thread):
 
 def test_a_mention_brings_forward_a_grouped_email_about_the_same_thread(cast, production_thread):
     actions.set_preferences(cast.president, choices={"reply": "immediately"})
-    forum_actions.set_follow(cast.president, thread=production_thread, level=FollowLevel.FOLLOWING)
+    forum_reading.set_follow(cast.president, thread=production_thread, level=FollowLevel.FOLLOWING)
     forum_actions.reply(cast.coordinator, thread=production_thread, body="Une réponse")
     forum_actions.reply(cast.coordinator, thread=production_thread, body=f"@{cast.president.handle} et toi ?")
     [message] = deliver(MENTION_WAIT)  # not five minutes: the mention is not kept waiting
@@ -539,7 +540,7 @@ def test_a_mention_brings_forward_a_grouped_email_about_the_same_thread(cast, pr
 
 
 def test_reading_the_thread_reads_its_notifications(cast, login, production_thread):
-    forum_actions.set_follow(cast.president, thread=production_thread, level=FollowLevel.FOLLOWING)
+    forum_reading.set_follow(cast.president, thread=production_thread, level=FollowLevel.FOLLOWING)
     forum_actions.reply(cast.coordinator, thread=production_thread, body="Une réponse")
     assert Notification.objects.filter(recipient=cast.president, read_at__isnull=True).count() == 1
     login(cast.president).get(reverse("forums:thread", args=[production_thread.pk]))

@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forums import actions
+from forums import actions, reading
 from forums.models import FollowLevel, Forum, ReadState
 from intranet.notifications.models import Notification
 from realtime.readmarks import ReadMarkBuffer
@@ -36,7 +36,7 @@ def marks_of(thread, people, number):
 
 def count_queries(marks) -> int:
     with CaptureQueriesContext(connection) as queries:
-        actions.mark_threads_read(marks)
+        reading.mark_threads_read(marks)
     return len(queries)
 
 
@@ -55,8 +55,8 @@ def test_a_batch_costs_the_same_queries_for_three_readers_or_twelve(crowd):
 def test_a_batch_never_moves_a_mark_back_and_keeps_each_readers_highest(crowd):
     _staff, _author, readers, thread = crowd
     first, second = readers[:2]
-    actions.mark_thread_read(first, thread=thread, up_to=4)
-    actions.mark_threads_read(
+    reading.mark_thread_read(first, thread=thread, up_to=4)
+    reading.mark_threads_read(
         [(first, thread.pk, 2), (second, thread.pk, 2), (second, thread.pk, 5), (second, thread.pk, 99)]
     )
     states = dict(ReadState.objects.filter(thread=thread).values_list("user_id", "last_read_number"))
@@ -69,7 +69,7 @@ def test_a_reader_who_left_the_college_since_the_page_opened_is_not_recorded(cro
     _staff, _author, readers, thread = crowd
     leaver, stayer = readers[:2]
     leaver.college_memberships.all().delete()
-    actions.mark_threads_read(marks_of(thread, [leaver, stayer], 3))
+    reading.mark_threads_read(marks_of(thread, [leaver, stayer], 3))
     assert not ReadState.objects.filter(thread=thread, user=leaver).exists()
     assert ReadState.objects.get(thread=thread, user=stayer).last_read_number == 3
 
@@ -80,7 +80,7 @@ def test_a_batch_reads_the_notifications_of_what_each_reader_saw_and_keeps_the_o
     mentioned, other = readers[:2]
     earlier = actions.reply(author, thread=thread, body=f"@{mentioned.handle} tu viens ?")
     later = actions.reply(author, thread=thread, body=f"@{mentioned.handle} @{other.handle} et toi ?")
-    actions.mark_threads_read([(mentioned, thread.pk, earlier.number), (other, thread.pk, later.number)])
+    reading.mark_threads_read([(mentioned, thread.pk, earlier.number), (other, thread.pk, later.number)])
     unread = set(Notification.objects.filter(read_at=None).values_list("recipient_id", "target_id"))
     assert unread == {(mentioned.pk, later.pk)}
 
@@ -89,10 +89,10 @@ def test_a_batch_reads_the_notifications_of_what_each_reader_saw_and_keeps_the_o
 def test_a_muted_thread_read_in_a_batch_says_so_to_the_readers_other_pages(crowd, monkeypatch):
     _staff, _author, readers, thread = crowd
     muting = readers[0]
-    actions.set_follow(muting, thread=thread, level=FollowLevel.MUTED)
+    reading.set_follow(muting, thread=thread, level=FollowLevel.MUTED)
     sent = {}
     monkeypatch.setattr("forums.frames.send_per_user_on_commit", lambda build: sent.update(build()))
-    actions.mark_threads_read(marks_of(thread, readers[:2], 5))
+    reading.mark_threads_read(marks_of(thread, readers[:2], 5))
     assert set(sent) == {readers[0].pk, readers[1].pk}
     frames = {user_id: json.loads(text)["data"] for user_id, text in sent.items()}
     assert (frames[muting.pk]["muted"], frames[readers[1].pk]["muted"]) == (True, False)
@@ -103,13 +103,13 @@ def test_a_muted_thread_read_in_a_batch_says_so_to_the_readers_other_pages(crowd
 async def test_marks_told_on_many_sockets_at_once_are_recorded_in_one_batch(crowd, monkeypatch):
     _staff, _author, readers, thread = await sync_to_async(lambda: crowd)()
     batches = []
-    original = actions.mark_threads_read
+    original = reading.mark_threads_read
 
     def recording(marks):
         batches.append(len(marks))
         original(marks)
 
-    monkeypatch.setattr(actions, "mark_threads_read", recording)
+    monkeypatch.setattr(reading, "mark_threads_read", recording)
     pages = []
     for reader in readers[:6]:
         page = await greeted_socket(reader)
