@@ -36,7 +36,7 @@ from django.db.models import F, Model, signals
 from django.utils import timezone
 
 from intranet import policies
-from intranet.models import NavigationCount
+from intranet.models import NavigationCount, User
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ class Counted:
     value: int
     until: datetime | None = None
 
+
+# What the policies read of an account: saving any other of its fields changes no count.
+ACCOUNT_FIELDS_COUNTED = frozenset({"is_active", "is_staff", "is_superuser"})
 
 CountFunction = Callable[[Any], "int | Counted"]
 # name → part (the counting app) → the function counting that part.
@@ -63,10 +66,10 @@ def add(
     """``count(user)`` is the part ``part`` of the count ``name``; a row of any of ``changes_with``
     saved or deleted (or a many-to-many link added or removed) makes that part stale for
     everyone, in the same transaction; ``(Model, concerns(row))`` there: only a row it concerns
-    (a Viewflow task of the app's own process, not of another app's). Saving an account only to
-    record a sign-in changes nothing. A row of a model in ``changes_for`` ``{Model: people(row) ->
-    user ids}`` changes only those people's part (a ballot, its voter's): theirs is made stale
-    once the change is committed."""
+    (a Viewflow task of the app's own process, not of another app's). Saving an account changes
+    a count only when one of ``ACCOUNT_FIELDS_COUNTED`` is saved (not a sign-in, a name). A row
+    of a model in ``changes_for`` ``{Model: people(row) -> user ids}`` changes only those
+    people's part (a ballot, its voter's): theirs is made stale once the change is committed."""
     if part in _counting.get(name, {}):
         raise RuntimeError(f"The count {name!r} already has a part {part!r}.")
     _counting.setdefault(name, {})[part] = count
@@ -92,8 +95,8 @@ def _model_changed(name: str, part: str, concerns: Callable[[Any], bool] | None,
     action, update_fields = kwargs.get("action"), kwargs.get("update_fields")
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed: once, after the links changed
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # a sign-in
+    if sender is User and update_fields is not None and not set(update_fields) & ACCOUNT_FIELDS_COUNTED:
+        return  # a sign-in, a new name or password: nobody's roles changed
     _mark_stale(name, None, part=part)
 
 

@@ -256,3 +256,34 @@ def test_a_page_reads_the_counts_without_counting(cast, login):
         if "viewflow_task" in query["sql"] or "notifications_notification" in query["sql"]
     ]
     assert counting == []
+
+
+def test_saving_an_account_recounts_tasks_only_when_a_role_changed(cast, login):
+    """Signing in, a new name or a new password changes nobody's tasks: the counts stay kept
+    (a busy morning of sign-ins does not make every member's next page count again)."""
+    people = list(vars(cast).values())
+    for person in people:
+        counters.counts_for(person)
+    member = cast.production_member
+    login(member)  # records the sign-in
+    member.set_password("a new long passphrase")
+    member.save(update_fields=["password"])
+    core_actions.update_profile(
+        member,
+        profile=member.profile,
+        first_name="Renamed",
+        last_name=member.last_name,
+        skills=[],
+        organisation="",
+        trade="",
+        territory=None,
+        bio="",
+        phone="",
+        website="",
+        show_email=False,
+        show_phone=False,
+    )
+    assert not NavigationCount.objects.filter(name="tasks", stale=True).exists()
+    core_actions.deactivate_member(cast.staff, user=member)
+    assert NavigationCount.objects.filter(user=cast.board_member, name="tasks", stale=True).exists()
+    assert_kept_counts_are_fresh(people)
