@@ -241,7 +241,7 @@ def test_a_page_left_right_after_a_reply_tells_its_read_on_the_socket(
     marked_by_request = []
     mark_by_request = reading.mark_thread_read
     monkeypatch.setattr(
-        actions,
+        reading,
         "mark_thread_read",
         lambda *args, **kwargs: marked_by_request.append(1) or mark_by_request(*args, **kwargs),
     )
