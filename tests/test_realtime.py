@@ -124,6 +124,34 @@ async def test_a_page_thread_sends_its_messages_on_the_server_loop(member, monke
     assert loops and set(loops) == {asyncio.get_running_loop()}
 
 
+async def test_a_page_answers_without_waiting_for_the_channel_layer(member, monkeypatch):
+    """A page's thread hands its messages to the server's loop and goes back to its page: a slow
+    channel layer (Redis under load) delays the messages, never the page that sent them."""
+    user, staff = member
+    communicator = await greeted_socket(user)
+    layer_answers = asyncio.Event()
+    send_each = events._group_send_each
+
+    async def slow_layer(layer, messages):
+        await layer_answers.wait()
+        await send_each(layer, messages)
+
+    monkeypatch.setattr(events, "_group_send_each", slow_layer)
+
+    def as_a_page_thread():
+        try:
+            actions.deactivate_member(staff, user=user)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as page_threads:
+        page = asyncio.get_running_loop().run_in_executor(page_threads, as_a_page_thread)
+        await asyncio.wait_for(page, timeout=2)  # answered while the layer has not
+    assert await communicator.receive_nothing(timeout=0.2)
+    layer_answers.set()
+    assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+
+
 async def test_frames_from_the_page_do_not_wait_for_a_database_thread(member, monkeypatch):
     """Hundreds of pages tell their reads after one reply: none of their frames may queue behind
     Channels' per-message hop to a thread that closes stale database connections."""
