@@ -1,6 +1,7 @@
 """The page's WebSocket: authenticated, origin-checked, closed when the account is deactivated."""
 
 import asyncio
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -150,6 +151,30 @@ async def test_a_page_answers_without_waiting_for_the_channel_layer(member, monk
     assert await communicator.receive_nothing(timeout=0.2)
     layer_answers.set()
     assert await communicator.receive_output(timeout=5) == {"type": "websocket.close", "code": CLOSE_SESSION_ENDED}
+
+
+async def test_messages_handed_over_by_pages_arrive_in_the_order_they_were_sent(member, monkeypatch):
+    """The first batch held up by the layer does not let the later ones overtake it."""
+    user, _staff = member
+    communicator = await greeted_socket(user)
+    send_each = events._group_send_each
+    held = []
+
+    async def first_one_slow(layer, messages):
+        if not held:
+            held.append(1)
+            await asyncio.sleep(0.2)
+        await send_each(layer, messages)
+
+    monkeypatch.setattr(events, "_group_send_each", first_one_slow)
+
+    def as_a_page_thread():
+        for number in range(5):
+            events._send_text_skipping_commit([events.user_group(user.pk)], json.dumps({"event": "n", "data": number}))
+
+    with ThreadPoolExecutor(max_workers=1) as page_threads:
+        await asyncio.get_running_loop().run_in_executor(page_threads, as_a_page_thread)
+    assert [(await communicator.receive_json_from(timeout=5))["data"] for _ in range(5)] == [0, 1, 2, 3, 4]
 
 
 async def test_frames_from_the_page_do_not_wait_for_a_database_thread(member, monkeypatch):
