@@ -1,6 +1,6 @@
 """What the document spaces add to the member's home (``intranet.activity``): the documents and
-the new versions uploaded by others in the folders the reader may open now. One query (plus the
-reader's grants, asked once per request), whatever the number of folders and documents."""
+the new versions uploaded by others in the folders the reader may open now, whatever the number
+of folders and documents (``selectors.newest_versions_since``)."""
 
 from __future__ import annotations
 
@@ -8,30 +8,25 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import DocumentVersion
-from documents.selectors import visible_documents
+from documents.selectors import newest_versions_since
 from intranet.activity import LINES_PER_SOURCE, Happening, place_named
 from intranet.links import address_maker
 from intranet.models import full_name
 
 
 def new_documents_and_versions(user, since: datetime) -> list[Happening]:
-    rows = (
-        DocumentVersion.objects.filter(document__in=visible_documents(user).values("pk"), uploaded_at__gte=since)
-        .exclude(uploaded_by=user)
-        .order_by("-uploaded_at", "-pk")
-        .values_list(
-            "number",
-            "uploaded_at",
-            "document_id",
-            "document__name",
-            "document__folder__name",
-            "document__folder__space__college__slug",
-            "document__folder__space__college__name",
-            "uploaded_by__first_name",
-            "uploaded_by__last_name",
-        )[:LINES_PER_SOURCE]
+    columns = (
+        "number",
+        "uploaded_at",
+        "document_id",
+        "document__name",
+        "document__folder__name",
+        "document__folder__space__college__slug",
+        "document__folder__space__college__name",
+        "uploaded_by__first_name",
+        "uploaded_by__last_name",
     )
+    rows = newest_versions_since(user, since, wanted=LINES_PER_SOURCE, columns=columns)
     document_url = address_maker("documents:document")
     lines = []
     for number, uploaded_at, document_id, name, folder, college_slug, college_name, first, last in rows:

@@ -236,6 +236,8 @@ class DocumentVersion(models.Model):
         indexes = [
             # The extraction queue: the few versions still waiting for their text.
             models.Index(fields=["id"], condition=Q(extraction_status="pending"), name="documents_extraction_queue"),
+            # The home's "new versions since": the period's uploads, newest first.
+            models.Index(fields=["uploaded_at", "id"], name="documents_version_uploaded"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="documents_version_unique_number"),

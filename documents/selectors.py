@@ -99,15 +99,42 @@ def _recent(user, *, page: int, per_page: int, columns: tuple[str, ...] = ()) ->
         if len(folder_ids) * FEW_FOLDERS_RATIO < Folder.objects.count():
             found = list(live.filter(folder_id__in=folder_ids).values_list("pk", *columns)[:wanted])
         else:
-            found, start = [], 0
-            while len(found) < wanted:
-                batch = list(live.values_list("folder_id", "pk", *columns)[start : start + RECENT_BATCH])
-                found += [row[1:] for row in batch if row[0] in folder_ids]
-                if len(batch) < RECENT_BATCH:
-                    break
-                start += RECENT_BATCH
+            found = _walk_newest(live, "folder_id", folder_ids, wanted, ("pk", *columns))
         found = found[wanted - per_page - 1 : wanted]
     return found[:per_page], len(found) > per_page
+
+
+def _walk_newest(newest_first: QuerySet, folder: str, folder_ids: set[int], wanted: int, columns) -> list[tuple]:
+    """The first ``wanted`` rows of ``newest_first`` in ``folder_ids``, read RECENT_BATCH at a time
+    along its newest-first index: no query sorts every row of the folders."""
+    found: list[tuple] = []
+    start = 0
+    while len(found) < wanted:
+        batch = list(newest_first.values_list(folder, *columns)[start : start + RECENT_BATCH])
+        found += [row[1:] for row in batch if row[0] in folder_ids]
+        if len(batch) < RECENT_BATCH:
+            break
+        start += RECENT_BATCH
+    return found[:wanted]
+
+
+def newest_versions_since(user, since, *, wanted: int, columns: tuple[str, ...]) -> list[tuple]:
+    """``columns`` of the newest ``wanted`` versions uploaded since then by others, of live
+    documents the person may open now: the versions of the period, newest first on their
+    index, kept when their folder is the person's (whatever the number of documents they see)."""
+    newest_first = (
+        DocumentVersion.objects.filter(
+            uploaded_at__gte=since, document__deleted_at__isnull=True, document__folder__deleted_at__isnull=True
+        )
+        .exclude(uploaded_by=user)
+        .order_by("-uploaded_at", "-pk")
+    )
+    if core.can_manage_association(user):
+        return list(newest_first.values_list(*columns)[:wanted])
+    folder_ids = set(visible_folders(user).values_list("pk", flat=True))
+    if not folder_ids:
+        return []
+    return _walk_newest(newest_first, "document__folder_id", folder_ids, wanted, columns)
 
 
 def visible_spaces(user) -> QuerySet[Space]:

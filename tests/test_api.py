@@ -421,7 +421,7 @@ def test_my_activity_asks_the_reader_s_roles_and_forums_once(world, cast, django
     (collèges, board, readable forums) are read once, not by each source, however many forums."""
     client = token_client(cast.production_member)
     client.get("/api/v1/me/activity/?period=30")  # counts the navigation's counts once
-    with django_assert_max_num_queries(14) as first:
+    with django_assert_max_num_queries(15) as first:
         body = client.get("/api/v1/me/activity/?period=30").json()
     asked = len(first.captured_queries)  # read now: the next request forgets them
     assert any(place["slug"] == "production" for place in body["places"])
