@@ -373,6 +373,8 @@ def measure_latencies(args, built) -> tuple[list[Timing], dict]:
     member_client, coordinator_client = new_client(subjects.member), new_client(subjects.coordinator)
     folder_url = reverse("documents:folder", args=[subjects.listing_folder.pk])
     recent_page = get_ok(member_client, reverse("documents:recent"))
+    # The period's new documents and versions are among the home's news.
+    home_page = get_ok(member_client, reverse("home") + "?depuis=30")
     access_url = reverse("documents:folder_access", args=[subjects.deep_folder.pk])
     folder_page, access_page = get_ok(member_client, folder_url), get_ok(coordinator_client, access_url)
     member = subjects.member
@@ -416,6 +418,7 @@ def measure_latencies(args, built) -> tuple[list[Timing], dict]:
     items = [
         ("folder page (GET documents:folder)", folder_page, True),
         ("documents I can see (GET documents:recent)", recent_page, True),
+        ("the member's home, last 30 days (GET home)", home_page, True),
         ("  selector alone: page of 50 + count", visible_page_and_count, False),
         ("  of which the page of 50 (-updated_at)", visible_page_only, False),
         ("  of which count()", visible_count_only, False),

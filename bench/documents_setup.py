@@ -297,12 +297,17 @@ def build(*, users: int, folders: int, documents: int, seed: int = 20261125) -> 
             Document.objects.bulk_create(docs, batch_size=BATCH)
             DocumentVersion.objects.bulk_create(versions, batch_size=BATCH)
         built.documents = documents
-        # auto_now stamped every row with the same instant: spread the last changes over 2 years.
+        # auto_now stamped every row with the same instant: spread the last changes (and the
+        # uploads of those versions) over 2 years.
         buckets = 200
         step = max(1, documents // buckets)
         for bucket in range(0, documents, step):
+            moment = now - timedelta(hours=rng.randrange(0, 2 * 365 * 24))
             Document.objects.filter(pk__gte=first_document + bucket, pk__lt=first_document + bucket + step).update(
-                updated_at=now - timedelta(hours=rng.randrange(0, 2 * 365 * 24))
+                updated_at=moment
+            )
+            DocumentVersion.objects.filter(pk__gte=first_version + bucket, pk__lt=first_version + bucket + step).update(
+                uploaded_at=moment
             )
 
         # Explicit keys leave PostgreSQL's sequences behind: the upload must get fresh ids.
