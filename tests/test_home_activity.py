@@ -14,7 +14,7 @@ from documents import actions as document_actions
 from documents import selectors as document_selectors
 from documents.models import Folder, Space, SpaceKind
 from forums import actions as forum_actions
-from forums.models import Forum, Thread
+from forums.models import Forum, Post, Thread
 from intranet import activity
 from intranet.models import College, HomeVisit
 from tests.factories import make_incoming, make_member, make_proposal
@@ -152,6 +152,21 @@ def test_since_my_last_visit_shows_others_news_by_college_and_kind(cast, login):
     # Another collège's forum, and one's own thread, are not news for the reader.
     assert "Fonds Lumière" not in news
     assert ">Matériel</a>" in news and news.count(">Matériel</a>") == 1
+
+
+def test_a_followed_thread_counts_only_the_replies_of_others_written_in_the_period(cast, login):
+    """Neither a reply older than the period, nor one's own, nor a deleted one is a new reply."""
+    production = Forum.objects.get(slug="production")
+    followed = forum_actions.start_thread(cast.production_member, forum=production, title="Matériel", body="Liste")
+    older = forum_actions.reply(cast.coordinator, thread=followed, body="Il y a dix jours")
+    Post.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=10))
+    forum_actions.reply(cast.production_member, thread=followed, body="Ma propre réponse")
+    withdrawn = forum_actions.reply(cast.president, thread=followed, body="Retirée")
+    forum_actions.delete_post(cast.president, post=withdrawn)
+    forum_actions.reply(cast.coordinator, thread=followed, body="J'ai un trépied")
+    forum_actions.reply(cast.president, thread=followed, body="Et moi une perche")
+    news = section(home(login(cast.production_member), "?depuis=7"), "since-title")
+    assert ">Matériel</a>" in news and '<span data-replies="2">— 2 nouvelles réponses</span>' in news
 
 
 def test_the_window_starts_at_the_last_visit_after_a_pause(cast, login):
