@@ -50,6 +50,21 @@ def make_member(
     return user
 
 
+def edit_profile(person: User, **changes) -> User:
+    """The person edits their own profile through the action: what ``changes`` does not name
+    keeps its current value."""
+    profile = Profile.objects.get(user=person)
+    current = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "skills": [skill.name for skill in profile.skills.all()],
+        **{name: getattr(profile, name) for name in ("organisation", "trade", "territory", "bio", "phone", "website")},
+        "show_email": profile.show_email,
+        "show_phone": profile.show_phone,
+    }
+    return actions.update_profile(person, profile=profile, **{**current, **changes})
+
+
 def make_incoming(name: str, data: bytes):
     """A file as the upload views hand it to the actions: already streamed to the incoming folder."""
     from documents.uploads import IncomingFile

@@ -24,7 +24,7 @@ from intranet.models import CollegeMembership, NavigationCount
 from intranet.notifications import actions as notification_actions
 from intranet.notifications.selectors import unread_count, unread_mention_count
 from tests.concurrency import failures, run_together
-from tests.factories import make_proposal
+from tests.factories import edit_profile, make_proposal
 from workflows import actions
 from workflows.archives import actions as archive_actions
 from workflows.archives import selectors as archive_selectors
@@ -268,21 +268,7 @@ def test_saving_an_account_recounts_tasks_only_when_a_role_changed(cast, login):
     login(member)  # records the sign-in
     member.set_password("a new long passphrase")
     member.save(update_fields=["password"])
-    core_actions.update_profile(
-        member,
-        profile=member.profile,
-        first_name="Renamed",
-        last_name=member.last_name,
-        skills=[],
-        organisation="",
-        trade="",
-        territory=None,
-        bio="",
-        phone="",
-        website="",
-        show_email=False,
-        show_phone=False,
-    )
+    edit_profile(member, first_name="Renamed")
     assert not NavigationCount.objects.filter(name="tasks", stale=True).exists()
     core_actions.deactivate_member(cast.staff, user=member)
     assert NavigationCount.objects.filter(user=cast.board_member, name="tasks", stale=True).exists()

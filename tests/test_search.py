@@ -20,12 +20,11 @@ from documents.models import Space
 from documents.samples import pdf_bytes
 from forums import actions as forum_actions
 from forums.models import Forum
-from intranet import actions as core_actions
 from intranet import search
 from intranet.models import Profile, SearchChange
 from intranet.search import indexer
 from intranet.search.engine import Filters
-from tests.factories import make_incoming, make_member, make_proposal
+from tests.factories import edit_profile, make_incoming, make_member, make_proposal
 from tests.helpers import index_now
 
 
@@ -60,20 +59,8 @@ def corpus(cast, engine_name):
     )
     extraction.extract_pending()  # what the extraction worker does after the upload
     proposal = make_proposal(cast.production_member, stage="in_review", title="Tournées de cinéma itinérant")
-    core_actions.update_profile(
-        cast.diffusion_member,
-        profile=cast.diffusion_member.profile,
-        first_name=cast.diffusion_member.first_name,
-        last_name=cast.diffusion_member.last_name,
-        organisation="Studio Pixel",
-        trade="Réalisatrice",
-        territory=None,
-        bio="",
-        phone="",
-        website="",
-        show_email=False,
-        show_phone=False,
-        skills=["cinéma d'animation"],
+    edit_profile(
+        cast.diffusion_member, organisation="Studio Pixel", trade="Réalisatrice", skills=["cinéma d'animation"]
     )
     index_now()
     return {"thread": thread, "pdf": pdf, "proposal": proposal}
