@@ -134,6 +134,8 @@ def newest_versions_since(user, since, *, wanted: int, columns: tuple[str, ...])
     folder_ids = set(visible_folders(user).values_list("pk", flat=True))
     if not folder_ids:
         return []
+    # Walked whatever the share of folders the person sees (unlike ``_recent``): the period
+    # bounds the walk, and filtering by folder first reads every version of those folders.
     return _walk_newest(newest_first, "document__folder_id", folder_ids, wanted, columns)
 
 

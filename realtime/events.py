@@ -157,7 +157,8 @@ def _send_to_groups(groups: list[str], message: dict) -> None:
 
 
 # Batches waiting to be sent at most: beyond, the channel layer is not keeping up and new ones
-# are dropped (committed all the same; pages catch up from the database on reconnect).
+# are dropped (the changes are committed; open pages show them when opened again, or for the
+# forums when their socket reconnects and replays the event log).
 OUTBOX_LIMIT = 10_000
 
 
