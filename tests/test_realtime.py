@@ -177,6 +177,39 @@ async def test_messages_handed_over_by_pages_arrive_in_the_order_they_were_sent(
     assert [(await communicator.receive_json_from(timeout=5))["data"] for _ in range(5)] == [0, 1, 2, 3, 4]
 
 
+async def test_a_stalled_channel_layer_drops_the_overflow_and_recovers(member, monkeypatch, caplog):
+    """Past ``OUTBOX_LIMIT`` waiting batches the new ones are dropped with a warning (memory stays
+    bounded while the layer does not answer); what was queued first still arrives, in order, and
+    messages sent once the layer answers again arrive too."""
+    user, _staff = member
+    communicator = await greeted_socket(user)
+    monkeypatch.setattr(events, "OUTBOX_LIMIT", 2)
+    layer_answers = asyncio.Event()
+    send_each = events._group_send_each
+
+    async def stalled_layer(layer, messages):
+        await layer_answers.wait()
+        await send_each(layer, messages)
+
+    monkeypatch.setattr(events, "_group_send_each", stalled_layer)
+
+    def send(number):  # on the server's loop, as the publisher runs: no batch is taken out meanwhile
+        events._send_text_skipping_commit([events.user_group(user.pk)], json.dumps({"event": "n", "data": number}))
+
+    with caplog.at_level("WARNING", logger="realtime.events"):
+        for number in range(5):
+            send(number)
+    assert [record.getMessage() for record in caplog.records].count(
+        "Dropped 1 live messages: the channel layer is not keeping up"
+    ) == 3
+    layer_answers.set()
+    assert [(await communicator.receive_json_from(timeout=5))["data"] for _ in range(2)] == [0, 1]
+    assert await communicator.receive_nothing(timeout=0.2)
+    send(5)
+    assert (await communicator.receive_json_from(timeout=5))["data"] == 5
+    await communicator.disconnect()
+
+
 async def test_frames_from_the_page_do_not_wait_for_a_database_thread(member, monkeypatch):
     """Hundreds of pages tell their reads after one reply: none of their frames may queue behind
     Channels' per-message hop to a thread that closes stale database connections."""
