@@ -170,7 +170,9 @@ def post_renderings(event: ForumEvent) -> Renderings | None:
         return None
     groups, routes = reader_groups(post)
     documents = Document.objects.in_bulk({pk for document_ids, _text in groups.values() for pk in document_ids})
-    reactions = post_views.reactions_for(None, [post])[post.pk]
+    # A message just written has none yet (one given since sends its own post.reacted).
+    new = event.kind in ("thread.created", "post.created")
+    reactions = [] if new else post_views.reactions_for(None, [post])[post.pk]
     texts = {}
     for variant, (document_ids, show_text) in groups.items():
         view = post_views.shared_post_view(

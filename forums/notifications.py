@@ -73,8 +73,9 @@ def read_in_the_pages(thread: Thread, reads: dict[int, int]) -> None:
 
 
 def _readers(user_ids, thread: Thread) -> set[int]:
-    """Of these people, those who may read the thread's forum now."""
-    readers = User.objects.filter(policies.forum_readers_q(thread.forum), pk__in=set(user_ids))
+    """Of these people (ids, or a query of ids: then one query in all), those who may read the
+    thread's forum now."""
+    readers = User.objects.filter(policies.forum_readers_q(thread.forum), pk__in=user_ids)
     return set(readers.values_list("pk", flat=True).distinct())
 
 
@@ -85,6 +86,8 @@ def _muted(thread: Thread) -> set[int]:
 def notify_mentions(actor: User, post: Post, mentioned: set[int]) -> set[int]:
     """The people mentioned (already limited to the thread's readers when the post was rendered),
     except those who muted the thread. Returns who was notified."""
+    if not mentioned:  # most replies: no question to ask
+        return set()
     recipients = _readers(mentioned, post.thread) - _muted(post.thread) - {actor.pk}
     notify(
         kind=Kind.MENTION,
