@@ -118,8 +118,7 @@ def _mark_stale(names: str | Iterable[str], user_ids: list[int] | None, *, part:
     # transaction of its own) would otherwise take rows in another order than one for everyone,
     # and deadlock.
     with transaction.atomic(savepoint=False):
-        for name in names:
-            _lock_count(name)
+        _lock_counts(names)
         # Every row, stale or not: the version tells a recount under way that it is out of date.
         rows = NavigationCount.objects.filter(name__in=names)
         if part is not None:
@@ -129,12 +128,14 @@ def _mark_stale(names: str | Iterable[str], user_ids: list[int] | None, *, part:
         rows.update(stale=True, version=F("version") + 1)
 
 
-def _lock_count(name: str) -> None:
-    """Held until the transaction ends; taken again by the same transaction at no cost. SQLite
-    has one writer at a time already."""
-    if connection.vendor == "postgresql":
+def _lock_counts(names: list[str]) -> None:
+    """Held until the transaction ends; taken again by the same transaction at no cost. One
+    statement for all: PostgreSQL evaluates a select list left to right, so in the order given.
+    SQLite has one writer at a time already."""
+    if connection.vendor == "postgresql" and names:
+        keys = [zlib.crc32(f"navigation count {name}".encode()) for name in names]
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"navigation count {name}".encode())])
+            cursor.execute("SELECT " + ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys)), keys)
 
 
 def counts_for_page(user) -> dict[str, int]:

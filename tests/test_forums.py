@@ -117,7 +117,7 @@ def test_replies_sent_at_once_are_numbered_one_after_the_other(association_bodie
 
 # Statements of a reply, those after commit included (PostgreSQL also takes the lock of each
 # count the notified people's marks touch: the bell's and the mentions').
-REPLY_BUDGET = {"sqlite": 17, "postgresql": 19}
+REPLY_BUDGET = {"sqlite": 17, "postgresql": 18}
 
 
 def test_a_reply_asks_as_many_queries_however_many_people_follow_the_thread(cast, django_capture_on_commit_callbacks):
