@@ -76,7 +76,7 @@ def _readers(user_ids, thread: Thread) -> set[int]:
     """Of these people (ids, or a query of ids: then one query in all), those who may read the
     thread's forum now."""
     readers = User.objects.filter(policies.forum_readers_q(thread.forum), pk__in=user_ids)
-    return set(readers.values_list("pk", flat=True).distinct())
+    return set(readers.values_list("pk", flat=True).order_by().distinct())  # a set: no sorting
 
 
 def _muted(thread: Thread) -> set[int]:
