@@ -58,6 +58,30 @@ def test_a_board_member_votes_and_changes_their_vote_until_the_close(cast, vote)
     assert AuditEntry.objects.filter(action="vote.ballot_changed").count() == 1
 
 
+# Statements of a ballot, those after commit included (the voter's "My tasks" marked to recount;
+# PostgreSQL also takes that count's lock).
+BALLOT_BUDGET = {"sqlite": 13, "postgresql": 14}
+
+
+def test_a_ballot_asks_as_many_queries_however_large_the_board(cast, vote, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from intranet import actions as core_actions
+
+    def statements_of_a_ballot(choice) -> int:
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            actions.cast_ballot(cast.board_member, vote=vote, choice=choice)
+        return len(queries)
+
+    actions.cast_ballot(cast.board_member, vote=vote, choice="abstain")  # then changed, as often
+    first = statements_of_a_ballot("against")
+    for number in range(5):
+        member = make_member(actor=cast.staff, email=f"ca.{number}@example.org")
+        core_actions.set_board_role(cast.staff, user=member, role="member")
+    assert statements_of_a_ballot("for") == first == BALLOT_BUDGET[connection.vendor]
+
+
 @pytest.mark.parametrize("person", ["production_member", "coordinator", "staff", "outsider"])
 def test_people_outside_the_board_cannot_vote(cast, vote, person):
     with pytest.raises(PermissionDenied):

@@ -40,9 +40,10 @@ def _board_voters() -> dict[int, str]:
     return dict(BoardMembership.objects.filter(user__is_active=True).values_list("user_id", "role"))
 
 
-def _voters_of(vote: BoardVote) -> dict[int, str]:
-    """Who votes in this vote: the board, or those in the meeting's room it was opened for."""
-    voters = _board_voters()
+def _voters_of(vote: BoardVote, board: dict[int, str] | None = None) -> dict[int, str]:
+    """Who votes in this vote: the board (``_board_voters``, when already read), or those in the
+    meeting's room it was opened for."""
+    voters = _board_voters() if board is None else board
     if not vote.for_the_room:
         return voters
     in_room = set(vote.room_voters.values_list("pk", flat=True))
@@ -107,8 +108,9 @@ def cast_ballot(actor: User, *, vote: BoardVote, choice: str, comment: str = "")
         raise ActionRefused(_("Choose for, against or abstention."), field="choice")
     with transaction.atomic():
         vote = _locked_vote(vote)
-        voters = _voters_of(vote)
-        if actor.pk not in _board_voters() or not ProposalFlow.vote.can_vote(actor):
+        board = _board_voters()
+        voters = _voters_of(vote, board)
+        if actor.pk not in board or not ProposalFlow.vote.can_vote(actor):
             raise PermissionDenied("Only board members vote.")
         if actor.pk not in voters:
             raise ActionRefused(_("This vote is for the board members in the meeting's room."))
