@@ -219,6 +219,25 @@ def test_bad_proposal_input_is_400_json_with_its_field(cast, body):
     assert response.json()["errors"]
 
 
+def test_only_a_decision_in_force_is_amended_and_the_proposal_says_which(cast):
+    def decided(title, choice):
+        proposal = make_proposal(cast.production_member, title=title, reviewer=cast.coordinator)
+        vote = actions.open_board_vote(cast.secretary, proposal=proposal, deadline=timezone.now() + timedelta(days=1))
+        for person in (cast.board_member, cast.president, cast.secretary):
+            actions.cast_ballot(person, vote=vote, choice=choice)
+        return Decision.objects.get(vote=vote)
+
+    adopted, rejected = decided("Tarifs 2026", "for"), decided("Jauge", "against")
+    client = token_client(cast.production_member)
+    body = {"college": "production", "title": "t", "summary": "r", "body": "t"}
+    refused = client.post("/api/v1/proposals/", {**body, "repeals": rejected.number}, format="json")
+    assert refused.status_code == 400 and "repeals" in str(refused.json())
+    created = client.post("/api/v1/proposals/", {**body, "amends": adopted.number}, format="json")
+    assert created.status_code == 201
+    detail = client.get(f"/api/v1/proposals/{created.json()['id']}/").json()
+    assert (detail["amends"], detail["repeals"]) == (adopted.number, None)
+
+
 def test_raising_a_proposal_in_another_college_is_not_found(cast):
     response = token_client(cast.production_member).post(
         "/api/v1/proposals/", {"college": "diffusion", "title": "t", "summary": "r", "body": "t"}, format="json"

@@ -238,17 +238,21 @@ def test_without_quorum_the_proposal_goes_back_on_the_agenda_through_the_pages(c
     assert response.status_code == 400 and "futur" in response.content.decode()
 
 
+def _adopted(cast, proposal) -> Decision:
+    """The board adopts a proposal waiting in its collège: its decision."""
+    from workflows import actions
+
+    actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Oui")
+    vote = actions.open_board_vote(cast.secretary, proposal=proposal, deadline=timezone.now() + timedelta(days=1))
+    for person in (cast.board_member, cast.president, cast.secretary):
+        actions.cast_ballot(person, vote=vote, choice="for")
+    return Decision.objects.get(vote=vote)
+
+
 def test_an_adopted_proposal_that_amends_a_decision_links_both(cast, login):
     from workflows import actions
 
-    def decide(proposal):
-        actions.forward_proposal(cast.coordinator, proposal=proposal, recommendation="Oui")
-        vote = actions.open_board_vote(cast.secretary, proposal=proposal, deadline=timezone.now() + timedelta(days=1))
-        for person in (cast.board_member, cast.president, cast.secretary):
-            actions.cast_ballot(person, vote=vote, choice="for")
-        return Decision.objects.get(vote=vote)
-
-    first = decide(_submitted(cast, login, "Tarifs 2026"))
+    first = _adopted(cast, _submitted(cast, login, "Tarifs 2026"))
     author = login(cast.production_member)
     form = author.get(reverse("proposals:create", args=["production"])).content.decode()
     assert first.number in form
@@ -263,11 +267,44 @@ def test_an_adopted_proposal_that_amends_a_decision_links_both(cast, login):
         },
     )
     proposal = Proposal.objects.get(title="Tarifs 2027")
+    page = author.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    # What the board will vote on says which decision it changes, before the vote.
+    assert "Modifie la délibération" in page
+    assert f'href="{reverse("workflows:decision", args=[first.number])}"' in page
     actions.submit_proposal(cast.production_member, proposal=proposal)
-    second = decide(proposal)
+    second = _adopted(cast, proposal)
     assert second.amends_id == first.pk
     page = login(cast.outsider).get(reverse("workflows:decision", args=[first.number])).content.decode()
     assert second.number in page  # "amended by"
+
+
+def test_a_proposal_cannot_amend_and_repeal_one_decision_nor_wish_a_past_date(cast, login):
+    from tests.factories import make_proposal
+
+    decision = _adopted(cast, _submitted(cast, login, "Tarifs 2026"))
+    author = login(cast.production_member)
+    url = reverse("proposals:create", args=["production"])
+    form = author.get(url).content.decode()
+    fields = {"title": "Tarifs 2027", "summary": "S", "body": "Le texte", "creation_key": creation_key(form)}
+    both = author.post(url, {**fields, "amends": decision.number, "repeals": decision.number})
+    assert both.status_code == 200 and "pas les deux" in both.content.decode()
+    assert "Le texte" in both.content.decode()  # what was typed is kept
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    past = author.post(url, {**fields, "wished_decision_date": yesterday})
+    assert "déjà passée" in past.content.decode()
+    assert not Proposal.objects.filter(title="Tarifs 2027").exists()
+    # A date kept from before may stay while the rest of the proposal is edited.
+    proposal = make_proposal(cast.production_member, title="Ancienne", stage="draft")
+    Proposal.objects.filter(pk=proposal.pk).update(wished_decision_date=timezone.localdate() - timedelta(days=30))
+    proposal.refresh_from_db()
+    edit = author.post(
+        reverse("proposals:edit", args=[proposal.pk]),
+        {"title": "Ancienne, revue", "summary": "S", "body": "B", "revision": proposal.revision,
+         "wished_decision_date": proposal.wished_decision_date.isoformat()},
+    )  # fmt: skip
+    assert edit.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "Ancienne, revue"
 
 
 def test_only_the_author_submits_or_withdraws(cast, login):

@@ -26,7 +26,11 @@ def visible_proposals(user) -> QuerySet[Proposal]:
 
 
 def get_proposal_for_user(user, proposal_id: int) -> Proposal:
-    proposal = Proposal.objects.select_related("college", "author", "thread").filter(pk=proposal_id).first()
+    proposal = (
+        Proposal.objects.select_related("college", "author", "thread", "amends", "repeals")
+        .filter(pk=proposal_id)
+        .first()
+    )
     if proposal is None or not policies.can_view_proposal(user, proposal):
         raise Http404
     return proposal

@@ -53,12 +53,15 @@ class ProposalDetailSerializer(ProposalSerializer):
     decisions = serializers.ListField(child=serializers.CharField(), source="decision_numbers")
     allowed = AllowedSerializer()
     thread = serializers.IntegerField(source="proposal.thread_id", allow_null=True)
+    amends = serializers.CharField(source="proposal.amends.number", allow_null=True, default=None)
+    repeals = serializers.CharField(source="proposal.repeals.number", allow_null=True, default=None)
 
     class Meta(ProposalSerializer.Meta):
         fields = [
             *ProposalSerializer.Meta.fields,
             "body", "body_html", "budget", "wished_decision_date", "recommendation", "review_note",
-            "submitted_at", "forwarded_at", "created_at", "thread", "votes", "my_ballot", "decisions", "allowed",
+            "submitted_at", "forwarded_at", "created_at", "thread", "amends", "repeals", "votes", "my_ballot",
+            "decisions", "allowed",
         ]  # fmt: skip
 
     def get_fields(self) -> dict:

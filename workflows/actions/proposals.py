@@ -23,7 +23,7 @@ from intranet.models import College, User
 from workflows import notifications, policies
 from workflows.actions.common import _complete_step, _locked_proposal, _refuse_if_changed
 from workflows.actions.documents import _author_may_upload, _open_folder
-from workflows.models import Decision, Proposal, ProposalStatus
+from workflows.models import Decision, Proposal, ProposalStatus, VoteResult
 from workflows.proposals.flows import ProposalFlow
 
 TITLE_MAX_LENGTH = 200
@@ -51,6 +51,24 @@ def _clean_texts(title: str, summary: str, body: str) -> tuple[str, str, str]:
     return title, summary, body
 
 
+def _check_dates_and_links(
+    wished_decision_date: date | None, amends: Decision | None, repeals: Decision | None, *, kept: date | None = None
+) -> None:
+    """A wished date to come (one already kept may stay, past or not), and decisions in force
+    (adopted), one either amended or repealed, not both."""
+    if (
+        wished_decision_date is not None
+        and wished_decision_date != kept
+        and wished_decision_date < timezone.localdate()
+    ):
+        raise ActionRefused(_("The wished decision date is already past."), field="wished_decision_date")
+    for field, decision in (("amends", amends), ("repeals", repeals)):
+        if decision is not None and decision.outcome != VoteResult.ADOPTED:
+            raise ActionRefused(_("Only a decision the board adopted can be amended or repealed."), field=field)
+    if amends is not None and amends == repeals:
+        raise ActionRefused(_("A proposal amends a decision or repeals it, not both."), field="repeals")
+
+
 def create_proposal(
     actor: User,
     *,
@@ -68,6 +86,7 @@ def create_proposal(
     if not policies.can_raise_proposal(actor, college):
         raise PermissionDenied("Only the collège's members raise proposals in it.")
     title, summary, body = _clean_texts(title, summary, body)
+    _check_dates_and_links(wished_decision_date, amends, repeals)
     if creation_key is not None:
         existing = Proposal.objects.filter(creation_key=creation_key, author=actor).first()
         if existing is not None:
@@ -121,6 +140,7 @@ def update_proposal(
         if not policies.can_edit_proposal(actor, proposal):
             raise ActionRefused(_("This proposal can no longer be edited: it is with the collège or the board."))
         _refuse_if_changed(proposal, revision)
+        _check_dates_and_links(wished_decision_date, amends, repeals, kept=proposal.wished_decision_date)
         proposal.title, proposal.summary, proposal.body = title, summary, body
         proposal.body_html = render_markdown(body).html
         proposal.budget, proposal.wished_decision_date = budget, wished_decision_date
