@@ -1,4 +1,5 @@
-"""Response headers, the interface language, and a clean answer when the database is down."""
+"""Response headers, the interface language, the page of an address that takes forms only, and a
+clean answer when the database is down."""
 
 import logging
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
@@ -77,6 +79,24 @@ class RolesReadOnceMiddleware:
             return self.get_response(request)
         with policies.roles_read_once(request.user):
             return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """An address that only takes forms, opened as a page (a link followed, the address typed,
+    a page reloaded after its form was answered): the site's page saying so, in the reader's
+    language, where Django answers 405 with nothing for the browser to show. The API and
+    answers that already say something are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content or request.path.startswith("/api/"):
+            return response
+        page = HttpResponse(render_to_string("405.html", request=request), status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page
 
 
 class LanguageMiddleware(LocaleMiddleware):

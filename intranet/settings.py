@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view says otherwise (login, password reset, invitations).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "intranet.middleware.LanguageMiddleware",
+    # Inside the language's: a form's address opened as a page gets the site's page, in its language.
+    "intranet.middleware.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during login into our page.

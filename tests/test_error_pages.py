@@ -104,3 +104,46 @@ def test_an_exception_in_a_view_answers_the_sites_500(debug_as_make_run_sets_it,
     assert response.status_code == 500
     assert "Une erreur est survenue" in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+def _thread(cast):
+    return forum_actions.start_thread(
+        cast.production_member, forum=Forum.objects.get(college__slug="production"), title="Tournage", body="..."
+    )
+
+
+@pytest.mark.django_db
+def test_a_form_address_opened_as_a_page_gets_the_sites_405(debug_as_make_run_sets_it, cast, login):
+    """A link followed to, or a reload of, an address that only takes forms: a page that says so,
+    not an empty answer the browser shows as its own error."""
+    thread = _thread(cast)
+    response = login(cast.production_member).get(reverse("forums:reply", args=[thread.pk]))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "Cette adresse reçoit un formulaire" in page and "rien n" in page and "a été modifié" in page
+    assert 'class="site-nav"' in page and f'href="{reverse("home")}"' in page
+    # The API keeps its own answer, in JSON.
+    from tests.api import token_client
+    from tests.factories import make_proposal
+
+    proposal = make_proposal(cast.production_member, stage="draft")
+    api = token_client(cast.production_member).get(f"/api/v1/proposals/{proposal.pk}/submit/")
+    assert api.status_code == 405 and api["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+def test_switching_language_on_a_forms_error_page_goes_back_to_the_forms_page(cast, login):
+    """The answer to a form with an error is shown at the form's address (it takes forms only):
+    the language switch there brings the person back to the page the form was on."""
+    thread = _thread(cast)
+    thread_url, reply_url = reverse("forums:thread", args=[thread.pk]), reverse("forums:reply", args=[thread.pk])
+    member = login(cast.production_member)
+    error_page = member.post(reply_url, {"body": ""}, HTTP_REFERER=f"http://testserver{thread_url}")
+    assert "abord un message" in error_page.content.decode()  # the error, on the form's address
+    assert f'name="next" value="{thread_url}"' in error_page.content.decode()
+    switched = member.post(reverse("switch_language"), {"language": "en", "next": thread_url})
+    assert switched.status_code == 302 and switched.url == thread_url
+    # Without a page to go back to (no referer, or another site's), the home.
+    for referer in ({}, {"HTTP_REFERER": f"https://evil.example{thread_url}"}):
+        page = member.post(reply_url, {"body": ""}, **referer).content.decode()
+        assert 'name="next" value=""' in page

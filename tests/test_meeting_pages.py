@@ -54,7 +54,7 @@ def test_the_secretary_plans_builds_the_agenda_and_convenes_and_members_answer(c
     signed_in(cast.president).post(reverse("meetings:answer", args=[meeting.pk]), {"answer": Answer.PRESENT})
     page = text_of(secretary.get(reverse("meetings:detail", args=[meeting.pk])))
     # 3 on the board (member, president, secretary): 1 present + 1 represented reach 2 needed.
-    assert "Quorum atteint" in page and "2 membres du conseil présents ou représentés" in page
+    assert "Quorum atteint\u00a0:" in page and "2 membres du conseil présents ou représentés" in page
     assert "D'après les réponses" in page
 
     response = secretary.post(reverse("meetings:presence", args=[meeting.pk]), {"present": [cast.secretary.pk]})

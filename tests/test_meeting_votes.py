@@ -117,7 +117,7 @@ def test_the_secretary_records_a_vote_through_the_page_and_bad_counts_are_said(c
     assert response.status_code == 302
     page = secretary.get(reverse("meetings:detail", args=[session.pk])).content.decode()
     number = Decision.objects.get().number
-    assert "Voté en séance" in page and number in page and reverse("workflows:decision", args=[number]) in page
+    assert "Voté en séance\u00a0: " in page and number in page and reverse("workflows:decision", args=[number]) in page
     member = Client()
     member.force_login(cast.board_member, backend="django.contrib.auth.backends.ModelBackend")
     assert member.post(reverse("meetings:close", args=[session.pk])).status_code == 403
