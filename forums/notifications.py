@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from forums import policies
 from forums.models import FollowLevel, ForumFollow, Post, ReadState, Thread
-from forums.selectors import thread_url, visible_forums
+from forums.selectors import readable_forum_ids, thread_url
 from intranet.markdown import plain_text
 from intranet.models import User
 from intranet.notifications.actions import mark_read_about, mark_read_about_for, notify
@@ -22,10 +22,9 @@ SENTENCES = {
 
 
 def describe_posts(user, ids: list[int]) -> dict[int, Target]:
-    readable = visible_forums(user).values("pk")
-    posts = Post.objects.filter(pk__in=ids, deleted_at__isnull=True, thread__forum__in=readable).select_related(
-        "thread__forum"
-    )
+    posts = Post.objects.filter(
+        pk__in=ids, deleted_at__isnull=True, thread__forum__in=readable_forum_ids(user)
+    ).select_related("thread__forum")
     moderated: dict[int, bool] = {}  # per forum: one question, however many hidden posts
 
     def shown(post: Post) -> bool:
@@ -48,7 +47,7 @@ def describe_posts(user, ids: list[int]) -> dict[int, Target]:
 
 
 def describe_threads(user, ids: list[int]) -> dict[int, Target]:
-    threads = Thread.objects.filter(pk__in=ids, forum__in=visible_forums(user).values("pk"))
+    threads = Thread.objects.filter(pk__in=ids, forum__in=readable_forum_ids(user))
     return {thread.pk: Target(title=thread.title, url=thread_url(thread.pk)) for thread in threads}
 
 

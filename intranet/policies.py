@@ -117,6 +117,12 @@ def read_once(user, question: str, answer):
     return known.answers[question]
 
 
+def reads_once(user) -> bool:
+    """Whether a ``roles_read_once`` block is open for ``user``: what is read once there may be
+    given as a list of ids, where a lone question would use a subquery."""
+    return _roles_read_once(user) is not None
+
+
 def roles_of(user) -> _Roles:
     """The person's roles: those read once for this block, else read now (each asked once)."""
     return _roles_read_once(user) or _Roles(user)
