@@ -59,9 +59,9 @@ def readable_forums(user) -> list[Forum]:
 
 
 def readable_forum_ids(user) -> list[int] | QuerySet:
-    """The ids of the forums ``user`` reads, for a filter: those of ``readable_forums`` while a
-    page is read (no subquery compiled again), else a subquery."""
-    if core.reads_once(user):
+    """The ids of the forums ``user`` reads, for a filter: those of ``readable_forums`` when the
+    page already read them (no subquery compiled again), else a subquery."""
+    if core.answered_once(user, "readable_forums"):
         return [forum.pk for forum in readable_forums(user)]
     return visible_forums(user).values("pk")
 

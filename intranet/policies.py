@@ -117,10 +117,11 @@ def read_once(user, question: str, answer):
     return known.answers[question]
 
 
-def reads_once(user) -> bool:
-    """Whether a ``roles_read_once`` block is open for ``user``: what is read once there may be
-    given as a list of ids, where a lone question would use a subquery."""
-    return _roles_read_once(user) is not None
+def answered_once(user, question: str) -> bool:
+    """Whether ``read_once`` already answered ``question`` in this block: a part of the page
+    may then use that answer (a list of ids) where it would otherwise compile a subquery."""
+    known = _roles_read_once(user)
+    return known is not None and question in known.answers
 
 
 def roles_of(user) -> _Roles:
