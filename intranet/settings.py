@@ -208,6 +208,9 @@ DOCUMENTS_UPLOAD_RATE = env_str("DOCUMENTS_UPLOAD_RATE", "60/hour")
 # process limited to this wall-clock (and CPU) time and this address space.
 DOCUMENTS_EXTRACTION_SECONDS = env_int("DOCUMENTS_EXTRACTION_SECONDS", 30)
 DOCUMENTS_EXTRACTION_MEMORY_MB = env_int("DOCUMENTS_EXTRACTION_MEMORY_MB", 512)
+# Fields in one form post: the archive's pre-deposit list takes up to 200 lines of 12 fields at
+# once (Django's default, 1,000, refused a list of 83 lines and lost it).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 3000
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

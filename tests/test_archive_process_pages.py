@@ -120,6 +120,53 @@ def test_more_lines_keeps_what_was_typed_and_adds_five(cast):
     assert 'name="items-TOTAL_FORMS" value="8"' in content and 'value="Usine de filature"' in content
 
 
+def test_more_lines_with_a_count_the_page_did_not_write_shows_the_form_again(cast):
+    client = signed_in(cast.patrimoine_member)
+    for count in ("abc", "1e3", "-4", "٣"):
+        response = client.post(
+            reverse("archives:offer"), offer_data(REELS, more_lines="1") | {"items-TOTAL_FORMS": count}
+        )
+        assert response.status_code == 200, count
+        assert 'name="items-TOTAL_FORMS" value="5"' in response.content.decode()
+    assert not Fonds.objects.exists()
+
+
+def test_a_list_of_the_most_lines_the_form_takes_is_recorded_whole(cast):
+    line = {
+        "title": "Bobine",
+        "format": "16mm",
+        "count": "1",
+        "year_from": "1960",
+        "year_to": "1961",
+        "author": "Jean Roussel",
+        "place": "Tulle",
+        "duration_minutes": "12",
+        "declared_condition": "Odeur de vinaigre",
+        "subjects": "fête, vendanges",
+    }
+    lines = [line | {"title": f"Bobine {number}"} for number in range(1, 201)]
+    data = offer_data(lines) | {"items-TOTAL_FORMS": "200"}  # the 200 lines, without an empty one
+    del data["items-200-sound"]
+    assert len(data) > 2000  # more fields than Django takes by default
+    response = signed_in(cast.patrimoine_member).post(reverse("archives:offer"), data)
+    assert response.status_code == 302
+    assert Item.objects.count() == 200
+
+
+def test_a_too_long_description_or_contact_is_refused_with_the_limit_and_kept(cast):
+    staff = signed_in(cast.staff)
+    too_long = "Bobines de famille. " * 300  # 6,000 characters
+    response = staff.post(
+        reverse("archives:offer"), offer_data(REELS, depositor_name="Famille Roussel", description=too_long)
+    )
+    assert response.status_code == 400 and not Fonds.objects.exists()
+    assert "au plus 5000 caractères" in text_of(response) and 'value="Fête au village"' in response.content.decode()
+    response = staff.post(
+        reverse("archives:offer"), offer_data(REELS, depositor_name="Famille Roussel", depositor_contact="x" * 1001)
+    )
+    assert response.status_code == 400 and not Fonds.objects.exists()
+
+
 def test_staff_record_an_offer_for_someone_outside_and_decline_it_with_a_reason(cast):
     staff = signed_in(cast.staff)
     response = staff.post(reverse("archives:offer"), offer_data(REELS[:1], depositor_name="Société Durand"))

@@ -34,6 +34,8 @@ from workflows.archives.items import (
 )
 from workflows.archives.models import (
     CALL_NUMBER_PREFIX,
+    CONTACT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
     Damage,
     Digitisation,
     Fonds,
@@ -94,6 +96,12 @@ def record_offer(
     name = depositor.get_full_name() if depositor is not None else depositor_name.strip()
     if not name:
         raise ActionRefused(_("Say who deposits these archives."), field="depositor_name")
+    for field, text, limit in (
+        ("description", description, DESCRIPTION_MAX_LENGTH),
+        ("depositor_contact", depositor_contact, CONTACT_MAX_LENGTH),
+    ):
+        if len(text.strip()) > limit:
+            raise ActionRefused(_("This text is at most %(max)s characters long.") % {"max": limit}, field=field)
     cleaned = clean_items(items)  # every line checked before anything is written
     with transaction.atomic():
         fonds = Fonds.objects.create(

@@ -7,7 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from intranet.models import Territory, User
 from workflows.archives.items import SUBJECTS_MAX_LENGTH, ItemDraft
-from workflows.archives.models import QUEUED_STATES, Damage, Digitisation, FondsStatus, Format, Sound, Transfer, Use
+from workflows.archives.models import (
+    CONTACT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    QUEUED_STATES,
+    Damage,
+    Digitisation,
+    FondsStatus,
+    Format,
+    Sound,
+    Transfer,
+    Use,
+)
 
 
 class CatalogueFilterForm(forms.Form):
@@ -37,11 +48,17 @@ class OfferForm(forms.Form):
         label=_("Title"), max_length=200, help_text=_("Such as “Films of the Martin family” or a company's name.")
     )
     description = forms.CharField(
-        label=_("What is it? (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What is it? (optional)"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     depositor_name = forms.CharField(label=_("Depositor"), max_length=200, required=False)
     depositor_contact = forms.CharField(
-        label=_("Depositor's address, e-mail and phone"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Depositor's address, e-mail and phone"),
+        required=False,
+        max_length=CONTACT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, for_someone_else: bool, **kwargs):

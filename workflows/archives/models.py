@@ -52,6 +52,11 @@ class Use(models.TextChoices):
     COMMERCIAL = "commercial", _("commercial licensing, with the depositor's agreement")
 
 
+# Kept by the action, so the page and the API refuse the same texts.
+DESCRIPTION_MAX_LENGTH = 5000  # the offer's "what is it?"
+CONTACT_MAX_LENGTH = 1000  # an outside depositor's address, e-mail and phone
+
+
 class Fonds(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

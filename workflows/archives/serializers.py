@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from workflows.archives.items import SUBJECT_MAX_LENGTH
 from workflows.archives.models import (
+    CONTACT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
     QUEUED_STATES,
     Damage,
     Digitisation,
@@ -119,12 +121,14 @@ class ItemDraftSerializer(serializers.Serializer):
 
 class OfferSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=DESCRIPTION_MAX_LENGTH, required=False, allow_blank=True, default="")
     items = ItemDraftSerializer(many=True, help_text="The pre-deposit list, at least one line")
     depositor_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text="Staff, for someone outside"
     )
-    depositor_contact = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    depositor_contact = serializers.CharField(
+        max_length=CONTACT_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class AssignSerializer(serializers.Serializer):

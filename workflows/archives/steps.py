@@ -29,7 +29,9 @@ def offer_new(request):
         # No script needed: the same form again, as typed, with five more empty lines.
         data = data.copy()
         total = f"{ITEMS_PREFIX}-TOTAL_FORMS"
-        data[total] = str(min(int(data.get(total) or 0) + 5, forms.MAX_ITEM_LINES))
+        shown = data.get(total, "")
+        shown = int(shown) if shown.isascii() and shown.isdigit() else 0  # a number the page wrote
+        data[total] = str(min(shown + 5, forms.MAX_ITEM_LINES))
     form = forms.OfferForm(data, for_someone_else=for_someone_else)
     items = forms.ItemFormSet(data, prefix=ITEMS_PREFIX)
     if data is not None and "more_lines" in data:
