@@ -118,6 +118,7 @@ def test_more_lines_keeps_what_was_typed_and_adds_five(cast):
     assert response.status_code == 200 and not Fonds.objects.exists()
     content = response.content.decode()
     assert 'name="items-TOTAL_FORMS" value="8"' in content and 'value="Usine de filature"' in content
+    assert "Ce champ est obligatoire" not in content and "errorlist" not in content  # the new lines are blank
 
 
 def test_more_lines_with_a_count_the_page_did_not_write_shows_the_form_again(cast):
@@ -128,6 +129,7 @@ def test_more_lines_with_a_count_the_page_did_not_write_shows_the_form_again(cas
         )
         assert response.status_code == 200, count
         assert 'name="items-TOTAL_FORMS" value="5"' in response.content.decode()
+        assert "Ce champ est obligatoire" not in response.content.decode()
     assert not Fonds.objects.exists()
 
 
@@ -151,6 +153,16 @@ def test_a_list_of_the_most_lines_the_form_takes_is_recorded_whole(cast):
     response = signed_in(cast.patrimoine_member).post(reverse("archives:offer"), data)
     assert response.status_code == 302
     assert Item.objects.count() == 200
+
+
+def test_a_count_or_a_duration_past_any_reel_is_refused_on_its_line(cast):
+    client = signed_in(cast.patrimoine_member)
+    for field, value in (("count", "99999999999999999999"), ("duration_minutes", "99999999999999")):
+        line = {**REELS[0], field: value}
+        response = client.post(reverse("archives:offer"), offer_data([line]))
+        assert response.status_code == 400, field
+        assert "100000" in text_of(response).replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    assert not Fonds.objects.exists()
 
 
 def test_a_too_long_description_or_contact_is_refused_with_the_limit_and_kept(cast):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import Territory, User
-from workflows.archives.items import SUBJECTS_MAX_LENGTH, ItemDraft
+from workflows.archives.items import MAX_COUNT, MAX_DURATION_MINUTES, SUBJECTS_MAX_LENGTH, ItemDraft
 from workflows.archives.models import (
     CONTACT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -85,13 +85,15 @@ class ItemForm(forms.Form):
     title = forms.CharField(label=_("Title or subject"), max_length=300, required=False)
     author = forms.CharField(label=_("Author"), max_length=200, required=False)
     format = forms.ChoiceField(label=_("Format"), required=False, choices=[("", "—"), *Format.choices])
-    count = forms.IntegerField(label=_("Reels or items"), required=False, min_value=1)
+    count = forms.IntegerField(label=_("Reels or items"), required=False, min_value=1, max_value=MAX_COUNT)
     year_from = forms.IntegerField(label=_("Year (or first year)"), required=False)
     year_to = forms.IntegerField(label=_("Last year"), required=False)
     subjects = subjects_field()
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     territory = forms.ModelChoiceField(label=_("Département"), queryset=Territory.objects.all(), required=False)
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), required=False, min_value=1)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), required=False, min_value=1, max_value=MAX_DURATION_MINUTES
+    )
     sound = forms.ChoiceField(label=_("Sound"), choices=Sound.choices, initial=Sound.UNKNOWN)
     declared_condition = forms.CharField(label=_("Condition as declared"), max_length=500, required=False)
 

@@ -18,6 +18,8 @@ TEXT_LIMITS = {"title": 300, "author": 200, "place": 200, "declared_condition": 
 SUBJECT_MAX_LENGTH = 80  # one keyword or phrase, not a description
 SUBJECTS_MAX_LENGTH = 500  # ``Item.subjects``, all of them with their separators
 SUBJECT_SEPARATORS = re.compile(r"[,;]")  # archivists type either
+MAX_COUNT = 100_000  # reels or items on one line: more is a typing slip (and past the column's range)
+MAX_DURATION_MINUTES = 100_000
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ def _clean(line: int, item: ItemDraft) -> dict:
             _refuse(line, _("a text is at most %(max)s characters long.") % {"max": limit})
     if item.format not in Format.values:
         _refuse(line, _("choose its format."))
-    if not isinstance(item.count, int) or item.count < 1:
-        _refuse(line, _("the number of reels or items is a whole number, at least 1."))
+    if not isinstance(item.count, int) or not 1 <= item.count <= MAX_COUNT:
+        _refuse(line, _("the number of reels or items is a whole number from 1 to %(max)s.") % {"max": MAX_COUNT})
     if item.sound not in Sound.values:
         _refuse(line, _("say whether it has sound."))
     this_year = timezone.localdate().year
@@ -67,8 +69,9 @@ def _clean(line: int, item: ItemDraft) -> dict:
             _refuse(line, _("a year is between %(first)s and %(last)s.") % {"first": EARLIEST_YEAR, "last": this_year})
     if item.year_to is not None and (item.year_from is None or item.year_to < item.year_from):
         _refuse(line, _("the period ends after it starts."))
-    if item.duration_minutes is not None and not (isinstance(item.duration_minutes, int) and item.duration_minutes > 0):
-        _refuse(line, _("the duration is a number of minutes."))
+    duration = item.duration_minutes
+    if duration is not None and not (isinstance(duration, int) and 0 < duration <= MAX_DURATION_MINUTES):
+        _refuse(line, _("the duration is a number of minutes, at most %(max)s.") % {"max": MAX_DURATION_MINUTES})
     subjects, problem = _subjects(item.subjects)
     if problem:
         _refuse(line, problem)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from workflows.archives.items import SUBJECT_MAX_LENGTH
+from workflows.archives.items import MAX_COUNT, MAX_DURATION_MINUTES, SUBJECT_MAX_LENGTH
 from workflows.archives.models import (
     CONTACT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -102,12 +102,14 @@ REVISION = serializers.IntegerField(
 class ItemDraftSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     format = serializers.ChoiceField(choices=Format.choices)
-    count = serializers.IntegerField(min_value=1, max_value=100_000, help_text="Reels or items")
+    count = serializers.IntegerField(min_value=1, max_value=MAX_COUNT, help_text="Reels or items")
     author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     year_from = serializers.IntegerField(**YEAR)
     year_to = serializers.IntegerField(**YEAR)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    duration_minutes = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+    duration_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_DURATION_MINUTES, required=False, allow_null=True
+    )
     sound = serializers.ChoiceField(choices=Sound.choices, required=False, default=Sound.UNKNOWN)
     declared_condition = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     subjects = serializers.ListField(

@@ -32,6 +32,8 @@ def offer_new(request):
         shown = data.get(total, "")
         shown = int(shown) if shown.isascii() and shown.isdigit() else 0  # a number the page wrote
         data[total] = str(min(shown + 5, forms.MAX_ITEM_LINES))
+        for index in range(shown, int(data[total])):  # new lines as the page shows them: not yet typed in
+            data.setdefault(f"{ITEMS_PREFIX}-{index}-sound", forms.ItemForm.base_fields["sound"].initial)
     form = forms.OfferForm(data, for_someone_else=for_someone_else)
     items = forms.ItemFormSet(data, prefix=ITEMS_PREFIX)
     if data is not None and "more_lines" in data:
