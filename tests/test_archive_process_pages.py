@@ -311,7 +311,7 @@ def test_staff_move_a_catalogued_item_through_the_digitisation_queue(cast, peopl
     staff.post(reverse("archives:finish_appraisal", args=[fonds.pk]), {"reason": ""})
     staff.post(reverse("archives:agreement", args=[fonds.pk]), {"transfer": "deposit", "uses": ["online"]})
     route = reverse("archives:digitisation", args=[fonds.pk, item.pk])
-    assert staff.post(route, {f"digitise{item.pk}-digitisation": "digitised"}).status_code == 403  # not yet in
+    assert staff.post(route, {f"digitise{item.pk}-digitisation": "digitised"}).status_code == 409  # not catalogued yet
     send_signed(staff, fonds)
     staff.post(reverse("archives:intake", args=[fonds.pk]), {})
     assert route in staff.get(reverse("archives:fonds", args=[fonds.pk])).content.decode()
@@ -326,3 +326,42 @@ def test_staff_move_a_catalogued_item_through_the_digitisation_queue(cast, peopl
     )
     history = text_of(signed_in(cast.patrimoine_member).get(reverse("archives:fonds", args=[fonds.pk])))
     assert "numérisation d'un objet avancée" in history
+
+
+def test_a_step_posted_again_after_it_was_taken_says_the_fonds_moved_on(cast, people):
+    member, archivist = signed_in(cast.patrimoine_member), signed_in(people["archivist"])
+    member.post(reverse("archives:offer"), offer_data(REELS[:1]))
+    fonds = Fonds.objects.get()
+    signed_in(cast.staff).post(
+        reverse("archives:triage", args=[fonds.pk]),
+        {"decision": "assign", "archivist": people["archivist"].pk, "revision": fonds.revision},
+    )
+    item = fonds.items.get()
+    archivist.post(reverse("archives:appraise", args=[fonds.pk, item.pk]), {f"item{item.pk}-retained": "yes"})
+    fonds.refresh_from_db()
+    finish = {"reason": "", "revision": fonds.revision}
+    assert archivist.post(reverse("archives:finish_appraisal", args=[fonds.pk]), finish).status_code == 302
+    again = archivist.post(reverse("archives:finish_appraisal", args=[fonds.pk]), finish)
+    assert again.status_code == 409
+    assert "Cette étape n'est pas ouverte à ce stade" in text_of(again) and "convention" in text_of(again).lower()
+    late = archivist.post(reverse("archives:appraise", args=[fonds.pk, item.pk]), {f"item{item.pk}-retained": "no"})
+    assert late.status_code == 409 and Fonds.objects.get().items.get().retained is True
+    member.post(reverse("archives:withdraw", args=[fonds.pk]), {"reason": "Je garde les bobines."})
+    assert member.post(reverse("archives:withdraw", args=[fonds.pk]), {"reason": "Encore"}).status_code == 409
+
+
+def test_someone_else_s_step_answers_alike_for_any_line_of_the_fonds(cast, people):
+    """The step is refused before its line is looked up: no telling which lines exist."""
+    signed_in(cast.patrimoine_member).post(reverse("archives:offer"), offer_data(REELS))
+    fonds = Fonds.objects.get()
+    signed_in(cast.staff).post(
+        reverse("archives:triage", args=[fonds.pk]),
+        {"decision": "assign", "archivist": people["archivist"].pk, "revision": fonds.revision},
+    )
+    depositor = signed_in(cast.patrimoine_member)
+    existing, missing = fonds.items.first().pk, 999_999
+    answers = {
+        depositor.post(reverse("archives:appraise", args=[fonds.pk, item_id]), {}).status_code
+        for item_id in (existing, missing)
+    }
+    assert answers == {403}

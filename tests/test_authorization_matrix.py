@@ -102,6 +102,15 @@ def override(expected: dict[str, dict], **targets: dict) -> dict[str, dict]:
     return {target: {**statuses, **targets.get(target, {})} for target, statuses in expected.items()}
 
 
+def off_its_step(expected: dict[str, dict], *targets: str) -> dict[str, dict]:
+    """An archive step asked of a fonds on ``targets``, which is not at that step: whoever sees
+    the fonds is told so on its page (409), not that the step is someone else's (403)."""
+    return {
+        target: {role: 409 if target in targets and status == 403 else status for role, status in statuses.items()}
+        for target, statuses in expected.items()
+    }
+
+
 def staff_only(status, *, targets=(NO_TARGET,)) -> dict[str, dict]:
     return by_access(status, allowed={target: {"staff"} for target in targets})
 
@@ -375,14 +384,17 @@ MATRIX: dict[str, Row] = {
         ),
         data=form(decision="decline", reason="Hors région"),
     ),
-    # Nobody appraises, asks, answers, agrees or takes in a fonds in triage or catalogued; at its
-    # step, staff (for the archivist) do, the depositor sees it, and nobody else does. The
+    # Nobody appraises, asks, answers, agrees or takes in a fonds in triage or catalogued (those
+    # who see it are told it is not at that step); at its step, staff (for the archivist) do, the
+    # depositor sees it, and nobody else does. The
     # collège Patrimoine's coordinators, who answer, are not of the cast: staff cannot answer.
     **{
         name: Row(
             "post",
             at_step(name, step),
-            by_access(302, allowed={**NOBODY, "step": allowed}, visible=FONDS_STEP_READERS),
+            off_its_step(
+                by_access(302, allowed={**NOBODY, "step": allowed}, visible=FONDS_STEP_READERS), "own", "other"
+            ),
             data=form(**data),
         )
         for name, step, allowed, data in (
@@ -396,7 +408,7 @@ MATRIX: dict[str, Row] = {
     "archives:appraise": Row(
         "post",
         at_step("archives:appraise", "appraising", item=True),
-        by_access(302, allowed={**NOBODY, "step": {"staff"}}, visible=FONDS_STEP_READERS),
+        off_its_step(by_access(302, allowed={**NOBODY, "step": {"staff"}}, visible=FONDS_STEP_READERS), "own", "other"),
         data=lambda world, target: {f"item{fonds_at(world, target, 'appraising').items.get().pk}-retained": "yes"},
     ),
     # The agreement document: staff (for the archivist) once the fonds is past its appraisal.
@@ -416,7 +428,7 @@ MATRIX: dict[str, Row] = {
     "archives:digitisation": Row(
         "post",
         at("archives:digitisation", "fonds", "fonds_item"),
-        by_access(302, allowed={"own": set(), "other": {"staff"}}, visible=FONDS_READERS),
+        off_its_step(by_access(302, allowed={"own": set(), "other": {"staff"}}, visible=FONDS_READERS), "own"),
         data=lambda world, target: {f"digitise{world.fonds_item[target].pk}-digitisation": "in_progress"},
     ),
     # The digitisation queue is staff's work list: anybody else gets the 404 of a missing page.
@@ -432,7 +444,9 @@ MATRIX: dict[str, Row] = {
     "archives:withdraw": Row(
         "post",
         at("archives:withdraw", "fonds"),
-        by_access(302, allowed={"own": {"member", "staff"}, "other": set()}, visible=FONDS_READERS),
+        off_its_step(
+            by_access(302, allowed={"own": {"member", "staff"}, "other": set()}, visible=FONDS_READERS), "other"
+        ),
         data=form(reason="La famille garde les films."),
     ),
     # Board meetings: a convened meeting of the board (``board``); nobody of the cast runs it.
