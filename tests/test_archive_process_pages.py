@@ -262,11 +262,12 @@ def test_the_depositor_and_staff_see_the_deposit_s_process_drawn_with_its_curren
     fonds = Fonds.objects.get()
     page = signed_in(cast.patrimoine_member).get(reverse("archives:fonds", args=[fonds.pk])).content.decode()
     assert "Le processus du dépôt" in page and 'data-step="triage"' in page
+    assert "Offre refusée" in page and "Refusée par le collège" not in page  # staff decline at triage
     assert re.search(r'process-diagram__step--current" data-step="triage"', page)
     assert re.search(r'process-diagram__step--done" data-step="start"', page)
     signed_in(cast.patrimoine_member).post(reverse("archives:withdraw", args=[fonds.pk]), {"reason": "Gardés."})
     stopped = text_of(signed_in(cast.staff).get(reverse("archives:fonds", args=[fonds.pk])))
-    assert "la proposition a été retirée" in stopped
+    assert "l'offre de dépôt a été retirée" in stopped
     # Members who read the catalogue do not follow someone else's deposit.
     assert signed_in(cast.diffusion_member).get(reverse("archives:fonds", args=[fonds.pk])).status_code == 404
 

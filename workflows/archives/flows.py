@@ -16,6 +16,7 @@ step, so the gateways route on the fonds's status. Withdrawal cancels the proces
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from viewflow import this
 from viewflow.workflow import flow
 
@@ -129,7 +130,8 @@ class ArchiveFlow(flow.Flow):
         .Annotation(title=_("Intake"), description=_("Give the retained items their call numbers and places."))
         .Next(this.catalogued)
     )
-    declined = flow.End().Annotation(title=_("Declined"))
+    # Declined by staff at triage: not the proposals' "Declined" (by a collège).
+    declined = flow.End().Annotation(title=pgettext_lazy("archive offer", "Declined"))
     not_retained = flow.End().Annotation(title=_("Not retained"))
     catalogued = flow.End().Annotation(title=_("Catalogued"))
 
