@@ -100,6 +100,20 @@ def test_the_inventory_csv_lists_the_items_and_cannot_run_a_formula(cast, login,
     assert rows[0][:3] == ["Ligne", "Cote", "Titre ou sujet"]
     assert rows[1][1] == f"{fonds.call_number}-001" and rows[1][2] == "'=Plage de Cabourg"
     assert rows[1][12] == "Magasin 1" and rows[2][11] == "non"
+    assert rows[0][13] == "Numérisation" and rows[1][13] and rows[2][13] == ""  # what is not kept is not digitised
+
+
+def test_a_member_s_inventory_csv_has_the_columns_of_their_page(cast, login, archive):
+    fonds = archive["catalogued"]
+    response = login(cast.diffusion_member).get(reverse("archives:fonds_csv", args=[fonds.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
+    staff_rows = csv.reader(
+        io.StringIO(login(cast.staff).get(reverse("archives:fonds_csv", args=[fonds.pk])).content.decode())
+    )
+    staff_only = {"Retenu", "Emplacement", "État déclaré", "Dégradations constatées", "État physique"}
+    assert staff_only <= set(next(staff_rows)) and not staff_only & set(rows[0])
+    assert "Numérisation" in rows[0] and all(len(row) == len(rows[0]) for row in rows)
+    assert len(rows) == 2  # the line not retained is not theirs to read
 
 
 def test_the_printable_inventory_is_a_page_of_its_own(cast, login, archive):

@@ -190,7 +190,10 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
             regional_interest=item.regional_interest if appraisal else "",
             retained=item.retained if shows_work else None,
             location=item.location if storage else "",
-            digitisation=item.get_digitisation_display() if fonds.status == FondsStatus.CATALOGUED else "",
+            # Only what was retained is digitised.
+            digitisation=item.get_digitisation_display()
+            if fonds.status == FondsStatus.CATALOGUED and item.retained
+            else "",
         )
         for item in items
     ]

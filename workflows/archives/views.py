@@ -144,27 +144,32 @@ def fonds_csv(request, fonds_id: int):
     response["Content-Disposition"] = f'attachment; filename="inventaire-{name}.csv"'
     response.write("\ufeff")  # spreadsheets then read the accents right
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Line"), _("Call number"), _("Title or subject"), _("Subjects"), _("Author"), _("Period"),
-            _("Place"), _("Format"), _("Reels or items"), _("Duration (minutes)"), _("Sound"), _("Retained"),
-            _("Storage location"), _("Digitisation"), _("Condition as declared"), _("Damage found"),
-            _("Physical state"), _("Interest for the region"),
-        ]
-    )  # fmt: skip
     retained = {True: _("yes"), False: _("no"), None: ""}
+    # The page's columns for this reader: what they may not see is not even a heading.
+    columns = [
+        (_("Line"), lambda row: row.position, True),
+        (_("Call number"), lambda row: row.call_number, True),
+        (_("Title or subject"), lambda row: row.title, True),
+        (_("Subjects"), lambda row: ", ".join(row.subjects), True),
+        (_("Author"), lambda row: row.author, True),
+        (_("Period"), lambda row: row.period, True),
+        (_("Place"), lambda row: row.place, True),
+        (_("Format"), lambda row: row.format, True),
+        (_("Reels or items"), lambda row: row.count, True),
+        (_("Duration (minutes)"), lambda row: row.duration_minutes, True),
+        (_("Sound"), lambda row: row.sound, True),
+        (_("Retained"), lambda row: retained[row.retained], view.shows_work),
+        (_("Storage location"), lambda row: row.location, view.shows_storage),
+        (_("Digitisation"), lambda row: row.digitisation, True),
+        (_("Condition as declared"), lambda row: row.declared_condition, view.shows_declared_condition),
+        (_("Damage found"), lambda row: ", ".join(row.damage_labels), view.shows_appraisal),
+        (_("Physical state"), lambda row: row.condition_note, view.shows_appraisal),
+        (_("Interest for the region"), lambda row: row.regional_interest, view.shows_appraisal),
+    ]
+    shown = [(heading, value) for heading, value, visible in columns if visible]
+    writer.writerow([heading for heading, _value in shown])
     for row in view.items:
-        writer.writerow(
-            [
-                safe_cell(value)
-                for value in (
-                    row.position, row.call_number, row.title, ", ".join(row.subjects), row.author, row.period,
-                    row.place, row.format, row.count, row.duration_minutes, row.sound, retained[row.retained],
-                    row.location, row.digitisation, row.declared_condition, ", ".join(row.damage_labels),
-                    row.condition_note, row.regional_interest,
-                )
-            ]
-        )  # fmt: skip
+        writer.writerow([safe_cell(value(row)) for _heading, value in shown])
     return response
 
 
