@@ -33,7 +33,8 @@ def people(association_bodies):
 def test_the_secretary_holds_a_meeting_of_three_items_and_writes_its_minutes(asgi_server, people, browser):
     page = log_in(browser, asgi_server, people["secretary"].email, PASSWORD)
     page.goto(f"{asgi_server}/deliberations/seances/")
-    page.fill("input[name=starts_at]", "2031-06-30T18:00")
+    # Within the two years ahead a meeting may be planned.
+    page.fill("input[name=starts_at]", f"{timezone.localdate() + timedelta(days=40):%Y-%m-%d}T18:00")
     page.fill("input[name=place]", "Maison des associations")
     page.locator("form[action$='/nouvelle/'] button").click()
     page.wait_for_url(re.compile(r".*/deliberations/seances/\d+/$"))
@@ -81,7 +82,7 @@ def test_the_secretary_holds_a_meeting_of_three_items_and_writes_its_minutes(asg
 
     # The next meeting opens on their approval.
     page.goto(f"{asgi_server}/deliberations/seances/")
-    page.fill("input[name=starts_at]", "2031-09-15T18:00")
+    page.fill("input[name=starts_at]", f"{timezone.localdate() + timedelta(days=80):%Y-%m-%d}T18:00")
     page.fill("input[name=place]", "Maison des associations")
     page.locator("form[action$='/nouvelle/'] button").click()
     page.wait_for_url(re.compile(r".*/deliberations/seances/\d+/$"))

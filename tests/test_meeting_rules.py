@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry
-from workflows.meetings import actions
+from workflows.meetings import actions, statutes
 from workflows.meetings.models import MeetingSettings
 
 pytestmark = pytest.mark.django_db
@@ -76,9 +76,9 @@ def test_rules_out_of_their_bounds_are_refused_with_a_message_and_nothing_is_sav
 
 def test_the_action_refuses_what_the_form_would_let_through_and_is_for_staff_only(cast):
     with pytest.raises(ActionRefused, match="de 1 à 100"):
-        actions.change_meeting_rules(cast.staff, convocation_days=8, max_proxies_held=1, quorum_percent=0)
+        statutes.change_meeting_rules(cast.staff, convocation_days=8, max_proxies_held=1, quorum_percent=0)
     with pytest.raises(PermissionDenied):
-        actions.change_meeting_rules(cast.secretary, convocation_days=8, max_proxies_held=1, quorum_percent=50)
+        statutes.change_meeting_rules(cast.secretary, convocation_days=8, max_proxies_held=1, quorum_percent=50)
     assert not MeetingSettings.objects.exists()
 
 

@@ -58,6 +58,7 @@ EVENTS = {
     "archive_withdrawn",
     "archive_withdrawn_task",
     "meeting_convened",
+    "meeting_item_withdrawn",
 }
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,11 @@ TITLE_MAX_LENGTH = 200
 
 
 SUMMARY_MAX_LENGTH = 500
+
+# Sent inside the withdrawal's transaction (``actor=``, ``proposal=``): the apps built on proposals
+# (board meetings and their agendas) connect in their ``ready()`` and change what they hold in the
+# same transaction; proposals never import them. A receiver's refusal cancels the withdrawal.
+proposal_withdrawn = Signal()
 
 
 def _clean_texts(title: str, summary: str, body: str) -> tuple[str, str, str]:
@@ -253,4 +259,5 @@ def withdraw_proposal(actor: User, *, proposal: Proposal) -> Proposal:
         proposal.save()
         ProposalFlow.instance.cancel(proposal.process)
         record(actor, AuditAction.PROPOSAL_WITHDRAWN, proposal)
+        proposal_withdrawn.send(sender=Proposal, actor=actor, proposal=proposal)
     return proposal

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings as project_settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,6 +37,9 @@ from workflows.meetings.room import board_ids
 from workflows.models import Proposal, ProposalStatus
 
 PLACE_MAX_LENGTH = 300
+VIDEO_LINK_MAX_LENGTH = 500
+# Planned further ahead is a typing mistake (and a date past 9999 breaks calendars).
+PLAN_AHEAD_MAX = timedelta(days=2 * 365)
 TITLE_MAX_LENGTH = 200
 FINISHED = (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
 
@@ -44,6 +49,7 @@ class MeetingAction:
 
     PLANNED = "meeting.planned"
     AGENDA_CHANGED = "meeting.agenda_changed"
+    ITEM_WITHDRAWN = "meeting.item_withdrawn"
     CONVENED = "meeting.convened"
     ANSWERED = "meeting.answered"
     PRESENCE_RECORDED = "meeting.presence_recorded"
@@ -86,10 +92,13 @@ def plan_meeting(actor: User, *, starts_at: datetime, place: str = "", video_lin
     place, video_link = place.strip(), video_link.strip()
     if starts_at <= timezone.now():
         raise ActionRefused(_("A meeting is planned in the future."), field="starts_at")
+    if starts_at - timezone.now() > PLAN_AHEAD_MAX:
+        raise ActionRefused(_("A meeting is planned at most two years ahead."), field="starts_at")
     if not place and not video_link:
         raise ActionRefused(_("Give a place, a video link, or both."), field="place")
     if len(place) > PLACE_MAX_LENGTH:
         raise ActionRefused(_("A place is at most %(max)s characters long.") % {"max": PLACE_MAX_LENGTH}, field="place")
+    _check_video_link(video_link)
     with transaction.atomic():
         meeting = Meeting.objects.create(starts_at=starts_at, place=place, video_link=video_link, planned_by=actor)
         record(actor, MeetingAction.PLANNED, meeting, starts_at=meeting.starts_at.isoformat())
@@ -97,6 +106,24 @@ def plan_meeting(actor: User, *, starts_at: datetime, place: str = "", video_lin
         for minutes in minutes_waiting_for_approval():
             _put_first(meeting, minutes)
     return meeting
+
+
+def _check_video_link(link: str) -> None:
+    """An https address or nothing: the link is shown as a link in the page, calendars and e-mails."""
+    if not link:
+        return
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() != "https" or not parts.hostname or any(c.isspace() for c in link):
+        raise ActionRefused(
+            _("Give the video link as a secure web address, starting with https://."), field="video_link"
+        )
+    if len(link) > VIDEO_LINK_MAX_LENGTH:
+        raise ActionRefused(
+            _("A video link is at most %(max)s characters long.") % {"max": VIDEO_LINK_MAX_LENGTH}, field="video_link"
+        )
 
 
 # --- The agenda --------------------------------------------------------------------------------
@@ -126,15 +153,17 @@ def minutes_waiting_for_approval() -> list[Minutes]:
 
 
 def _put_first(meeting: Meeting, minutes: Minutes) -> AgendaItem:
-    day = date_format(timezone.localtime(minutes.meeting.starts_at), "DATE_FORMAT")
     items = list(meeting.items.order_by("position"))
     approvals = [item for item in items if item.kind == ItemKind.MINUTES]
-    title = _("Approval of the minutes of the meeting of %(date)s") % {"date": day}
+    # Pages show it in each reader's language (``AgendaItem.shown_title``); stored, in the association's.
+    with translation.override(project_settings.LANGUAGE_CODE):
+        day = date_format(timezone.localtime(minutes.meeting.starts_at), "DATE_FORMAT")
+        title = _("Approval of the minutes of the meeting of %(date)s") % {"date": day}
     item = AgendaItem.objects.create(
         meeting=meeting, position=0, kind=ItemKind.MINUTES, minutes_of=minutes.meeting, title=title
     )
     others = [each for each in items if each.kind != ItemKind.MINUTES]
-    _renumber([*approvals, item, *others])
+    renumber([*approvals, item, *others])
     return item
 
 
@@ -201,7 +230,8 @@ def add_free_item(actor: User, *, meeting: Meeting, kind: str, title: str, notes
 
 
 def move_item(actor: User, *, item: AgendaItem, up: bool) -> None:
-    """One place up or down the agenda, swapping with its neighbour."""
+    """One place up or down the agenda, swapping with its neighbour; the approvals of minutes
+    stay first (the README's order of a meeting), and a move past either end is refused."""
     with transaction.atomic():
         meeting = locked_meeting(item.meeting)
         require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
@@ -209,9 +239,13 @@ def move_item(actor: User, *, item: AgendaItem, up: bool) -> None:
         index = next(index for index, each in enumerate(items) if each.pk == item.pk)
         other = index - 1 if up else index + 1
         if not 0 <= other < len(items):
-            return
+            if up:
+                raise ActionRefused(_("This item is already first on the agenda: nothing moved."))
+            raise ActionRefused(_("This item is already last on the agenda: nothing moved."))
+        if not rules.may_swap(items[index].kind, items[other].kind):
+            raise ActionRefused(_("The approval of the minutes comes first on the agenda: nothing moved."))
         items[index], items[other] = items[other], items[index]
-        _renumber(items)
+        renumber(items)
         touch_meeting(meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, moved=item.title)
 
@@ -224,12 +258,12 @@ def remove_item(actor: User, *, item: AgendaItem) -> None:
         if item.vote_id is not None or item.approval_result:
             raise ActionRefused(_("This item was voted on: it stays on the agenda."))
         AgendaItem.objects.filter(pk=item.pk).delete()
-        _renumber(list(meeting.items.order_by("position")))
+        renumber(list(meeting.items.order_by("position")))
         touch_meeting(meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, removed=item.title)
 
 
-def _renumber(items: list[AgendaItem]) -> None:
+def renumber(items: list[AgendaItem]) -> None:
     # Two passes: positions are unique in meaning, never half-swapped in the page.
     for position, item in enumerate(items, start=1):
         item.position = position
@@ -250,6 +284,9 @@ def convene(actor: User, *, meeting: Meeting, confirm_late: bool = False, revisi
         if not meeting.items.exists():
             raise ActionRefused(_("Put at least one item on the agenda before convening."))
         now = timezone.now()
+        if meeting.starts_at <= now:
+            # As planning in the past is: nobody could answer or give a proxy any more.
+            raise ActionRefused(_("This meeting's time has passed: plan a new meeting to convene the board."))
         late = meeting.starts_at - now < timedelta(days=settings.convocation_days)
         if late and not confirm_late:
             raise LateConvocation(
@@ -287,6 +324,14 @@ def answer(actor: User, *, meeting: Meeting, choice: str, proxy_to: User | None 
         if started and policies.answers_convocations(actor):
             raise ActionRefused(_("The meeting has started: the secretary records who is in the room."))
         require(policies.can_answer(actor, meeting), "Only board members answer, until the meeting starts.")
+        givers = Attendance.objects.filter(meeting=meeting, answer=Answer.PROXY, proxy_to=actor)
+        if choice != Answer.PRESENT and givers.exists():
+            # Their proxies would count for nothing, unknown to those who gave them.
+            names = ", ".join(sorted(row.member.get_full_name() for row in givers.select_related("member")))
+            raise ActionRefused(
+                _("You hold the proxy of %(names)s: until it is taken back, you stay present.") % {"names": names},
+                field="answer",
+            )
         if proxy_to is not None:
             held = Attendance.objects.filter(meeting=meeting, answer=Answer.PROXY, proxy_to=proxy_to).exclude(
                 member=actor
@@ -297,6 +342,10 @@ def answer(actor: User, *, meeting: Meeting, choice: str, proxy_to: User | None 
                 board=board_ids(),
                 held_by_holder=held.count(),
                 max_held=meeting.max_proxies_held or 0,
+                holder_answer=Attendance.objects.filter(meeting=meeting, member=proxy_to)
+                .values_list("answer", flat=True)
+                .first()
+                or "",
             )
             if problem is not None:
                 raise ActionRefused(_proxy_message(problem, proxy_to, meeting), field="proxy_to")
@@ -314,6 +363,9 @@ def _proxy_message(problem: str, holder: User, meeting: Meeting) -> str:
         return _("A proxy goes to another board member.")
     if problem == "not_on_board":
         return _("%(name)s is not on the board: a proxy goes to a board member.") % {"name": holder.get_full_name()}
+    if problem == "holder_away":
+        message = _("%(name)s will not attend (absent, or gave their own proxy): give your proxy to someone who will.")
+        return message % {"name": holder.get_full_name()}
     limit = meeting.max_proxies_held or 0
     return ngettext(
         "%(name)s already holds %(count)s proxy, the most the rules allow.",
@@ -338,38 +390,6 @@ def record_presence(actor: User, *, meeting: Meeting, present: Iterable[int]) ->
             row.save()
         touch_meeting(meeting)
         record(actor, MeetingAction.PRESENCE_RECORDED, meeting, present=len(present))
-
-
-# --- The rules, set by staff --------------------------------------------------------------------
-
-RULE_LIMITS = {"convocation_days": (0, 90), "max_proxies_held": (0, 10), "quorum_percent": (1, 100)}
-
-
-def change_meeting_rules(
-    actor: User, *, convocation_days: int, max_proxies_held: int, quorum_percent: int
-) -> MeetingSettings:
-    """The statutes' rules for the meetings convened from now on; a convened meeting keeps its own."""
-    require(policies.can_set_meeting_rules(actor), "Only staff set the rules of the board's meetings.")
-    wanted = {
-        "convocation_days": convocation_days, "max_proxies_held": max_proxies_held, "quorum_percent": quorum_percent
-    }  # fmt: skip
-    for name, value in wanted.items():
-        low, high = RULE_LIMITS[name]
-        if not low <= value <= high:
-            message = _("Give a number from %(low)s to %(high)s.") % {"low": low, "high": high}
-            raise ActionRefused(message, field=name)
-    with transaction.atomic():
-        settings = MeetingSettings.objects.select_for_update().order_by("pk").first() or MeetingSettings()
-        changes = {
-            name: {"from": getattr(settings, name), "to": value}
-            for name, value in wanted.items()
-            if getattr(settings, name) != value
-        }
-        for name, value in wanted.items():
-            setattr(settings, name, value)
-        settings.save()
-        record(actor, MeetingAction.RULES_CHANGED, settings, **changes)
-    return settings
 
 
 # --- Calendar ---------------------------------------------------------------------------------

@@ -38,11 +38,12 @@ DETAIL_EXAMPLE = {
     "agenda": [
         {
             "id": 31, "position": 1, "kind": "minutes", "title": "Approbation du procès-verbal du 12 novembre",
-            "notes": "", "proposal": None, "minutes_of": 6, "result": None, "decision": None,
+            "notes": "", "proposal": None, "withdrawn": False, "minutes_of": 6, "result": None, "decision": None,
         },
         {
             "id": 32, "position": 2, "kind": "proposal", "title": "Festival des films d'élèves", "notes": "",
-            "proposal": 14, "minutes_of": None, "result": "adopted", "decision": "CA-2027-003",
+            "proposal": 14, "withdrawn": False, "minutes_of": None, "result": "adopted",
+            "decision": "CA-2027-003",
         },
     ],
     "attendance": [

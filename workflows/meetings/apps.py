@@ -11,7 +11,8 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from intranet import plugins
         from intranet.models import BoardMembership, User
-        from workflows.meetings import audit_details, home, notifications, panels, selectors
+        from workflows.actions.proposals import proposal_withdrawn
+        from workflows.meetings import audit_details, home, notifications, panels, selectors, withdrawal
         from workflows.meetings.models import Attendance, Meeting
 
         plugins.register(
@@ -33,3 +34,5 @@ class MeetingsConfig(AppConfig):
             home_waiting=[home.meetings_waiting],
             home_waiting_counted_in="tasks",
         )
+        # Proposals do not know meetings: a withdrawal takes its items off the agendas through this.
+        proposal_withdrawn.connect(withdrawal.on_proposal_withdrawn, dispatch_uid="meetings.proposal_withdrawn")

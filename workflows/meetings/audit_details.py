@@ -10,6 +10,7 @@ from workflows.models import VoteResult
 ACTIONS = {
     MeetingAction.PLANNED: _("board meeting planned"),
     MeetingAction.AGENDA_CHANGED: _("meeting agenda changed"),
+    MeetingAction.ITEM_WITHDRAWN: _("agenda item withdrawn by its author"),
     MeetingAction.CONVENED: _("board convened"),
     MeetingAction.ANSWERED: _("answer to a convocation"),
     MeetingAction.PRESENCE_RECORDED: _("presence recorded"),
@@ -23,6 +24,7 @@ DETAILS = {
     "added": AuditDetail(_("added")),
     "removed": AuditDetail(_("removed")),
     "moved": AuditDetail(_("moved")),
+    "withdrawn": AuditDetail(_("withdrawn by its author")),
     "late": AuditDetail(_("later than the statutes' notice")),
     "answer": AuditDetail(_("answer"), values=dict(Answer.choices)),
     "proxy": AuditDetail(_("proxy to")),

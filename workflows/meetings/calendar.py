@@ -4,10 +4,11 @@ and each board member's feed of the meetings they are convened to."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core import signing
 from django.utils import timezone
+from django.utils.text import capfirst
 from icalendar import Calendar, Event
 
 from workflows.meetings.models import CalendarFeed, Meeting, MeetingStatus
@@ -27,8 +28,8 @@ def calendar_of(meetings: Iterable[Meeting], *, site: str, name: str) -> bytes:
         event.add("uid", f"meeting-{meeting.pk}@{site}")
         event.add("dtstamp", timezone.now())
         event.add("dtstart", meeting.starts_at)
-        event.add("dtend", meeting.starts_at + DURATION)
-        event.add("summary", meeting_title(meeting))
+        event.add("dtend", meeting_end(meeting))
+        event.add("summary", capfirst(meeting_title(meeting)))
         event.add("description", agenda_text(meeting))
         if meeting.place:
             event.add("location", meeting.place)
@@ -38,6 +39,15 @@ def calendar_of(meetings: Iterable[Meeting], *, site: str, name: str) -> bytes:
         event.add("sequence", meeting.revision)
         calendar.add_component(event)
     return calendar.to_ical()
+
+
+def meeting_end(meeting: Meeting) -> datetime:
+    """The usual length after the start; a meeting stored at the end of time (planned before
+    the actions bounded the date) ends when it starts instead of breaking the calendar."""
+    try:
+        return meeting.starts_at + DURATION
+    except OverflowError:
+        return meeting.starts_at
 
 
 def feed_token(feed: CalendarFeed) -> str:

@@ -17,13 +17,15 @@ from workflows import actions as workflow_actions
 from workflows.meetings import minutes, policies
 from workflows.meetings.actions import MeetingAction, locked_meeting, require, touch_meeting
 from workflows.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus
-from workflows.meetings.room import room_quorum, room_voters_of
+from workflows.meetings.room import refuse_empty_counts, room_quorum, room_voters_of
 from workflows.models import BoardVote
 
 
 def record_item_vote(actor: User, *, item: AgendaItem, ballots: dict[int, str] | None = None, **counts) -> None:
     """The vote held in the room on any item, as the page and the API record it: a proposal's by
     counts or roll call; earlier minutes' by counts, recorded with the minutes."""
+    if item.kind in (ItemKind.INFORMATION, ItemKind.OTHER):
+        raise ActionRefused(_("“%(title)s” is not put to a vote.") % {"title": item.shown_title})
     if item.kind == ItemKind.MINUTES:
         if ballots is not None:
             raise ActionRefused(_("The approval of the minutes is voted by counts."), field="ballots")
@@ -49,10 +51,9 @@ def record_vote(
         meeting = locked_meeting(item.meeting)
         require(policies.can_hold(actor, meeting), "Only the president or the secretary record votes, in session.")
         item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
-        if item.proposal is None:
-            raise ActionRefused(_("Only a proposal is voted on."))
-        if item.vote_id is not None:
-            raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        _refuse_unless_votable(item)
+        if ballots is None:  # an empty roll call is refused with the ballots' other rules
+            refuse_empty_counts(votes_for, votes_against, abstentions)
         quorum = room_quorum(meeting)
         if quorum is None:
             raise ActionRefused(_("Record who is in the room before recording a vote."))
@@ -81,6 +82,15 @@ def record_vote(
     return vote
 
 
+def _refuse_unless_votable(item: AgendaItem) -> None:
+    if item.proposal is None:
+        raise ActionRefused(_("“%(title)s” is not put to a vote.") % {"title": item.shown_title})
+    if item.withdrawn_at is not None:
+        raise ActionRefused(_("Its author withdrew this proposal: it is not put to a vote."))
+    if item.vote_id is not None:
+        raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+
+
 ONLINE_VOTE_MINUTES = 15
 
 
@@ -92,10 +102,7 @@ def open_online_vote(actor: User, *, item: AgendaItem, minutes: int = ONLINE_VOT
         meeting = locked_meeting(item.meeting)
         require(policies.can_hold(actor, meeting), "Only the president or the secretary open votes, in session.")
         item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
-        if item.proposal is None:
-            raise ActionRefused(_("Only a proposal is voted on."))
-        if item.vote_id is not None:
-            raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        _refuse_unless_votable(item)
         quorum = room_quorum(meeting)
         if quorum is None:
             raise ActionRefused(_("Record who is in the room before recording a vote."))

@@ -20,7 +20,7 @@ from workflows import actions as workflow_actions
 from workflows.meetings import actions, policies
 from workflows.meetings.minutes_text import minutes_odt
 from workflows.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus, Minutes, MinutesDraft
-from workflows.meetings.room import room_quorum
+from workflows.meetings.room import refuse_empty_counts, room_quorum
 from workflows.models import VoteResult, VoteSettings
 
 TEXT_MAX_LENGTH = 100_000
@@ -101,6 +101,7 @@ def record_approval(
             raise ActionRefused(_("Only the approval of minutes is voted on here."))
         if item.approval_result:
             raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        refuse_empty_counts(votes_for, votes_against, abstentions)
         quorum = room_quorum(meeting)
         if quorum is None:
             raise ActionRefused(_("Record who is in the room before recording a vote."))
@@ -112,7 +113,10 @@ def record_approval(
             board_size=quorum.board_size, rules=VoteSettings.current().rules(), president_choice=president_choice,
         )  # fmt: skip
         item.approval_result = str(tally.result)
-        item.approval_counts = {"for": votes_for, "against": votes_against, "abstentions": abstentions}
+        item.approval_counts = {
+            "for": votes_for, "against": votes_against, "abstentions": abstentions,
+            "casting_vote_used": tally.casting_vote_used,
+        }  # fmt: skip
         item.save(update_fields=["approval_result", "approval_counts"])
         if tally.result == VoteResult.ADOPTED:
             _approve(actor, item.minutes_of, approved_in=meeting)

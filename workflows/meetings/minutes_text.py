@@ -21,6 +21,7 @@ from workflows.meetings import rules
 from workflows.meetings.models import Answer, Attendance, ItemKind, Meeting, Minutes
 from workflows.models import VoteResult
 
+CASTING = " ; la voix prépondérante de la présidence a départagé l'égalité"
 OUTCOME = {VoteResult.ADOPTED: "adopté", VoteResult.REJECTED: "rejeté", VoteResult.NO_QUORUM: "quorum non atteint"}
 
 
@@ -52,7 +53,14 @@ def _draft_lines(meeting: Meeting):
     yield "# Ordre du jour"
     yield ""
     for item in meeting.items.select_related("proposal", "vote__decision", "minutes_of").order_by("position"):
-        yield f"## {item.position}. {item.title}"
+        if item.withdrawn_at is not None:
+            # Its title stays out of minutes that members may read: the proposal is no longer theirs to open.
+            yield f"## {item.position}. Proposition retirée par son auteur"
+            yield ""
+            yield "La proposition a été retirée par son auteur après la convocation : elle n'a pas été mise aux voix."
+            yield ""
+            continue
+        yield f"## {item.position}. {item.shown_title}"
         yield ""
         yield from _item_lines(item)
         yield ""
@@ -115,7 +123,8 @@ def _item_lines(item):
         if item.approval_result:
             counts = item.approval_counts or {}
             tally = _tally(counts.get("for", 0), counts.get("against", 0), counts.get("abstentions", 0))
-            yield f"Le procès-verbal de la séance du {of} est {OUTCOME[item.approval_result]} ({tally})."
+            casting = CASTING if counts.get("casting_vote_used") else ""
+            yield f"Le procès-verbal de la séance du {of} est {OUTCOME[item.approval_result]} ({tally}){casting}."
         else:
             yield f"Le procès-verbal de la séance du {of} n'a pas été mis aux voix."
     elif item.kind == ItemKind.PROPOSAL:
@@ -129,7 +138,8 @@ def _item_lines(item):
             )
             decision = getattr(vote, "decision", None)
             number = f" (décision n° {decision.number})" if decision else ""
-            yield f"La proposition est {outcome}{number} : {tally}."
+            casting = CASTING if vote.casting_vote_used else ""
+            yield f"La proposition est {outcome}{number} : {tally}{casting}."
     if item.notes:
         yield ""
         yield item.notes

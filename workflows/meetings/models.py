@@ -14,6 +14,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workflows.models import Proposal, VoteResult
@@ -108,6 +111,8 @@ class AgendaItem(models.Model):
     minutes_of = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     approval_result = models.CharField(max_length=20, choices=VoteResult.choices, blank=True)
     approval_counts = models.JSONField(null=True, blank=True)  # {"for": n, "against": n, "abstentions": n}
+    # The author withdrew the proposal after the board was convened: the item stays, marked, unvoted.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("agenda item")
@@ -133,6 +138,15 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language: an approval of minutes is named when shown, not in
+        the language of whoever planned the meeting (``title`` keeps that wording for the audit)."""
+        if self.kind == ItemKind.MINUTES and self.minutes_of_id is not None:
+            day = date_format(timezone.localtime(self.minutes_of.starts_at), "DATE_FORMAT")
+            return gettext("Approval of the minutes of the meeting of %(date)s") % {"date": day}
+        return self.title
 
 
 class Answer(models.TextChoices):

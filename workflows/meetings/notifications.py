@@ -17,6 +17,7 @@ from workflows.meetings.wording import agenda_text, meeting_title
 
 SENTENCES = {
     "meeting_convened": lambda: _("%(actor)s convenes the board: %(title)s"),
+    "meeting_item_withdrawn": lambda: _("%(actor)s withdrew their proposal from the agenda: %(title)s"),
 }
 
 
@@ -48,4 +49,18 @@ def convened(actor: User, meeting: Meeting, board: set[int]) -> None:
         target_type="meeting",
         target_id=meeting.pk,
         actor=actor,
+    )
+
+
+def item_withdrawn(actor: User, meeting: Meeting, board: set[int]) -> None:
+    """The board convened learns that an item of the agenda will not be voted on (which one is
+    on the meeting's page, for those who may still open the proposal)."""
+    notify(
+        kind=Kind.MEETING,
+        event="meeting_item_withdrawn",
+        recipients=board,
+        target_type="meeting",
+        target_id=meeting.pk,
+        actor=actor,
+        group_key=f"meeting:{meeting.pk}:withdrawn",
     )

@@ -23,6 +23,11 @@ def decision_meeting(user, decision) -> Panel | None:
     meeting = selectors.meeting_of_decision(decision)
     if meeting is None:
         return None
-    return Panel(
-        "meetings/_decision_panel.html", {"meeting": meeting, "sees_meetings": policies.can_see_meetings(user)}
-    )
+    vote = getattr(decision, "vote", None)
+    context = {
+        "meeting": meeting,
+        "sees_meetings": policies.can_see_meetings(user),
+        # The tally alone ("2 for, 2 against: adopted") would not say what decided it.
+        "casting_vote_used": bool(vote and vote.casting_vote_used),
+    }
+    return Panel("meetings/_decision_panel.html", context)

@@ -53,15 +53,26 @@ def represented_members(
     return represented
 
 
-def proxy_problem(giver: int, holder: int, *, board: set[int], held_by_holder: int, max_held: int) -> str | None:
-    """Why ``giver`` may not give their proxy to ``holder`` (a code), or None."""
+def proxy_problem(
+    giver: int, holder: int, *, board: set[int], held_by_holder: int, max_held: int, holder_answer: str = ""
+) -> str | None:
+    """Why ``giver`` may not give their proxy to ``holder`` (a code), or None. A proxy goes to
+    someone who will be there: not to a member who answered absent or gave their own proxy."""
     if holder == giver:
         return "oneself"
     if holder not in board:
         return "not_on_board"
+    if holder_answer in ("absent", "proxy"):
+        return "holder_away"
     if held_by_holder >= max_held:
         return "holder_full"
     return None
+
+
+def may_swap(kind: str, neighbour_kind: str) -> bool:
+    """Two neighbours of the agenda may swap unless one is an approval of minutes and the other
+    not: the approvals of earlier minutes open the meeting."""
+    return (kind == "minutes") == (neighbour_kind == "minutes")
 
 
 def quorum_of_attendance(

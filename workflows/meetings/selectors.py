@@ -12,6 +12,7 @@ from django.utils import timezone
 from intranet import policies as core
 from intranet.counters import Counted
 from intranet.models import BoardMembership, User
+from workflows import policies as workflow_policies
 from workflows.meetings import actions, policies, rules
 from workflows.meetings.models import (
     AgendaItem,
@@ -22,6 +23,7 @@ from workflows.meetings.models import (
     Minutes,
     MinutesDraft,
 )
+from workflows.meetings.wording import WITHDRAWN_ITEM
 from workflows.models import Proposal
 
 DRAFTS_SHOWN = 20
@@ -79,6 +81,12 @@ class MeetingView:
     waiting_minutes: list[Minutes] = field(default_factory=list)  # to put on this agenda
     # Who votes in the room once the roll call is recorded: (member, holder of their proxy or None).
     room_voters: list[tuple[User, User | None]] = field(default_factory=list)
+    # Items withdrawn by their author whose proposal the reader may no longer open: no title, no link.
+    hidden_titles: set[int] = field(default_factory=set)
+
+    def title_of(self, item: AgendaItem) -> str:
+        """The item's title as this reader sees it, in their language."""
+        return str(WITHDRAWN_ITEM) if item.pk in self.hidden_titles else item.shown_title
 
 
 def meeting_view(user, meeting: Meeting) -> MeetingView:
@@ -123,6 +131,11 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
         may_hold=policies.can_hold(user, meeting),
         may_write_minutes=policies.can_write_minutes(user, meeting),
     )
+    view.hidden_titles = {
+        item.pk
+        for item in view.items
+        if item.withdrawn_at is not None and not workflow_policies.can_view_proposal(user, item.proposal)
+    }
     if view.may_hold and from_roll_call:
         people = {membership.user_id: membership.user for membership in memberships}
         rows_in_room = [

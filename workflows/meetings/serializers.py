@@ -23,14 +23,29 @@ class AgendaItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     position = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=ItemKind.choices)
-    title = serializers.CharField()
+    title = serializers.SerializerMethodField(help_text="In the reader's language; hidden when withdrawn for them")
     notes = serializers.CharField()
-    proposal = serializers.IntegerField(source="proposal_id", allow_null=True)
+    proposal = serializers.SerializerMethodField(help_text="Null when its author withdrew it and you may not open it")
+    withdrawn = serializers.SerializerMethodField(help_text="Its author withdrew the proposal: no vote on it")
     minutes_of = serializers.IntegerField(
         source="minutes_of_id", allow_null=True, help_text="The meeting whose minutes this item approves"
     )
     result = serializers.SerializerMethodField(help_text="The outcome of the vote in session, once recorded")
     decision = serializers.SerializerMethodField(help_text="The register's number, when the vote decided")
+
+    def _hidden(self, item) -> bool:
+        # Read within a ``MeetingDetailSerializer``: its instance is the reader's ``MeetingView``.
+        return item.pk in getattr(self.root.instance, "hidden_titles", ())
+
+    def get_title(self, item) -> str:
+        view = self.root.instance
+        return view.title_of(item) if hasattr(view, "title_of") else item.shown_title
+
+    def get_proposal(self, item) -> int | None:
+        return None if self._hidden(item) else item.proposal_id
+
+    def get_withdrawn(self, item) -> bool:
+        return item.withdrawn_at is not None
 
     def get_result(self, item) -> str | None:
         if item.vote_id:

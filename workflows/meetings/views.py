@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.exceptions import ActionRefused
-from workflows.meetings import actions, calendar, forms, holding, minutes, policies, selectors
+from workflows.meetings import actions, calendar, forms, holding, minutes, policies, rules, selectors, statutes
 from workflows.meetings.minutes_text import first_draft, minutes_odt
 from workflows.meetings.models import AgendaItem, CalendarFeed, ItemKind, MeetingSettings, Minutes
 from workflows.models import Proposal
@@ -47,7 +47,7 @@ def meeting_rules(request):
     form = forms.RulesForm(request.POST or None, instance=MeetingSettings.current())
     if request.method == "POST" and form.is_valid():
         try:
-            actions.change_meeting_rules(request.user, **form.cleaned_data)
+            statutes.change_meeting_rules(request.user, **form.cleaned_data)
         except ActionRefused as refusal:
             refusal.add_to(form)
         else:
@@ -92,6 +92,9 @@ def _detail_page(request, meeting, *, status=200, **posted):
         "agenda": [
             (
                 item,
+                view.title_of(item),
+                _may_swap(view.items, index, index - 1),
+                _may_swap(view.items, index, index + 1),
                 _posted_or_new(
                     posted,
                     "vote_form",
@@ -106,10 +109,10 @@ def _detail_page(request, meeting, *, status=200, **posted):
                     voted_item == item.pk,
                     lambda item=item: forms.RollCallForm(prefix=f"roll{item.pk}", voters=view.room_voters),
                 )
-                if view.may_hold and view.room_voters and item.proposal_id and item.vote_id is None
+                if view.may_hold and view.room_voters and _to_vote(item) and item.kind == ItemKind.PROPOSAL
                 else None,
             )
-            for item in view.items
+            for index, item in enumerate(view.items)
         ],
         "item_form": forms.FreeItemForm() if view.may_edit_agenda else None,
         "convene_form": forms.ConveneForm(initial={"revision": meeting.revision}) if view.may_convene else None,
@@ -139,7 +142,14 @@ def _posted_or_new(posted: dict, name: str, this_item: bool, new):
     return posted.pop(name) if this_item and name in posted else new()
 
 
+def _may_swap(items: list[AgendaItem], index: int, other: int) -> bool:
+    """The moves ``actions.move_item`` accepts, offered as buttons."""
+    return 0 <= other < len(items) and rules.may_swap(items[index].kind, items[other].kind)
+
+
 def _to_vote(item: AgendaItem) -> bool:
+    if item.withdrawn_at is not None:
+        return False
     if item.kind == ItemKind.MINUTES:
         return not item.approval_result
     return item.proposal_id is not None and item.vote_id is None
@@ -155,14 +165,19 @@ def _minutes_form(view) -> forms.MinutesForm:
     return forms.MinutesForm(initial=initial)
 
 
-def _act(request, meeting, form, name: str, act, done: str, **shown):
+def _act(request, meeting, form, name: str, act, done: str, *, form_gone=None, **shown):
+    """``form_gone()`` says, after a refusal, whether the page still shows the form (an item
+    already voted has no vote form): if not, the reason goes above the page instead."""
     if not form.is_valid():
         return _detail_page(request, meeting, status=400, **{name: form}, **shown)
     try:
         act(form.cleaned_data)
     except ActionRefused as refusal:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         meeting.refresh_from_db()
+        if form_gone is not None and form_gone():
+            messages.error(request, refusal.message)
+            return _detail_page(request, meeting, status=409)
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return _detail_page(request, meeting, status=409, **{name: form}, **shown)
     messages.success(request, done)
     return redirect("meetings:detail", meeting_id=meeting.pk)
@@ -217,6 +232,9 @@ def move_item(request, meeting_id: int, item_id: int):
     if not policies.can_edit_agenda(request.user, meeting):
         raise PermissionDenied
     direction = request.POST.get("direction")
+    if direction not in ("up", "down", "remove"):
+        messages.error(request, _("Choose to move the item up or down, or to remove it."))
+        return _detail_page(request, meeting, status=400)
     if direction == "remove":
         return _do(
             request, meeting, lambda: actions.remove_item(request.user, item=item), _("Removed from the agenda.")
@@ -272,19 +290,23 @@ def record_vote(request, meeting_id: int, item_id: int):
     item = get_object_or_404(AgendaItem, pk=item_id, meeting=meeting)
     if not policies.can_hold(request.user, meeting):
         raise PermissionDenied
+
+    def voted_or_not_to_vote():
+        return not _to_vote(AgendaItem.objects.get(pk=item.pk))
+
     if request.POST.get("mode") == "roll_call" and item.kind == ItemKind.PROPOSAL:
         voters = selectors.meeting_view(request.user, meeting).room_voters
         form = forms.RollCallForm(request.POST, prefix=f"roll{item.pk}", voters=voters)
         return _act(
             request, meeting, form, "roll_form",
             lambda data: holding.record_vote(request.user, item=item, ballots=form.ballots()),
-            _("The vote is recorded."), voted_item=item.pk,
+            _("The vote is recorded."), form_gone=voted_or_not_to_vote, voted_item=item.pk,
         )  # fmt: skip
     form = forms.VoteForm(request.POST, prefix=f"vote{item.pk}")
     return _act(
         request, meeting, form, "vote_form",
         lambda data: holding.record_item_vote(request.user, item=item, **data), _("The vote is recorded."),
-        voted_item=item.pk,
+        form_gone=voted_or_not_to_vote, voted_item=item.pk,
     )  # fmt: skip
 
 
