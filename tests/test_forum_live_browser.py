@@ -98,6 +98,9 @@ def test_a_reply_an_edit_a_reaction_and_a_hiding_reach_a_page_that_asks_nothing(
 
 def test_events_replayed_on_connecting_leave_unchanged_messages_in_place(asgi_server, cast_in_a_thread, browser):
     people, thread, _document = cast_in_a_thread
+    # Signed in first: the reaction must fall within the seconds replayed on connecting, however
+    # slow signing in is on a loaded machine.
+    page = log_in(browser, asgi_server, people["coordinator"].email, PASSWORD)
     author = log_in(browser, asgi_server, people["author"].email, PASSWORD)
     author.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
     reply(author, "Deuxième")
@@ -105,7 +108,6 @@ def test_events_replayed_on_connecting_leave_unchanged_messages_in_place(asgi_se
     author.locator("#post-1 .reaction-picker button[value='heart']").click()
     author.locator("#post-1 .reactions > button.reaction--mine").wait_for(timeout=5_000)
 
-    page = log_in(browser, asgi_server, people["coordinator"].email, PASSWORD)
     seen = []
     page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: seen.append(frame)))
     # Every message element as the server rendered it, marked (out of the DOM's attributes)
