@@ -366,3 +366,23 @@ def test_someone_else_s_step_answers_alike_for_any_line_of_the_fonds(cast, peopl
         for item_id in (existing, missing)
     }
     assert answers == {403}
+
+
+def test_a_member_with_five_offers_waiting_for_triage_is_asked_to_wait(cast):
+    from tests.api import token_client
+
+    member = signed_in(cast.patrimoine_member)
+    for number in range(5):
+        assert member.post(reverse("archives:offer"), offer_data(REELS, title=f"Bobines {number}")).status_code == 302
+    refused = member.post(reverse("archives:offer"), offer_data(REELS, title="Bobines 6"))
+    assert refused.status_code == 400 and "5 offres de dépôt en attente du tri" in text_of(refused)
+    assert 'value="Bobines 6"' in refused.content.decode() and Fonds.objects.count() == 5
+    api = token_client(cast.patrimoine_member).post(
+        "/api/v1/archives/fonds/",
+        {"title": "Bobines 7", "items": [{"title": "Fête", "format": "super8", "count": 1}]},
+        format="json",
+    )
+    assert api.status_code == 400 and api.json()["code"] == "refused" and Fonds.objects.count() == 5
+    # Staff record offers of people outside, as many as come.
+    staff = signed_in(cast.staff)
+    assert staff.post(reverse("archives:offer"), offer_data(REELS, depositor_name="Famille Roussel")).status_code == 302

@@ -48,6 +48,9 @@ from workflows.archives.models import (
 from workflows.archives.transitions import complete_step, locked, refuse_if_changed, reindex, save_fonds
 
 TITLE_MAX_LENGTH = 200
+# Offers of one member still waiting for the staff's triage: a family's films come in one or two
+# offers; past this, staff answer the waiting ones first (and nobody floods their list).
+MAX_OFFERS_WAITING = 5
 LOCATION_MAX_LENGTH = 100
 
 
@@ -103,6 +106,16 @@ def record_offer(
         if len(text.strip()) > limit:
             raise ActionRefused(_("This text is at most %(max)s characters long.") % {"max": limit}, field=field)
     cleaned = clean_items(items)  # every line checked before anything is written
+    if depositor is not None and (
+        Fonds.objects.filter(depositor=depositor, status=FondsStatus.OFFERED).count() >= MAX_OFFERS_WAITING
+    ):
+        raise ActionRefused(
+            _(
+                "You have %(count)s offers waiting for the staff's triage: they answer those first, "
+                "then you can offer more."
+            )
+            % {"count": MAX_OFFERS_WAITING}
+        )
     with transaction.atomic():
         fonds = Fonds.objects.create(
             title=title,
