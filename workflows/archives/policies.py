@@ -40,8 +40,35 @@ def _runs(user, fonds: Fonds) -> bool:
     return core.is_member(user) and (fonds.archivist_id == user.pk or core.can_manage_association(user))
 
 
+# Whether the fonds is at a step, whoever may take it: the steps' pages tell someone whose step
+# it is not (403) from someone who comes after it was taken, or before (409).
+def at_appraisal(fonds: Fonds) -> bool:
+    return fonds.status == FondsStatus.IN_APPRAISAL
+
+
+def at_opinion(fonds: Fonds) -> bool:
+    return at_appraisal(fonds) and opinion_pending(fonds)
+
+
+def at_agreement(fonds: Fonds) -> bool:
+    return fonds.status == FondsStatus.IN_AGREEMENT
+
+
+def at_intake(fonds: Fonds) -> bool:
+    return fonds.status == FondsStatus.IN_INTAKE
+
+
+def at_digitisation(fonds: Fonds) -> bool:
+    return fonds.status == FondsStatus.CATALOGUED
+
+
+def still_open(fonds: Fonds) -> bool:
+    """Offered and not yet catalogued, declined or withdrawn: the depositor may still withdraw."""
+    return fonds.status in OPEN_STATUSES
+
+
 def can_appraise(user, fonds: Fonds) -> bool:
-    return fonds.status == FondsStatus.IN_APPRAISAL and _runs(user, fonds)
+    return at_appraisal(fonds) and _runs(user, fonds)
 
 
 def coordinates_heritage(user) -> bool:
@@ -53,11 +80,11 @@ def opinion_pending(fonds: Fonds) -> bool:
 
 
 def can_give_opinion(user, fonds: Fonds) -> bool:
-    return fonds.status == FondsStatus.IN_APPRAISAL and opinion_pending(fonds) and coordinates_heritage(user)
+    return at_opinion(fonds) and coordinates_heritage(user)
 
 
 def can_prepare_agreement(user, fonds: Fonds) -> bool:
-    return fonds.status == FondsStatus.IN_AGREEMENT and _runs(user, fonds)
+    return at_agreement(fonds) and _runs(user, fonds)
 
 
 def can_write_agreement(user, fonds: Fonds) -> bool:
@@ -68,12 +95,12 @@ def can_write_agreement(user, fonds: Fonds) -> bool:
 
 def can_take_in(user, fonds: Fonds) -> bool:
     """The step is the archivist's; the action also wants the signed agreement kept first."""
-    return fonds.status == FondsStatus.IN_INTAKE and _runs(user, fonds)
+    return at_intake(fonds) and _runs(user, fonds)
 
 
 def can_follow_digitisation(user, fonds: Fonds) -> bool:
     """Staff move a catalogued fonds's items through the digitisation queue."""
-    return fonds.status == FondsStatus.CATALOGUED and core.can_manage_association(user)
+    return at_digitisation(fonds) and core.can_manage_association(user)
 
 
 def can_follow_digitisation_queue(user) -> bool:
@@ -85,7 +112,7 @@ def can_follow_digitisation_queue(user) -> bool:
 def can_withdraw(user, fonds: Fonds) -> bool:
     """The depositor (a member) withdraws their offer until it is catalogued; staff record a
     withdrawal told by an outside depositor."""
-    if fonds.status not in OPEN_STATUSES or not core.is_member(user):
+    if not still_open(fonds) or not core.is_member(user):
         return False
     return fonds.depositor_id == user.pk or core.can_manage_association(user)
 

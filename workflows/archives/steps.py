@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from documents.uploads import IncomingUploadHandler
 from intranet.exceptions import ActionRefused
 from workflows.archives import actions, files, forms, policies, selectors
-from workflows.archives.models import OPEN_STATUSES, Fonds, FondsStatus, Item
+from workflows.archives.models import Fonds, Item
 from workflows.archives.views import digitisation_queue_page, fonds_page
 
 ITEMS_PREFIX = "items"
@@ -66,9 +66,9 @@ def _fonds_page(request, fonds: Fonds, *, status: int, **step_forms):
 
 
 def _refused(request, fonds: Fonds, *, still_open: bool):
-    """A step the person may not take: not theirs (403) while the fonds is at it; else already
-    taken, or the fonds moved on since their page was shown: said on the fonds's page as it
-    stands (409), as a stale revision is."""
+    """A step the person may not take: not theirs (403) while the fonds is at it (``still_open``,
+    from the policy's ``at_…``); else already taken, or the fonds moved on since their page was
+    shown: said on the fonds's page as it stands (409), as a stale revision is."""
     if still_open:
         raise PermissionDenied
     messages.error(
@@ -113,7 +113,7 @@ def triage(request, fonds_id: int):
 def appraise(request, fonds_id: int, item_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_appraise(request.user, fonds):  # before the item: no telling which lines exist
-        return _refused(request, fonds, still_open=fonds.status == FondsStatus.IN_APPRAISAL)
+        return _refused(request, fonds, still_open=policies.at_appraisal(fonds))
     item = get_object_or_404(Item, pk=item_id, fonds=fonds)
     return _run(
         request,
@@ -128,7 +128,7 @@ def appraise(request, fonds_id: int, item_id: int):
 def ask_opinion(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_appraise(request.user, fonds):
-        return _refused(request, fonds, still_open=fonds.status == FondsStatus.IN_APPRAISAL)
+        return _refused(request, fonds, still_open=policies.at_appraisal(fonds))
     return _run(
         request,
         fonds,
@@ -142,8 +142,7 @@ def ask_opinion(request, fonds_id: int):
 def give_opinion(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_give_opinion(request.user, fonds):
-        still_open = fonds.status == FondsStatus.IN_APPRAISAL and policies.opinion_pending(fonds)
-        return _refused(request, fonds, still_open=still_open)
+        return _refused(request, fonds, still_open=policies.at_opinion(fonds))
     return _run(
         request,
         fonds,
@@ -157,7 +156,7 @@ def give_opinion(request, fonds_id: int):
 def finish_appraisal(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_appraise(request.user, fonds):
-        return _refused(request, fonds, still_open=fonds.status == FondsStatus.IN_APPRAISAL)
+        return _refused(request, fonds, still_open=policies.at_appraisal(fonds))
     return _run(
         request,
         fonds,
@@ -171,7 +170,7 @@ def finish_appraisal(request, fonds_id: int):
 def agreement(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_prepare_agreement(request.user, fonds):
-        return _refused(request, fonds, still_open=fonds.status == FondsStatus.IN_AGREEMENT)
+        return _refused(request, fonds, still_open=policies.at_agreement(fonds))
     return _run(
         request,
         fonds,
@@ -212,7 +211,7 @@ def _keep_signed_agreement(request, fonds: Fonds):
 def intake(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_take_in(request.user, fonds):
-        return _refused(request, fonds, still_open=fonds.status == FondsStatus.IN_INTAKE)
+        return _refused(request, fonds, still_open=policies.at_intake(fonds))
     form = forms.IntakeForm(request.POST, items=fonds.items.filter(retained=True).order_by("position"))
 
     def act(data):
@@ -230,7 +229,7 @@ def intake(request, fonds_id: int):
 def withdraw(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_withdraw(request.user, fonds):
-        return _refused(request, fonds, still_open=fonds.status in OPEN_STATUSES)
+        return _refused(request, fonds, still_open=policies.still_open(fonds))
     return _run(
         request,
         fonds,
@@ -244,7 +243,7 @@ def withdraw(request, fonds_id: int):
 def digitisation(request, fonds_id: int, item_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_follow_digitisation(request.user, fonds):
-        return _refused(request, fonds, still_open=fonds.status == FondsStatus.CATALOGUED)
+        return _refused(request, fonds, still_open=policies.at_digitisation(fonds))
     item = get_object_or_404(Item, pk=item_id, fonds=fonds, retained=True)  # only retained items are digitised
     return _run(
         request,
