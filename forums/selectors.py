@@ -52,16 +52,19 @@ def visible_forums(user, *, with_latest_event: bool = False) -> QuerySet[Forum]:
     return forums
 
 
+READABLE_FORUMS = "readable_forums"  # the question read once per page (``core.read_once``)
+
+
 def readable_forums(user) -> list[Forum]:
     """``visible_forums``, read once while a page is read (``roles_read_once``): the home and its
     parts ask the same question (ids in a list, not a subquery compiled by each)."""
-    return core.read_once(user, "readable_forums", lambda: list(visible_forums(user)))
+    return core.read_once(user, READABLE_FORUMS, lambda: list(visible_forums(user)))
 
 
 def readable_forum_ids(user) -> list[int] | QuerySet:
     """The ids of the forums ``user`` reads, for a filter: those of ``readable_forums`` when the
     page already read them (no subquery compiled again), else a subquery."""
-    if core.answered_once(user, "readable_forums"):
+    if core.answered_once(user, READABLE_FORUMS):
         return [forum.pk for forum in readable_forums(user)]
     return visible_forums(user).values("pk")
 

@@ -31,6 +31,7 @@ from workflows.meetings.models import (
     MeetingSettings,
     MeetingStatus,
     Minutes,
+    approval_title,
     new_feed_key,
 )
 from workflows.meetings.room import board_ids
@@ -157,8 +158,7 @@ def _put_first(meeting: Meeting, minutes: Minutes) -> AgendaItem:
     approvals = [item for item in items if item.kind == ItemKind.MINUTES]
     # Pages show it in each reader's language (``AgendaItem.shown_title``); stored, in the association's.
     with translation.override(project_settings.LANGUAGE_CODE):
-        day = date_format(timezone.localtime(minutes.meeting.starts_at), "DATE_FORMAT")
-        title = _("Approval of the minutes of the meeting of %(date)s") % {"date": day}
+        title = approval_title(minutes.meeting)
     item = AgendaItem.objects.create(
         meeting=meeting, position=0, kind=ItemKind.MINUTES, minutes_of=minutes.meeting, title=title
     )

@@ -144,9 +144,14 @@ class AgendaItem(models.Model):
         """The title in the reader's language: an approval of minutes is named when shown, not in
         the language of whoever planned the meeting (``title`` keeps that wording for the audit)."""
         if self.kind == ItemKind.MINUTES and self.minutes_of_id is not None:
-            day = date_format(timezone.localtime(self.minutes_of.starts_at), "DATE_FORMAT")
-            return gettext("Approval of the minutes of the meeting of %(date)s") % {"date": day}
+            return approval_title(self.minutes_of)
         return self.title
+
+
+def approval_title(meeting: Meeting) -> str:
+    """The agenda item approving ``meeting``'s minutes, in the active language."""
+    day = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
+    return gettext("Approval of the minutes of the meeting of %(date)s") % {"date": day}
 
 
 class Answer(models.TextChoices):

@@ -41,26 +41,23 @@ def describe_meetings(user, ids: list[int]) -> dict[int, Target]:
     }
 
 
-def convened(actor: User, meeting: Meeting, board: set[int]) -> None:
+def _tell_board(actor: User, meeting: Meeting, board: set[int], event: str, group_key: str = "") -> None:
     notify(
         kind=Kind.MEETING,
-        event="meeting_convened",
+        event=event,
         recipients=board,
         target_type="meeting",
         target_id=meeting.pk,
         actor=actor,
+        group_key=group_key,
     )
+
+
+def convened(actor: User, meeting: Meeting, board: set[int]) -> None:
+    _tell_board(actor, meeting, board, "meeting_convened")
 
 
 def item_withdrawn(actor: User, meeting: Meeting, board: set[int]) -> None:
     """The board convened learns that an item of the agenda will not be voted on (which one is
     on the meeting's page, for those who may still open the proposal)."""
-    notify(
-        kind=Kind.MEETING,
-        event="meeting_item_withdrawn",
-        recipients=board,
-        target_type="meeting",
-        target_id=meeting.pk,
-        actor=actor,
-        group_key=f"meeting:{meeting.pk}:withdrawn",
-    )
+    _tell_board(actor, meeting, board, "meeting_item_withdrawn", group_key=f"meeting:{meeting.pk}:withdrawn")
