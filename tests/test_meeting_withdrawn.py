@@ -5,11 +5,13 @@ in the page, the API, the calendars and the e-mails alike."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -25,7 +27,7 @@ from workflows import actions as workflow_actions
 from workflows.meetings import actions, holding
 from workflows.meetings.calendar import feed_token
 from workflows.meetings.models import CalendarFeed, Meeting, MeetingStatus
-from workflows.models import ProposalStatus
+from workflows.models import ProposalProcess, ProposalStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,46 @@ def test_a_refusal_of_the_meetings_cancels_the_withdrawal(cast, proposal, monkey
         workflow_actions.withdraw_proposal(cast.production_member, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ON_AGENDA
+
+
+def _waiting_on_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's (SQLite serialises writers)")
+def test_a_withdrawal_while_the_officer_records_its_vote_does_not_deadlock(association_bodies, cast, proposal):
+    """The withdrawal holds the proposal, then locks each meeting it is on; recording the vote
+    must take the proposal first too, or each would wait for the other (PostgreSQL then kills one:
+    an error page for one of the two people)."""
+    meeting = meeting_with(cast, proposal, convene=True)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
+    actions.record_presence(cast.secretary, meeting=meeting, present=[cast.secretary.pk, cast.president.pk])
+    on_agenda = meeting.items.get(proposal=proposal)
+    outcome = []
+
+    def officer_records_the_vote():
+        try:
+            outcome.append(holding.record_vote(cast.secretary, item=on_agenda, votes_for=2, votes_against=0))
+        except Exception as error:  # handed to the assertions below
+            outcome.append(error)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        # What the withdrawal locks first: the proposal's process row.
+        list(ProposalProcess.objects.select_for_update().filter(proposal=proposal).values("pk"))
+        officer = threading.Thread(target=officer_records_the_vote)
+        officer.start()
+        deadline = time.monotonic() + 10
+        while not _waiting_on_a_lock() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _waiting_on_a_lock() == 1, "the officer's vote should be waiting for the proposal"
+        # The officer waits for the proposal without holding the meeting: the withdrawal gets it.
+        Meeting.objects.select_for_update(nowait=True).get(pk=meeting.pk)
+        workflow_actions.withdraw_proposal(cast.production_member, proposal=proposal)
+    officer.join(timeout=10)
+    assert len(outcome) == 1 and isinstance(outcome[0], ActionRefused)
+    assert "Son auteur a retiré cette proposition" in str(outcome[0])
+    assert not meeting.items.get(pk=on_agenda.pk).vote_id

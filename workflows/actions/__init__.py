@@ -9,6 +9,7 @@ closes once. Decision numbers come from a per-year counter locked in the same tr
 unique and without gaps. One module per subject; every action is importable from here.
 """
 
+from workflows.actions.common import lock_proposals
 from workflows.actions.documents import PROPOSALS_FOLDER, attach_document, detach_document, proposal_folder
 from workflows.actions.proposals import (
     SUMMARY_MAX_LENGTH,
@@ -54,6 +55,7 @@ __all__ = [
     "decline_proposal",
     "detach_document",
     "forward_proposal",
+    "lock_proposals",
     "open_board_vote",
     "proposal_folder",
     "record_vote_in_session",

@@ -18,6 +18,15 @@ def _lock_process(proposal_id: int) -> None:
     list(ProposalProcess.objects.select_for_update().filter(proposal_id=proposal_id).values("pk"))
 
 
+def lock_proposals(proposal_ids) -> None:
+    """For another app's action that changes proposals under its own lock (a meeting's agenda or
+    vote): it takes the proposals' locks first, in the order every transition takes them, then
+    its own. A withdrawal holds the proposal while it updates the meetings' agendas; taking the
+    meeting first would make each wait for the other."""
+    for proposal_id in sorted(set(proposal_ids)):
+        _lock_process(proposal_id)
+
+
 def _locked_proposal(proposal: Proposal) -> Proposal:
     _lock_process(proposal.pk)
     return Proposal.objects.select_for_update().get(pk=proposal.pk)

@@ -20,6 +20,7 @@ from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.markdown import render_markdown
 from intranet.models import User
+from workflows import actions as workflow_actions
 from workflows.meetings import notifications, policies, rules
 from workflows.meetings.models import (
     AgendaItem,
@@ -187,7 +188,10 @@ def _next_position(meeting: Meeting) -> int:
 
 def add_proposals(actor: User, *, meeting: Meeting, proposals: Iterable[Proposal]) -> list[AgendaItem]:
     """Proposals waiting for the board, added in one click each, after the items already there."""
+    proposals = list(proposals)
     with transaction.atomic():
+        # The proposals first (a withdrawal holds its proposal, then the meetings it is on).
+        workflow_actions.lock_proposals(proposal.pk for proposal in proposals)
         meeting = locked_meeting(meeting)
         require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
         waiting = {proposal.pk: proposal for proposal in proposals_waiting_for_a_meeting()}

@@ -48,7 +48,7 @@ def record_vote(
     included) or by roll call (``ballots``: each voter in the room, present or represented, and
     their choice): a board vote and, adopted or rejected, a decision of the register, as online."""
     with transaction.atomic():
-        meeting = locked_meeting(item.meeting)
+        meeting = _locked_for_its_vote(item)
         require(policies.can_hold(actor, meeting), "Only the president or the secretary record votes, in session.")
         item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
         _refuse_unless_votable(item)
@@ -82,6 +82,13 @@ def record_vote(
     return vote
 
 
+def _locked_for_its_vote(item: AgendaItem) -> Meeting:
+    """The item's proposal, then its meeting: the order a withdrawal takes them in."""
+    if item.proposal_id is not None:
+        workflow_actions.lock_proposals([item.proposal_id])
+    return locked_meeting(item.meeting)
+
+
 def _refuse_unless_votable(item: AgendaItem) -> None:
     if item.proposal is None:
         raise ActionRefused(_("“%(title)s” is not put to a vote.") % {"title": item.shown_title})
@@ -99,7 +106,7 @@ def open_online_vote(actor: User, *, item: AgendaItem, minutes: int = ONLINE_VOT
     their own device for ``minutes``; it closes like any online vote (everyone in the room voted,
     the deadline, or the officer), counted among them. Proxies count only in a room vote."""
     with transaction.atomic():
-        meeting = locked_meeting(item.meeting)
+        meeting = _locked_for_its_vote(item)
         require(policies.can_hold(actor, meeting), "Only the president or the secretary open votes, in session.")
         item = AgendaItem.objects.select_related("proposal").get(pk=item.pk)
         _refuse_unless_votable(item)
