@@ -293,16 +293,10 @@ def toggle_reaction(actor: User, *, post: Post, kind: str) -> bool:
         removed, _details = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
         if not removed:
             Reaction.objects.get_or_create(post=post, user=actor, kind=kind)
-        # Who reacted, and how: that person's pages show the reaction as theirs.
-        _emit(
-            "post.reacted",
-            thread=post.thread,
-            post=post.pk,
-            number=post.number,
-            actor=actor.pk,
-            kind=kind,
-            given=not removed,
-        )
+        # Everyone gets the counts; who reacted goes only to that person's pages (as on the page,
+        # where reactions are anonymous counts), which show the reaction as theirs.
+        _emit("post.reacted", thread=post.thread, post=post.pk, number=post.number)
+        frames.send_my_reaction_on_commit(actor, post, kind=kind, given=not removed)
     return not removed
 
 

@@ -102,6 +102,12 @@ def tell_thread_access_changed_on_commit(thread: Thread) -> None:
 # --- A reader's own state, for their other pages ---------------------------------------------
 
 
+def send_my_reaction_on_commit(user: User, post, *, kind: str, given: bool) -> None:
+    """The reaction just given or taken back, to its giver's pages only: the others see counts."""
+    data = {"thread": post.thread_id, "post": post.pk, "kind": kind, "given": given}
+    send_text_on_commit(encode("reaction.mine", None, data), groups=[user_group(user.pk)])
+
+
 def send_forum_read_on_commit(user: User, forum: Forum) -> None:
     send_text_on_commit(encode("forum.read", None, {"forum": forum.pk}), groups=[user_group(user.pk)])
 

@@ -44,19 +44,29 @@ function applyReader(article) {
   for (const input of article.querySelectorAll('input[name="csrfmiddlewaretoken"]')) input.value = csrfToken();
 }
 
-// A shared rendering knows nobody's reactions: keep this reader's from what the page showed, and
-// take the one they just gave or took back from the frame.
-function keepMyReactions(element, previous, data) {
+// A shared rendering knows nobody's reactions: keep this reader's from what the page showed,
+// with those they gave or took back since (only their own pages are told who reacted). That frame
+// may come before or after the message's new counts; either way the message shows it as theirs.
+const myReactionsSince = new Map(); // post id → Map(kind → given)
+
+function keepMyReactions(element, previous) {
   const mine = new Set([...(previous?.querySelectorAll(".reactions > .reaction--mine") || [])].map((b) => b.value));
-  if (data.actor === reader && data.kind) {
-    if (data.given) mine.add(data.kind);
-    else mine.delete(data.kind);
+  for (const [kind, given] of myReactionsSince.get(Number(element.dataset.post)) || []) {
+    if (given) mine.add(kind);
+    else mine.delete(kind);
   }
   for (const button of element.querySelectorAll(".reactions > button.reaction")) {
     button.classList.toggle("reaction--mine", mine.has(button.value));
     button.setAttribute("aria-pressed", String(mine.has(button.value)));
   }
 }
+
+on("reaction.mine", (data) => {
+  if (!myReactionsSince.has(data.post)) myReactionsSince.set(data.post, new Map());
+  myReactionsSince.get(data.post).set(data.kind, data.given);
+  const article = postsBox?.querySelector(`[data-post="${data.post}"]`);
+  if (article) keepMyReactions(article, article);
+});
 
 // An update of the message must not close the reaction picker or the hiding form the reader has
 // open, nor lose the reason they were typing.
@@ -80,7 +90,7 @@ function shownContent(article) {
 }
 
 function place(element, data, previous) {
-  if (!data.personal) keepMyReactions(element, previous, data);
+  if (!data.personal) keepMyReactions(element, previous);
   applyReader(element);
   const current = postsBox.querySelector(`[data-post="${data.post}"]`);
   if (current) {
