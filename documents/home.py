@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.selectors import newest_versions_since
 from intranet.activity import LINES_PER_SOURCE, Happening, place_named
+from intranet.builtins import builtin_text
 from intranet.links import address_maker
 from intranet.models import full_name
 
@@ -21,6 +22,7 @@ def new_documents_and_versions(user, since: datetime) -> list[Happening]:
         "document_id",
         "document__name",
         "document__folder__name",
+        "document__folder__parent_id",
         "document__folder__space__college__slug",
         "document__folder__space__college__name",
         "uploaded_by__first_name",
@@ -29,7 +31,9 @@ def new_documents_and_versions(user, since: datetime) -> list[Happening]:
     rows = newest_versions_since(user, since, wanted=LINES_PER_SOURCE, columns=columns)
     document_url = address_maker("documents:document")
     lines = []
-    for number, uploaded_at, document_id, name, folder, college_slug, college_name, first, last in rows:
+    for number, uploaded_at, document_id, name, folder, parent, college_slug, college_name, first, last in rows:
+        if parent is None:  # a space's top folder bears the space's name: built-in, in the reader's language
+            folder = builtin_text(folder)
         lines.append(
             Happening(
                 kind="document" if number == 1 else "version",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from forums.models import FollowLevel, Thread
 from forums.selectors import readable_forums
 from intranet.activity import LINES_PER_SOURCE, Happening, place_named
+from intranet.builtins import builtin_text
 from intranet.links import address_maker
 from intranet.models import full_name
 
@@ -42,7 +43,7 @@ def new_threads(user, since: datetime) -> list[Happening]:
             at=created_at,
             place=place_named(college_slug, college_name),
             actor=full_name(first, last),
-            detail=forum,
+            detail=builtin_text(forum),  # the general and the board's forums: in the reader's language
             key=f"thread-{pk}",
         )
         for pk, title, created_at, forum, college_slug, college_name, first, last in rows
@@ -85,7 +86,7 @@ def replies_in_followed_threads(user, since: datetime) -> list[Happening]:
             url=url(pk),
             at=last_activity_at,
             place=place_named(college_slug, college_name),
-            detail=forum,
+            detail=builtin_text(forum),
             count=new_replies,
             key=f"thread-{pk}",
             number=post_count,

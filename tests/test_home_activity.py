@@ -1,6 +1,8 @@
 """The member's home: what waits for the person, and what happened in their collèges since their
 last visit (or 7 or 30 days), only what they may open at the moment they look."""
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -18,7 +20,7 @@ from forums.models import Forum, Post, Thread
 from intranet import activity
 from intranet.models import College, HomeVisit
 from tests.factories import make_incoming, make_member, make_proposal
-from tests.helpers import recount_navigation
+from tests.helpers import recount_navigation, speaking, text_of
 from tests.test_register import EVERYONE, decide
 from workflows import actions as workflow_actions
 from workflows import selectors as workflow_selectors
@@ -292,6 +294,46 @@ def test_the_home_asks_as_many_queries_however_much_news_there_is(cast, login):
     # are no reason to look for mentions). The folders they may open are read once for the new
     # versions, which are then walked newest first: none of the queries grows with the documents.
     assert queries("Nouveau 4") == small == 17
+
+
+def test_the_home_asks_as_many_queries_whatever_the_number_of_the_reader_s_colleges(cast, login):
+    from intranet.actions import add_college_member
+
+    def queries() -> int:
+        client = login(cast.production_member)
+        home(client)
+        recount_navigation(cast.production_member)
+        with CaptureQueriesContext(connection) as captured:
+            page = home(client, "?depuis=7")
+        assert "Nouveau 0" in page
+        return len(captured)
+
+    add_news(cast, 1)
+    in_one = queries()
+    for slug in ("diffusion", "education", "patrimoine"):
+        add_college_member(cast.staff, college=College.objects.get(slug=slug), user=cast.production_member)
+        forum_actions.start_thread(cast.coordinator, forum=Forum.objects.get(slug="general"), title=slug, body="…")
+        document_actions.upload_document(
+            cast.staff,
+            folder=Folder.objects.get(space__college__slug=slug, parent__isnull=True),
+            incoming=make_incoming(f"{slug}.txt", b"x"),
+        )
+    assert queries() == in_one
+
+
+def test_an_english_reader_s_home_names_the_built_in_forums_and_folders_in_english(cast, login):
+    forum_actions.start_thread(
+        cast.production_member, forum=Forum.objects.get(kind="general"), title="Bienvenue", body="…"
+    )
+    board_root = Folder.objects.get(space__slug="conseil-d-administration", parent__isnull=True)
+    document_actions.upload_document(cast.secretary, folder=board_root, incoming=make_incoming("ordre.txt", b"x"))
+    response = login(speaking(cast.board_member, "en")).get(reverse("home"))
+    news = section(text_of(response), "since-title")
+    assert "General forum" in news and "Forum général" not in news
+    assert "ordre.txt" in news and "Board of directors" in news and "Conseil d'administration" not in news
+    # Where the page puts a new thread's line when its frame arrives: the forum's name, in English too.
+    places = json.loads(re.search(r'id="home-forum-places"[^>]*>(.*?)</script>', response.content.decode()).group(1))
+    assert {place["forum"] for place in places.values()} >= {"General forum", "Board of directors"}
 
 
 def test_a_decision_entered_in_the_register_tells_every_member_s_open_home(cast, monkeypatch):

@@ -33,7 +33,9 @@ def home(request):
     forums = readable_forums(request.user)
     live_since = latest_event_id(forums=forums)  # before the counts: nothing falls between
     # Where a new thread's line goes when its frame arrives: the forum's collège.
-    forum_places = {forum.pk: {**asdict(activity.place_of(forum.college)), "forum": forum.name} for forum in forums}
+    forum_places = {
+        forum.pk: {**asdict(activity.place_of(forum.college)), "forum": forum.display_name} for forum in forums
+    }
     colleges = list(selectors.my_colleges(request.user))
     # Staff's home shows every collège's news; a member's, their collèges' (the policy's rule:
     # can_follow_college_news, which the subscription asks), with no query more.
