@@ -37,7 +37,7 @@ async def test_a_mention_raises_the_bell_of_the_person_mentioned_and_nobody_else
     await sync_to_async(forum_actions.reply)(people["author"], thread=thread, body=body)
     assert await reader_socket.receive_json_from(timeout=3) == {
         "event": "notifications.unread",
-        "data": {"unread": 1},
+        "data": {"unread": 1, "waiting": True},  # a mention: the open home lists it
     }
     assert await other_socket.receive_nothing(timeout=0.3)
     assert [event for event in await drain(author_socket) if event["event"] == "notifications.unread"] == []
@@ -46,10 +46,22 @@ async def test_a_mention_raises_the_bell_of_the_person_mentioned_and_nobody_else
     await sync_to_async(actions.mark_all_read)(people["reader"])
     assert await reader_socket.receive_json_from(timeout=3) == {
         "event": "notifications.unread",
-        "data": {"unread": 0},
+        "data": {"unread": 0, "waiting": True},
     }
     for socket in (reader_socket, other_socket, author_socket):
         await socket.disconnect()
+
+
+async def test_a_reply_in_a_followed_thread_raises_the_bell_without_asking_the_home_to_read_again(people, thread):
+    """An open home reads its "waiting for me" again only when told it may have changed: a reply
+    asks nothing of its followers, so their homes make no request for it."""
+    author_socket = await greeted_socket(people["author"])
+    await sync_to_async(forum_actions.reply)(people["reader"], thread=thread, body="Merci")
+    assert await author_socket.receive_json_from(timeout=3) == {
+        "event": "notifications.unread",
+        "data": {"unread": 1, "waiting": False},
+    }
+    await author_socket.disconnect()
 
 
 async def test_no_bell_moves_when_the_cause_rolls_back(people, thread):

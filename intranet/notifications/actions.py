@@ -27,7 +27,7 @@ from intranet import counters
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 from intranet.notifications import emails
-from intranet.notifications.kinds import GROUPING_WINDOWS, Delivery, Kind
+from intranet.notifications.kinds import GROUPING_WINDOWS, MAY_CHANGE_WAITING, Delivery, Kind
 from intranet.notifications.models import Notification, OutgoingEmail, Preference
 from intranet.notifications.preferences import deliveries, preferences_of
 from intranet.notifications.wording import has_sentence
@@ -85,7 +85,7 @@ def notify(
         ]
     )
     _queue_at_once([n for n in notifications if n.delivery == Delivery.IMMEDIATELY], group_key, now)
-    push_unread_counts_on_commit(user_ids)
+    push_unread_counts_on_commit(user_ids, may_change_waiting=kind in MAY_CHANGE_WAITING)
     return notifications
 
 
@@ -127,15 +127,16 @@ def _queue_at_once(notifications: list[Notification], group_key: str, now: datet
     Notification.objects.bulk_update(notifications, ["email"])
 
 
-def push_unread_counts_on_commit(user_ids: Iterable[int]) -> None:
+def push_unread_counts_on_commit(user_ids: Iterable[int], *, may_change_waiting: bool = True) -> None:
     """Every change to someone's unread notifications comes here: their bells are told, and the
-    count their next page shows is recounted."""
+    count their next page shows is recounted. ``may_change_waiting``: whether an open home should
+    read its "waiting for me" again (a notification read may be a mention it lists)."""
     user_ids = sorted(set(user_ids))
     counters.stale_on_commit(("notifications", "mentions"), user_ids)
-    send_per_user_on_commit(partial(_unread_events, user_ids))
+    send_per_user_on_commit(partial(_unread_events, user_ids, may_change_waiting))
 
 
-def _unread_events(user_ids: list[int]) -> dict[int, str]:
+def _unread_events(user_ids: list[int], may_change_waiting: bool) -> dict[int, str]:
     counts = dict(
         Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
         .values_list("recipient_id")
@@ -144,9 +145,10 @@ def _unread_events(user_ids: list[int]) -> dict[int, str]:
     )
     return {
         user_id: json.dumps(
-            {"event": "notifications.unread", "data": {"unread": counts.get(user_id, 0)}}, separators=(",", ":")
+            {"event": "notifications.unread", "data": {"unread": unread, "waiting": may_change_waiting}},
+            separators=(",", ":"),
         )
-        for user_id in user_ids
+        for user_id, unread in ((user_id, counts.get(user_id, 0)) for user_id in user_ids)
     }
 
 

@@ -21,6 +21,11 @@ class Kind(models.TextChoices):
     INVITATION = "invitation", _("Someone I invited joins")
 
 
+# A notification of these kinds may change what waits for the person (the home's "waiting for
+# me"): an open home reads that card again for these, not for every reply in a followed thread.
+MAY_CHANGE_WAITING = frozenset({Kind.MENTION, Kind.TASK, Kind.PROPOSAL, Kind.VOTE, Kind.MEETING})
+
+
 class Delivery(models.TextChoices):
     IMMEDIATELY = "immediately", _("by e-mail at once")
     DIGEST = "digest", _("in the daily digest")

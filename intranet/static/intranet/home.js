@@ -114,7 +114,15 @@ async function readAgain(box, url, heading) {
 }
 
 function readWaitingAgain() {
+  waitingTimer = null;
   return readAgain(waitingBox, waitingBox?.dataset.url, () => waitingBox.querySelector("h2"));
+}
+
+// Read again only when the change may concern it (a mention, a task, a vote, a convocation, a
+// notification read), once for a burst: a reply in a followed thread asks nothing of the server.
+let waitingTimer = null;
+function readWaitingSoon(data) {
+  if (data?.waiting !== false && waitingTimer === null) waitingTimer = setTimeout(readWaitingAgain, 300);
 }
 
 // A document, a proposal or a decision in one of the reader's places: the frame names nothing,
@@ -129,13 +137,13 @@ function readNewsSoon() {
   if (newsTimer === null) newsTimer = setTimeout(readNewsAgain, 300);
 }
 
-on("notifications.unread", readWaitingAgain);
+on("notifications.unread", readWaitingSoon);
 on("activity.changed", readNewsSoon);
 // After a reconnection, something may have arrived meanwhile.
 let connectedBefore = false;
 on("hello", () => {
   if (connectedBefore) {
-    readWaitingAgain();
+    readWaitingSoon();
     readNewsSoon();
   }
   connectedBefore = true;
