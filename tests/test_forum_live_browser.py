@@ -2,6 +2,7 @@
 alone — the page makes no request for it — and shows each reader what is theirs to see."""
 
 import pytest
+from django.db import OperationalError
 
 from documents import actions as document_actions
 from documents import selectors as document_selectors
@@ -261,3 +262,32 @@ def test_a_page_left_right_after_a_reply_tells_its_read_on_the_socket(
         reader.wait_for_timeout(100)
     assert state is not None and state.last_read_number == 2
     assert marked_by_request == []  # told on the socket as the page went
+
+
+def test_a_read_mark_the_server_could_not_record_is_told_again(asgi_server, cast_in_a_thread, browser, monkeypatch):
+    """A busy database refuses a batch of read marks: the page tells it again with its next batch,
+    so the reader's unread counts do not stay wrong until they open the thread again."""
+    people, thread, _document = cast_in_a_thread
+    recorded = reading.mark_threads_read
+    refusals = []
+
+    def busy_once(*args, **kwargs):
+        if not refusals:
+            refusals.append(True)
+            raise OperationalError("database is locked")
+        return recorded(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "mark_threads_read", busy_once)
+    reader, seen = open_thread(browser, asgi_server, people["reader"], thread)
+    actions.reply(people["author"], thread=thread, body="Lu ou pas lu ?")
+    reader.locator("#post-2").wait_for(timeout=5_000)
+    # The page marks what it saw every few seconds: the first batch is refused, the next one taken.
+    state = ReadState.objects.filter(thread=thread, user=people["reader"])
+    for _ in range(150):
+        if state.filter(last_read_number=2).exists():
+            break
+        reader.wait_for_timeout(100)
+    assert refusals == [True]
+    assert state.get().last_read_number == 2
+    assert '"try_again"' in " ".join(str(frame) for frame in seen["frames"])
+    assert not [request for request in seen["requests"] if request.startswith("POST")]

@@ -165,6 +165,14 @@ function sendRead({ leaving = false } = {}) {
   });
 }
 
+// The server could not record a batch of read marks (a busy database): tell it again with the
+// next batch, or in a few seconds (a mark never moves back, so telling twice is harmless).
+on("error", (data) => {
+  if (!thread || data.code !== "try_again") return;
+  sentUpTo = 0;
+  markSeen();
+});
+
 if (thread) {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") markSeen();
