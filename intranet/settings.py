@@ -273,6 +273,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A form sent from an expired page (opened before logging in again): the site's page, not Django's.
+CSRF_FAILURE_VIEW = "intranet.views.errors.csrf_failure"
 
 # --- Language and time ----------------------------------------------------------------------
 

@@ -9,7 +9,9 @@ from workflows import api_urls as workflows_api
 from workflows.archives import api_urls as archives_api
 from workflows.meetings import api_urls as meetings_api
 
-# The 500 page renders without the database (404 and 403 are Django's, with our templates).
+# The 500 and 400 pages render without the database (404 and 403 are Django's, with our
+# templates); settings.CSRF_FAILURE_VIEW is the page of a form refused by the CSRF check.
+handler400 = "intranet.views.errors.bad_request"
 handler500 = "intranet.views.errors.server_error"
 
 urlpatterns = [

@@ -1,10 +1,12 @@
 """The site's own error pages, with DEBUG as `make run` leaves it: never Django's technical pages."""
 
+import json
 from functools import cache
 
 import pytest
-from django.test import RequestFactory
-from django.urls import get_resolver, reverse
+from django.core.exceptions import SuspiciousOperation
+from django.test import Client, RequestFactory
+from django.urls import get_callable, get_resolver, reverse
 from django.utils import translation
 
 from forums import actions as forum_actions
@@ -147,3 +149,87 @@ def test_switching_language_on_a_forms_error_page_goes_back_to_the_forms_page(ca
     for referer in ({}, {"HTTP_REFERER": f"https://evil.example{thread_url}"}):
         page = member.post(reply_url, {"body": ""}, **referer).content.decode()
         assert 'name="next" value=""' in page
+
+
+@pytest.mark.django_db
+def test_a_reply_sent_from_an_expired_page_gets_the_sites_page_saying_what_to_do(debug_as_make_run_sets_it, cast):
+    """A tab opened before the member logged in again sends its old CSRF token: the site's page,
+    in the member's language, with the way back to the thread (what was typed is not kept)."""
+    thread = _thread(cast)
+    thread_url, reply_url = reverse("forums:thread", args=[thread.pk]), reverse("forums:reply", args=[thread.pk])
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(cast.production_member, backend="django.contrib.auth.backends.ModelBackend")
+    member.get(thread_url)  # the CSRF cookie of the current session
+    sent = {"body": "Une longue réponse"}
+    for token in ({}, {"csrfmiddlewaretoken": "x" * 64}):
+        response = member.post(reply_url, {**sent, **token}, HTTP_REFERER=f"http://testserver{thread_url}")
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "Cette page a expiré" in page and "rechargez la page" in page and "copiez-le" in page
+        assert 'class="site-nav"' in page  # the site's navigation
+        assert f'<a href="{thread_url}">' in page  # back to the page the form was on
+        assert "DEBUG" not in page and "CSRF" not in page
+        assert "<style" not in page and "style=" not in page  # nothing the CSP would refuse
+    assert thread.posts.count() == 1  # nothing was saved
+    # From another site's page, no link to it.
+    page = member.post(reply_url, sent, HTTP_REFERER=f"https://evil.example{thread_url}").content.decode()
+    assert "Cette page a expiré" in page and f'<a href="{thread_url}">' not in page
+
+
+@pytest.mark.django_db
+def test_a_login_form_left_open_too_long_gets_the_expired_page_in_english_for_an_english_visitor(
+    debug_as_make_run_sets_it,
+):
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.cookies["django_language"] = "en"
+    response = visitor.post(reverse("login"), {"username": "camille", "password": "..."})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<html lang="en">' in page and "This page has expired" in page and "reload the page" in page
+    assert f'href="{reverse("login")}"' in page
+    assert 'class="site-nav"' not in page  # not signed in
+
+
+def test_the_api_refuses_a_missing_csrf_token_in_its_own_error_body(rf, settings):
+    """The API's endpoints check the session's token themselves (DRF); anything else under /api/
+    that Django's check refuses answers the same JSON, not a page."""
+    failure_view = get_callable(settings.CSRF_FAILURE_VIEW)
+    with translation.override("fr"):
+        response = failure_view(rf.post("/api/v1/notifications/read-all/"), reason="CSRF token missing.")
+    assert response.status_code == 403 and response["Content-Type"] == "application/json"
+    body = json.loads(response.content)
+    assert body["code"] == "permission_denied" and "CSRF" in body["detail"] and "rechargez" not in body["detail"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_host_gets_the_sites_400_without_asking_for_the_host(debug_as_make_run_sets_it, client):
+    """A Host header the site does not serve: refused before anything reads the person or the
+    language, the page must render without the host (no absolute address, no origin check)."""
+    for response in (
+        client.get("/", HTTP_HOST="intranet.evil.example"),
+        client.post(
+            reverse("login"), {}, HTTP_HOST="intranet.evil.example", HTTP_ORIGIN="http://intranet.evil.example"
+        ),
+    ):
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "Demande incomprise" in page and "a été modifié" in page
+        assert "intranet/css/site.css" in page and 'href="/"' in page
+        assert "intranet.evil.example" not in page and "DisallowedHost" not in page and "DEBUG" not in page
+        assert "<style" not in page and "style=" not in page
+
+
+@pytest.mark.django_db
+def test_a_bad_request_in_a_page_gets_the_400_in_the_members_language(
+    debug_as_make_run_sets_it, cast, client, monkeypatch
+):
+    def malformed(*args, **kwargs):
+        raise SuspiciousOperation("malformed")
+
+    monkeypatch.setattr("intranet.views.home.render", malformed)
+    cast.production_member.language = "en"
+    cast.production_member.save(update_fields=["language"])
+    client.force_login(cast.production_member, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(reverse("home"))
+    assert response.status_code == 400
+    assert '<html lang="en">' in response.content.decode() and "Request not understood" in response.content.decode()
