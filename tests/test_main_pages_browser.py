@@ -180,6 +180,10 @@ def association(association_bodies, settings, tmp_path):
     meeting_actions.answer(board_member, meeting=meeting, choice="proxy", proxy_to=president)
     held = make_held_meeting(secretary, minutes=first_draft(meeting) + LONG_LINE, public=True, present=[president])
     Minutes.objects.filter(meeting=held).update(approved_at=timezone.now(), approved_in=meeting)
+    for person in (member, staff):
+        core_actions.create_api_token(person, name="Tableur des adhésions et des cotisations de la fédération")
+        revoked, _secret = core_actions.create_api_token(person, name="Site web")
+        core_actions.revoke_api_token(person, token_id=revoked.pk)
     while indexer.apply_pending():
         pass
 
@@ -212,6 +216,7 @@ def association(association_bodies, settings, tmp_path):
         MainPage("notifications", reverse("notifications:list")),
         MainPage("directory", reverse("directory")),
         MainPage("member page", reverse("member_detail", args=[member.pk])),
+        MainPage("API tokens", reverse("api_tokens")),
         MainPage("staff dashboard", reverse("staff_dashboard"), staff_only=True),
         MainPage("staff: collège", reverse("staff_college", args=["production"]), staff_only=True),
         MainPage("staff: board", reverse("staff_board"), staff_only=True),
