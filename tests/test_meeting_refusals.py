@@ -163,8 +163,13 @@ def test_a_second_vote_on_an_item_and_counts_for_an_information_item_are_said_on
     assert "Le vote sur ce point est déjà enregistré" in text_of(again)
     roll = secretary.post(url, {"mode": "roll_call", f"roll{proposal_item.pk}-voter_{cast.secretary.pk}": "for"})
     assert roll.status_code == 409 and "Le vote sur ce point est déjà enregistré" in text_of(roll)
+    # Sent again with counts the form would refuse: the page shows no form to show them in.
+    bad = secretary.post(url, {f"vote{proposal_item.pk}-votes_for": "trois"})
+    assert bad.status_code == 409 and "Le vote sur ce point est déjà enregistré" in text_of(bad)
     url = reverse("meetings:record_vote", args=[session.pk, information.pk])
     response = secretary.post(url, {f"vote{information.pk}-{k}": v for k, v in counts.items()})
+    assert response.status_code == 409 and "«\xa0Point sur le budget\xa0» n'est pas mis aux voix" in text_of(response)
+    response = secretary.post(url, {f"vote{information.pk}-votes_for": "-1"})
     assert response.status_code == 409 and "«\xa0Point sur le budget\xa0» n'est pas mis aux voix" in text_of(response)
 
 

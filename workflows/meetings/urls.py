@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows.meetings import views
+from workflows.meetings import calendar_views, views
 
 app_name = "meetings"
 
@@ -9,10 +9,10 @@ urlpatterns = [
     path("nouvelle/", views.meeting_new, name="new"),
     path("regles/", views.meeting_rules, name="rules"),
     path("proces-verbaux/", views.minutes_list, name="minutes_list"),
-    path("agenda/nouvelle-adresse/", views.feed_renew, name="feed_renew"),
-    path("agenda/<str:token>.ics", views.feed, name="feed"),
+    path("agenda/nouvelle-adresse/", calendar_views.feed_renew, name="feed_renew"),
+    path("agenda/<str:token>.ics", calendar_views.feed, name="feed"),
     path("<int:meeting_id>/", views.meeting_detail, name="detail"),
-    path("<int:meeting_id>/seance.ics", views.meeting_ics, name="ics"),
+    path("<int:meeting_id>/seance.ics", calendar_views.meeting_ics, name="ics"),
     path("<int:meeting_id>/ordre-du-jour/proposition/", views.add_proposal, name="add_proposal"),
     path("<int:meeting_id>/ordre-du-jour/point/", views.add_item, name="add_item"),
     path("<int:meeting_id>/ordre-du-jour/<int:item_id>/", views.move_item, name="move_item"),

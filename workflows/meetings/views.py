@@ -4,16 +4,15 @@ the forms of whoever may act; a refusal shows the page again with the reason."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from intranet.exceptions import ActionRefused
-from workflows.meetings import actions, calendar, forms, holding, minutes, policies, rules, selectors, statutes
+from workflows.meetings import actions, forms, holding, minutes, policies, rules, selectors, statutes
+from workflows.meetings.calendar_views import calendar_feed_path
 from workflows.meetings.minutes_text import first_draft, minutes_odt
 from workflows.meetings.models import AgendaItem, CalendarFeed, ItemKind, MeetingSettings, Minutes
 from workflows.models import Proposal
@@ -33,10 +32,6 @@ def _list_page(request, upcoming, past, plan_form, status=200):
     feed_url = request.build_absolute_uri(calendar_feed_path(feed))
     context = {"upcoming": upcoming, "past": past, "plan_form": plan_form, "feed_url": feed_url}
     return render(request, "meetings/list.html", context, status=status)
-
-
-def calendar_feed_path(feed: CalendarFeed) -> str:
-    return reverse("meetings:feed", args=[calendar.feed_token(feed)])
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,9 +161,13 @@ def _minutes_form(view) -> forms.MinutesForm:
 
 
 def _act(request, meeting, form, name: str, act, done: str, *, form_gone=None, **shown):
-    """``form_gone()`` says, after a refusal, whether the page still shows the form (an item
-    already voted has no vote form): if not, the reason goes above the page instead."""
+    """``form_gone()`` says, after a refusal or bad input, why the page no longer shows the form
+    (an item already voted has no vote form), or nothing: then the reason goes above the page."""
     if not form.is_valid():
+        gone_because = form_gone() if form_gone is not None else ""
+        if gone_because:  # its errors would be in a form the page no longer shows
+            messages.error(request, gone_because)
+            return _detail_page(request, meeting, status=409)
         return _detail_page(request, meeting, status=400, **{name: form}, **shown)
     try:
         act(form.cleaned_data)
@@ -291,8 +290,15 @@ def record_vote(request, meeting_id: int, item_id: int):
     if not policies.can_hold(request.user, meeting):
         raise PermissionDenied
 
-    def voted_or_not_to_vote():
-        return not _to_vote(AgendaItem.objects.get(pk=item.pk))
+    def voted_or_not_to_vote() -> str:
+        now = AgendaItem.objects.get(pk=item.pk)
+        if _to_vote(now):
+            return ""
+        if now.kind in (ItemKind.INFORMATION, ItemKind.OTHER):
+            return _("“%(title)s” is not put to a vote.") % {"title": now.shown_title}
+        if now.withdrawn_at is not None:
+            return _("Its author withdrew this proposal: it is not put to a vote.")
+        return _("The vote on this item is already recorded: reload the page.")
 
     if request.POST.get("mode") == "roll_call" and item.kind == ItemKind.PROPOSAL:
         voters = selectors.meeting_view(request.user, meeting).room_voters
@@ -331,35 +337,6 @@ def close(request, meeting_id: int):
         request, meeting, lambda: holding.close_meeting(request.user, meeting=meeting),
         _("The meeting is closed: the minutes can be written."),
     )  # fmt: skip
-
-
-@require_GET
-def meeting_ics(request, meeting_id: int):
-    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
-    content = calendar.calendar_of([meeting], site=request.get_host(), name=_("Board meetings"))
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="seance-{meeting.starts_at:%Y-%m-%d}.ics"'
-    return response
-
-
-@login_not_required  # calendar applications cannot sign in: the signed address is the key
-@require_GET
-def feed(request, token: str):
-    owner = calendar.feed_owner(token)
-    if owner is None:
-        raise Http404
-    meetings = selectors.convened_meetings_of(owner.user)
-    content = calendar.calendar_of(meetings, site=request.get_host(), name=_("Board meetings"))
-    return HttpResponse(content, content_type="text/calendar; charset=utf-8")
-
-
-@require_POST
-def feed_renew(request):
-    if not policies.can_see_meetings(request.user):
-        raise Http404
-    actions.renew_calendar_feed(request.user)
-    messages.success(request, _("Your calendar has a new address: the old one no longer works."))
-    return redirect("meetings:list")
 
 
 # --- The minutes -------------------------------------------------------------------------------
