@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,8 @@ SYSTEM_ACTOR = "système"  # the stored actor label of automatic changes (period
 
 
 def record(actor, action: str, target: models.Model, **details: Any) -> AuditEntry:
+    """A target that reads differently by language keeps a neutral ``audit_label`` (its app
+    describes it at display, ``audit_targets``); the others are kept as ``str(target)``."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Audit entries are written in the transaction of the change they record.")
     return AuditEntry.objects.create(
@@ -29,7 +31,7 @@ def record(actor, action: str, target: models.Model, **details: Any) -> AuditEnt
         action=action,
         target_type=target._meta.model_name,
         target_id=str(target.pk),
-        target_label=str(target)[:300],
+        target_label=str(getattr(target, "audit_label", None) or target)[:300],
         details=details,
     )
 
@@ -177,9 +179,11 @@ def describe_details(details: dict, action: str = "") -> list[str]:
                 "before": describe_value(key, value["from"], action) if value["from"] is not None else "—",
                 "after": describe_value(key, value["to"], action),
             }
-        elif isinstance(value, dict):
-            lines.extend(f"{label} · {line}" for line in describe_details(value, action))
-            continue
+        elif isinstance(value, dict):  # a structured value: its describer's text, or one line per part
+            text = _described(key, value)
+            if text is None:
+                lines.extend(f"{label} · {line}" for line in describe_details(value, action))
+                continue
         elif isinstance(value, list):
             text = ", ".join(describe_value(key, item, action) for item in value)
         elif value is None:
@@ -188,6 +192,16 @@ def describe_details(details: dict, action: str = "") -> list[str]:
             text = describe_value(key, value, action)
         lines.append(gettext("%(label)s: %(value)s") % {"label": label, "value": text})
     return lines
+
+
+def _described(key: str, value: Any) -> str | None:
+    """What the key's describers make of a value, or None (a structured value no one describes)."""
+    detail = _DETAILS.get(key)
+    for describe in detail.describe if detail is not None else ():
+        text = describe(value)
+        if text is not None:
+            return text
+    return None
 
 
 def detail_label(key: str) -> str:
@@ -201,14 +215,10 @@ def describe_value(key: str, value: Any, action: str = "") -> str:
     if key == "role" and action.startswith("board."):  # "member" of the board, not of a collège
         return str(dict(BoardRole.choices).get(value, value))
     detail = _DETAILS.get(key)
-    if detail is not None:
-        if str(value) in detail.values:
-            return str(detail.values[str(value)])
-        for describe in detail.describe:
-            text = describe(value)
-            if text is not None:
-                return text
-    return str(value)
+    if detail is not None and str(value) in detail.values:
+        return str(detail.values[str(value)])
+    text = _described(key, value)
+    return text if text is not None else str(value)
 
 
 def actor_label(entry: AuditEntry) -> str:
@@ -216,11 +226,30 @@ def actor_label(entry: AuditEntry) -> str:
     return gettext("system") if entry.actor_id is None and entry.actor_label == SYSTEM_ACTOR else entry.actor_label
 
 
-def _describe_date_time(value: Any) -> str | None:
+_TARGETS: dict[str, Callable[[str], str | None]] = {}
+
+
+def register_target(target_type: str, describe: Callable[[str], str | None]) -> None:
+    """Called by ``intranet.plugins.register``: how a kind of target's stored label reads now."""
+    _TARGETS[target_type] = describe
+
+
+def target_label(entry: AuditEntry) -> str:
+    """The entry's target in the reader's language where its app describes it, else as stored."""
+    describe = _TARGETS.get(entry.target_type)
+    text = describe(entry.target_label) if describe is not None else None
+    return text if text is not None else entry.target_label
+
+
+def describe_date_time(value: Any, *, naive_in_utc: bool = False) -> str | None:
+    """An ISO date-time as the reader reads it: local time, the project's format and language.
+    A naive one is local time, or UTC where it was written so (``naive_in_utc``)."""
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
         return None
+    if timezone.is_naive(moment) and naive_in_utc:
+        moment = moment.replace(tzinfo=UTC)
     return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT")
 
 
@@ -242,5 +271,5 @@ DETAILS = {
     "description": AuditDetail(_("description"), describe=stored_in_any_language(_("changed"))),
     "position": AuditDetail(_("position")),
     "is_active": AuditDetail(_("active")),
-    "deadline": AuditDetail(_("deadline"), describe=_describe_date_time),
+    "deadline": AuditDetail(_("deadline"), describe=describe_date_time),
 }

@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.utils.functional import Promise
 
 from intranet import activity, counters
-from intranet.audit import AuditDetail, register_action_labels, register_detail
+from intranet.audit import AuditDetail, register_action_labels, register_detail, register_target
 from intranet.builtins import register_builtin_texts
 from intranet.jobs import Job, register_jobs
 from intranet.models import College
@@ -86,6 +86,7 @@ def register(
     builtin_texts: Mapping[str, Promise] | None = None,
     audit_actions: Mapping[str, Promise] | None = None,
     audit_details: Mapping[str, AuditDetail] | None = None,
+    audit_targets: Mapping[str, Callable[[str], str | None]] | None = None,
     search_sources: Iterable[Source] = (),
     notification_targets: Mapping[str, targets.Describer] | None = None,
     notification_sentences: Mapping[str, Callable[[], str]] | None = None,
@@ -107,6 +108,8 @@ def register(
     - ``builtin_texts``: ``{stored French text: gettext_lazy(English)}`` (``intranet.builtins``).
     - ``audit_actions``: ``{audit code: gettext_lazy(label)}`` of the changes it records.
     - ``audit_details``: how the audit log names its detail keys and values (``intranet.audit``).
+    - ``audit_targets``: ``{target type: describe(stored label) -> text or None}``, for targets
+      whose label reads differently by language (``intranet.audit.target_label``).
     - ``search_sources``: its kinds of search entry (``intranet.search.sources.Source``); the
       search page lists them by their ``position``.
     - ``notification_targets``: ``{target type: describer(user, ids) -> {id: Target}}``,
@@ -144,6 +147,8 @@ def register(
     register_action_labels(audit_actions or {})
     for key, detail in (audit_details or {}).items():
         register_detail(key, detail)
+    for target_type, describe in (audit_targets or {}).items():
+        register_target(target_type, describe)
     for source in search_sources:
         add_source(source)
     for target_type, describer in (notification_targets or {}).items():

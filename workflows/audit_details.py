@@ -39,6 +39,8 @@ DETAILS = {
     "outcome": AuditDetail(_("outcome"), values=dict(VoteResult.choices)),
     "number": AuditDetail(_("number")),
     "vote": AuditDetail(_("board vote")),
+    "in_session": AuditDetail(_("held in session")),
+    "roll_call": AuditDetail(_("roll-call vote")),
     "step": AuditDetail(_("step"), describe=_step),
     "owner": AuditDetail(_("owner")),
     "quorum": AuditDetail(_("quorum")),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from intranet import actions, policies, selectors
-from intranet.audit import action_label, actor_label, describe_details
+from intranet.audit import action_label, actor_label, describe_details, target_label
 from intranet.exceptions import ActionRefused
 from intranet.forms import (
     AddMemberForm,
@@ -55,6 +55,7 @@ def dashboard(request):
     recent_entries = list(selectors.audit_entries(selectors.AuditFilters())[:8])
     for entry in recent_entries:
         entry.action_label = action_label(entry.action)
+        entry.target_display = target_label(entry)
     return render(
         request,
         "staff/dashboard.html",
@@ -265,6 +266,7 @@ def audit_log(request):
     page = Paginator(selectors.audit_entries(filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
         entry.action_label = action_label(entry.action)
+        entry.target_display = target_label(entry)
         entry.detail_lines = describe_details(entry.details, entry.action)
         entry.actor_display = actor_label(entry)
     query = request.GET.copy()

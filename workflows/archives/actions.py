@@ -314,7 +314,7 @@ def record_agreement(
         ordered = [use for use in Use.values if use in set(uses)]
         save_fonds(fonds, transfer=transfer, uses=ordered, status=FondsStatus.IN_INTAKE)
         complete_step(actor, fonds, ArchiveFlow.agreement)
-        record(actor, ArchiveAction.AGREEMENT_RECORDED, fonds, transfer=transfer, uses=",".join(ordered))
+        record(actor, ArchiveAction.AGREEMENT_RECORDED, fonds, transfer=transfer, uses=ordered)
         notifications.moved(actor, fonds)
     return fonds
 

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from intranet.audit import AuditDetail
 from workflows.archives.actions import ArchiveAction
-from workflows.archives.files import SIGNED_AGREEMENT_ATTACHED
-from workflows.archives.models import Digitisation, Transfer
+from workflows.archives.files import ONLINE_ALLOWED, SIGNED_AGREEMENT_ATTACHED
+from workflows.archives.models import Digitisation, Transfer, Use
 
 ACTIONS = {
     ArchiveAction.OFFER_RECORDED: _("archive offer recorded"),
@@ -22,13 +22,29 @@ ACTIONS = {
     SIGNED_AGREEMENT_ATTACHED: _("signed agreement kept with the fonds"),
 }
 
+
+def _uses_in_one_text(value) -> str | None:
+    """Rows written before kept the uses' codes in one text ("on_site,research")."""
+    if not isinstance(value, str) or "," not in value:
+        return None
+    labels = dict(Use.choices)
+    return ", ".join(str(labels.get(code, code)) for code in value.split(","))
+
+
 DETAILS = {
     "archivist": AuditDetail(_("archivist")),
     "transfer": AuditDetail(_("deposit or gift"), values=dict(Transfer.choices)),
-    "uses": AuditDetail(_("allowed uses")),
+    "uses": AuditDetail(_("allowed uses"), values=dict(Use.choices), describe=_uses_in_one_text),
     "retained": AuditDetail(_("retained")),
     "item": AuditDetail(_("item")),
     "items": AuditDetail(_("items")),
     "was": AuditDetail(_("before"), values=dict(Digitisation.choices)),
     "now": AuditDetail(_("now"), values=dict(Digitisation.choices)),
+    # Why a fonds's folder opened to every member; rows written before kept the English sentence.
+    "reason": AuditDetail(
+        values={
+            ONLINE_ALLOWED: _("online publication allowed by the depositor"),
+            "online publication allowed by the depositor": _("online publication allowed by the depositor"),
+        }
+    ),
 }

@@ -32,6 +32,7 @@ BUILT_IN_TEXTS = {
     SPACE_DESCRIPTION: gettext_lazy("The fonds's files: scans, excerpts, condition photos, agreements."),
 }
 SIGNED_AGREEMENT_ATTACHED = "archive.signed_agreement_attached"
+ONLINE_ALLOWED = "archive.online_allowed"  # the audited reason every member sees a fonds's files
 
 
 def _archive_space() -> Space | None:
@@ -81,7 +82,7 @@ def open_to_members_if_allowed(actor: User, fonds: Fonds) -> None:
             system_group(ALL_MEMBERS_GROUP),
             AccessLevel.VIEW,
             actor=actor,
-            reason="online publication allowed by the depositor",
+            reason=ONLINE_ALLOWED,
             at_least=True,
         )
 

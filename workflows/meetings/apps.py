@@ -19,6 +19,7 @@ class MeetingsConfig(AppConfig):
             self.label,
             audit_actions=audit_details.ACTIONS,
             audit_details=audit_details.DETAILS,
+            audit_targets={"meeting": audit_details.target},
             notification_targets={"meeting": notifications.describe_meetings},
             notification_sentences=notifications.SENTENCES,
             panels={

@@ -1,9 +1,11 @@
 """How the audit log names the meetings' changes and their details, in the reader's language."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from intranet.audit import AuditDetail
+from intranet.audit import AuditDetail, describe_date_time
 from workflows.meetings.actions import MeetingAction
+from workflows.meetings.minutes import MinutesAction
 from workflows.meetings.models import Answer
 from workflows.models import VoteResult
 
@@ -17,10 +19,28 @@ ACTIONS = {
     MeetingAction.VOTE_RECORDED: _("vote held in session recorded"),
     MeetingAction.HELD: _("board meeting held"),
     MeetingAction.RULES_CHANGED: _("meeting rules changed"),
+    MinutesAction.SAVED: _("minutes written"),
+    MinutesAction.APPROVAL_VOTED: _("approval of the minutes voted"),
 }
 
+
+def target(label: str) -> str | None:
+    """A meeting is kept by its ISO date-time; rows written before, as "2026-12-19 17:30" in UTC."""
+    return describe_date_time(label, naive_in_utc=True)
+
+
+def _meeting_held(value) -> str | None:
+    """Where minutes were approved: the meeting's date-time (its id in rows written before)."""
+    if isinstance(value, int):
+        return gettext("meeting no. %(number)s") % {"number": value}
+    return describe_date_time(value)
+
+
 DETAILS = {
-    "starts_at": AuditDetail(_("date and time")),
+    "starts_at": AuditDetail(_("date and time"), describe=describe_date_time),
+    "revision": AuditDetail(_("version")),
+    "public": AuditDetail(_("every member reads them once approved")),
+    "at": AuditDetail(_("voted in the meeting of"), describe=_meeting_held),
     "added": AuditDetail(_("added")),
     "removed": AuditDetail(_("removed")),
     "moved": AuditDetail(_("moved")),

@@ -121,7 +121,13 @@ def record_approval(
         if tally.result == VoteResult.ADOPTED:
             _approve(actor, item.minutes_of, approved_in=meeting)
         actions.touch_meeting(meeting)
-        record(actor, MinutesAction.APPROVAL_VOTED, item.minutes_of, result=item.approval_result, at=meeting.pk)
+        record(
+            actor,
+            MinutesAction.APPROVAL_VOTED,
+            item.minutes_of,
+            result=item.approval_result,
+            at=meeting.starts_at.isoformat(),
+        )
     return item
 
 

@@ -80,7 +80,12 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+        return date_format(timezone.localtime(self.starts_at), "DATETIME_FORMAT")
+
+    @property
+    def audit_label(self) -> str:
+        """Kept by the audit log in no language; described at display (``audit_details.target``)."""
+        return self.starts_at.isoformat()
 
     @property
     def quorum(self) -> Fraction:
