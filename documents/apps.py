@@ -24,6 +24,7 @@ class DocumentsConfig(AppConfig):
             self.label,
             builtin_texts=bodies.BUILT_IN_TEXTS,
             audit_details=audit_details.DETAILS,
+            audit_targets={"folder": audit_details.target},
             search_sources=[search.DocumentSource()],
             notification_targets={"folder": notifications.describe_folders},
             notification_sentences=notifications.SENTENCES,

@@ -8,6 +8,8 @@ Apps declare theirs in ``AppConfig.ready()``.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 
 _TRANSLATIONS: dict[str, Promise] = {}
@@ -22,3 +24,16 @@ def builtin_text(stored: str) -> str:
     """The stored text in the reader's language if it is a built-in text, else as stored."""
     translated = _TRANSLATIONS.get(stored)
     return str(translated) if translated is not None else stored
+
+
+def builtin_text_in_any_language(written: str) -> str | None:
+    """A built-in text as it was written down in some language (a label a record kept), in the
+    reader's language; None for any other text."""
+    if written in _TRANSLATIONS:
+        return str(_TRANSLATIONS[written])
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found = next((text for text in _TRANSLATIONS.values() if str(text) == written), None)
+        if found is not None:
+            return str(found)  # in the reader's language, outside the override
+    return None

@@ -60,20 +60,45 @@ def sync_user_groups(user) -> None:
         user.groups.add(*(wanted - current))
 
 
-def group_labels(groups) -> dict[int, str]:
-    """How each group is named in the interface ("Production — members"), in one query."""
-    groups = list(groups)
-    ids = [group.pk for group in groups]
+def _system_group_label(name: str) -> str:
     labels = {
         ALL_MEMBERS_GROUP: _("All members"),
         BOARD_GROUP: _("Board"),
         STAFF_GROUP: _("Staff"),
     }
+    return labels.get(name, name)
+
+
+def _college_group_label(college_name: str, *, coordinators: bool) -> str:
+    if coordinators:
+        return _("%(college)s — coordinators") % {"college": college_name}
+    return _("%(college)s — members") % {"college": college_name}
+
+
+def group_labels(groups) -> dict[int, str]:
+    """How each group is named in the interface ("Production — members"), in one query."""
+    groups = list(groups)
+    ids = [group.pk for group in groups]
     named = {}
     for college in College.objects.filter(Q(members_group_id__in=ids) | Q(coordinators_group_id__in=ids)):
-        named[college.members_group_id] = _("%(college)s — members") % {"college": college.name}
-        named[college.coordinators_group_id] = _("%(college)s — coordinators") % {"college": college.name}
-    return {group.pk: named.get(group.pk) or labels.get(group.name, group.name) for group in groups}
+        named[college.members_group_id] = _college_group_label(college.name, coordinators=False)
+        named[college.coordinators_group_id] = _college_group_label(college.name, coordinators=True)
+    return {group.pk: named.get(group.pk) or _system_group_label(group.name) for group in groups}
+
+
+def group_as_code(group) -> dict[str, object]:
+    """A group as a record keeps it, in no language: its name, and its collège's name if it has one
+    (the name the collège bore then). ``label_of_group_code`` names it in the reader's language."""
+    college = College.objects.filter(Q(members_group=group) | Q(coordinators_group=group)).first()
+    if college is None:
+        return {"group": group.name}
+    return {"group": group.name, "college": college.name, "coordinators": college.coordinators_group_id == group.pk}
+
+
+def label_of_group_code(code: dict) -> str:
+    if "college" in code:
+        return _college_group_label(code["college"], coordinators=bool(code.get("coordinators")))
+    return _system_group_label(code["group"])
 
 
 def group_label(group) -> str:

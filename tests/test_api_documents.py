@@ -447,9 +447,9 @@ def test_a_coordinator_grants_then_revokes_and_both_are_audited(world, cast):
     assert reader.get(f"/api/v1/documents/{world['secret'].pk}/").status_code == 404
     granted_entry = AuditEntry.objects.filter(action="folder.access_granted", target_id=str(budget.pk)).latest("pk")
     assert granted_entry.actor_id == cast.coordinator.pk
-    assert granted_entry.details["to"] == cast.diffusion_member.email
+    assert granted_entry.details["to"] == {"user": cast.diffusion_member.email}
     revoked_entry = AuditEntry.objects.filter(action="folder.access_revoked", target_id=str(budget.pk)).latest("pk")
-    assert revoked_entry.details == {"from": cast.diffusion_member.email, "level": str(AccessLevel.VIEW.label)}
+    assert revoked_entry.details == {"from": {"user": cast.diffusion_member.email}, "level": AccessLevel.VIEW}
 
 
 def test_a_group_is_named_by_its_name_or_its_id_and_revoked_from_the_body_too(world, cast):

@@ -13,11 +13,11 @@ from documents.uploads import clean_name
 from documents.who_has_access import grants_on
 from intranet.audit import AuditAction, record
 from intranet.exceptions import ActionRefused
-from intranet.groups import group_label
+from intranet.groups import group_as_code
 from intranet.models import User
 
 
-def _copy_inherited_grants(folder: Folder) -> list[str]:
+def _copy_inherited_grants(folder: Folder) -> list[dict]:
     chain_above = folder.inheritance_chain_ids()[:-1]
     best: dict[tuple[str, int], tuple[int, object]] = {}
     for grant in grants_on([*chain_above, folder.pk]):
@@ -28,12 +28,21 @@ def _copy_inherited_grants(folder: Folder) -> list[str]:
     kept = []
     for level, principal in best.values():
         _set_grant(folder, principal, level)
-        kept.append(f"{_principal_label(principal)}: {AccessLevel(level).label}")
-    return sorted(kept)
+        kept.append(_kept(principal, level))
+    return _sorted_kept(kept)
 
 
-def _principal_label(principal) -> str:
-    return principal.email if isinstance(principal, User) else group_label(principal)
+def _principal(principal) -> dict:
+    """A person or group as the audit log keeps it, in no language (``documents.audit_details``)."""
+    return {"user": principal.email} if isinstance(principal, User) else group_as_code(principal)
+
+
+def _kept(principal, level: int) -> dict:
+    return {**_principal(principal), "level": int(level)}
+
+
+def _sorted_kept(kept: list[dict]) -> list[dict]:
+    return sorted(kept, key=lambda grant: (grant.get("user", ""), grant.get("college", ""), grant.get("group", "")))
 
 
 def _set_grant(folder: Folder, principal, level: int | None) -> None:
@@ -71,8 +80,8 @@ def grant_folder_access(actor: User, *, folder: Folder, level: int, user: User |
             actor,
             AuditAction.ACCESS_GRANTED,
             folder,
-            **{"to": _principal_label(principal)},
-            level={"from": AccessLevel(before).label if before else None, "to": level.label},
+            **{"to": _principal(principal)},
+            level={"from": before, "to": int(level)},
         )
     policies.forget_grants(actor)
 
@@ -91,8 +100,8 @@ def revoke_folder_access(actor: User, *, folder: Folder, user: User | None = Non
             actor,
             AuditAction.ACCESS_REVOKED,
             folder,
-            **{"from": _principal_label(principal)},
-            level=AccessLevel(before).label,
+            **{"from": _principal(principal)},
+            level=before,
         )
     policies.forget_grants(actor)
 
@@ -133,9 +142,7 @@ def create_process_folder(actor: User, *, parent: Folder, name: str, grants: lis
             AuditAction.FOLDER_CREATED,
             folder,
             parent=parent.name,
-            kept=sorted(
-                f"{_principal_label(principal)}: {AccessLevel(level).label}" for principal, level in grants or []
-            ),
+            kept=_sorted_kept([_kept(principal, level) for principal, level in grants or []]),
         )
     return folder
 
@@ -153,7 +160,7 @@ def set_process_access(
         actor,
         AuditAction.ACCESS_GRANTED,
         folder,
-        to=_principal_label(principal),
-        level={"from": AccessLevel(before).label if before else None, "to": AccessLevel(level).label},
+        to=_principal(principal),
+        level={"from": before, "to": int(level)},
         reason=reason,
     )
