@@ -28,6 +28,7 @@ class DocumentsConfig(AppConfig):
             search_sources=[search.DocumentSource()],
             notification_targets={"folder": notifications.describe_folders},
             notification_sentences=notifications.SENTENCES,
+            notification_kinds=[notifications.SHARE],
             on_college_created=create_space_for_college,
             jobs=jobs.JOBS,
             home_activity=[home.new_documents_and_versions],

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from documents import policies
 from documents.models import Folder
 from intranet.models import User
 from intranet.notifications.actions import notify
-from intranet.notifications.kinds import Kind
+from intranet.notifications.kinds import NotificationKind
 from intranet.notifications.targets import Target
+
+# Its kind of notification (registered in apps.py).
+SHARE = NotificationKind("share", _l("A folder is shared with me"), 90)
 
 SENTENCES = {
     "folder_shared": lambda: _("%(actor)s shared the folder “%(title)s” with you"),
@@ -31,7 +35,7 @@ def folder_shared_with_group(actor: User, folder: Folder, group) -> None:
     """A folder opened to a group (a collège, the board…) is told to its members."""
     members = group.user_set.filter(is_active=True).values_list("pk", flat=True)
     notify(
-        kind=Kind.SHARE,
+        kind=SHARE,
         event="folder_shared",
         recipients=list(members),
         target_type="folder",
@@ -42,7 +46,7 @@ def folder_shared_with_group(actor: User, folder: Folder, group) -> None:
 
 def folder_shared(actor: User, folder: Folder, user: User) -> None:
     notify(
-        kind=Kind.SHARE,
+        kind=SHARE,
         event="folder_shared",
         recipients=[user.pk],
         target_type="folder",

@@ -18,6 +18,7 @@ class ForumsConfig(AppConfig):
             search_sources=[search.ThreadSource(), search.PostSource()],
             notification_targets={"post": notifications.describe_posts, "thread": notifications.describe_threads},
             notification_sentences=notifications.SENTENCES,
+            notification_kinds=notifications.KINDS,
             on_college_created=create_forum_for_college,
             panels={plugins.COLLEGE_PAGE: panels.college_forum},
             live_subscriptions=live.SUBSCRIPTIONS,

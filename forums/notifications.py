@@ -3,7 +3,10 @@ threads are shown in a notification (only to those who may read them now)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from forums import policies
 from forums.models import FollowLevel, ForumFollow, Post, ReadState, Thread
@@ -11,8 +14,15 @@ from forums.selectors import readable_forum_ids, thread_url
 from intranet.markdown import plain_text
 from intranet.models import User
 from intranet.notifications.actions import mark_read_about, mark_read_about_for, notify
-from intranet.notifications.kinds import Kind
+from intranet.notifications.kinds import MENTION, NotificationKind
 from intranet.notifications.targets import Target, excerpt
+
+# Its kinds of notification (registered in apps.py): a burst in a thread or a forum makes one e-mail.
+REPLY = NotificationKind("reply", _l("A reply in a thread I follow"), 20, grouping_window=timedelta(minutes=5))
+NEW_THREAD = NotificationKind(
+    "new_thread", _l("A new thread in a forum I follow"), 30, grouping_window=timedelta(minutes=5)
+)
+KINDS = [REPLY, NEW_THREAD]
 
 SENTENCES = {
     "mentioned": lambda: _("%(actor)s mentioned you in “%(title)s”"),
@@ -89,7 +99,7 @@ def notify_mentions(actor: User, post: Post, mentioned: set[int]) -> set[int]:
         return set()
     recipients = _readers(mentioned, post.thread) - _muted(post.thread) - {actor.pk}
     notify(
-        kind=Kind.MENTION,
+        kind=MENTION,
         event="mentioned",
         recipients=recipients,
         target_type="post",
@@ -107,7 +117,7 @@ def notify_new_post(actor: User, post: Post, mentioned: set[int]) -> None:
         "user_id", flat=True
     )
     notify(
-        kind=Kind.REPLY,
+        kind=REPLY,
         event="replied",
         recipients=_readers(following, post.thread) - already - {actor.pk},
         target_type="post",
@@ -121,7 +131,7 @@ def notify_new_thread(actor: User, thread: Thread, post: Post, mentioned: set[in
     already = notify_mentions(actor, post, mentioned)
     followers = ForumFollow.objects.filter(forum=thread.forum).values_list("user_id", flat=True)
     notify(
-        kind=Kind.NEW_THREAD,
+        kind=NEW_THREAD,
         event="thread_started",
         recipients=_readers(followers, thread) - already - {actor.pk},
         target_type="thread",

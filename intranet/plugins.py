@@ -20,7 +20,7 @@ from intranet.audit import AuditDetail, register_action_labels, register_detail,
 from intranet.builtins import register_builtin_texts
 from intranet.jobs import Job, register_jobs
 from intranet.models import College
-from intranet.notifications import targets, wording
+from intranet.notifications import kinds, targets, wording
 from intranet.search.sources import Source, add_source
 from realtime import subscriptions
 from realtime.subscriptions import SubscriptionKind
@@ -90,6 +90,7 @@ def register(
     search_sources: Iterable[Source] = (),
     notification_targets: Mapping[str, targets.Describer] | None = None,
     notification_sentences: Mapping[str, Callable[[], str]] | None = None,
+    notification_kinds: Iterable[kinds.NotificationKind] = (),
     navigation_counters: Mapping[str, counters.CountFunction] | None = None,
     navigation_counts_change_with: Mapping[str, Iterable[type[Model] | tuple[type[Model], Callable[[Any], bool]]]]
     | None = None,
@@ -116,6 +117,9 @@ def register(
       answering only for what the person may open now.
     - ``notification_sentences``: ``{event: () -> translated sentence}``, with ``%(actor)s``
       and ``%(title)s``; ``notify`` refuses an event without one.
+    - ``notification_kinds``: the kinds its notifications are sent as, each with its default
+      delivery and grouping (``intranet.notifications.kinds``): the members choose a delivery
+      per kind; ``notify`` refuses a kind nobody declared.
     - ``navigation_counters``: ``{name: count(user)}``; apps that count the same thing ("tasks":
       what waits for the reader) are added up, each app's part kept apart; a count that time changes answers
       ``counters.Counted(value, until)``. Kept per person (``intranet.counters``): recounted
@@ -154,6 +158,7 @@ def register(
     for target_type, describer in (notification_targets or {}).items():
         targets.add_describer(target_type, describer)
     wording.add_sentences(notification_sentences or {})
+    kinds.add_kinds(notification_kinds)
     changes_with, changes_for = navigation_counts_change_with or {}, navigation_counts_change_for or {}
     for name, count in (navigation_counters or {}).items():
         counters.add(name, app, count, changes_with=changes_with.get(name, ()), changes_for=changes_for.get(name))

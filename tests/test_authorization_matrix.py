@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from intranet.notifications.kinds import MENTION
 from tests.api import ROLES, person
 from tests.factories import make_held_meeting
 from tests.test_api_routes import _endpoints, cased_endpoints
@@ -764,7 +765,7 @@ def build_world() -> SimpleNamespace:
     # Personal things: a notification, an API token and an unsubscribe link of each target's person.
     world.notification = {
         target: notification_actions.notify(
-            kind="mention",
+            kind=MENTION,
             event="mentioned",
             recipients=[owner[target].pk],
             target_type="post",

@@ -16,7 +16,7 @@ from forums import actions as forum_actions
 from forums.models import Forum
 from intranet import actions as core_actions
 from intranet.notifications import actions
-from intranet.notifications.kinds import GROUPING_WINDOW
+from intranet.notifications.kinds import longest_grouping_window
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_every_link_of_every_kind_of_email_uses_the_configured_address(client, c
     # At once (a mention), in the digest (a reply to the author), an invitation, a password reset.
     forum_actions.reply(cast.coordinator, thread=thread, body=f"@{cast.president.handle} tu viens ?")
     core_actions.invite_member(cast.staff, email="nouvelle@example.org", first_name="Nora", last_name="Nouvelle")
-    actions.send_due_emails(timezone.now() + GROUPING_WINDOW)
+    actions.send_due_emails(timezone.now() + longest_grouping_window())
     digest_time = tomorrow_at_the_digest_hour(settings)
     assert actions.queue_daily_digests(digest_time) == 1
     actions.send_due_emails(digest_time)

@@ -15,7 +15,7 @@ from forums.models import Forum
 from intranet.markdown import plain_text, render_markdown
 from intranet.models import College
 from intranet.notifications import actions as notification_actions
-from intranet.notifications.kinds import GROUPING_WINDOW
+from intranet.notifications.kinds import longest_grouping_window
 from tests.helpers import index_now
 from workflows import actions as workflow_actions
 
@@ -81,7 +81,7 @@ def test_an_emails_excerpt_of_a_reply_is_its_text_not_its_markdown(cast):
     forum = Forum.objects.get(slug="production")
     thread = forum_actions.start_thread(cast.production_member, forum=forum, title="Saison", body="On en parle ?")
     forum_actions.reply(cast.coordinator, thread=thread, body=f"@{cast.president.handle}\n\n{TEXT}")
-    notification_actions.send_due_emails(timezone.now() + GROUPING_WINDOW)
+    notification_actions.send_due_emails(timezone.now() + longest_grouping_window())
     [message] = mail.outbox
     assert "Projet Nous proposons trois ciné-concerts et <b>une fête</b>. en mai en juin" in message.body
     assert "##" not in message.body and "**" not in message.body

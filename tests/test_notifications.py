@@ -21,7 +21,7 @@ from forums.models import FollowLevel, Forum
 from intranet import actions as core_actions
 from intranet.models import CollegeMembership
 from intranet.notifications import actions, emails
-from intranet.notifications.kinds import GROUPING_WINDOW, GROUPING_WINDOWS, Kind
+from intranet.notifications.kinds import MENTION, kind_named, longest_grouping_window
 from intranet.notifications.models import Notification, OutgoingEmail, Preference
 from tests.factories import make_member, make_proposal
 from tests.helpers import recount_navigation
@@ -29,7 +29,7 @@ from workflows import actions as workflow_actions
 
 pytestmark = pytest.mark.django_db
 
-MENTION_WAIT = GROUPING_WINDOWS[Kind.MENTION]  # a mention is mailed within a minute
+MENTION_WAIT = MENTION.grouping_window  # a mention is mailed within a minute
 
 
 def notified(kind: str | None = None, **filters) -> set[int]:
@@ -285,7 +285,7 @@ def test_a_mention_is_emailed_at_once_in_the_members_language_with_an_unsubscrib
 
 def test_replies_wait_for_the_digest_by_default(cast, production_thread, settings):
     forum_actions.reply(cast.coordinator, thread=production_thread, body="Réponse")
-    assert deliver(GROUPING_WINDOW * 2) == []
+    assert deliver(longest_grouping_window() * 2) == []
     settings.NOTIFICATIONS_DIGEST_HOUR = 0
     assert actions.queue_daily_digests() == 0  # it came after today's digest hour
     came_yesterday()
@@ -310,7 +310,7 @@ def test_ten_replies_within_minutes_make_one_email(cast, production_thread):
     for number in range(10):
         forum_actions.reply(cast.coordinator, thread=production_thread, body=f"Réponse numéro {number}")
     assert deliver() == []  # held for the grouping window
-    [message] = deliver(GROUPING_WINDOW)
+    [message] = deliver(longest_grouping_window())
     assert "et 9 autres" in message.subject
     assert all(f"Réponse numéro {number}" in message.body for number in range(10))
 
@@ -319,7 +319,7 @@ def test_what_was_read_in_the_page_meanwhile_is_not_emailed(cast, production_thr
     actions.set_preferences(cast.production_member, choices={"reply": "immediately"})
     forum_actions.reply(cast.coordinator, thread=production_thread, body="Vue dans la page")
     actions.mark_all_read(cast.production_member)
-    assert deliver(GROUPING_WINDOW) == []
+    assert deliver(longest_grouping_window()) == []
 
 
 def test_never_means_never(cast, production_thread):
@@ -574,7 +574,11 @@ def test_notifying_many_people_costs_the_same_queries_as_notifying_two(cast, pro
     def queries_to_notify(people, kind) -> int:
         with CaptureQueriesContext(connection) as captured, transaction.atomic():
             actions.notify(
-                kind=kind, event="mentioned", recipients=[p.pk for p in people], target_type="post", target_id=post.pk
+                kind=kind_named(kind),
+                event="mentioned",
+                recipients=[p.pk for p in people],
+                target_type="post",
+                target_id=post.pk,
             )
         return len(captured)
 

@@ -21,7 +21,7 @@ from forums.actions import create_forum_for_college
 from forums.models import Forum
 from intranet import actions, plugins
 from intranet.context_processors import navigation
-from intranet.notifications import targets, wording
+from intranet.notifications import kinds, targets, wording
 from intranet.search.sources import sources
 from realtime import subscriptions
 from workflows import panels as workflow_panels
@@ -78,6 +78,32 @@ def test_search_lists_every_apps_sources_in_the_order_of_the_search_page():
 
 def test_every_notification_target_has_its_apps_describer():
     assert targets.target_types() == {"post", "thread", "folder", "proposal", "decision", "member", "fonds", "meeting"}
+
+
+def test_each_app_declares_its_notification_kinds_in_the_order_of_the_preferences():
+    """The core declares only the kinds it sends itself: a new app's kind needs no change (nor
+    migration) in the core, and its members choose a delivery for it on the preferences page."""
+    assert kinds.values() == [
+        "mention", "reply", "new_thread", "task", "proposal", "vote", "decision", "meeting", "share", "invitation"
+    ]  # fmt: skip
+    core = Path(kinds.__file__).read_text()
+    assert not re.search(r"\"(reply|new_thread|task|proposal|vote|decision|meeting|share)\"", core)
+    with pytest.raises(RuntimeError, match="differently"):
+        kinds.add_kinds([kinds.NotificationKind("reply", "Another reply", 20)])
+
+
+@pytest.mark.django_db
+def test_notify_refuses_a_kind_no_app_declared(cast):
+    from intranet.notifications.actions import notify
+
+    with pytest.raises(ValueError, match="festival"):
+        notify(
+            kind=kinds.NotificationKind("festival", "A festival", 5),
+            event="mentioned",
+            recipients=[cast.production_member.pk],
+            target_type="post",
+            target_id=1,
+        )
 
 
 def test_every_notification_event_has_a_sentence_in_french_and_english():

@@ -29,6 +29,7 @@ class WorkflowsConfig(AppConfig):
                 "decision": notifications.describe_decisions,
             },
             notification_sentences=notifications.SENTENCES,
+            notification_kinds=notifications.KINDS,
             navigation_counters={"tasks": selectors.task_count},
             navigation_counts_change_with={"tasks": tasks_change_with},
             # A ballot changes its voter's tasks alone: a busy vote does not recount the board's.

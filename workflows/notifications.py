@@ -3,16 +3,37 @@ board vote and a decision, and how proposals and decisions are shown (to those w
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from intranet import policies as core
 from intranet.models import BoardMembership, BoardRole, CollegeMembership, CollegeRole, User
 from intranet.notifications.actions import notify
-from intranet.notifications.kinds import Kind
+from intranet.notifications.kinds import Delivery, NotificationKind
 from intranet.notifications.targets import Target, excerpt
 from workflows.models import Ballot, BoardVote, Decision, Proposal
 from workflows.selectors import visible_proposals
+
+# Its kinds of notification (registered in apps.py), shared by the archives' process: a step
+# waiting for someone goes at once; votes and decisions in a burst make one e-mail.
+TASK = NotificationKind(
+    "task", _l("A task waits for me or my group"), 40, Delivery.IMMEDIATELY, may_change_waiting=True
+)
+PROPOSAL = NotificationKind(
+    "proposal", _l("My proposal moves on (forwarded, returned, declined, decided)"), 50, may_change_waiting=True
+)
+VOTE = NotificationKind(
+    "vote",
+    _l("Board votes (opened, closing within 24 hours, closed)"),
+    60,
+    grouping_window=timedelta(minutes=5),
+    may_change_waiting=True,
+)
+DECISION = NotificationKind("decision", _l("A decision is recorded"), 70, grouping_window=timedelta(minutes=5))
+KINDS = [TASK, PROPOSAL, VOTE, DECISION]
 
 SENTENCES = {
     "review_waiting": lambda: _("A proposal waits for your collège's review: “%(title)s”"),
@@ -80,44 +101,42 @@ def _about_proposal(kind: str, event: str, proposal: Proposal, recipients, actor
 
 def review_waiting(actor: User, proposal: Proposal) -> None:
     """Submitted: the review step waits for the collège's coordinators."""
-    _about_proposal(Kind.TASK, "review_waiting", proposal, _coordinators(proposal), actor)
+    _about_proposal(TASK, "review_waiting", proposal, _coordinators(proposal), actor)
 
 
 def agenda_waiting(actor: User | None, proposal: Proposal) -> None:
     """On the board's agenda (forwarded, or back after a vote without quorum): for the officers."""
-    _about_proposal(
-        Kind.TASK, "agenda_waiting", proposal, _board(roles=[BoardRole.PRESIDENT, BoardRole.SECRETARY]), actor
-    )
+    _about_proposal(TASK, "agenda_waiting", proposal, _board(roles=[BoardRole.PRESIDENT, BoardRole.SECRETARY]), actor)
 
 
 def proposal_moved(actor: User | None, proposal: Proposal, event: str) -> None:
     """To the author: forwarded, returned, declined, decided. A returned proposal is a step
     waiting for its author (the process's "write" task): it is told as a task."""
-    kind = Kind.TASK if event == "returned" else Kind.PROPOSAL
+    kind = TASK if event == "returned" else PROPOSAL
     _about_proposal(kind, event, proposal, [proposal.author_id], actor)
 
 
 def vote_opened(actor: User, vote: BoardVote) -> None:
     # A vote opened in a meeting concerns those in the room only.
     voters = set(vote.room_voters.values_list("pk", flat=True)) if vote.for_the_room else _board()
-    _about_proposal(Kind.VOTE, "vote_opened", vote.proposal, voters, actor)
+    _about_proposal(VOTE, "vote_opened", vote.proposal, voters, actor)
 
 
 def vote_closing(vote: BoardVote) -> None:
     """A day before the deadline, to the board members who have not voted yet."""
     voted = set(Ballot.objects.filter(vote=vote).values_list("voter_id", flat=True))
-    _about_proposal(Kind.VOTE, "vote_closing", vote.proposal, set(_board()) - voted, None)
+    _about_proposal(VOTE, "vote_closing", vote.proposal, set(_board()) - voted, None)
 
 
 def vote_closed(actor: User | None, vote: BoardVote) -> None:
-    _about_proposal(Kind.VOTE, "vote_closed", vote.proposal, _board(), actor)
+    _about_proposal(VOTE, "vote_closed", vote.proposal, _board(), actor)
 
 
 def decision_recorded(actor: User | None, decision: Decision, proposal: Proposal) -> None:
     """Every member hears of a decision; its author hears "decided" instead."""
     everyone = User.objects.filter(is_active=True).exclude(pk=proposal.author_id).values_list("pk", flat=True)
     notify(
-        kind=Kind.DECISION,
+        kind=DECISION,
         event="decision_recorded",
         recipients=list(everyone),
         target_type="decision",

@@ -27,6 +27,7 @@ from intranet.models import (
     normalize_email_address,
 )
 from intranet.notifications.actions import notify, queue_written_email
+from intranet.notifications.kinds import INVITATION
 from intranet.selectors import hash_token
 
 
@@ -143,7 +144,7 @@ def accept_invitation(*, token: str, password: str, first_name: str, last_name: 
         sync_user_groups(user)
         if invitation.invited_by_id:
             notify(
-                kind="invitation",
+                kind=INVITATION,
                 event="invitation_accepted",
                 recipients=[invitation.invited_by_id],
                 target_type="member",

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from intranet import policies
 from intranet.models import College, User
-from intranet.notifications.kinds import Delivery, Kind
+from intranet.notifications.kinds import Delivery, all_kinds
 
 
 class PersonSerializer(serializers.Serializer):
@@ -128,7 +128,7 @@ class PreferencesSerializer(serializers.Serializer):
     def get_fields(self):
         return {
             kind.value: serializers.ChoiceField(choices=Delivery.choices, required=False, help_text=str(kind.label))
-            for kind in Kind
+            for kind in all_kinds()
         }
 
 

@@ -27,7 +27,7 @@ from intranet import counters
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 from intranet.notifications import emails
-from intranet.notifications.kinds import GROUPING_WINDOWS, MAY_CHANGE_WAITING, Delivery, Kind
+from intranet.notifications.kinds import Delivery, NotificationKind, kind_named, values
 from intranet.notifications.models import Notification, OutgoingEmail, Preference
 from intranet.notifications.preferences import deliveries, preferences_of
 from intranet.notifications.wording import has_sentence
@@ -48,7 +48,7 @@ DIGEST_REACH = timedelta(days=7)
 
 def notify(
     *,
-    kind: str,
+    kind: NotificationKind,
     event: str,
     recipients: Iterable[int],
     target_type: str,
@@ -61,18 +61,20 @@ def notify(
     A constant number of queries, whatever the number of recipients."""
     if not has_sentence(event):
         raise ValueError(f"No app registered a sentence for the event {event!r}.")
+    if kind.value not in values():
+        raise ValueError(f"No app declared the notification kind {kind.value!r}.")
     wanted = set(recipients) - {actor.pk if actor else None}
     user_ids = sorted(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
     if not user_ids:
         return []
-    chosen = deliveries(user_ids, kind)
+    chosen = deliveries(user_ids, kind.value)
     now = timezone.now()
     group_key = group_key or f"{target_type}:{target_id}"
     notifications = Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=user_id,
-                kind=kind,
+                kind=kind.value,
                 event=event,
                 actor=actor,
                 target_type=target_type,
@@ -85,7 +87,7 @@ def notify(
         ]
     )
     _queue_at_once([n for n in notifications if n.delivery == Delivery.IMMEDIATELY], group_key, now)
-    push_unread_counts_on_commit(user_ids, may_change_waiting=kind in MAY_CHANGE_WAITING)
+    push_unread_counts_on_commit(user_ids, may_change_waiting=kind.may_change_waiting)
     return notifications
 
 
@@ -95,7 +97,7 @@ def _queue_at_once(notifications: list[Notification], group_key: str, now: datet
     and then sends these notifications too."""
     if not notifications:
         return
-    window = GROUPING_WINDOWS.get(Kind(notifications[0].kind))
+    window = kind_named(notifications[0].kind).grouping_window
     waiting: dict[int, OutgoingEmail] = {}
     if window is not None:
         pending = OutgoingEmail.objects.select_for_update().filter(
@@ -204,7 +206,7 @@ def mark_all_read(user: User) -> int:
 def set_preferences(user: User, *, choices: dict[str, str]) -> None:
     """The person's delivery for each kind given; an unknown kind or delivery is refused whole."""
     for kind, delivery in choices.items():
-        if kind not in Kind.values or delivery not in Delivery.values:
+        if kind not in values() or delivery not in Delivery.values:
             raise ActionRefused(_("Unknown choice: reload the page and choose again."))
     with transaction.atomic():
         for kind, delivery in choices.items():

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from intranet.links import absolute_url, site_hostname
 from intranet.notifications import targets, wording
-from intranet.notifications.kinds import Delivery, Kind
+from intranet.notifications.kinds import Delivery, kind_named, values
 from intranet.notifications.models import OutgoingEmail
 from intranet.notifications.preferences import preferences_of
 
@@ -46,7 +46,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     if not isinstance(payload, dict):
         raise BadLink("invalid")
     user_id, scope = payload.get("u"), payload.get("s")
-    if not isinstance(user_id, int) or scope not in (*Kind.values, DIGEST_SCOPE):
+    if not isinstance(user_id, int) or scope not in (*values(), DIGEST_SCOPE):
         raise BadLink("invalid")
     return user_id, scope
 
@@ -135,7 +135,7 @@ def build_message(email) -> EmailMultiAlternatives | None:
                     "first": subject,
                     "count": more,
                 }
-            stop_label = _("Stop these e-mails (%(kind)s)") % {"kind": Kind(scope).label}
+            stop_label = _("Stop these e-mails (%(kind)s)") % {"kind": kind_named(scope).label}
         link = unsubscribe_url(recipient.pk, scope)
         context = {
             "recipient": recipient,

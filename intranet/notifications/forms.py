@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from intranet.notifications.kinds import Delivery, Kind
+from intranet.notifications.kinds import Delivery, all_kinds
 
 CHOOSE_ONE = _("Choose one of the three ways offered.")
 
@@ -11,7 +11,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, initial_choices: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in Kind:
+        for kind in all_kinds():
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label,
                 choices=Delivery.choices,

@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intranet.notifications.kinds import Delivery, Kind
+from intranet.notifications import kinds
+from intranet.notifications.kinds import Delivery
 
 
 class OutgoingEmail(models.Model):
@@ -59,7 +60,7 @@ class OutgoingEmail(models.Model):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=kinds.choices)  # declared by the apps
     # What happened, for the wording: "replied", "forwarded", "vote_opened"…
     event = models.CharField(max_length=30)
     actor = models.ForeignKey(
@@ -95,7 +96,7 @@ class Preference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=kinds.choices)
     delivery = models.CharField(max_length=12, choices=Delivery.choices)
 
     class Meta:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from intranet.notifications.kinds import DEFAULT_DELIVERY, Kind
+from intranet.notifications.kinds import all_kinds, kind_named
 from intranet.notifications.models import Preference
 
 
@@ -12,10 +12,10 @@ def deliveries(user_ids: Iterable[int], kind: str) -> dict[int, str]:
     """Each person's choice for ``kind`` (one query)."""
     user_ids = list(user_ids)
     chosen = dict(Preference.objects.filter(user_id__in=user_ids, kind=kind).values_list("user_id", "delivery"))
-    return {user_id: chosen.get(user_id, DEFAULT_DELIVERY[Kind(kind)]) for user_id in user_ids}
+    return {user_id: chosen.get(user_id, kind_named(kind).delivery) for user_id in user_ids}
 
 
 def preferences_of(user_id: int) -> dict[str, str]:
     """Every kind → the person's delivery (their choice or the default)."""
     chosen = dict(Preference.objects.filter(user_id=user_id).values_list("kind", "delivery"))
-    return {kind.value: chosen.get(kind.value, DEFAULT_DELIVERY[kind]) for kind in Kind}
+    return {kind.value: chosen.get(kind.value, kind.delivery) for kind in all_kinds()}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from intranet.activity import Waiting
 from intranet.links import address_maker
 from intranet.notifications import targets, wording
-from intranet.notifications.kinds import Kind
+from intranet.notifications.kinds import MENTION
 from intranet.notifications.models import Notification
 from intranet.notifications.preferences import preferences_of
 
@@ -24,7 +24,7 @@ def unread_count(user) -> int:
 
 
 def _unread_mentions(user):
-    return Notification.objects.filter(recipient=user, kind=Kind.MENTION, read_at__isnull=True)
+    return Notification.objects.filter(recipient=user, kind=MENTION.value, read_at__isnull=True)
 
 
 def unread_mention_count(user) -> int:

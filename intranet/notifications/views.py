@@ -18,7 +18,7 @@ from intranet import policies
 from intranet.exceptions import ActionRefused
 from intranet.notifications import actions, emails, selectors
 from intranet.notifications.forms import PreferencesForm
-from intranet.notifications.kinds import Kind
+from intranet.notifications.kinds import kind_named
 
 
 def _require_member(request) -> None:
@@ -94,7 +94,7 @@ def unsubscribe(request, token: str):
         _user_id, scope = emails.read_unsubscribe_token(token)
     except emails.BadLink as bad:
         return render(request, "notifications/unsubscribe.html", {"problem": str(bad)}, status=400)
-    label = _("the daily summary") if scope == emails.DIGEST_SCOPE else Kind(scope).label
+    label = _("the daily summary") if scope == emails.DIGEST_SCOPE else kind_named(scope).label
     if request.method == "POST":
         try:
             actions.unsubscribe(token=token)

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from intranet.models import CollegeMembership, CollegeRole, User
 from intranet.notifications.actions import notify
-from intranet.notifications.kinds import Kind
 from intranet.notifications.targets import Target, excerpt
 from workflows.archives import policies
 from workflows.archives.models import Fonds
 from workflows.archives.selectors import visible_fonds
+from workflows.notifications import PROPOSAL, TASK
 
 SENTENCES = {
     "archive_offered": lambda: _("New archive offer to triage: “%(title)s”"),
@@ -67,28 +67,28 @@ def _about(kind: str, event: str, fonds: Fonds, recipients, actor: User | None) 
 
 def offered(actor: User, fonds: Fonds) -> None:
     staff = User.objects.filter(is_staff=True, is_active=True).values_list("pk", flat=True)
-    _about(Kind.TASK, "archive_offered", fonds, staff, actor)
+    _about(TASK, "archive_offered", fonds, staff, actor)
 
 
 def assigned(actor: User, fonds: Fonds) -> None:
-    _about(Kind.TASK, "archive_assigned", fonds, [fonds.archivist_id], actor)
+    _about(TASK, "archive_assigned", fonds, [fonds.archivist_id], actor)
 
 
 def opinion_asked(actor: User, fonds: Fonds) -> None:
     coordinators = CollegeMembership.objects.filter(
         college__slug=policies.HERITAGE_COLLEGE, college__is_active=True, role=CollegeRole.COORDINATOR
     ).values_list("user_id", flat=True)
-    _about(Kind.TASK, "archive_opinion_asked", fonds, coordinators, actor)
+    _about(TASK, "archive_opinion_asked", fonds, coordinators, actor)
 
 
 def opinion_given(actor: User, fonds: Fonds) -> None:
-    _about(Kind.TASK, "archive_opinion_given", fonds, [fonds.archivist_id], actor)
+    _about(TASK, "archive_opinion_given", fonds, [fonds.archivist_id], actor)
 
 
 def withdrawn(actor: User, fonds: Fonds) -> None:
     """The archivist's step is cancelled with the offer: they hear it, unless they withdrew it."""
     if fonds.archivist_id is not None:
-        _about(Kind.TASK, "archive_withdrawn_task", fonds, [fonds.archivist_id], actor)
+        _about(TASK, "archive_withdrawn_task", fonds, [fonds.archivist_id], actor)
 
 
 def moved(actor: User, fonds: Fonds) -> None:
@@ -96,4 +96,4 @@ def moved(actor: User, fonds: Fonds) -> None:
     "proposition", and the depositor's choice for their proposals applies to it."""
     event = DEPOSITOR_EVENTS.get(fonds.status)
     if event is not None and fonds.depositor_id is not None:
-        _about(Kind.PROPOSAL, event, fonds, [fonds.depositor_id], actor)
+        _about(PROPOSAL, event, fonds, [fonds.depositor_id], actor)

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from intranet.links import site_hostname
 from intranet.models import User
 from intranet.notifications.actions import notify
-from intranet.notifications.kinds import Kind
+from intranet.notifications.kinds import Delivery, NotificationKind
 from intranet.notifications.targets import Target
 from workflows.meetings import calendar, policies
 from workflows.meetings.models import Meeting
 from workflows.meetings.wording import agenda_text, meeting_title
+
+# Its kind of notification (registered in apps.py): a convocation goes at once.
+MEETING = NotificationKind(
+    "meeting", _l("Board meetings I am convened to"), 80, Delivery.IMMEDIATELY, may_change_waiting=True
+)
 
 SENTENCES = {
     "meeting_convened": lambda: _("%(actor)s convenes the board: %(title)s"),
@@ -43,7 +49,7 @@ def describe_meetings(user, ids: list[int]) -> dict[int, Target]:
 
 def _tell_board(actor: User, meeting: Meeting, board: set[int], event: str, group_key: str = "") -> None:
     notify(
-        kind=Kind.MEETING,
+        kind=MEETING,
         event=event,
         recipients=board,
         target_type="meeting",
