@@ -23,6 +23,7 @@ class DocumentsConfig(AppConfig):
         plugins.register(
             self.label,
             builtin_texts=bodies.BUILT_IN_TEXTS,
+            audit_actions=audit_details.ACTIONS,
             audit_details=audit_details.DETAILS,
             audit_targets={"folder": audit_details.target},
             search_sources=[search.DocumentSource()],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forums import frames, notifications, policies
+from forums.audit_details import ForumAudit
 from forums.models import (
     FollowLevel,
     Forum,
@@ -29,7 +30,7 @@ from forums.models import (
 from forums.selectors import mention_resolver
 from intranet import policies as core
 from intranet import search
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.markdown import MAX_LENGTH, render_markdown
 from intranet.models import College, User
@@ -210,7 +211,7 @@ def hide_post(actor: User, *, post: Post, reason: str) -> Post:
             return post  # already hidden: the first moderator's reason and audit row stand
         post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-        record(actor, AuditAction.POST_HIDDEN, post, thread=post.thread_id, reason=reason)
+        record(actor, ForumAudit.POST_HIDDEN, post, thread=post.thread_id, reason=reason)
         _reindex(post)
         _emit("post.hidden", thread=post.thread, post=post.pk, number=post.number)
     return post
@@ -225,7 +226,7 @@ def unhide_post(actor: User, *, post: Post) -> Post:
             return post
         post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
         post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-        record(actor, AuditAction.POST_UNHIDDEN, post, thread=post.thread_id)
+        record(actor, ForumAudit.POST_UNHIDDEN, post, thread=post.thread_id)
         _reindex(post)
         _emit("post.unhidden", thread=post.thread, post=post.pk, number=post.number)
     return post
@@ -239,11 +240,11 @@ def _moderate_thread(actor: User, thread: Thread) -> Thread:
 
 
 def set_thread_pinned(actor: User, *, thread: Thread, pinned: bool) -> Thread:
-    return _set_thread_flag(actor, thread, "pinned", pinned, AuditAction.THREAD_PINNED, AuditAction.THREAD_UNPINNED)
+    return _set_thread_flag(actor, thread, "pinned", pinned, ForumAudit.THREAD_PINNED, ForumAudit.THREAD_UNPINNED)
 
 
 def set_thread_locked(actor: User, *, thread: Thread, locked: bool) -> Thread:
-    return _set_thread_flag(actor, thread, "locked", locked, AuditAction.THREAD_LOCKED, AuditAction.THREAD_UNLOCKED)
+    return _set_thread_flag(actor, thread, "locked", locked, ForumAudit.THREAD_LOCKED, ForumAudit.THREAD_UNLOCKED)
 
 
 def _set_thread_flag(actor: User, thread: Thread, flag: str, value: bool, audit_on: str, audit_off: str) -> Thread:
@@ -268,7 +269,7 @@ def move_thread(actor: User, *, thread: Thread, forum: Forum) -> Thread:
         origin = thread.forum
         thread.forum = forum
         thread.save(update_fields=["forum"])
-        record(actor, AuditAction.THREAD_MOVED, thread, origin=origin.slug, destination=forum.slug)
+        record(actor, ForumAudit.THREAD_MOVED, thread, origin=origin.slug, destination=forum.slug)
         search.record_change("thread", [thread.pk])
         search.record_change("post", thread.posts.filter(number__gt=1).values_list("pk", flat=True))
         # Mentions of people who cannot read the new forum are not theirs to be notified of.

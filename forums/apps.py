@@ -14,6 +14,7 @@ class ForumsConfig(AppConfig):
         plugins.register(
             self.label,
             builtin_texts=bodies.BUILT_IN_TEXTS,
+            audit_actions=audit_details.ACTIONS,
             audit_details=audit_details.DETAILS,
             search_sources=[search.ThreadSource(), search.PostSource()],
             notification_targets={"post": notifications.describe_posts, "thread": notifications.describe_threads},

@@ -60,49 +60,6 @@ class AuditAction(models.TextChoices):
     REFERENCE_CREATED = "reference.created", _("reference data added")
     REFERENCE_UPDATED = "reference.updated", _("reference data changed")
     REFERENCE_DELETED = "reference.deleted", _("reference data deleted")
-    POST_HIDDEN = "post.hidden", _("message hidden")
-    POST_UNHIDDEN = "post.unhidden", _("message shown again")
-    THREAD_PINNED = "thread.pinned", _("thread pinned")
-    THREAD_UNPINNED = "thread.unpinned", _("thread unpinned")
-    THREAD_LOCKED = "thread.locked", _("thread locked")
-    THREAD_UNLOCKED = "thread.unlocked", _("thread unlocked")
-    THREAD_MOVED = "thread.moved", _("thread moved")
-    FOLDER_CREATED = "folder.created", _("folder created")
-    FOLDER_RENAMED = "folder.renamed", _("folder renamed")
-    FOLDER_MOVED = "folder.moved", _("folder moved")
-    FOLDER_TRASHED = "folder.trashed", _("folder moved to the trash")
-    FOLDER_RESTORED = "folder.restored", _("folder restored from the trash")
-    FOLDER_PURGED = "folder.purged", _("folder deleted for good")
-    FOLDER_RESTRICTED = "folder.restricted", _("folder restricted")
-    FOLDER_UNRESTRICTED = "folder.unrestricted", _("folder inherits again")
-    ACCESS_GRANTED = "folder.access_granted", _("folder access granted")
-    ACCESS_REVOKED = "folder.access_revoked", _("folder access revoked")
-    DOCUMENT_UPLOADED = "document.uploaded", _("document uploaded")
-    DOCUMENT_VERSION_ADDED = "document.version_added", _("new version of a document")
-    DOCUMENT_VERSION_RESTORED = "document.version_restored", _("old version restored")
-    DOCUMENT_UPDATED = "document.updated", _("document renamed or described")
-    DOCUMENT_MOVED = "document.moved", _("document moved")
-    DOCUMENT_TRASHED = "document.trashed", _("document moved to the trash")
-    DOCUMENT_RESTORED = "document.restored", _("document restored from the trash")
-    DOCUMENT_PURGED = "document.purged", _("document deleted for good")
-    PROPOSAL_CREATED = "proposal.created", _("proposal drafted")
-    PROPOSAL_UPDATED = "proposal.updated", _("proposal edited")
-    PROPOSAL_SUBMITTED = "proposal.submitted", _("proposal submitted to the collège")
-    PROPOSAL_FORWARDED = "proposal.forwarded", _("proposal forwarded to the board")
-    PROPOSAL_RETURNED = "proposal.returned", _("proposal returned to its author")
-    PROPOSAL_DECLINED = "proposal.declined", _("proposal declined")
-    PROPOSAL_WITHDRAWN = "proposal.withdrawn", _("proposal withdrawn")
-    PROPOSAL_DOCUMENT_ATTACHED = "proposal.document_attached", _("document attached to the proposal")
-    PROPOSAL_DOCUMENT_DETACHED = "proposal.document_detached", _("document detached from the proposal")
-    TASK_CLAIMED = "task.claimed", _("task taken")
-    TASK_RELEASED = "task.released", _("task released")
-    VOTE_RULES_CHANGED = "vote.rules_changed", _("voting rules changed")
-    VOTE_OPENED = "vote.opened", _("board vote opened")
-    BALLOT_CAST = "vote.ballot_cast", _("vote cast")
-    BALLOT_CHANGED = "vote.ballot_changed", _("vote changed")
-    VOTE_CLOSING_SOON = "vote.closing_soon", _("board vote closes within 24 hours")
-    VOTE_CLOSED = "vote.closed", _("board vote closed")
-    DECISION_RECORDED = "decision.recorded", _("decision recorded in the register")
 
 
 _APP_ACTIONS: dict[str, Promise] = {}
@@ -118,6 +75,11 @@ def action_label(code: str) -> str:
         return AuditAction(code).label
     except ValueError:
         return str(_APP_ACTIONS.get(code, code))
+
+
+def action_choices() -> list[tuple[str, str | Promise]]:
+    """Every audit code, the core's then the apps' in the order they plugged in, with its label."""
+    return [*AuditAction.choices, *_APP_ACTIONS.items()]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from intranet.audit import AuditAction
+from intranet.audit import action_choices
 from intranet.models import BoardRole, College, CollegeRole, Profile, Territory, User
 from intranet.search.engine import Filters
 from intranet.selectors import AuditFilters, DirectoryFilters
@@ -185,8 +185,9 @@ class AcceptInvitationForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
+    # Every app's codes (declared in their ready()): a callable, read when the form is shown.
     action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("All actions")), *AuditAction.choices]
+        label=_("Action"), required=False, choices=lambda: [("", _("All actions")), *action_choices()]
     )
     q = forms.CharField(label=_("Person or target"), required=False, max_length=100)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

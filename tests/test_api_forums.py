@@ -10,8 +10,8 @@ from documents import actions as document_actions
 from documents import selectors as document_selectors
 from documents.models import Space
 from forums import actions, selectors
+from forums.audit_details import ForumAudit
 from forums.models import FollowLevel, Forum, ForumEvent, Mention, Post, ReadState, Thread
-from intranet.audit import AuditAction
 from intranet.models import AuditEntry, SearchChange
 from intranet.notifications.models import Notification
 from tests.api import ROLES, Case, everyone, person, run_case, token_client
@@ -115,7 +115,7 @@ def _post_was_edited(world, role, response):
 
 def _post_was_hidden(world, role, response):
     assert response.json()["hidden"] and response.json()["body"] == "Moi, samedi."  # a moderator still sees it
-    assert AuditEntry.objects.filter(action=AuditAction.POST_HIDDEN, target_id=str(world["reply"].pk)).exists()
+    assert AuditEntry.objects.filter(action=ForumAudit.POST_HIDDEN, target_id=str(world["reply"].pk)).exists()
 
 
 def _post_is_shown_again(world, role, response):
@@ -276,7 +276,7 @@ def test_hiding_through_the_api_is_audited_and_logged_like_in_the_page(cast, log
     )
 
     def audit(post):
-        entry = AuditEntry.objects.get(action=AuditAction.POST_HIDDEN, target_id=str(post.pk))
+        entry = AuditEntry.objects.get(action=ForumAudit.POST_HIDDEN, target_id=str(post.pk))
         return entry.actor_id, entry.target_type, entry.details
 
     def event(post):

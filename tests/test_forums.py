@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forums import actions, reading
+from forums.audit_details import ForumAudit
 from forums.models import FollowLevel, Forum, ForumEvent, Mention, Post, ReadState
 from intranet import actions as core_actions
-from intranet.audit import AuditAction
 from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry, College
 from tests.concurrency import failures, run_together
@@ -230,7 +230,7 @@ def test_coordinator_hides_a_message_with_a_reason_audited(cast, login, producti
     assert client.post(reverse("forums:hide", args=[post.pk]), {"reason": "Hors sujet"}).status_code == 302
     post.refresh_from_db()
     assert post.is_hidden and post.hidden_reason == "Hors sujet"
-    assert AuditEntry.objects.filter(action=AuditAction.POST_HIDDEN, actor=cast.coordinator).exists()
+    assert AuditEntry.objects.filter(action=ForumAudit.POST_HIDDEN, actor=cast.coordinator).exists()
     page = login(cast.president).get(reverse("forums:thread", args=[production_thread.pk])).content.decode()
     assert "Hors sujet" in page and "drone" not in page
     login(cast.coordinator).post(reverse("forums:unhide", args=[post.pk]))
@@ -266,7 +266,7 @@ def test_coordinator_pins_locks_and_moves_within_what_they_moderate(cast, login,
     production_thread.refresh_from_db()
     assert production_thread.forum.slug == "general"
     logged = set(AuditEntry.objects.filter(target_id=str(production_thread.pk)).values_list("action", flat=True))
-    assert {AuditAction.THREAD_PINNED, AuditAction.THREAD_LOCKED, AuditAction.THREAD_MOVED} <= logged
+    assert {ForumAudit.THREAD_PINNED, ForumAudit.THREAD_LOCKED, ForumAudit.THREAD_MOVED} <= logged
 
 
 def test_nobody_but_moderators_posts_in_a_locked_thread(cast, login, production_thread):

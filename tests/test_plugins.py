@@ -199,8 +199,18 @@ def test_the_core_names_no_app_in_a_dotted_string():
 
 
 def test_an_app_names_its_own_audit_actions():
-    """The archive's codes are declared by the archive, not listed by the core."""
-    from intranet.audit import action_label
+    """The apps' codes are declared by the apps, not listed by the core; the audit log's filter
+    offers them all."""
+    from intranet.audit import AuditAction, action_label
+    from intranet.forms import AuditFilterForm
+
+    prefixes = ("post.", "thread.", "folder.", "document.", "proposal.", "task.", "vote.", "decision.", "archive.")
+    assert not [code for code in AuditAction.values if code.startswith(prefixes)]
+    offered = {code for code, _label in AuditFilterForm().fields["action"].choices}
+    assert {"member.invited", "post.hidden", "folder.access_granted", "decision.recorded"} <= offered
+    assert {"archive.fonds_catalogued", "meeting.convened"} <= offered
+    with translation.override("fr"):
+        assert action_label("post.hidden") == "masquage d'un message"
 
     with translation.override("en"):
         assert action_label("archive.fonds_catalogued") == "fonds taken in and catalogued"

@@ -22,6 +22,7 @@ class WorkflowsConfig(AppConfig):
         tasks_change_with = [proposal_step, models.Proposal, *votes, User, CollegeMembership, BoardMembership, College]
         plugins.register(
             self.label,
+            audit_actions=audit_details.ACTIONS,
             audit_details=audit_details.DETAILS,
             search_sources=[search.ProposalSource(), search.DecisionSource()],
             notification_targets={

@@ -2,12 +2,39 @@
 
 import re
 
+from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from intranet.audit import AuditAction, AuditDetail
+from intranet.audit import AuditDetail
 from workflows.models import BallotChoice, CloseReason, VoteResult, VoteSettings
 from workflows.proposals.flows import ProposalFlow
+
+
+class WorkflowAudit(models.TextChoices):
+    """The audit codes of proposals, board votes and the register, with their labels (not the core's)."""
+
+    PROPOSAL_CREATED = "proposal.created", _("proposal drafted")
+    PROPOSAL_UPDATED = "proposal.updated", _("proposal edited")
+    PROPOSAL_SUBMITTED = "proposal.submitted", _("proposal submitted to the collège")
+    PROPOSAL_FORWARDED = "proposal.forwarded", _("proposal forwarded to the board")
+    PROPOSAL_RETURNED = "proposal.returned", _("proposal returned to its author")
+    PROPOSAL_DECLINED = "proposal.declined", _("proposal declined")
+    PROPOSAL_WITHDRAWN = "proposal.withdrawn", _("proposal withdrawn")
+    PROPOSAL_DOCUMENT_ATTACHED = "proposal.document_attached", _("document attached to the proposal")
+    PROPOSAL_DOCUMENT_DETACHED = "proposal.document_detached", _("document detached from the proposal")
+    TASK_CLAIMED = "task.claimed", _("task taken")
+    TASK_RELEASED = "task.released", _("task released")
+    VOTE_RULES_CHANGED = "vote.rules_changed", _("voting rules changed")
+    VOTE_OPENED = "vote.opened", _("board vote opened")
+    BALLOT_CAST = "vote.ballot_cast", _("vote cast")
+    BALLOT_CHANGED = "vote.ballot_changed", _("vote changed")
+    VOTE_CLOSING_SOON = "vote.closing_soon", _("board vote closes within 24 hours")
+    VOTE_CLOSED = "vote.closed", _("board vote closed")
+    DECISION_RECORDED = "decision.recorded", _("decision recorded in the register")
+
+
+ACTIONS = dict(WorkflowAudit.choices)
 
 
 def _folder_reason(value) -> str | None:
@@ -29,9 +56,9 @@ DETAILS = {
     "reason": AuditDetail(
         values={
             **dict(CloseReason.choices),
-            "proposal submitted": AuditAction.PROPOSAL_SUBMITTED.label,
-            "proposal forwarded to the board": AuditAction.PROPOSAL_FORWARDED.label,
-            "proposal returned to its author": AuditAction.PROPOSAL_RETURNED.label,
+            "proposal submitted": WorkflowAudit.PROPOSAL_SUBMITTED.label,
+            "proposal forwarded to the board": WorkflowAudit.PROPOSAL_FORWARDED.label,
+            "proposal returned to its author": WorkflowAudit.PROPOSAL_RETURNED.label,
         },
         describe=_folder_reason,
     ),

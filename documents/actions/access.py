@@ -8,10 +8,11 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from documents import notifications, policies
 from documents.actions.common import _locked, _require
+from documents.audit_details import DocumentAudit
 from documents.models import PERMISSION_OF_LEVEL, AccessLevel, Folder
 from documents.uploads import clean_name
 from documents.who_has_access import grants_on
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.groups import group_as_code
 from intranet.models import User
@@ -78,7 +79,7 @@ def grant_folder_access(actor: User, *, folder: Folder, level: int, user: User |
             notifications.folder_shared_with_group(actor, folder, group)
         record(
             actor,
-            AuditAction.ACCESS_GRANTED,
+            DocumentAudit.ACCESS_GRANTED,
             folder,
             **{"to": _principal(principal)},
             level={"from": before, "to": int(level)},
@@ -98,7 +99,7 @@ def revoke_folder_access(actor: User, *, folder: Folder, user: User | None = Non
         _set_grant(folder, principal, None)
         record(
             actor,
-            AuditAction.ACCESS_REVOKED,
+            DocumentAudit.ACCESS_REVOKED,
             folder,
             **{"from": _principal(principal)},
             level=before,
@@ -139,7 +140,7 @@ def create_process_folder(actor: User, *, parent: Folder, name: str, grants: lis
             _set_grant(folder, principal, level)
         record(
             actor,
-            AuditAction.FOLDER_CREATED,
+            DocumentAudit.FOLDER_CREATED,
             folder,
             parent=parent.name,
             kept=_sorted_kept([_kept(principal, level) for principal, level in grants or []]),
@@ -158,7 +159,7 @@ def set_process_access(
     _set_grant(folder, principal, level)
     record(
         actor,
-        AuditAction.ACCESS_GRANTED,
+        DocumentAudit.ACCESS_GRANTED,
         folder,
         to=_principal(principal),
         level={"from": before, "to": int(level)},

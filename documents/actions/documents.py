@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from documents import policies
 from documents.actions.common import _delete_files_on_commit, _refuse_if_stale, _refuse_on_name_conflict, _require
+from documents.audit_details import DocumentAudit
 from documents.models import Document, DocumentVersion, Folder
 from documents.uploads import clean_name
 from intranet import search
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 
@@ -39,7 +40,7 @@ def restore_version(actor: User, *, version: DocumentVersion) -> DocumentVersion
             extraction_failure=version.extraction_failure,
         )
         Document.objects.filter(pk=document.pk).update(current_version=restored, updated_at=timezone.now())
-        record(actor, AuditAction.DOCUMENT_VERSION_RESTORED, document, restored=version.number, version=number)
+        record(actor, DocumentAudit.DOCUMENT_VERSION_RESTORED, document, restored=version.number, version=number)
         search.record_change("document", [document.pk])
     return restored
 
@@ -61,7 +62,7 @@ def update_document(actor: User, *, document: Document, name: str, description: 
             changes["name"] = {"from": document.name, "to": name}
         if description != document.description:
             changes["description"] = _("changed")
-        record(actor, AuditAction.DOCUMENT_UPDATED, document, **changes)
+        record(actor, DocumentAudit.DOCUMENT_UPDATED, document, **changes)
         search.record_change("document", [document.pk])
     document.refresh_from_db()
     return document
@@ -74,7 +75,7 @@ def move_document(actor: User, *, document: Document, target: Folder) -> Documen
     with transaction.atomic():
         with _refuse_on_name_conflict(field="target"):
             Document.objects.filter(pk=document.pk).update(folder=target, revision=F("revision") + 1)
-        record(actor, AuditAction.DOCUMENT_MOVED, document, folder={"from": document.folder.name, "to": target.name})
+        record(actor, DocumentAudit.DOCUMENT_MOVED, document, folder={"from": document.folder.name, "to": target.name})
         search.record_change("document", [document.pk])
     document.refresh_from_db()
     return document
@@ -84,7 +85,7 @@ def trash_document(actor: User, *, document: Document) -> None:
     _require(policies.can_manage_document(actor, document))
     with transaction.atomic():
         Document.objects.filter(pk=document.pk).update(deleted_at=timezone.now(), deleted_by=actor, trashed_with=None)
-        record(actor, AuditAction.DOCUMENT_TRASHED, document)
+        record(actor, DocumentAudit.DOCUMENT_TRASHED, document)
         search.record_change("document", [document.pk])
 
 
@@ -95,7 +96,7 @@ def restore_document(actor: User, *, document: Document) -> None:
     with transaction.atomic():
         with _refuse_on_name_conflict():
             Document.objects.filter(pk=document.pk).update(deleted_at=None, deleted_by=None)
-        record(actor, AuditAction.DOCUMENT_RESTORED, document)
+        record(actor, DocumentAudit.DOCUMENT_RESTORED, document)
         search.record_change("document", [document.pk])
 
 
@@ -103,7 +104,7 @@ def purge_document(actor: User, *, document: Document) -> None:
     _require(policies.can_purge(actor) and document.in_trash)
     with transaction.atomic():
         stored = set(document.versions.values_list("stored_name", flat=True))
-        record(actor, AuditAction.DOCUMENT_PURGED, document, files=len(stored))
+        record(actor, DocumentAudit.DOCUMENT_PURGED, document, files=len(stored))
         search.record_change("document", [document.pk])
         Document.objects.filter(pk=document.pk).delete()
         _delete_files_on_commit(stored)

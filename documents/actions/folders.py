@@ -16,10 +16,11 @@ from documents.actions.common import (
     _refuse_on_name_conflict,
     _require,
 )
+from documents.audit_details import DocumentAudit
 from documents.models import Document, DocumentVersion, Folder
 from documents.uploads import clean_name
 from intranet import search
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 
@@ -41,7 +42,7 @@ def create_folder(actor: User, *, parent: Folder, name: str) -> Folder:
             )
         folder.path = f"{parent.path}{folder.pk}/"
         folder.save(update_fields=["path"])
-        record(actor, AuditAction.FOLDER_CREATED, folder, parent=parent.name)
+        record(actor, DocumentAudit.FOLDER_CREATED, folder, parent=parent.name)
     return folder
 
 
@@ -56,7 +57,7 @@ def rename_folder(actor: User, *, folder: Folder, name: str, revision: int) -> F
                 name=name, revision=F("revision") + 1
             )
         _refuse_if_stale(updated)
-        record(actor, AuditAction.FOLDER_RENAMED, folder, name={"from": folder.name, "to": name})
+        record(actor, DocumentAudit.FOLDER_RENAMED, folder, name={"from": folder.name, "to": name})
     folder.refresh_from_db()
     return folder
 
@@ -87,7 +88,7 @@ def move_folder(actor: User, *, folder: Folder, target: Folder) -> Folder:
         with _refuse_on_name_conflict(field="target"):
             Folder.objects.filter(pk=folder.pk).update(parent=target, revision=F("revision") + 1)
         Folder.objects.bulk_update(subtree, ["path", "access_root"])
-        record(actor, AuditAction.FOLDER_MOVED, folder, parent={"from": folder.parent.name, "to": target.name})
+        record(actor, DocumentAudit.FOLDER_MOVED, folder, parent={"from": folder.parent.name, "to": target.name})
     folder.refresh_from_db()
     return folder
 
@@ -104,7 +105,7 @@ def trash_folder(actor: User, *, folder: Folder) -> None:
         documents.update(deleted_at=now, deleted_by=actor, trashed_with=folder)
         below.update(deleted_at=now, deleted_by=actor, trashed_with=folder)
         Folder.objects.filter(pk=folder.pk).update(deleted_at=now, deleted_by=actor, trashed_with=None)
-        record(actor, AuditAction.FOLDER_TRASHED, folder)
+        record(actor, DocumentAudit.FOLDER_TRASHED, folder)
 
 
 def restore_folder(actor: User, *, folder: Folder) -> None:
@@ -117,7 +118,7 @@ def restore_folder(actor: User, *, folder: Folder) -> None:
         Folder.objects.filter(trashed_with=folder).update(deleted_at=None, deleted_by=None, trashed_with=None)
         search.record_change("document", Document.objects.filter(trashed_with=folder).values_list("pk", flat=True))
         Document.objects.filter(trashed_with=folder).update(deleted_at=None, deleted_by=None, trashed_with=None)
-        record(actor, AuditAction.FOLDER_RESTORED, folder)
+        record(actor, DocumentAudit.FOLDER_RESTORED, folder)
 
 
 def purge_folder(actor: User, *, folder: Folder) -> None:
@@ -128,7 +129,7 @@ def purge_folder(actor: User, *, folder: Folder) -> None:
                 "stored_name", flat=True
             )
         )
-        record(actor, AuditAction.FOLDER_PURGED, folder, files=len(stored))
+        record(actor, DocumentAudit.FOLDER_PURGED, folder, files=len(stored))
         Folder.objects.filter(path__startswith=folder.path).delete()
         _delete_files_on_commit(stored)
 
@@ -150,14 +151,14 @@ def set_folder_restricted(actor: User, *, folder: Folder, restricted: bool) -> F
                 access_root=folder
             )
             Folder.objects.filter(pk=folder.pk).update(restricted=True, access_root=folder)
-            record(actor, AuditAction.FOLDER_RESTRICTED, folder, kept=kept)
+            record(actor, DocumentAudit.FOLDER_RESTRICTED, folder, kept=kept)
         else:
             parent_root = parent.access_root_id
             Folder.objects.filter(path__startswith=folder.path, access_root_id=folder.pk).update(
                 access_root_id=parent_root
             )
             Folder.objects.filter(pk=folder.pk).update(restricted=False)
-            record(actor, AuditAction.FOLDER_UNRESTRICTED, folder)
+            record(actor, DocumentAudit.FOLDER_UNRESTRICTED, folder)
     policies.forget_grants(actor)
     folder.refresh_from_db()
     return folder

@@ -15,13 +15,14 @@ from django.utils.translation import ngettext
 
 from documents import policies, storage
 from documents.actions.common import _locked, _require
+from documents.audit_details import DocumentAudit
 from documents.extraction import EXTRACTED_EXTENSIONS
 from documents.filetypes import check_file_type, extension_of
 from documents.models import Document, DocumentVersion, ExtractionStatus, Folder
 from documents.uploads import IncomingFile, clean_name, too_large_message
 from intranet import search
 from intranet.activity_live import tell_open_homes
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 
@@ -156,9 +157,9 @@ def upload_document(
                     raise
         version = _store_version(actor, document, incoming, name, file_type, placement)
         if created:
-            record(actor, AuditAction.DOCUMENT_UPLOADED, document, folder=folder.name, size=version.size)
+            record(actor, DocumentAudit.DOCUMENT_UPLOADED, document, folder=folder.name, size=version.size)
         else:
-            record(actor, AuditAction.DOCUMENT_VERSION_ADDED, document, version=version.number, size=version.size)
+            record(actor, DocumentAudit.DOCUMENT_VERSION_ADDED, document, version=version.number, size=version.size)
     return document, version, created
 
 
@@ -177,5 +178,5 @@ def add_version(actor: User, *, document: Document, incoming: IncomingFile) -> D
     with _file_and_row_together(incoming) as placement:
         document = Document.objects.select_for_update().get(pk=document.pk)
         version = _store_version(actor, document, incoming, name, file_type, placement)
-        record(actor, AuditAction.DOCUMENT_VERSION_ADDED, document, version=version.number, size=version.size)
+        record(actor, DocumentAudit.DOCUMENT_VERSION_ADDED, document, version=version.number, size=version.size)
     return version

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from documents import actions as document_actions
 from documents import policies as document_policies
 from documents.models import AccessLevel, Document, Folder
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 from workflows import policies
 from workflows.actions.common import _locked_proposal
+from workflows.audit_details import WorkflowAudit
 from workflows.models import Proposal
 
 PROPOSALS_FOLDER = "Propositions"
@@ -76,7 +77,7 @@ def attach_document(actor: User, *, proposal: Proposal, document_id: int) -> Doc
         if document is None or not document_policies.can_view_document(actor, document):
             raise ActionRefused(_("There is no document with this number that you may open."), field="document")
         proposal.documents.add(document)
-        record(actor, AuditAction.PROPOSAL_DOCUMENT_ATTACHED, proposal, document=document.pk, name=document.name)
+        record(actor, WorkflowAudit.PROPOSAL_DOCUMENT_ATTACHED, proposal, document=document.pk, name=document.name)
     return document
 
 
@@ -87,4 +88,4 @@ def detach_document(actor: User, *, proposal: Proposal, document_id: int) -> Non
             raise PermissionDenied("Only the author removes documents, while the proposal is theirs to edit.")
         if proposal.documents.filter(pk=document_id).exists():
             proposal.documents.remove(document_id)
-            record(actor, AuditAction.PROPOSAL_DOCUMENT_DETACHED, proposal, document=document_id)
+            record(actor, WorkflowAudit.PROPOSAL_DOCUMENT_DETACHED, proposal, document=document_id)

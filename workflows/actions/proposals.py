@@ -16,7 +16,7 @@ from forums import actions as forum_actions
 from forums.models import Forum
 from intranet import search
 from intranet.activity_live import tell_open_homes
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.groups import BOARD_GROUP, system_group
 from intranet.markdown import MAX_LENGTH, render_markdown
@@ -24,6 +24,7 @@ from intranet.models import College, User
 from workflows import notifications, policies
 from workflows.actions.common import _complete_step, _locked_proposal, _refuse_if_changed
 from workflows.actions.documents import _author_may_upload, _open_folder
+from workflows.audit_details import WorkflowAudit
 from workflows.models import Decision, Proposal, ProposalStatus, VoteResult
 from workflows.proposals.flows import ProposalFlow
 
@@ -113,7 +114,7 @@ def create_proposal(
                 repeals=repeals,
             )
             ProposalFlow.start.run(proposal=proposal)
-            record(actor, AuditAction.PROPOSAL_CREATED, proposal, college=college.name)
+            record(actor, WorkflowAudit.PROPOSAL_CREATED, proposal, college=college.name)
             search.record_change("proposal", [proposal.pk])
     except IntegrityError as error:
         # The twin request won the race: both get the same proposal.
@@ -153,7 +154,7 @@ def update_proposal(
         proposal.amends, proposal.repeals = amends, repeals
         proposal.revision += 1
         proposal.save()
-        record(actor, AuditAction.PROPOSAL_UPDATED, proposal)
+        record(actor, WorkflowAudit.PROPOSAL_UPDATED, proposal)
         search.record_change("proposal", [proposal.pk])
     return proposal
 
@@ -181,7 +182,7 @@ def submit_proposal(actor: User, *, proposal: Proposal, revision: int | None = N
         _complete_step(actor, proposal, ProposalFlow.write)
         _open_folder(proposal, proposal.college.members_group, actor, "proposal submitted")
         _author_may_upload(proposal, False, actor, "proposal submitted")
-        record(actor, AuditAction.PROPOSAL_SUBMITTED, proposal, thread=proposal.thread_id)
+        record(actor, WorkflowAudit.PROPOSAL_SUBMITTED, proposal, thread=proposal.thread_id)
         notifications.review_waiting(actor, proposal)
         tell_open_homes(proposal.college_id)
     return proposal
@@ -211,7 +212,7 @@ def forward_proposal(actor: User, *, proposal: Proposal, recommendation: str, re
         proposal.save()
         _complete_step(actor, proposal, ProposalFlow.review)
         _open_folder(proposal, system_group(BOARD_GROUP), actor, "proposal forwarded to the board")
-        record(actor, AuditAction.PROPOSAL_FORWARDED, proposal)
+        record(actor, WorkflowAudit.PROPOSAL_FORWARDED, proposal)
         notifications.proposal_moved(actor, proposal, "forwarded")
         notifications.agenda_waiting(actor, proposal)
         tell_open_homes(proposal.college_id, None)  # the collège's, and the board's
@@ -228,7 +229,7 @@ def return_proposal(actor: User, *, proposal: Proposal, note: str, revision: int
         proposal.save()
         _complete_step(actor, proposal, ProposalFlow.review)
         _author_may_upload(proposal, True, actor, "proposal returned to its author")
-        record(actor, AuditAction.PROPOSAL_RETURNED, proposal)
+        record(actor, WorkflowAudit.PROPOSAL_RETURNED, proposal)
         notifications.proposal_moved(actor, proposal, "returned")
     return proposal
 
@@ -242,7 +243,7 @@ def decline_proposal(actor: User, *, proposal: Proposal, reason: str, revision: 
         proposal.revision += 1
         proposal.save()
         _complete_step(actor, proposal, ProposalFlow.review)
-        record(actor, AuditAction.PROPOSAL_DECLINED, proposal)
+        record(actor, WorkflowAudit.PROPOSAL_DECLINED, proposal)
         notifications.proposal_moved(actor, proposal, "declined")
     return proposal
 
@@ -258,6 +259,6 @@ def withdraw_proposal(actor: User, *, proposal: Proposal) -> Proposal:
         proposal.revision += 1
         proposal.save()
         ProposalFlow.instance.cancel(proposal.process)
-        record(actor, AuditAction.PROPOSAL_WITHDRAWN, proposal)
+        record(actor, WorkflowAudit.PROPOSAL_WITHDRAWN, proposal)
         proposal_withdrawn.send(sender=Proposal, actor=actor, proposal=proposal)
     return proposal

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 from workflows import policies
 from workflows.actions.common import _free_if_owner_left, _locked_proposal
+from workflows.audit_details import WorkflowAudit
 from workflows.models import Proposal
 from workflows.selectors import WAITING
 
@@ -47,7 +48,7 @@ def claim_task(actor: User, *, task_id: int) -> Task:
         if task.owner_id is not None:
             raise ActionRefused(_("%(name)s has already taken this task.") % {"name": task.owner.get_full_name()})
         activation.assign(actor)
-        record(actor, AuditAction.TASK_CLAIMED, proposal, step=node.name)
+        record(actor, WorkflowAudit.TASK_CLAIMED, proposal, step=node.name)
     return task
 
 
@@ -64,5 +65,5 @@ def release_task(actor: User, *, task_id: int) -> Task:
         if not task.owner_permission:
             raise ActionRefused(_("This task belongs to its author: it cannot be released."))
         node.activation_class(task).unassign()
-        record(actor, AuditAction.TASK_RELEASED, proposal, step=node.name, owner=task.owner_id)
+        record(actor, WorkflowAudit.TASK_RELEASED, proposal, step=node.name, owner=task.owner_id)
     return task

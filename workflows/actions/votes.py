@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from intranet import policies as core_policies
 from intranet import search
-from intranet.audit import AuditAction, record
+from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.groups import ALL_MEMBERS_GROUP, system_group
 from intranet.models import BoardMembership, BoardRole, User
@@ -20,6 +20,7 @@ from workflows import notifications, policies
 from workflows.actions.common import _complete_step, _lock_process, _locked_proposal
 from workflows.actions.documents import _open_folder
 from workflows.actions.register import _record_decision
+from workflows.audit_details import WorkflowAudit
 from workflows.models import (
     Ballot,
     BallotChoice,
@@ -70,7 +71,7 @@ def change_vote_rules(
         settings.save()
         after = rules_as_json(settings.rules())
         changes = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
-        record(actor, AuditAction.VOTE_RULES_CHANGED, settings, **changes)
+        record(actor, WorkflowAudit.VOTE_RULES_CHANGED, settings, **changes)
     return settings
 
 
@@ -97,7 +98,9 @@ def open_board_vote(
             vote.room_voters.set(voter_ids)
         Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.VOTING, updated_at=timezone.now())
         _complete_step(actor, proposal, ProposalFlow.agenda)
-        record(actor, AuditAction.VOTE_OPENED, proposal, deadline=deadline.isoformat(), vote=vote.pk, in_room=voter_ids)
+        record(
+            actor, WorkflowAudit.VOTE_OPENED, proposal, deadline=deadline.isoformat(), vote=vote.pk, in_room=voter_ids
+        )
         notifications.vote_opened(actor, vote)
     return vote
 
@@ -121,7 +124,7 @@ def cast_ballot(actor: User, *, vote: BoardVote, choice: str, comment: str = "")
         )
         record(
             actor,
-            AuditAction.BALLOT_CAST if created else AuditAction.BALLOT_CHANGED,
+            WorkflowAudit.BALLOT_CAST if created else WorkflowAudit.BALLOT_CHANGED,
             vote.proposal,
             vote=vote.pk,
             choice=choice,
@@ -170,7 +173,11 @@ def remind_votes_closing_soon(now: datetime | None = None) -> list[BoardVote]:
         with transaction.atomic():
             if BoardVote.objects.filter(pk=vote.pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now):
                 record(
-                    None, AuditAction.VOTE_CLOSING_SOON, vote.proposal, vote=vote.pk, deadline=vote.deadline.isoformat()
+                    None,
+                    WorkflowAudit.VOTE_CLOSING_SOON,
+                    vote.proposal,
+                    vote=vote.pk,
+                    deadline=vote.deadline.isoformat(),
                 )
                 notifications.vote_closing(vote)
                 reminded.append(vote)
@@ -254,7 +261,7 @@ def record_vote_in_session(
         )
         Proposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.VOTING, updated_at=now)
         _complete_step(actor, proposal, ProposalFlow.agenda)
-        record(actor, AuditAction.VOTE_OPENED, proposal, vote=vote.pk, in_session=True, roll_call=ballots is not None)
+        record(actor, WorkflowAudit.VOTE_OPENED, proposal, vote=vote.pk, in_session=True, roll_call=ballots is not None)
         if ballots is not None:
             Ballot.objects.bulk_create(
                 [Ballot(vote=vote, voter_id=voter, choice=choice) for voter, choice in ballots.items()]
@@ -294,7 +301,7 @@ def _settle(vote: BoardVote, tally, *, actor: User | None, reason: str) -> Board
     vote.casting_vote_used = tally.casting_vote_used
     vote.save()
     proposal = vote.proposal
-    record(actor, AuditAction.VOTE_CLOSED, proposal, vote=vote.pk, reason=reason, result=vote.result)
+    record(actor, WorkflowAudit.VOTE_CLOSED, proposal, vote=vote.pk, reason=reason, result=vote.result)
     notifications.vote_closed(actor, vote)
     if vote.result == VoteResult.NO_QUORUM:
         # Nothing decided: back on the board's agenda, where a new vote can be opened.
@@ -307,7 +314,7 @@ def _settle(vote: BoardVote, tally, *, actor: User | None, reason: str) -> Board
     _finish_vote_step(proposal)
     decision = _record_decision(vote, proposal, decided_at=now)
     _open_folder(proposal, system_group(ALL_MEMBERS_GROUP), actor, f"decision {decision.number}")
-    record(actor, AuditAction.DECISION_RECORDED, decision, number=decision.number, outcome=decision.outcome)
+    record(actor, WorkflowAudit.DECISION_RECORDED, decision, number=decision.number, outcome=decision.outcome)
     search.record_change("decision", [decision.pk])
     notifications.decision_recorded(actor, decision, proposal)
     return vote
