@@ -315,7 +315,7 @@ NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE = env_int("NOTIFICATIONS_UNSUBSCRIBE_DAYS", 90
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "intranet.api.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",  # with its CSRF check
+        "intranet.api.authentication.SessionAuthentication",  # with its CSRF check
     ],
     "DEFAULT_PERMISSION_CLASSES": ["intranet.api.base.IsMember"],
     "DEFAULT_THROTTLE_CLASSES": ["intranet.api.throttling.PerTokenOrUserThrottle"],

@@ -20,6 +20,7 @@ from intranet.notifications.models import Notification
 from intranet.search import indexer
 from tests.api import ROLES, Case, everyone, run_case, token_client
 from tests.factories import make_member
+from tests.helpers import speaking
 
 pytestmark = pytest.mark.django_db
 
@@ -281,7 +282,10 @@ def test_the_session_works_and_needs_its_csrf_token_to_write(cast):
     assert client.get("/api/v1/colleges/").status_code == 200
     response = client.post("/api/v1/notifications/read-all/", content_type="application/json")
     assert response.status_code == 403
-    assert "CSRF" in response.json()["detail"]
+    assert response.json()["detail"].startswith("Le jeton de sécurité de la session (CSRF) manque")
+    speaking(cast.production_member, "en")
+    english = client.post("/api/v1/notifications/read-all/", content_type="application/json")
+    assert "send the X-CSRFToken header" in english.json()["detail"]
 
 
 def test_each_token_and_each_person_has_its_own_budget(cast, settings):

@@ -44,5 +44,21 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+class SessionAuthentication(authentication.SessionAuthentication):
+    """The pages' session, with its CSRF check: a refusal says what to send, in the reader's
+    language (Django REST framework's own says "CSRF Failed: …" in English)."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as refusal:
+            raise exceptions.PermissionDenied(
+                _(
+                    "The session's security token (CSRF) is missing or out of date: send the X-CSRFToken "
+                    "header with the value of the csrftoken cookie, or use an API token."
+                )
+            ) from refusal
+
+
 # The schema's description of this scheme registers itself on import.
 from intranet.api import schema  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """How the OpenAPI schema describes our token authentication (loaded by the API app's ready())."""
 
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -13,6 +14,12 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A personal API token, created on your profile page and shown once.",
         }
+
+
+class SessionAuthenticationScheme(SessionScheme):
+    """The pages' session cookie, as Django REST framework's (ours only words its refusal)."""
+
+    target_class = "intranet.api.authentication.SessionAuthentication"
 
 
 # Every operation may answer these, with the same error body: documented once, here.
