@@ -99,7 +99,3 @@ def label_of_group_code(code: dict) -> str:
     if "college" in code:
         return _college_group_label(code["college"], coordinators=bool(code.get("coordinators")))
     return _system_group_label(code["group"])
-
-
-def group_label(group) -> str:
-    return group_labels([group])[group.pk]

@@ -284,3 +284,25 @@ async def test_a_read_mark_the_database_cannot_take_keeps_the_socket_open(people
     await page.send_json_to({"type": "ping"})
     assert await page.receive_json_from() == {"event": "pong"}
     await page.disconnect()
+
+
+def test_reactions_recorded_before_are_replayed_without_who_reacted(people, thread):
+    """Frames once named the reactor: the migration takes that out of the events still replayed."""
+    import importlib
+
+    from django.apps import apps
+
+    from forums.models import ForumEvent
+
+    migration = importlib.import_module("forums.migrations.0006_reactions_told_without_who")
+    post = thread.posts.get()
+    old = ForumEvent.objects.create(
+        forum=thread.forum,
+        thread=thread,
+        kind="post.reacted",
+        data={"thread": thread.pk, "forum": thread.forum_id, "post": post.pk, "number": 1, "actor": 7, "kind": "heart",
+              "given": True},
+    )  # fmt: skip
+    migration.forget_who_reacted(apps, None)
+    old.refresh_from_db()
+    assert old.data == {"thread": thread.pk, "forum": thread.forum_id, "post": post.pk, "number": 1}

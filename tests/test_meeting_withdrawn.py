@@ -133,9 +133,10 @@ def test_a_refusal_of_the_meetings_cancels_the_withdrawal(cast, proposal, monkey
     assert proposal.status == ProposalStatus.ON_AGENDA
 
 
-def _waiting_on_a_lock() -> int:
+def _waiting_on_a_lock(backend_pid) -> bool:
+    """Whether that connection waits for a lock (others, of other test workers, may wait too)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted")
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", [backend_pid])
         return cursor.fetchone()[0]
 
 
@@ -149,9 +150,13 @@ def test_a_withdrawal_while_the_officer_records_its_vote_does_not_deadlock(assoc
     actions.record_presence(cast.secretary, meeting=meeting, present=[cast.secretary.pk, cast.president.pk])
     on_agenda = meeting.items.get(proposal=proposal)
     outcome = []
+    officer_pid = []
 
     def officer_records_the_vote():
         try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                officer_pid.append(cursor.fetchone()[0])
             outcome.append(holding.record_vote(cast.secretary, item=on_agenda, votes_for=2, votes_against=0))
         except Exception as error:  # handed to the assertions below
             outcome.append(error)
@@ -164,9 +169,9 @@ def test_a_withdrawal_while_the_officer_records_its_vote_does_not_deadlock(assoc
         officer = threading.Thread(target=officer_records_the_vote)
         officer.start()
         deadline = time.monotonic() + 10
-        while not _waiting_on_a_lock() and time.monotonic() < deadline:
+        while not (officer_pid and _waiting_on_a_lock(officer_pid[0])) and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert _waiting_on_a_lock() == 1, "the officer's vote should be waiting for the proposal"
+        assert officer_pid and _waiting_on_a_lock(officer_pid[0]), "the officer's vote should wait for the proposal"
         # The officer waits for the proposal without holding the meeting: the withdrawal gets it.
         Meeting.objects.select_for_update(nowait=True).get(pk=meeting.pk)
         workflow_actions.withdraw_proposal(cast.production_member, proposal=proposal)
