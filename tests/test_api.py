@@ -282,10 +282,12 @@ def test_the_session_works_and_needs_its_csrf_token_to_write(cast):
     assert client.get("/api/v1/colleges/").status_code == 200
     response = client.post("/api/v1/notifications/read-all/", content_type="application/json")
     assert response.status_code == 403
-    assert response.json()["detail"].startswith("Le jeton de sécurité de la session (CSRF) manque")
+    detail = response.json()["detail"]
+    assert detail.startswith("La vérification de sécurité de la session (CSRF) a refusé cette requête")
+    assert detail.endswith("(CSRF cookie not set.)")  # Django's reason, for whoever sets the site up
     speaking(cast.production_member, "en")
     english = client.post("/api/v1/notifications/read-all/", content_type="application/json")
-    assert "send the X-CSRFToken header" in english.json()["detail"]
+    assert "the token a page of the site gives in the X-CSRFToken header" in english.json()["detail"]
 
 
 def test_each_token_and_each_person_has_its_own_budget(cast, settings):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from intranet.models import ApiToken
 from intranet.selectors import hash_token
+
+logger = logging.getLogger(__name__)
 
 # Writing the last use at most this often keeps every request from being a write.
 LAST_USED_PRECISION_SECONDS = 60
@@ -52,12 +56,15 @@ class SessionAuthentication(authentication.SessionAuthentication):
         try:
             super().enforce_csrf(request)
         except exceptions.PermissionDenied as refusal:
-            raise exceptions.PermissionDenied(
-                _(
-                    "The session's security token (CSRF) is missing or out of date: send the X-CSRFToken "
-                    "header with the value of the csrftoken cookie, or use an API token."
-                )
-            ) from refusal
+            # Django's reason (token missing or wrong, origin or referer not trusted) is for whoever
+            # sets the site up: logged, and kept after the message in its own words.
+            reason = str(refusal.detail).removeprefix("CSRF Failed: ")
+            logger.warning("API request refused by the CSRF check: %s", reason)
+            message = _(
+                "The session's security check (CSRF) refused this request: send, from the site's own "
+                "address, the token a page of the site gives in the X-CSRFToken header, or use an API token."
+            )
+            raise exceptions.PermissionDenied(f"{message} ({reason})") from refusal
 
 
 # The schema's description of this scheme registers itself on import.
