@@ -685,7 +685,11 @@ def parse_arguments() -> argparse.Namespace:
         default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
         help=f"Redis for the redis layer (default {DEFAULT_REDIS_URL}); skipped with a note if it does not answer",
     )
-    parser.add_argument("--database-url", help="an EMPTY, disposable database (e.g. PostgreSQL); default SQLite")
+    parser.add_argument(
+        "--database-url",
+        help="an EMPTY, disposable database (e.g. PostgreSQL); default SQLite. With --scripts: a PostgreSQL"
+        " server, on which each version gets a database of its own, dropped at the end",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (database, logs)")
     parser.add_argument(
         "--server",
@@ -703,10 +707,10 @@ def parse_arguments() -> argparse.Namespace:
     args = parser.parse_args()
     if args.scripts is not None:
         args.scripts = [name for name in ("main", "new") if name in args.scripts.split(",")]
-        if not args.scripts or args.database_url or args.repeat != 1 or args.profile or args.page_wait <= 0:
-            parser.error(
-                "--scripts takes main and/or new, a --page-wait > 0, and no --database-url, --repeat or --profile"
-            )
+        if not args.scripts or args.repeat != 1 or args.profile or args.page_wait <= 0:
+            parser.error("--scripts takes main and/or new, a --page-wait > 0, and no --repeat or --profile")
+        if args.database_url and not args.database_url.startswith("postgres"):
+            parser.error("with --scripts, --database-url names a PostgreSQL server: each version gets its own database")
         args.server = args.server or "uvicorn"
         # One reply every 40 s: what the baseline's server keeps up with at 500 pages on 2 shared cores
         # (it spends 25-40 s of CPU per reply there; at one every 5 s it falls over).

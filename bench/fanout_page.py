@@ -25,7 +25,9 @@ real (keep-alive HTTP/1.1, up to 6 connections per page as a browser has):
 The ``main`` server runs from a temporary ``git worktree`` of ``--baseline-ref`` (its own code,
 migrations and ``bench/setup_db.py``, translations compiled there; removed at the end); the
 ``new`` server runs from this checkout, or from a worktree of ``--new-ref`` (e.g. ``HEAD``) when
-this checkout holds someone's unfinished work. Each has its own throwaway SQLite database.
+this checkout holds someone's unfinished work. Each has its own throwaway SQLite database, or,
+with ``--database-url`` naming a PostgreSQL server, its own database on that server (created,
+then dropped at the end).
 ``--large-reply-every K`` makes every K-th reply too large for a frame, to exercise the fetch. Runs
 alternate: main N=50, new N=50, main N=200, …, one fresh server process per run.
 
@@ -55,7 +57,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import fanout  # bench/fanout.py, registered under this name by its main()
 from fanout import PYTHON, ROOT, BenchError, CpuUse, Poster, Server
@@ -482,6 +484,35 @@ class Checkout:
     root: Path  # where the server runs from
     var_dir: Path  # its database, logs
     people: dict = field(default_factory=dict)
+    database_url: str | None = None  # its own PostgreSQL database (--database-url), else SQLite in var_dir
+
+    def environment(self, env: dict[str, str]) -> dict[str, str]:
+        own = {"INTRANET_VAR_DIR": str(self.var_dir)}
+        if self.database_url:
+            own["DATABASE_URL"] = self.database_url
+        return {**env, **own}
+
+
+def throwaway_database(server_url: str, name: str) -> str:
+    """A new, empty database on the PostgreSQL server of ``server_url`` (one left over by an
+    interrupted run is dropped first); its URL."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+
+
+def drop_database(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_name(script: str) -> str:
+    return f"bench_fanout_pages_{script}_{os.getpid()}"
 
 
 def git(*arguments: str) -> str:
@@ -533,7 +564,7 @@ def check_imports_from(root: Path, env: dict[str, str]) -> str:
 
 def prepare_checkout(checkout: Checkout, env: dict[str, str], members: int) -> None:
     checkout.var_dir.mkdir(parents=True, exist_ok=True)
-    env = {**env, "INTRANET_VAR_DIR": str(checkout.var_dir)}
+    env = checkout.environment(env)
     print(f"  {checkout.script}: forums imported from {check_imports_from(checkout.root, env)}", flush=True)
     if checkout.root != ROOT:
         # .mo files are not in git: the worktree needs its own.
@@ -606,7 +637,7 @@ async def measure_pages(
             problems.append(f"machine still busy before the run: other processes used {other:.1f} cores")
     people = checkout.people
     run = RunState(checkout.script, people["thread"])
-    env = {**env, "INTRANET_VAR_DIR": str(checkout.var_dir)}
+    env = checkout.environment(env)
     log_path = log_dir / f"{args.server}-{checkout.script}-{layer}-{size}.log"
     pages: list[Page] = []
     live: list[Page] = []
@@ -807,6 +838,9 @@ def page_environment(var_dir: Path, args) -> dict[str, str]:
 async def run_pages(args, var_dir: Path, roots: dict[str, Path]) -> list[PageMeasure]:
     env = page_environment(var_dir, args)
     checkouts = {script: Checkout(script, roots[script], var_dir / f"var-{script}") for script in args.scripts}
+    if args.database_url:  # each version on its own database of that server, dropped at the end
+        for script, checkout in checkouts.items():
+            checkout.database_url = throwaway_database(args.database_url, database_name(script))
     print(f"Preparing {', '.join(args.scripts)} ({max(args.sizes)} members each)…", flush=True)
     for checkout in checkouts.values():
         await asyncio.to_thread(prepare_checkout, checkout, env, max(args.sizes))
@@ -849,7 +883,8 @@ def main(args) -> int:
     var_dir = Path(tempfile.mkdtemp(prefix="bench-fanout-pages-"))
     print(
         f"Fan-out to pages ({args.server}): scripts {args.scripts}, sizes {args.sizes}, "
-        f"{args.posts} replies, one every {1 / args.rate:g} s, layers {args.layers}, {os.cpu_count()} CPUs, "
+        f"{args.posts} replies, one every {1 / args.rate:g} s, layers {args.layers}, "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}, {os.cpu_count()} CPUs, "
         f"load average {' / '.join(f'{v:.2f}' for v in os.getloadavg())}; files in {var_dir}",
         flush=True,
     )
@@ -878,6 +913,9 @@ def main(args) -> int:
             print(f"Kept {var_dir}")
         else:
             shutil.rmtree(var_dir, ignore_errors=True)
+        for script in args.scripts if args.database_url else ():
+            with contextlib.suppress(Exception):
+                drop_database(args.database_url, database_name(script))
     if measures:
         print_page_table(measures, args)
     return 0
