@@ -89,13 +89,25 @@ def _locked_for_its_vote(item: AgendaItem) -> Meeting:
     return locked_meeting(item.meeting)
 
 
-def _refuse_unless_votable(item: AgendaItem) -> None:
-    if item.proposal is None:
-        raise ActionRefused(_("“%(title)s” is not put to a vote.") % {"title": item.shown_title})
+def why_not_to_vote(item: AgendaItem) -> str:
+    """Why the room does not (or no longer) vote on this item, as a refusal says it; "" when it does."""
+    if item.kind in (ItemKind.INFORMATION, ItemKind.OTHER) or (
+        item.kind != ItemKind.MINUTES and item.proposal_id is None
+    ):
+        return _("“%(title)s” is not put to a vote.") % {"title": item.shown_title}
     if item.withdrawn_at is not None:
-        raise ActionRefused(_("Its author withdrew this proposal: it is not put to a vote."))
-    if item.vote_id is not None:
-        raise ActionRefused(_("The vote on this item is already recorded: reload the page."))
+        return _("Its author withdrew this proposal: it is not put to a vote.")
+    if item.vote_id is not None or item.approval_result:
+        return _("The vote on this item is already recorded: reload the page.")
+    return ""
+
+
+def _refuse_unless_votable(item: AgendaItem) -> None:
+    """A proposal's vote, by counts, roll call or online (the minutes' approval is voted apart)."""
+    if item.proposal_id is None:
+        raise ActionRefused(_("“%(title)s” is not put to a vote.") % {"title": item.shown_title})
+    if reason := why_not_to_vote(item):
+        raise ActionRefused(reason)
 
 
 ONLINE_VOTE_MINUTES = 15

@@ -143,11 +143,7 @@ def _may_swap(items: list[AgendaItem], index: int, other: int) -> bool:
 
 
 def _to_vote(item: AgendaItem) -> bool:
-    if item.withdrawn_at is not None:
-        return False
-    if item.kind == ItemKind.MINUTES:
-        return not item.approval_result
-    return item.proposal_id is not None and item.vote_id is None
+    return not holding.why_not_to_vote(item)
 
 
 def _minutes_form(view) -> forms.MinutesForm:
@@ -291,14 +287,7 @@ def record_vote(request, meeting_id: int, item_id: int):
         raise PermissionDenied
 
     def voted_or_not_to_vote() -> str:
-        now = AgendaItem.objects.get(pk=item.pk)
-        if _to_vote(now):
-            return ""
-        if now.kind in (ItemKind.INFORMATION, ItemKind.OTHER):
-            return _("“%(title)s” is not put to a vote.") % {"title": now.shown_title}
-        if now.withdrawn_at is not None:
-            return _("Its author withdrew this proposal: it is not put to a vote.")
-        return _("The vote on this item is already recorded: reload the page.")
+        return holding.why_not_to_vote(AgendaItem.objects.get(pk=item.pk))
 
     if request.POST.get("mode") == "roll_call" and item.kind == ItemKind.PROPOSAL:
         voters = selectors.meeting_view(request.user, meeting).room_voters
