@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from documents.bodies import create_spaces
 from forums.bodies import create_forums
@@ -23,6 +24,15 @@ from tests.factories import make_member, make_staff
 def _fast_and_quiet(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in English (the language middleware
+    activates the reader's language for the thread) must not leave it to the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
