@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from documents.uploads import IncomingFile
 from tests.factories import make_staff
-from workflows.archives import files
+from workflows.archives import actions, files
 from workflows.archives.models import Fonds
 
 
@@ -14,6 +14,11 @@ def sign_agreement(actor, fonds: Fonds) -> Fonds:
     signed = IncomingFile.from_bytes("convention-signee.pdf", b"%PDF-1.4\n%signed\n")
     files.attach_signed_agreement(actor, fonds=fonds, incoming=signed)
     return Fonds.objects.get(pk=fonds.pk)
+
+
+def shelved(fonds: Fonds, location: str = "Magasin 1") -> list[actions.Placement]:
+    """A storage location for each retained item of ``fonds``, which the intake wants."""
+    return [actions.Placement(pk, location) for pk in fonds.items.filter(retained=True).values_list("pk", flat=True)]
 
 
 def make_archivist():

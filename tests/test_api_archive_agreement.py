@@ -98,7 +98,8 @@ def test_the_signed_copy_sent_through_the_api_opens_the_intake(cast, archivist, 
     assert token_client(cast.production_member).get(response["Location"]).status_code == 404
     again = signed_through_api(client, fonds, {"file": SimpleUploadedFile("convention-signee.pdf", PDF + b"%v2\n")})
     assert again.status_code == 201 and Document.objects.get(pk=document.pk).versions.count() == 2
-    intake = client.post(f"/api/v1/archives/fonds/{fonds.pk}/intake/", {"placements": []}, format="json")
+    places = [{"item": item.pk, "location": "Magasin 1"} for item in fonds.items.filter(retained=True)]
+    intake = client.post(f"/api/v1/archives/fonds/{fonds.pk}/intake/", {"placements": places}, format="json")
     assert intake.status_code == 200 and intake.json()["status"] == FondsStatus.CATALOGUED
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.api import ROLES, Case, everyone, run_case, token_client
-from tests.archives import sign_agreement
+from tests.archives import shelved, sign_agreement
 from tests.factories import make_member
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
@@ -48,7 +48,7 @@ def world(cast):
     actions.appraise_item(staff, item=catalogued.items.get(), retained=True)
     actions.finish_appraisal(staff, fonds=catalogued)
     actions.record_agreement(staff, fonds=catalogued, transfer="gift", uses=["on_site"])
-    actions.take_in(staff, fonds=sign_agreement(staff, catalogued))
+    actions.take_in(staff, fonds=sign_agreement(staff, catalogued), placements=shelved(catalogued))
     opinion = offer("Avis demandé", depositor=cast.patrimoine_member)
     actions.assign_archivist(staff, fonds=opinion, archivist=staff)
     actions.ask_opinion(staff, fonds=opinion, question="Faut-il tout garder ?")
@@ -146,7 +146,11 @@ ROLE_CASES = {
         check=_status_is("in_intake"),
     ),
     "api:archive_intake": Case(
-        "post", _at("intake", "intake"), STAFF_STEP, data=lambda w: {"placements": []}, check=_status_is("catalogued")
+        "post",
+        _at("intake", "intake"),
+        STAFF_STEP,
+        data=lambda w: {"placements": [{"item": w["intake"].items.get().pk, "location": "Magasin 1"}]},
+        check=_status_is("catalogued"),
     ),
     "api:archive_agreement_document": Case(
         "get", lambda w: f"/api/v1/archives/fonds/{w['intake'].pk}/agreement.odt", STAFF_STEP, check=_an_odt

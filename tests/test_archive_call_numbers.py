@@ -34,7 +34,8 @@ def retained_items(fonds):
 def test_a_typed_call_number_is_kept_and_the_others_follow_the_archive_s_series(archivist, in_intake):
     fonds = in_intake()
     first, second = retained_items(fonds)
-    actions.take_in(archivist, fonds=fonds, placements=[actions.Placement(first.pk, "Magasin 1", " legs-12/b ")])
+    placements = [actions.Placement(first.pk, "Magasin 1", " legs-12/b "), actions.Placement(second.pk, "Magasin 1")]
+    actions.take_in(archivist, fonds=fonds, placements=placements)
     year = timezone.localdate().year
     first.refresh_from_db()
     second.refresh_from_db()
@@ -55,7 +56,7 @@ def test_a_malformed_reserved_or_repeated_typed_number_is_refused_before_anythin
 ):
     fonds = in_intake()
     items = retained_items(fonds)
-    placements = [actions.Placement(item.pk, "", number) for item, number in zip(items, typed, strict=True)]
+    placements = [actions.Placement(item.pk, "Magasin 1", number) for item, number in zip(items, typed, strict=True)]
     with pytest.raises(ActionRefused, match=message):
         actions.take_in(archivist, fonds=fonds, placements=placements)
     fonds.refresh_from_db()
@@ -64,14 +65,15 @@ def test_a_malformed_reserved_or_repeated_typed_number_is_refused_before_anythin
 
 def test_a_typed_number_another_item_bears_is_refused_and_the_sequence_does_not_move(archivist, in_intake):
     earlier = in_intake()
-    taken = retained_items(earlier)[0]
-    actions.take_in(archivist, fonds=earlier, placements=[actions.Placement(taken.pk, "", "LEGS-7")])
+    taken, other = retained_items(earlier)
+    placements = [actions.Placement(taken.pk, "Magasin 1", "LEGS-7"), actions.Placement(other.pk, "Magasin 1")]
+    actions.take_in(archivist, fonds=earlier, placements=placements)
     fonds = in_intake()
     counter_before = FondsCounter.objects.get().last
     with pytest.raises(ActionRefused, match="La cote LEGS-7 est déjà donnée à «\xa0Vacances à Étretat\xa0»"):
-        actions.take_in(
-            archivist, fonds=fonds, placements=[actions.Placement(retained_items(fonds)[0].pk, "Magasin 3", "legs-7")]
-        )
+        first, second = retained_items(fonds)
+        placements = [actions.Placement(first.pk, "Magasin 3", "legs-7"), actions.Placement(second.pk, "Magasin 3")]
+        actions.take_in(archivist, fonds=fonds, placements=placements)
     fonds.refresh_from_db()
     assert fonds.status == FondsStatus.IN_INTAKE and fonds.call_number is None
     assert FondsCounter.objects.get().last == counter_before
@@ -83,15 +85,19 @@ def test_the_intake_form_takes_a_typed_number_and_says_why_a_colliding_one_is_re
     cast, archivist, in_intake, login
 ):
     earlier = in_intake()
-    actions.take_in(
-        archivist, fonds=earlier, placements=[actions.Placement(retained_items(earlier)[0].pk, "", "LEGS-7")]
-    )
+    earlier_first, earlier_second = retained_items(earlier)
+    placements = [
+        actions.Placement(earlier_first.pk, "Magasin 1", "LEGS-7"),
+        actions.Placement(earlier_second.pk, "M2"),
+    ]
+    actions.take_in(archivist, fonds=earlier, placements=placements)
     fonds = in_intake()
     first, second = retained_items(fonds)
     client = login(archivist)
     page = client.get(reverse("archives:fonds", args=[fonds.pk])).content.decode()
     assert f'name="call_number_{first.pk}"' in page
     data = {"revision": fonds.revision, f"call_number_{first.pk}": "LEGS-7", f"location_{first.pk}": "Magasin 3"}
+    data[f"location_{second.pk}"] = "Magasin 4"
     response = client.post(reverse("archives:intake", args=[fonds.pk]), data)
     assert response.status_code == 409
     text = response.content.decode()

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from intranet.models import AuditEntry
 from tests.api import token_client
-from tests.archives import sign_agreement
+from tests.archives import shelved, sign_agreement
 from tests.helpers import text_of
 from workflows.archives import actions
 from workflows.archives.items import ItemDraft
@@ -35,7 +35,7 @@ def catalogue(depositor, archivist, title: str, reels: list[tuple[str, str]], *,
         actions.appraise_item(archivist, item=item, retained=not item.title.startswith("Doublon"))
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
-    return actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
+    return actions.take_in(archivist, fonds=sign_agreement(archivist, fonds), placements=shelved(fonds))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import translation
 from intranet.exceptions import ActionRefused
 from intranet.notifications.models import Notification
 from tests.api import token_client
-from tests.archives import sign_agreement
+from tests.archives import shelved, sign_agreement
 from tests.factories import make_member
 from tests.helpers import signed_in, text_of
 from tests.test_archive_files import send_signed
@@ -136,7 +136,7 @@ def test_the_intake_is_refused_until_the_signed_agreement_is_kept(cast, archivis
     fonds.refresh_from_db()
     assert fonds.status == FondsStatus.IN_INTAKE and fonds.call_number is None
     assert not FondsCounter.objects.filter(last__gt=0).exists()  # no number taken
-    fonds = actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
+    fonds = actions.take_in(archivist, fonds=sign_agreement(archivist, fonds), placements=shelved(fonds))
     assert fonds.status == FondsStatus.CATALOGUED and fonds.call_number.endswith("-001")
 
 
@@ -144,13 +144,15 @@ def test_the_intake_page_says_the_signed_agreement_is_missing_and_takes_the_fond
     fonds = in_intake(cast, archivist)
     client = signed_in(archivist)
     assert NOT_SIGNED_FR in text_of(client.get(reverse("archives:fonds", args=[fonds.pk])))
-    refused = client.post(reverse("archives:intake", args=[fonds.pk]), {"revision": fonds.revision})
+    placed = {f"location_{fonds.items.get().pk}": "Magasin 1"}
+    refused = client.post(reverse("archives:intake", args=[fonds.pk]), {"revision": fonds.revision, **placed})
     assert refused.status_code == 409 and NOT_SIGNED_FR in text_of(refused)
     assert Fonds.objects.get(pk=fonds.pk).status == FondsStatus.IN_INTAKE
     assert send_signed(client, fonds).status_code == 302
     fonds.refresh_from_db()
     assert NOT_SIGNED_FR not in text_of(client.get(reverse("archives:fonds", args=[fonds.pk])))
-    assert client.post(reverse("archives:intake", args=[fonds.pk]), {"revision": fonds.revision}).status_code == 302
+    taken_in = client.post(reverse("archives:intake", args=[fonds.pk]), {"revision": fonds.revision, **placed})
+    assert taken_in.status_code == 302
     assert Fonds.objects.get(pk=fonds.pk).status == FondsStatus.CATALOGUED
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.models import Document, Folder, SpaceKind
-from tests.archives import sign_agreement
+from tests.archives import shelved, sign_agreement
 from tests.test_archives import appraised, offer
 from workflows.archives import actions
 from workflows.archives.models import Fonds, Transfer, Use
@@ -28,7 +28,7 @@ def to_agreement(cast, archivist) -> Fonds:
 def catalogued(cast, archivist, uses) -> Fonds:
     fonds = to_agreement(cast, archivist)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.DEPOSIT, uses=uses)
-    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds), placements=shelved(fonds))
     return Fonds.objects.get(pk=fonds.pk)
 
 
@@ -76,7 +76,7 @@ def test_the_signed_agreement_is_kept_with_the_fonds_for_staff_and_the_depositor
     assert document.name == "convention-signee.pdf" and document.folder.parent_id == fonds.folder_id
     # Rights allowing online publication open the fonds's files, never its agreement.
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[Use.ONLINE])
-    actions.take_in(archivist, fonds=Fonds.objects.get(pk=fonds.pk))
+    actions.take_in(archivist, fonds=Fonds.objects.get(pk=fonds.pk), placements=shelved(fonds))
     document_url = reverse("documents:document", args=[document.pk])
     assert login(cast.patrimoine_member).get(document_url).status_code == 200
     assert login(cast.production_member).get(document_url).status_code == 404

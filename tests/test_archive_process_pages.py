@@ -314,7 +314,7 @@ def test_staff_move_a_catalogued_item_through_the_digitisation_queue(cast, peopl
     route = reverse("archives:digitisation", args=[fonds.pk, item.pk])
     assert staff.post(route, {f"digitise{item.pk}-digitisation": "digitised"}).status_code == 409  # not catalogued yet
     send_signed(staff, fonds)
-    staff.post(reverse("archives:intake", args=[fonds.pk]), {})
+    staff.post(reverse("archives:intake", args=[fonds.pk]), {f"location_{item.pk}": "Magasin 1"})
     assert route in staff.get(reverse("archives:fonds", args=[fonds.pk])).content.decode()
     assert staff.post(route, {f"digitise{item.pk}-digitisation": "digitised"}).status_code == 302
     assert Item.objects.get().digitisation == "digitised"

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from intranet.exceptions import ActionRefused
 from tests.api import token_client
-from tests.archives import sign_agreement
+from tests.archives import shelved, sign_agreement
 from tests.helpers import text_of
 from tests.test_archive_process_pages import offer_data
 from workflows.archives import actions
@@ -40,7 +40,7 @@ def catalogued(cast, archivist) -> Fonds:
     actions.appraise_item(archivist, item=doubled, retained=False)
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.DEPOSIT, uses=[Use.ON_SITE])
-    return actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
+    return actions.take_in(archivist, fonds=sign_agreement(archivist, fonds), placements=shelved(fonds))
 
 
 def test_subjects_typed_in_the_pre_deposit_list_are_kept_tidy_in_the_order_typed(cast, login):
@@ -148,7 +148,7 @@ def test_subjects_changed_at_appraisal_are_what_the_catalogue_is_found_by(cast, 
     actions.appraise_item(archivist, item=doubled, retained=False)
     actions.finish_appraisal(archivist, fonds=Fonds.objects.get(pk=fonds.pk))
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
-    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds), placements=shelved(fonds))
     index_now()
     assert found(cast.production_member, "industrie textile") == {"fonds", "archive_item"}  # catalogued: every member
     assert found(cast.production_member, "vendanges") == set()  # the appraisal replaced it

@@ -12,7 +12,7 @@ from viewflow.workflow.status import STATUS
 from forums.models import Thread
 from intranet.exceptions import ActionRefused
 from intranet.models import AuditEntry
-from tests.archives import sign_agreement
+from tests.archives import shelved, sign_agreement
 from tests.concurrency import failures, run_together
 from tests.factories import make_member, make_staff
 from workflows.archives import actions, policies
@@ -72,8 +72,9 @@ def test_a_member_s_offer_goes_through_to_a_catalogued_fonds_with_call_numbers(c
     assert fonds.uses == ["on_site", "online"] and waiting_steps(fonds) == ["intake"]
     sign_agreement(archivist, fonds)
 
-    first, _refused, _third = fonds.items.order_by("position")
-    actions.take_in(archivist, fonds=fonds, placements=[actions.Placement(first.pk, "Magasin 2, étagère 4")])
+    first, _refused, third = fonds.items.order_by("position")
+    places = [actions.Placement(first.pk, "Magasin 2, étagère 4"), actions.Placement(third.pk, "Magasin 2")]
+    actions.take_in(archivist, fonds=fonds, placements=places)
     fonds.refresh_from_db()
     year = timezone.localdate().year
     assert fonds.status == FondsStatus.CATALOGUED and fonds.call_number == f"FI-{year}-001"
@@ -103,7 +104,7 @@ def test_fonds_numbers_follow_each_other_without_gaps_even_after_a_refused_intak
         if index == 1:
             with pytest.raises(ActionRefused):
                 actions.take_in(archivist, fonds=fonds, placements=[actions.Placement(1, "x" * 101)])
-        numbers.append(actions.take_in(archivist, fonds=fonds).call_number)
+        numbers.append(actions.take_in(archivist, fonds=fonds, placements=shelved(fonds)).call_number)
     assert numbers == [f"FI-{year}-001", f"FI-{year}-002", f"FI-{year}-003"]
 
 
@@ -217,7 +218,7 @@ def test_who_sees_a_fonds_and_its_depositor_and_its_files(cast, archivist):
     fonds = appraised(fonds, archivist)
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.DEPOSIT, uses=[Use.ON_SITE, Use.RESEARCH])
-    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds), placements=shelved(fonds))
     fonds.refresh_from_db()
     # Catalogued: every member reads the record, but not who deposited it nor, without online
     # publication, its files.
@@ -247,7 +248,11 @@ def test_two_intakes_at_once_get_two_consecutive_numbers(association_bodies, cas
         actions.finish_appraisal(archivist, fonds=fonds)
         actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[Use.ON_SITE])
         ready.append(sign_agreement(archivist, fonds))
-    errors = failures(run_together(*[lambda fonds=fonds: actions.take_in(archivist, fonds=fonds) for fonds in ready]))
+    errors = failures(
+        run_together(
+            *[lambda fonds=fonds: actions.take_in(archivist, fonds=fonds, placements=shelved(fonds)) for fonds in ready]
+        )
+    )
     assert errors == []
     assert sorted(Fonds.objects.values_list("sequence", flat=True)) == [1, 2]
     assert Item.objects.filter(call_number__isnull=False).count() == 4
@@ -260,7 +265,10 @@ def test_one_intake_taken_twice_at_once_numbers_the_fonds_once(association_bodie
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
     fonds = sign_agreement(archivist, fonds)
-    outcomes = run_together(*[lambda: actions.take_in(archivist, fonds=fonds, revision=fonds.revision)] * 2)
+    places = shelved(fonds)
+    outcomes = run_together(
+        *[lambda: actions.take_in(archivist, fonds=fonds, placements=places, revision=fonds.revision)] * 2
+    )
     assert sum(isinstance(outcome, Fonds) for outcome in outcomes) == 1
     assert [type(outcome) for outcome in outcomes if isinstance(outcome, Exception)] in (
         [ActionRefused],
@@ -284,8 +292,9 @@ def test_each_person_hears_of_their_step_and_the_depositor_of_each_move(cast, ar
     fonds = appraised(fonds, archivist)
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
-    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
-    assert heard(archivist)[1:] == ["archive_assigned", "archive_opinion_given"]
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds), placements=shelved(fonds))
+    # The opinion is also said in the thread the archivist opened (and follows).
+    assert heard(archivist)[1:] == ["archive_assigned", "replied", "archive_opinion_given"]
     assert heard(cast.patrimoine_member) == [
         "archive_in_appraisal",
         "archive_in_agreement",
@@ -349,7 +358,7 @@ def test_search_finds_fonds_and_items_for_those_who_may_open_them(cast, archivis
     fonds = appraised(fonds, archivist, retained=(True, False, True))
     actions.finish_appraisal(archivist, fonds=fonds)
     actions.record_agreement(archivist, fonds=fonds, transfer=Transfer.GIFT, uses=[])
-    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds))
+    actions.take_in(archivist, fonds=sign_agreement(archivist, fonds), placements=shelved(fonds))
     index_now()
     assert found(cast.production_member, "famille Martin") == {"fonds"}  # catalogued: every member
     assert found(cast.production_member, "Etretat") == {"archive_item"}

@@ -146,6 +146,11 @@ def fonds_at(world, target: str, step: str):
     return world.fonds_at_step[step] if target == "step" else world.fonds[target]
 
 
+def intake_places(world, target: str) -> dict:
+    """The intake form wants a storage location for each retained item."""
+    return {f"location_{item.pk}": "Magasin 1" for item in fonds_at(world, target, "intake").items.all()}
+
+
 def at_step(name: str, step: str, *, item: bool = False) -> Callable[[SimpleNamespace, str], str]:
     def build(world, target):
         fonds = fonds_at(world, target, step)
@@ -396,14 +401,14 @@ MATRIX: dict[str, Row] = {
             off_its_step(
                 by_access(302, allowed={**NOBODY, "step": allowed}, visible=FONDS_STEP_READERS), "own", "other"
             ),
-            data=form(**data),
+            data=data if callable(data) else form(**data),
         )
         for name, step, allowed, data in (
             ("archives:ask_opinion", "appraising", {"staff"}, {"question": "À garder ?"}),
             ("archives:give_opinion", "asked", set(), {"opinion": "À garder."}),
             ("archives:finish_appraisal", "appraising", {"staff"}, {}),
             ("archives:agreement", "agreeing", {"staff"}, {"transfer": "gift", "uses": "on_site"}),
-            ("archives:intake", "intake", {"staff"}, {}),
+            ("archives:intake", "intake", {"staff"}, intake_places),
         )
     },
     "archives:appraise": Row(
@@ -621,7 +626,7 @@ def build_world() -> SimpleNamespace:
     from intranet.models import College, CollegeMembership, Invitation
     from intranet.notifications import actions as notification_actions
     from intranet.notifications import emails
-    from tests.archives import sign_agreement
+    from tests.archives import shelved, sign_agreement
     from tests.factories import make_incoming, make_member, make_proposal, make_staff
     from workflows import actions as workflow_actions
     from workflows import selectors as workflow_selectors
@@ -729,7 +734,9 @@ def build_world() -> SimpleNamespace:
     archive_actions.appraise_item(staff, item=catalogued.items.get(), retained=True)
     archive_actions.finish_appraisal(staff, fonds=catalogued)
     archive_actions.record_agreement(staff, fonds=catalogued, transfer="gift", uses=["on_site"])
-    world.fonds["other"] = archive_actions.take_in(staff, fonds=sign_agreement(staff, catalogued))
+    world.fonds["other"] = archive_actions.take_in(
+        staff, fonds=sign_agreement(staff, catalogued), placements=shelved(catalogued)
+    )
     world.fonds_item = {target: fonds.items.get() for target, fonds in world.fonds.items()}
     # The member's offers waiting at each step, for the ``step`` target of the process's rows.
     at_step = {}

@@ -23,7 +23,7 @@ from forums.models import Forum
 from intranet import actions as core_actions
 from intranet.models import College
 from intranet.search import indexer
-from tests.archives import sign_agreement
+from tests.archives import shelved, sign_agreement
 from tests.browser import log_in
 from tests.factories import PASSWORD, make_held_meeting, make_incoming, make_member, make_proposal, make_staff
 from workflows import actions as workflow_actions
@@ -160,7 +160,7 @@ def association(association_bodies, settings, tmp_path):
         archive_actions.appraise_item(staff, item=item, retained=True)
     archive_actions.finish_appraisal(staff, fonds=fonds)
     archive_actions.record_agreement(staff, fonds=fonds, transfer="deposit", uses=["on_site", "online"])
-    archive_actions.take_in(staff, fonds=sign_agreement(staff, fonds))
+    archive_actions.take_in(staff, fonds=sign_agreement(staff, fonds), placements=shelved(fonds))
     in_appraisal = archive_actions.record_offer(
         staff,
         title="Fonds des Établissements Lefèvre-Utile, films d'entreprise",

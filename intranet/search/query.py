@@ -1,9 +1,9 @@
 """What people type, made into a query every engine understands — never an error.
 
 Any of the words may match, what has every one of them comes first; "quoted words" must
-follow each other; `cin*` matches words that start with `cin`; `-word` excludes. Anything else
-that looks like syntax (lone operators, unbalanced quotes, brackets, field prefixes) is read as
-plain words.
+follow each other, as must the parts of a reference with digits (`FI-2026-001-002`); `cin*`
+matches words that start with `cin`; `-word` excludes. Anything else that looks like syntax
+(lone operators, unbalanced quotes, brackets, field prefixes) is read as plain words.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ MIN_PREFIX = 2
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
 _WORD_CHARS = re.compile(r"[^\w*']+", re.UNICODE)
+# A reference typed whole (a call number FI-2026-001-002, a date 2026-11-26): its parts follow
+# each other, as if quoted, rather than each finding everything that shares one of them.
+_REFERENCE = re.compile(r"(?=\S*\d)\w+(?:[-./]\w+)+", re.UNICODE)
 
 
 @dataclass
@@ -76,6 +79,10 @@ def parse(text: str) -> ParsedQuery:
             if terms:
                 kind = "phrase" if len(terms) > 1 else "word"
                 parsed.clauses.append(Clause(" ".join(fold(phrase).split()), terms, kind, bool(minus_phrase)))
+            continue
+        if _REFERENCE.fullmatch(word) and len(terms_of(word)) > 1:
+            parts = " ".join(_WORD_CHARS.sub(" ", fold(word)).split())
+            parsed.clauses.append(Clause(parts, terms_of(word), "phrase", bool(minus_word)))
             continue
         for piece in _WORD_CHARS.sub(" ", word).split():
             _add_word(parsed, piece, excluded=bool(minus_word))

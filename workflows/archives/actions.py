@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from documents.models import Document
 from forums import actions as forum_actions
-from forums.models import Forum
+from forums import policies as forum_policies
+from forums.models import Forum, Thread
 from intranet import search
 from intranet.audit import record
 from intranet.exceptions import ActionRefused
@@ -31,6 +32,7 @@ from workflows.archives.items import (
     clean_subjects,
     clean_typed_call_numbers,
     refuse_taken_call_numbers,
+    refuse_unplaced,
 )
 from workflows.archives.models import (
     CALL_NUMBER_PREFIX,
@@ -45,6 +47,7 @@ from workflows.archives.models import (
     Transfer,
     Use,
 )
+from workflows.archives.opinion import opening_post, opinion_post
 from workflows.archives.transitions import complete_step, locked, refuse_if_changed, reindex, save_fonds
 
 TITLE_MAX_LENGTH = 200
@@ -243,9 +246,9 @@ def ask_opinion(actor: User, *, fonds: Fonds, question: str) -> Fonds:
         if fonds.opinion_thread_id is not None:
             raise ActionRefused(_("The collège Patrimoine has already been asked about this fonds."))
         forum = Forum.objects.get(college__slug=policies.HERITAGE_COLLEGE)
-        thread = forum_actions.start_thread(
-            actor, forum=forum, title=(_("Archive offer: %(title)s") % {"title": fonds.title})[:200], body=question
-        )
+        title = (_("Archive offer: %(title)s") % {"title": fonds.title})[:200]
+        # The collège discusses what it sees: the question, a link to the fonds and its list.
+        thread = forum_actions.start_thread(actor, forum=forum, title=title, body=opening_post(fonds, question))
         save_fonds(fonds, opinion_thread=thread)
         complete_step(actor, fonds, ArchiveFlow.appraisal)  # the flow waits for the opinion
         record(actor, ArchiveAction.OPINION_ASKED, fonds)
@@ -254,15 +257,19 @@ def ask_opinion(actor: User, *, fonds: Fonds, question: str) -> Fonds:
 
 
 def give_opinion(actor: User, *, fonds: Fonds, opinion: str, revision: int | None = None) -> Fonds:
-    opinion = opinion.strip()
-    if not opinion:
+    """Recorded on the fonds, and said in the collège's thread (unless moderators locked it)."""
+    given = opinion.strip()
+    if not given:
         raise ActionRefused(_("Write the collège's opinion."), field="opinion")
     with transaction.atomic():
         fonds = locked(fonds)
         if not policies.can_give_opinion(actor, fonds):
             raise PermissionDenied("Not asked of this person.")
         refuse_if_changed(fonds, revision)
-        save_fonds(fonds, opinion=opinion, opinion_by=actor)
+        save_fonds(fonds, opinion=given, opinion_by=actor)
+        thread = Thread.objects.select_related("forum__college").filter(pk=fonds.opinion_thread_id).first()
+        if thread is not None and forum_policies.can_reply(actor, thread):
+            forum_actions.reply(actor, thread=thread, body=opinion_post(given))
         complete_step(actor, fonds, ArchiveFlow.opinion)  # back to the archivist
         record(actor, ArchiveAction.OPINION_GIVEN, fonds)
         notifications.opinion_given(actor, fonds)
@@ -340,6 +347,10 @@ def take_in(actor: User, *, fonds: Fonds, placements: Sequence[Placement] = (), 
         refuse_if_changed(fonds, revision)
         if not Document.objects.filter(pk=fonds.agreement_signed_id, deleted_at__isnull=True).exists():
             raise ActionRefused(_("The signed agreement is not kept with the fonds yet: add it before the intake."))
+        retained = list(Item.objects.select_for_update().filter(fonds=fonds, retained=True).order_by("position"))
+        for item in retained:
+            item.location = locations.get(item.pk, item.location).strip()
+        refuse_unplaced(retained)
         now = timezone.now()
         year = timezone.localdate(now).year
         counter, _created = FondsCounter.objects.get_or_create(year=year)
@@ -348,11 +359,9 @@ def take_in(actor: User, *, fonds: Fonds, placements: Sequence[Placement] = (), 
         if sequence > 999:
             raise ActionRefused(_("The call numbers of the year are exhausted (999 fonds): ask the technical team."))
         fonds_number = f"{CALL_NUMBER_PREFIX}-{year}-{sequence:03d}"
-        retained = list(Item.objects.select_for_update().filter(fonds=fonds, retained=True).order_by("position"))
         for number, item in enumerate(retained, start=1):
             item.number = number
             item.call_number = typed.get(item.pk) or f"{fonds_number}-{number:03d}"
-            item.location = locations.get(item.pk, item.location)
         refuse_taken_call_numbers(typed, retained)
         try:
             with transaction.atomic():

@@ -16,7 +16,9 @@ ACTIONS = {
     ArchiveAction.OPINION_ASKED: _("opinion asked of the collège Patrimoine"),
     ArchiveAction.OPINION_GIVEN: _("opinion of the collège Patrimoine given"),
     ArchiveAction.APPRAISAL_FINISHED: _("appraisal finished"),
-    ArchiveAction.AGREEMENT_RECORDED: _("deposit agreement recorded"),
+    # Neutral in the audit log, which shows the choice beside it; the fonds's history names the
+    # agreement itself (``models.AGREEMENT_RECORDED_AS``).
+    ArchiveAction.AGREEMENT_RECORDED: _("deposit agreement or deed of gift recorded"),
     ArchiveAction.FONDS_CATALOGUED: _("fonds taken in and catalogued"),
     ArchiveAction.DIGITISATION_CHANGED: _("digitisation of an item moved on"),
     SIGNED_AGREEMENT_ATTACHED: _("signed agreement kept with the fonds"),

@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import Territory, User
-from workflows.archives.items import MAX_COUNT, MAX_DURATION_MINUTES, SUBJECTS_MAX_LENGTH, ItemDraft
+from workflows.archives.items import (
+    MAX_COUNT,
+    MAX_DURATION_MINUTES,
+    SUBJECTS_MAX_LENGTH,
+    ItemDraft,
+    unplaced_item_message,
+)
 from workflows.archives.models import (
     CONTACT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -124,6 +130,23 @@ ItemFormSet = forms.formset_factory(
 )
 
 
+def offer_as_typed(data, *, prefix: str, more: int, for_someone_else: bool) -> tuple[OfferForm, forms.BaseFormSet]:
+    """The offer's form and list as typed, with ``more`` empty lines, not checked: asking for
+    more lines is no sending, so nothing half typed is called wrong yet."""
+    form = OfferForm(
+        initial={name: data.get(name, "") for name in OfferForm.base_fields}, for_someone_else=for_someone_else
+    )
+    total = data.get(f"{prefix}-TOTAL_FORMS", "")
+    shown = min(int(total) if total.isascii() and total.isdigit() else 0, MAX_ITEM_LINES)  # a number the page wrote
+    typed = [
+        {name: data[f"{prefix}-{index}-{name}"] for name in ItemForm.base_fields if f"{prefix}-{index}-{name}" in data}
+        for index in range(shown)
+    ]
+    items = ItemFormSet(initial=typed, prefix=prefix)
+    items.extra = max(0, min(shown + more, MAX_ITEM_LINES) - shown)
+    return form, items
+
+
 class RevisionForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -201,8 +224,9 @@ class IntakeForm(RevisionForm):
             self.fields[f"location_{item.pk}"] = forms.CharField(
                 label=_("Storage location of “%(title)s”") % {"title": item.title},
                 max_length=100,
-                required=False,
                 initial=item.location,
+                # Said in the page's list of errors too: the message names the line it is about.
+                error_messages={"required": unplaced_item_message(item)},
             )
             self.fields[f"call_number_{item.pk}"] = forms.CharField(
                 label=_("Former call number of “%(title)s” (optional)") % {"title": item.title},

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intranet.exceptions import ActionRefused
 from workflows.archives.models import CALL_NUMBER_PREFIX, EARLIEST_YEAR, Format, Item, Sound
@@ -155,4 +156,34 @@ def refuse_taken_call_numbers(typed: dict[int, str], retained: list[Item]) -> No
             _("The call number %(number)s is already given to “%(title)s”.")
             % {"number": taken.call_number, "title": taken.title},
             field="call_numbers",
+        )
+
+
+def unplaced_item_message(item: Item) -> str:
+    """What the intake says of a retained item given no storage location: its number in the list
+    and its title, so the archivist finds the line."""
+    return _("Item %(position)s, “%(title)s”, has no storage location: say where it is kept.") % {
+        "position": item.position,
+        "title": item.title,
+    }
+
+
+def refuse_unplaced(retained: list[Item]) -> None:
+    """Every retained item enters the stores somewhere: the intake is refused whole, naming the
+    items without a place (a catalogue nobody can find on the shelves is no catalogue)."""
+    unplaced = [item for item in retained if not (item.location or "").strip()]
+    if len(unplaced) == 1:
+        raise ActionRefused(unplaced_item_message(unplaced[0]), field="placements")
+    if unplaced:
+        names = ", ".join(
+            _("%(position)s. “%(title)s”") % {"position": item.position, "title": item.title} for item in unplaced
+        )
+        raise ActionRefused(
+            ngettext(
+                "%(count)s retained item has no storage location: %(items)s. Say where each is kept.",
+                "%(count)s retained items have no storage location: %(items)s. Say where each is kept.",
+                len(unplaced),
+            )
+            % {"count": len(unplaced), "items": names},
+            field="placements",
         )

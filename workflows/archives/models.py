@@ -42,6 +42,13 @@ class Transfer(models.TextChoices):
     GIFT = "gift", _("gift")
 
 
+# The fonds's history names the agreement its depositor signed (the audit code is the same).
+AGREEMENT_RECORDED_AS = {
+    Transfer.DEPOSIT.value: _("deposit agreement recorded"),
+    Transfer.GIFT.value: _("deed of gift recorded"),
+}
+
+
 class Use(models.TextChoices):
     """What the depositor allows, each on its own; consultation on site is the least of them."""
 

@@ -24,6 +24,10 @@ def _year(item: Item) -> str:
     return str(item.year_from) if item.year_from else ""
 
 
+def _titled(item: Item) -> str:
+    return " — ".join(filter(None, [item.call_number, item.title]))
+
+
 def _subjects_of(items) -> str:
     """Its items' subjects, each once, in the order of the list."""
     return ", ".join(dict.fromkeys(subject for item in items for subject in item.subject_list))
@@ -86,7 +90,9 @@ class ItemSource(Source):
                 kind=self.kind,
                 object_id=item.pk,
                 scope=_scope(item.fonds_id),
-                title=item.title,
+                # As its hit is titled: a call number typed whole matches the item's title, where
+                # a still of it in the fonds's files bears the same number.
+                title=_titled(item),
                 body="\n".join(
                     filter(
                         None,
@@ -120,7 +126,7 @@ class ItemSource(Source):
         items = Item.objects.filter(pk__in=ids, fonds_id__in=allowed).exclude(retained=False).select_related("fonds")
         return {
             item.pk: Display(
-                title=" — ".join(filter(None, [item.call_number, item.title])),
+                title=_titled(item),
                 url=reverse("archives:fonds", args=[item.fonds_id]),
                 text="\n".join(filter(None, [item.author, item.subjects, item.place])),
                 context=" · ".join(

@@ -14,10 +14,12 @@ from viewflow.workflow.models import Task
 
 from documents import policies as document_policies
 from documents.models import Document, Folder
+from forums import selectors as forum_selectors
+from forums.models import Thread
 from intranet.audit import action_label
 from intranet.models import AuditEntry, CollegeMembership, CollegeRole, Territory
 from workflows.archives import policies
-from workflows.archives.models import QUEUED_STATES, Damage, Fonds, FondsStatus, Item, Use
+from workflows.archives.models import AGREEMENT_RECORDED_AS, QUEUED_STATES, Damage, Fonds, FondsStatus, Item, Use
 
 
 def visible_fonds(user) -> QuerySet[Fonds]:
@@ -133,6 +135,8 @@ class FondsView:
     # Its files in the archive's space, and the signed agreement: None where the reader may not open them.
     files_folder: Folder | None = None
     signed_agreement: Document | None = None
+    # The collège Patrimoine's thread, for those who may read its forum only.
+    opinion_thread_id: int | None = None
 
     @property
     def uses(self) -> list[str]:
@@ -159,6 +163,23 @@ def _signed_agreement_for(user, fonds: Fonds) -> Document | None:
     if document is None or document.deleted_at is not None:
         return None
     return document if document_policies.can_view_document(user, document) else None
+
+
+def _opinion_thread_for(user, fonds: Fonds) -> int | None:
+    """The thread where the collège discusses the fonds, if ``user`` may open it (the forums'
+    selector decides): a depositor of another collège knows it was asked, not a dead link."""
+    if fonds.opinion_thread_id is None:
+        return None
+    readable = Thread.objects.filter(pk=fonds.opinion_thread_id, forum__in=forum_selectors.readable_forum_ids(user))
+    return fonds.opinion_thread_id if readable.exists() else None
+
+
+def _history_label(entry: AuditEntry) -> str:
+    """The line of the history; a recorded agreement says which one: deposit or gift."""
+    transfer = entry.details.get("transfer") if isinstance(entry.details, dict) else None
+    if transfer in AGREEMENT_RECORDED_AS:
+        return str(AGREEMENT_RECORDED_AS[transfer])
+    return action_label(entry.action)
 
 
 def fonds_view(user, fonds: Fonds) -> FondsView:
@@ -199,9 +220,7 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
     ]
     entries = AuditEntry.objects.filter(target_type="fonds", target_id=str(fonds.pk)).select_related("actor")
     history = [
-        Step(
-            at=entry.created_at, label=action_label(entry.action), by=entry.actor.get_full_name() if entry.actor else ""
-        )
+        Step(at=entry.created_at, label=_history_label(entry), by=entry.actor.get_full_name() if entry.actor else "")
         for entry in (entries.order_by("created_at", "pk") if shows_work else [])
     ]
     return FondsView(
@@ -225,6 +244,7 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
         may_write_agreement=policies.can_write_agreement(user, fonds) and fonds.status != FondsStatus.IN_AGREEMENT,
         files_folder=_files_folder_for(user, fonds),
         signed_agreement=signed,
+        opinion_thread_id=_opinion_thread_for(user, fonds),
     )
 
 

@@ -27,17 +27,10 @@ def offer_new(request):
     data = request.POST or None
     if data is not None and "more_lines" in data:
         # No script needed: the same form again, as typed, with five more empty lines.
-        data = data.copy()
-        total = f"{ITEMS_PREFIX}-TOTAL_FORMS"
-        shown = data.get(total, "")
-        shown = int(shown) if shown.isascii() and shown.isdigit() else 0  # a number the page wrote
-        data[total] = str(min(shown + 5, forms.MAX_ITEM_LINES))
-        for index in range(shown, int(data[total])):  # new lines as the page shows them: not yet typed in
-            data.setdefault(f"{ITEMS_PREFIX}-{index}-sound", forms.ItemForm.base_fields["sound"].initial)
+        form, items = forms.offer_as_typed(data, prefix=ITEMS_PREFIX, more=5, for_someone_else=for_someone_else)
+        return render(request, "archives/offer_form.html", {"form": form, "items": items})
     form = forms.OfferForm(data, for_someone_else=for_someone_else)
     items = forms.ItemFormSet(data, prefix=ITEMS_PREFIX)
-    if data is not None and "more_lines" in data:
-        return render(request, "archives/offer_form.html", {"form": form, "items": items})
     if request.method == "POST" and form.is_valid() and items.is_valid():
         data = form.cleaned_data
         drafts = [draft for draft in (item.draft() for item in items) if draft is not None]
