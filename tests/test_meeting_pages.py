@@ -57,6 +57,7 @@ def test_the_secretary_plans_builds_the_agenda_and_convenes_and_members_answer(c
     assert "Quorum atteint\u00a0:" in page and "2 membres du conseil présents ou représentés" in page
     assert "D'après les réponses" in page
 
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(minutes=5))  # in session
     response = secretary.post(reverse("meetings:presence", args=[meeting.pk]), {"present": [cast.secretary.pk]})
     assert response.status_code == 302
     page = text_of(secretary.get(reverse("meetings:detail", args=[meeting.pk])))

@@ -196,6 +196,8 @@ def test_only_board_members_answer_and_only_until_the_meeting_starts(cast, conve
 
 
 def test_the_roll_call_records_board_members_only(cast, convened):
+    convened.starts_at = in_days(-1)
+    convened.save()
     with pytest.raises(ActionRefused, match="membres du conseil"):
         actions.record_presence(cast.secretary, meeting=convened, present=[cast.production_member.pk])
     actions.record_presence(cast.secretary, meeting=convened, present=[cast.secretary.pk, cast.president.pk])

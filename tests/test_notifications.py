@@ -400,7 +400,7 @@ def test_preferences_are_saved_per_kind(cast, login):
     assert 'name="mention" value="immediately" id="id_mention_0" required checked' in page
     data = dict.fromkeys(("mention", "reply", "new_thread", "task", "proposal"), "digest")
     data |= {"vote": "never", "decision": "never", "share": "immediately", "invitation": "digest"}
-    data["meeting"] = "immediately"
+    data |= {"meeting": "immediately", "meeting_agenda": "digest"}
     assert client.post(reverse("notifications:preferences"), data).status_code == 302
     assert Preference.objects.get(user=cast.production_member, kind="vote").delivery == "never"
     assert actions.preferences_of(cast.production_member.pk)["mention"] == "digest"

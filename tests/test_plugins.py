@@ -59,6 +59,7 @@ EVENTS = {
     "archive_withdrawn_task",
     "meeting_convened",
     "meeting_item_withdrawn",
+    "meeting_agenda_changed",
 }
 
 
@@ -84,7 +85,8 @@ def test_each_app_declares_its_notification_kinds_in_the_order_of_the_preference
     """The core declares only the kinds it sends itself: a new app's kind needs no change (nor
     migration) in the core, and its members choose a delivery for it on the preferences page."""
     assert kinds.values() == [
-        "mention", "reply", "new_thread", "task", "proposal", "vote", "decision", "meeting", "share", "invitation"
+        "mention", "reply", "new_thread", "task", "proposal", "vote", "decision", "meeting", "meeting_agenda", "share",
+        "invitation",
     ]  # fmt: skip
     core = Path(kinds.__file__).read_text()
     assert not re.search(r"\"(reply|new_thread|task|proposal|vote|decision|meeting|share)\"", core)

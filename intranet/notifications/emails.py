@@ -62,6 +62,7 @@ class Item:
     excerpt: str
     when: object
     attachment: Callable[[], tuple[str, bytes, str]] | None = None
+    excerpt_html: str = ""
 
 
 def items_for(recipient, notifications) -> list[Item]:
@@ -80,6 +81,7 @@ def items_for(recipient, notifications) -> list[Item]:
                 excerpt=target.excerpt,
                 when=notification.created_at,
                 attachment=target.attachment,
+                excerpt_html=target.excerpt_html,
             )
         )
     return items

@@ -13,6 +13,9 @@ class Target:
     title: str
     url: str  # a path; e-mails prefix the site's address
     excerpt: str = ""  # a few lines of text, for e-mails (a reply, a proposal's summary)
+    # The excerpt as HTML for e-mails' HTML part (lists, links), escaped by the app that makes it
+    # (a ``SafeString``; a plain string is escaped); without it, the text excerpt is shown.
+    excerpt_html: str = ""
     # A file the e-mail carries, made only when an e-mail is built: (name, content, MIME type).
     attachment: Callable[[], tuple[str, bytes, str]] | None = None
 

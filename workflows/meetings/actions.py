@@ -21,7 +21,7 @@ from intranet.exceptions import ActionRefused
 from intranet.markdown import render_markdown
 from intranet.models import User
 from workflows import actions as workflow_actions
-from workflows.meetings import notifications, policies, rules
+from workflows.meetings import agenda_changes, notifications, policies, rules
 from workflows.meetings.models import (
     AgendaItem,
     Answer,
@@ -82,6 +82,18 @@ def touch_meeting(meeting: Meeting, **changes) -> Meeting:
     meeting.revision += 1
     meeting.save()
     return meeting
+
+
+def touch_agenda(actor: User, meeting: Meeting, *, added: bool = False) -> None:
+    """A change to the agenda; after the convocation it is dated and the board convened is told
+    (items added within the statutes' notice: the minutes will say so)."""
+    if meeting.status != MeetingStatus.CONVENED:
+        touch_meeting(meeting)
+        return
+    now = timezone.now()
+    late = added and meeting.starts_at - now < timedelta(days=MeetingSettings.current().convocation_days)
+    touch_meeting(meeting, agenda_changed_at=now, agenda_added_late=meeting.agenda_added_late or late)
+    notifications.agenda_changed(actor, meeting, board_ids())
 
 
 def require(allowed: bool, why: str) -> None:
@@ -176,7 +188,7 @@ def add_minutes_approval(actor: User, *, meeting: Meeting, minutes: Minutes | No
         if minutes is None or minutes.pk not in {waiting.pk for waiting in minutes_waiting_for_approval()}:
             raise ActionRefused(_("These minutes are no longer waiting for approval: reload the page."))
         item = _put_first(meeting, minutes)
-        touch_meeting(meeting)
+        touch_agenda(actor, meeting, added=True)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title])
     return item
 
@@ -206,7 +218,7 @@ def add_proposals(actor: User, *, meeting: Meeting, proposals: Iterable[Proposal
             )
             for index, proposal in enumerate(wanted)
         ]  # fmt: skip
-        touch_meeting(meeting)
+        touch_agenda(actor, meeting, added=True)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title for item in items])
     return items
 
@@ -228,7 +240,7 @@ def add_free_item(actor: User, *, meeting: Meeting, kind: str, title: str, notes
             notes=notes.strip(),
             notes_html=render_markdown(notes.strip()).html if notes.strip() else "",
         )
-        touch_meeting(meeting)
+        touch_agenda(actor, meeting, added=True)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title])
     return item
 
@@ -250,7 +262,7 @@ def move_item(actor: User, *, item: AgendaItem, up: bool) -> None:
             raise ActionRefused(_("The approval of the minutes comes first on the agenda: nothing moved."))
         items[index], items[other] = items[other], items[index]
         renumber(items)
-        touch_meeting(meeting)
+        touch_agenda(actor, meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, moved=item.title)
 
 
@@ -263,7 +275,7 @@ def remove_item(actor: User, *, item: AgendaItem) -> None:
             raise ActionRefused(_("This item was voted on: it stays on the agenda."))
         AgendaItem.objects.filter(pk=item.pk).delete()
         renumber(list(meeting.items.order_by("position")))
-        touch_meeting(meeting)
+        touch_agenda(actor, meeting)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, removed=item.title)
 
 
@@ -306,6 +318,7 @@ def convene(actor: User, *, meeting: Meeting, confirm_late: bool = False, revisi
             status=MeetingStatus.CONVENED,
             convened_at=now,
             convened_late=late,
+            convened_agenda=agenda_changes.snapshot(meeting.items.order_by("position")),
             quorum_percent=settings.quorum_percent,
             max_proxies_held=settings.max_proxies_held,
         )

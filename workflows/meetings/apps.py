@@ -22,7 +22,7 @@ class MeetingsConfig(AppConfig):
             audit_targets={"meeting": audit_details.target},
             notification_targets={"meeting": notifications.describe_meetings},
             notification_sentences=notifications.SENTENCES,
-            notification_kinds=[notifications.MEETING],
+            notification_kinds=[notifications.MEETING, notifications.AGENDA_CHANGE],
             panels={
                 plugins.TASKS_PAGE: panels.meetings_waiting,
                 plugins.REGISTER_PAGE: panels.register_links,

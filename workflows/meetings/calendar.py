@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from icalendar import Calendar, Event
 
+from intranet.links import site_hostname
 from workflows.meetings.models import CalendarFeed, Meeting, MeetingStatus
 from workflows.meetings.wording import agenda_text, meeting_title
 
@@ -18,14 +19,22 @@ DURATION = timedelta(hours=2)  # a board meeting's usual length: calendars need 
 FEED_SALT = "meetings.calendar-feed"
 
 
-def calendar_of(meetings: Iterable[Meeting], *, site: str, name: str) -> bytes:
+def event_uid(meeting: Meeting) -> str:
+    """The same in the e-mailed invitation, the downloaded .ics and the personal feed, whatever
+    address the page was asked at: a calendar that reads two of them keeps one event."""
+    return f"meeting-{meeting.pk}@{site_hostname()}"
+
+
+def calendar_of(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    """Each meeting as an event whose ``SEQUENCE`` is the meeting's revision: every change (the
+    agenda after the convocation included) raises it, so that calendars replace their copy."""
     calendar = Calendar()
     calendar.add("prodid", "-//Intranet de la fédération//Séances du CA//FR")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     for meeting in meetings:
         event = Event()
-        event.add("uid", f"meeting-{meeting.pk}@{site}")
+        event.add("uid", event_uid(meeting))
         event.add("dtstamp", timezone.now())
         event.add("dtstart", meeting.starts_at)
         event.add("dtend", meeting_end(meeting))

@@ -22,7 +22,7 @@ def calendar_feed_path(feed: CalendarFeed) -> str:
 @require_GET
 def meeting_ics(request, meeting_id: int):
     meeting = selectors.get_meeting_for_user(request.user, meeting_id)
-    content = calendar.calendar_of([meeting], site=request.get_host(), name=_("Board meetings"))
+    content = calendar.calendar_of([meeting], name=_("Board meetings"))
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="seance-{meeting.starts_at:%Y-%m-%d}.ics"'
     return response
@@ -35,7 +35,7 @@ def feed(request, token: str):
     if owner is None:
         raise Http404
     meetings = selectors.convened_meetings_of(owner.user)
-    content = calendar.calendar_of(meetings, site=request.get_host(), name=_("Board meetings"))
+    content = calendar.calendar_of(meetings, name=_("Board meetings"))
     return HttpResponse(content, content_type="text/calendar; charset=utf-8")
 
 

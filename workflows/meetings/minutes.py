@@ -36,7 +36,8 @@ def save_minutes(
     actor: User, *, meeting: Meeting, text: str, public_to_members: bool, revision: int | None = None
 ) -> Minutes:
     """A new draft of the minutes, kept in their history; refused once they are approved, and
-    when someone saved in the meantime (nothing of either save is lost: both are drafts)."""
+    when someone saved in the meantime (nothing of either save is lost: both are drafts).
+    ``revision`` is the version the page was opened on, 0 before the first save; None checks nothing."""
     text = text.strip()
     if not text:
         raise ActionRefused(_("The minutes cannot be empty."), field="text")

@@ -19,10 +19,12 @@ from odf.text import H, P
 from intranet.models import BoardMembership
 from workflows.meetings import rules
 from workflows.meetings.models import Answer, Attendance, ItemKind, Meeting, Minutes
-from workflows.models import VoteResult
+from workflows.meetings.room import NamedBallot, roll_calls_of
+from workflows.models import BallotChoice, VoteResult
 
 CASTING = " ; la voix prépondérante de la présidence a départagé l'égalité"
 OUTCOME = {VoteResult.ADOPTED: "adopté", VoteResult.REJECTED: "rejeté", VoteResult.NO_QUORUM: "quorum non atteint"}
+CHOICE = {BallotChoice.FOR: "pour", BallotChoice.AGAINST: "contre", BallotChoice.ABSTAIN: "abstention"}
 
 
 def _when(moment) -> str:
@@ -47,12 +49,19 @@ def _draft_lines(meeting: Meeting):
         yield f"Il avait été convoqué le {date_format(timezone.localtime(meeting.convened_at), 'DATE_FORMAT')}."
     if meeting.convened_late:
         yield "La convocation a été envoyée moins tôt que le délai prévu par les statuts ; le conseil en a pris acte."
+    if meeting.agenda_changed_at:  # the board was told of each change (workflows.meetings.agenda_changes)
+        changed = date_format(timezone.localtime(meeting.agenda_changed_at), "DATE_FORMAT")
+        yield f"L'ordre du jour a été modifié après la convocation (dernière modification le {changed})."
+    if meeting.agenda_added_late:
+        yield "Des points y ont été ajoutés moins tôt que le délai prévu par les statuts ; le conseil en a pris acte."
     yield ""
     yield from _attendance_lines(meeting)
     yield ""
     yield "# Ordre du jour"
     yield ""
-    for item in meeting.items.select_related("proposal", "vote__decision", "minutes_of").order_by("position"):
+    items = list(meeting.items.select_related("proposal", "vote__decision", "minutes_of").order_by("position"))
+    roll_calls = roll_calls_of(meeting, [item.vote for item in items])
+    for item in items:
         if item.withdrawn_at is not None:
             # Its title stays out of minutes that members may read: the proposal is no longer theirs to open.
             yield f"## {item.position}. Proposition retirée par son auteur"
@@ -62,7 +71,7 @@ def _draft_lines(meeting: Meeting):
             continue
         yield f"## {item.position}. {item.shown_title}"
         yield ""
-        yield from _item_lines(item)
+        yield from _item_lines(item, roll_calls.get(item.vote_id, []))
         yield ""
     yield "L'ordre du jour étant épuisé, la séance est levée."
     yield ""
@@ -117,7 +126,7 @@ def _attendance_lines(meeting: Meeting):
     )
 
 
-def _item_lines(item):
+def _item_lines(item, roll_call: list[NamedBallot]):
     if item.kind == ItemKind.MINUTES and item.minutes_of is not None:
         of = date_format(timezone.localtime(item.minutes_of.starts_at), "DATE_FORMAT")
         if item.approval_result:
@@ -140,6 +149,13 @@ def _item_lines(item):
             number = f" (décision n° {decision.number})" if decision else ""
             casting = CASTING if vote.casting_vote_used else ""
             yield f"La proposition est {outcome}{number} : {tally}{casting}."
+            if roll_call:  # a vote by roll call names each voter present or represented
+                yield ""
+                yield "Vote par appel nominal :"
+                yield ""
+                for ballot in roll_call:
+                    proxy = f" (pouvoir à {ballot.proxy_holder.get_full_name()})" if ballot.proxy_holder else ""
+                    yield f"- {ballot.voter.get_full_name()}{proxy} : {CHOICE[ballot.choice]}"
     if item.notes:
         yield ""
         yield item.notes

@@ -66,6 +66,12 @@ class Meeting(models.Model):
     convened_at = models.DateTimeField(null=True, blank=True)
     # Convened later than the statutes ask, confirmed by the officer: the minutes will say so.
     convened_late = models.BooleanField(default=False)
+    # The agenda the board was convened to (``agenda_changes.snapshot``; None before), and its
+    # last change since: the board is told, the page and the minutes say so.
+    convened_agenda = models.JSONField(null=True, blank=True, editable=False)
+    agenda_changed_at = models.DateTimeField(null=True, blank=True)
+    # Items added after the convocation with less notice than the statutes ask: the minutes say so.
+    agenda_added_late = models.BooleanField(default=False)
     held_at = models.DateTimeField(null=True, blank=True)  # when the secretary closed the meeting
     # The rules in force when it was convened (``MeetingSettings``).
     quorum_percent = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -1,20 +1,24 @@
-"""The meetings' part of notifications: the board hears of a convocation, with the agenda in the
-e-mail. A meeting is shown only to those who may see meetings."""
+"""The meetings' part of notifications: the board hears of a convocation, and of each change to
+the agenda since, with the agenda (and what changed) in the e-mail. A meeting is shown only to
+those who may see meetings."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from intranet.links import site_hostname
 from intranet.models import User
 from intranet.notifications.actions import notify
 from intranet.notifications.kinds import Delivery, NotificationKind
+from intranet.notifications.models import Notification, OutgoingEmail
 from intranet.notifications.targets import Target
 from workflows.meetings import calendar, policies
 from workflows.meetings.models import Meeting
-from workflows.meetings.wording import agenda_text, meeting_title
+from workflows.meetings.wording import agenda_html, agenda_text, meeting_title, told_agenda
 
 # Its kind of notification (registered in apps.py): a convocation goes at once.
 MEETING = NotificationKind(
@@ -24,27 +28,40 @@ MEETING = NotificationKind(
 SENTENCES = {
     "meeting_convened": lambda: _("%(actor)s convenes the board: %(title)s"),
     "meeting_item_withdrawn": lambda: _("%(actor)s withdrew their proposal from the agenda: %(title)s"),
+    "meeting_agenda_changed": lambda: _("%(actor)s changed the agenda after the convocation: %(title)s"),
 }
+# The agenda changed after the convocation: told in the page at once; the e-mail waits a little,
+# so that the secretary's few clicks in a row make one e-mail with all of them.
+AGENDA_CHANGE = NotificationKind(
+    "meeting_agenda",
+    _l("Changes to the agenda of a meeting I am convened to"),
+    81,
+    Delivery.IMMEDIATELY,
+    grouping_window=timedelta(minutes=5),
+)
+AGENDA_CHANGED = "meeting_agenda_changed"
 
 
 def invitation(meeting: Meeting) -> tuple[str, bytes, str]:
     """The meeting's .ics, as its page gives it: a calendar program adds it in one click."""
-    content = calendar.calendar_of([meeting], site=site_hostname(), name=_("Board meetings"))
+    content = calendar.calendar_of([meeting], name=_("Board meetings"))
     return f"seance-{meeting.starts_at:%Y-%m-%d}.ics", content, "text/calendar"
 
 
 def describe_meetings(user, ids: list[int]) -> dict[int, Target]:
     if not policies.can_see_meetings(user):
         return {}
-    return {
-        meeting.pk: Target(
+    described = {}
+    for meeting in Meeting.objects.filter(pk__in=ids):
+        told = told_agenda(meeting)
+        described[meeting.pk] = Target(
             title=meeting_title(meeting),
             url=reverse("meetings:detail", args=[meeting.pk]),
-            excerpt=agenda_text(meeting),
+            excerpt=agenda_text(meeting, told),
+            excerpt_html=agenda_html(meeting, told),
             attachment=(lambda meeting=meeting: invitation(meeting)) if meeting.convened_at else None,
         )
-        for meeting in Meeting.objects.filter(pk__in=ids)
-    }
+    return described
 
 
 def _tell_board(actor: User, meeting: Meeting, board: set[int], event: str, group_key: str = "") -> None:
@@ -67,3 +84,27 @@ def item_withdrawn(actor: User, meeting: Meeting, board: set[int]) -> None:
     """The board convened learns that an item of the agenda will not be voted on (which one is
     on the meeting's page, for those who may still open the proposal)."""
     _tell_board(actor, meeting, board, "meeting_item_withdrawn", group_key=f"meeting:{meeting.pk}:withdrawn")
+
+
+def agenda_changed(actor: User, meeting: Meeting, board: set[int]) -> None:
+    """The board convened learns that the agenda changed. Someone who has not read the last such
+    notification yet, and whose e-mail of it is still to be written, gets no other: that one is
+    written when sent and tells every change since the convocation. (Its e-mail is locked, so
+    that a worker about to send it waits for this change.)"""
+    waiting = Notification.objects.filter(
+        event=AGENDA_CHANGED, target_type="meeting", target_id=meeting.pk, read_at__isnull=True
+    )
+    pending = OutgoingEmail.objects.select_for_update().filter(
+        pk__in=waiting.values("email_id"), status=OutgoingEmail.Status.PENDING
+    )
+    told = waiting.filter(Q(email__isnull=True) | Q(email_id__in=list(pending.values_list("pk", flat=True))))
+    already = set(told.values_list("recipient_id", flat=True))
+    notify(
+        kind=AGENDA_CHANGE,
+        event=AGENDA_CHANGED,
+        recipients=board - already,
+        target_type="meeting",
+        target_id=meeting.pk,
+        actor=actor,
+        group_key=f"meeting:{meeting.pk}:agenda",
+    )

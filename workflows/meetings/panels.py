@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from intranet.plugins import Panel
 from workflows.meetings import policies, selectors
+from workflows.meetings.room import roll_calls_of
 
 
 def meetings_waiting(user, _nothing) -> Panel | None:
@@ -24,10 +25,13 @@ def decision_meeting(user, decision) -> Panel | None:
     if meeting is None:
         return None
     vote = getattr(decision, "vote", None)
+    sees_meetings = policies.can_see_meetings(user)
     context = {
         "meeting": meeting,
-        "sees_meetings": policies.can_see_meetings(user),
+        "sees_meetings": sees_meetings,
         # The tally alone ("2 for, 2 against: adopted") would not say what decided it.
         "casting_vote_used": bool(vote and vote.casting_vote_used),
+        # Named as on the meeting's page, for those who read it (members read them in public minutes).
+        "roll_call": roll_calls_of(meeting, [vote]).get(vote.pk, []) if sees_meetings and vote else [],
     }
     return Panel("meetings/_decision_panel.html", context)

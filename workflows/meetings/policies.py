@@ -48,7 +48,9 @@ def can_answer(user, meeting: Meeting) -> bool:
 
 
 def can_record_presence(user, meeting: Meeting) -> bool:
-    return meeting.status == MeetingStatus.CONVENED and can_run_meetings(user)
+    """The roll call is taken in the room, once the meeting has started: before, the answers
+    count (a roll call taken early would hide the answers given after it from the quorum)."""
+    return meeting.status == MeetingStatus.CONVENED and meeting.starts_at <= timezone.now() and can_run_meetings(user)
 
 
 def can_hold(user, meeting: Meeting) -> bool:

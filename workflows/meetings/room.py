@@ -1,14 +1,18 @@
-"""Who is in the room of a meeting, from the secretary's roll call: the quorum, who votes, and
-whether the counts of a vote in the room count anything."""
+"""Who is in the room of a meeting, from the secretary's roll call: the quorum, who votes,
+whether the counts of a vote in the room count anything, and who voted what by roll call."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from intranet.exceptions import ActionRefused
-from intranet.models import BoardMembership
+from intranet.models import BoardMembership, User
 from workflows.meetings import rules
-from workflows.meetings.models import Attendance, Meeting
+from workflows.meetings.models import Answer, Attendance, Meeting
+from workflows.models import Ballot, BallotChoice, BoardVote, CloseReason
 
 
 def board_ids() -> set[int]:
@@ -42,3 +46,47 @@ def refuse_empty_counts(votes_for: int, votes_against: int, abstentions: int) ->
         raise ActionRefused(
             _("Nothing was counted: give the number of votes for, against and abstentions."), field="votes_for"
         )
+
+
+@dataclass(frozen=True)
+class NamedBallot:
+    """One voter's choice in a vote by roll call; ``proxy_holder`` gave it for a member who was
+    represented."""
+
+    voter: User
+    choice: str  # a BallotChoice value
+    proxy_holder: User | None = None
+
+    @property
+    def choice_label(self) -> str:
+        return BallotChoice(self.choice).label
+
+
+def roll_calls_of(meeting: Meeting, votes: Iterable[BoardVote | None]) -> dict[int, list[NamedBallot]]:
+    """The votes of this meeting held by roll call (vote id → each voter by name with their
+    choice): two queries, none when no vote was held in the room."""
+    held = [vote.pk for vote in votes if vote is not None and vote.close_reason == CloseReason.HELD_IN_SESSION]
+    if not held:
+        return {}
+    # Only a roll call keeps ballots among the votes held in session (the counted ones keep counts).
+    ballots = list(
+        Ballot.objects.filter(vote_id__in=held)
+        .select_related("voter")
+        .order_by("voter__last_name", "voter__first_name", "voter_id")
+    )
+    if not ballots:
+        return {}
+    # A member away from the room had a ballot only through the holder of their proxy (the action
+    # takes ballots from those present or represented, and nobody answers once the meeting started).
+    holders = {
+        row.member_id: row.proxy_to
+        for row in Attendance.objects.filter(
+            meeting=meeting, answer=Answer.PROXY, present_in_room=False, proxy_to__isnull=False
+        ).select_related("proxy_to")
+    }
+    named: dict[int, list[NamedBallot]] = {}
+    for ballot in ballots:
+        named.setdefault(ballot.vote_id, []).append(
+            NamedBallot(voter=ballot.voter, choice=ballot.choice, proxy_holder=holders.get(ballot.voter_id))
+        )
+    return named

@@ -23,7 +23,8 @@ from workflows.meetings.models import (
     Minutes,
     MinutesDraft,
 )
-from workflows.meetings.wording import WITHDRAWN_ITEM
+from workflows.meetings.room import NamedBallot, roll_calls_of
+from workflows.meetings.wording import WITHDRAWN_ITEM, changes_told
 from workflows.models import Proposal
 
 DRAFTS_SHOWN = 20
@@ -83,6 +84,10 @@ class MeetingView:
     room_voters: list[tuple[User, User | None]] = field(default_factory=list)
     # Items withdrawn by their author whose proposal the reader may no longer open: no title, no link.
     hidden_titles: set[int] = field(default_factory=set)
+    # The items voted by roll call: item id → each voter by name with their choice (and proxy).
+    roll_calls: dict[int, list[NamedBallot]] = field(default_factory=dict)
+    # What changed in the agenda since the convocation, in sentences (the date first); none if nothing.
+    agenda_changes: list[str] = field(default_factory=list)
 
     def title_of(self, item: AgendaItem) -> str:
         """The item's title as this reader sees it, in their language."""
@@ -131,6 +136,9 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
         may_hold=policies.can_hold(user, meeting),
         may_write_minutes=policies.can_write_minutes(user, meeting),
     )
+    view.agenda_changes = changes_told(meeting, view.items)
+    by_vote = roll_calls_of(meeting, [item.vote for item in view.items])
+    view.roll_calls = {item.pk: by_vote[item.vote_id] for item in view.items if item.vote_id in by_vote}
     view.hidden_titles = {
         item.pk
         for item in view.items

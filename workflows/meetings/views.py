@@ -83,7 +83,8 @@ def _detail_page(request, meeting, *, status=200, **posted):
     voted_item = posted.pop("voted_item", None)
     context = {
         "view": view,
-        # Each item not voted yet has its forms while the meeting is held: counts, or a roll call.
+        # Each item not voted yet has its forms while the meeting is held: counts, or a roll call;
+        # an item voted by roll call names each voter with their choice.
         "agenda": [
             (
                 item,
@@ -106,6 +107,7 @@ def _detail_page(request, meeting, *, status=200, **posted):
                 )
                 if view.may_hold and view.room_voters and _to_vote(item) and item.kind == ItemKind.PROPOSAL
                 else None,
+                view.roll_calls.get(item.pk, []),
             )
             for index, item in enumerate(view.items)
         ],
@@ -151,7 +153,8 @@ def _minutes_form(view) -> forms.MinutesForm:
     initial = (
         {"text": written.text, "public_to_members": written.public_to_members, "revision": written.revision}
         if written
-        else {"text": first_draft(view.meeting)}
+        # Revision 0: nothing saved yet, so a first save from a page opened before someone else's is refused.
+        else {"text": first_draft(view.meeting), "revision": 0}
     )
     return forms.MinutesForm(initial=initial)
 

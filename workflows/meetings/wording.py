@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from intranet.links import absolute_url
 from intranet.markdown import DOCUMENT_REFERENCE_PATTERN
+from workflows.meetings.agenda_changes import changes_since_convocation
 from workflows.meetings.models import AgendaItem, Meeting
 
 # A Markdown link, ``[label](address)``: in plain text, the label then the full address.
@@ -27,19 +30,71 @@ def meeting_title(meeting: Meeting) -> str:
     return _("meeting of %(when)s") % {"when": when}
 
 
-def agenda_text(meeting: Meeting) -> str:
-    """Where, then each item: a proposal's with the address of its page and its documents, a
-    free item with its notes, their links (documents, pages of the site) written out in full."""
-    lines = []
-    for item in meeting.items.select_related("minutes_of").order_by("position"):
+@dataclass(frozen=True)
+class ToldItem:
+    position: int
+    title: str
+    link: str = ""  # the proposal's page (and its documents), in full
+    notes: str = ""  # plain text, each link written out in full
+
+
+@dataclass(frozen=True)
+class ToldAgenda:
+    """A meeting's agenda as e-mails and calendars tell it, the same to every board member."""
+
+    place: str
+    video_link: str
+    changes: list[str]  # what changed since the convocation, one sentence each
+    items: list[ToldItem]
+
+
+def told_agenda(meeting: Meeting) -> ToldAgenda:
+    """Where, what changed since the convocation, then each item: a proposal's with the address
+    of its page and its documents, a free item with its notes and their links in full."""
+    agenda = list(meeting.items.select_related("minutes_of").order_by("position"))
+    items = []
+    for item in agenda:
         if item.withdrawn_at is not None:
-            lines.append(f"{item.position}. {WITHDRAWN_ITEM}")
+            items.append(ToldItem(item.position, str(WITHDRAWN_ITEM)))
             continue
         link = absolute_url(reverse("proposals:detail", args=[item.proposal_id])) if item.proposal_id else ""
-        lines.append(f"{item.position}. {item.shown_title}" + (f" — {link}" if link else ""))
-        lines += [f"   {line}" if line.strip() else "" for line in notes_text(item).splitlines()]
-    where = ", ".join(part for part in (meeting.place, meeting.video_link) if part)
-    return "\n".join([where, *lines])
+        items.append(ToldItem(item.position, item.shown_title, link, notes_text(item)))
+    return ToldAgenda(meeting.place, meeting.video_link, changes_told(meeting, agenda), items)
+
+
+def changes_told(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[str]:
+    """The agenda's changes since the convocation, in sentences; none if it did not change."""
+    changes = changes_since_convocation(meeting, items)
+    if changes is None:
+        return []
+    when = date_format(timezone.localtime(meeting.agenda_changed_at), "DATETIME_FORMAT")
+    told = [_("The agenda changed since the convocation (last change: %(when)s).") % {"when": when}]
+    for item in changes.added:
+        title = WITHDRAWN_ITEM if item.withdrawn_at is not None else item.shown_title
+        told.append(_("Added: %(title)s") % {"title": title})
+    for removed in changes.removed:
+        told.append(_("Removed: %(title)s") % {"title": WITHDRAWN_ITEM if removed.withdrawn else removed.title})
+    if changes.reordered:
+        told.append(_("The order of the items changed."))
+    return told
+
+
+def agenda_text(meeting: Meeting, told: ToldAgenda | None = None) -> str:
+    """The agenda as plain text (e-mails' text part, calendars), one line per item."""
+    told = told or told_agenda(meeting)
+    lines = [", ".join(part for part in (told.place, told.video_link) if part)]
+    if told.changes:
+        lines += [*told.changes, ""]
+    for item in told.items:
+        lines.append(f"{item.position}. {item.title}" + (f" — {item.link}" if item.link else ""))
+        lines += [f"   {line}" if line.strip() else "" for line in item.notes.splitlines()]
+    return "\n".join(lines)
+
+
+def agenda_html(meeting: Meeting, told: ToldAgenda | None = None) -> str:
+    """The agenda for e-mails' HTML part: a numbered list, the place, links one clicks (the video
+    link, the proposals' pages, the documents in the notes), every text escaped."""
+    return render_to_string("meetings/email/agenda.html", {"agenda": told or told_agenda(meeting)})
 
 
 def notes_text(item: AgendaItem) -> str:
