@@ -19,7 +19,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,15 +55,22 @@ def notify(
     target_id: int,
     actor: User | None = None,
     group_key: str = "",
+    once_while_unread: bool = False,
 ) -> list[Notification]:
     """Notify these people (never the actor, never a deactivated account), in the caller's
     transaction. The caller has decided, from its policy, that each of them may see the target.
-    A constant number of queries, whatever the number of recipients."""
+    A constant number of queries, whatever the number of recipients.
+
+    ``once_while_unread``: for a notice whose page and e-mail tell the target as it is when read
+    or sent (a changed agenda), someone who has not read the last one of this event and target,
+    and whose e-mail of it is still to be written, gets no other."""
     if not has_sentence(event):
         raise ValueError(f"No app registered a sentence for the event {event!r}.")
     if kind.value not in values():
         raise ValueError(f"No app declared the notification kind {kind.value!r}.")
     wanted = set(recipients) - {actor.pk if actor else None}
+    if once_while_unread:
+        wanted -= _still_to_tell(event, target_type, target_id)
     user_ids = sorted(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
     if not user_ids:
         return []
@@ -89,6 +96,17 @@ def notify(
     _queue_at_once([n for n in notifications if n.delivery == Delivery.IMMEDIATELY], group_key, now)
     push_unread_counts_on_commit(user_ids, may_change_waiting=kind.may_change_waiting)
     return notifications
+
+
+def _still_to_tell(event: str, target_type: str, target_id: int) -> set[int]:
+    """Who has an unread notification of this event and target not e-mailed yet (none to send, or
+    its e-mail waiting: locked, so that a worker about to send it waits for this change)."""
+    unread = Notification.objects.filter(event=event, target_type=target_type, target_id=target_id, read_at=None)
+    waiting = OutgoingEmail.objects.select_for_update().filter(
+        pk__in=unread.values("email_id"), status=OutgoingEmail.Status.PENDING
+    )
+    untold = unread.filter(Q(email__isnull=True) | Q(email_id__in=list(waiting.values_list("pk", flat=True))))
+    return set(untold.values_list("recipient_id", flat=True))
 
 
 def _queue_at_once(notifications: list[Notification], group_key: str, now: datetime) -> None:

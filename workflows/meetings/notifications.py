@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -14,7 +13,6 @@ from django.utils.translation import gettext_lazy as _l
 from intranet.models import User
 from intranet.notifications.actions import notify
 from intranet.notifications.kinds import Delivery, NotificationKind
-from intranet.notifications.models import Notification, OutgoingEmail
 from intranet.notifications.targets import Target
 from workflows.meetings import calendar, policies
 from workflows.meetings.models import Meeting
@@ -87,24 +85,16 @@ def item_withdrawn(actor: User, meeting: Meeting, board: set[int]) -> None:
 
 
 def agenda_changed(actor: User, meeting: Meeting, board: set[int]) -> None:
-    """The board convened learns that the agenda changed. Someone who has not read the last such
-    notification yet, and whose e-mail of it is still to be written, gets no other: that one is
-    written when sent and tells every change since the convocation. (Its e-mail is locked, so
-    that a worker about to send it waits for this change.)"""
-    waiting = Notification.objects.filter(
-        event=AGENDA_CHANGED, target_type="meeting", target_id=meeting.pk, read_at__isnull=True
-    )
-    pending = OutgoingEmail.objects.select_for_update().filter(
-        pk__in=waiting.values("email_id"), status=OutgoingEmail.Status.PENDING
-    )
-    told = waiting.filter(Q(email__isnull=True) | Q(email_id__in=list(pending.values_list("pk", flat=True))))
-    already = set(told.values_list("recipient_id", flat=True))
+    """The board convened learns that the agenda changed: once while the last notice is unread
+    and not e-mailed yet, since that one is written when sent and tells every change since the
+    convocation."""
     notify(
         kind=AGENDA_CHANGE,
         event=AGENDA_CHANGED,
-        recipients=board - already,
+        recipients=board,
         target_type="meeting",
         target_id=meeting.pk,
         actor=actor,
         group_key=f"meeting:{meeting.pk}:agenda",
+        once_while_unread=True,
     )
