@@ -582,7 +582,10 @@ def _upgrade(install: Installation, session: requests.Session, data: dict) -> st
     assert sorted(restarts[:-1]) == sorted(webs) and restarts[-1] == "intranet-worker.service", restarts
     same = [unit for unit in [*webs, "intranet-worker.service"] if install.running[unit].pid == before[unit]]
     assert not same, f"not restarted: {same}"
-    assert not failures, f"{len(failures)} failed request(s) of {sum(answered.values())}: {failures[:10]}"
+    assert not failures, (
+        f"{len(failures)} failed request(s) of {sum(answered.values())}: {failures[:10]}\n"
+        f"{upgrade.stdout}\n{install.log_tails()}"
+    )
     assert site.read_text().endswith("# Changed by hand: the upgrade keeps it.\n"), "the hand edit was undone"
     assert Path(f"{site}.new").is_file() and "server 127.0.0.1" in Path(f"{site}.new").read_text()
     print(upgrade.stdout, flush=True)

@@ -131,7 +131,7 @@ render() {  # a template of deploy/, its placeholders filled
       -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@HTTPS_PORT@|$HTTPS_PORT|g" -e "s|@HTTPS_PORT_SUFFIX@|$HTTPS_PORT_SUFFIX|g" \
       -e "s|@CERTIFICATE@|$CERTIFICATE|g" -e "s|@CERTIFICATE_KEY@|$CERTIFICATE_KEY|g" \
       -e "s|@BIND@|$BIND|g" -e "s|@CLIENT_MAX_BODY_SIZE@|${CLIENT_MAX_BODY_SIZE:-}|g" \
-      -e "s|@UPSTREAMS@|$(for upstream in "${UPSTREAM_LIST[@]}"; do printf '    server %s;\\n' "$upstream"; done)|g" \
+      -e "s|@UPSTREAMS@|$(for upstream in "${UPSTREAM_LIST[@]}"; do printf '    server %s max_fails=3;\\n' "$upstream"; done)|g" \
       "$SOURCE/deploy/$1"
 }
 # nginx's client_max_body_size: the application's own limit, DOCUMENTS_MAX_UPLOAD_MB (of $ETC/env,

@@ -49,12 +49,12 @@ for port in $ports; do
     echo "intranet-web@$port does not answer after the upgrade: see journalctl -u intranet-web@$port" >&2
     exit 1
   fi
-  echo "  restarted intranet-web@$port"
-  # nginx puts a process that refused a request aside for fail_timeout (10 s by default) before it
+  echo "  restarted intranet-web@$port ($(date +%T))"
+  # nginx puts a process that refused 3 requests aside for fail_timeout (10 s by default) before it
   # tries it again: if the next one stopped sooner, a one-node set-up would have none left to answer.
   [ "$port" = "$(printf '%s\n' $ports | tail -n 1)" ] || sleep $((${NGINX_FAIL_TIMEOUT:-10} + 1))
 done
 systemctl restart intranet-worker.service
-echo "  restarted intranet-worker"
+echo "  restarted intranet-worker ($(date +%T))"
 site=$(python3 "$here/systemd_env.py" get "$ETC/env" SITE_URL "https://$domain" 2>/dev/null || echo "https://$domain")
 echo "Upgraded. The health page: ${site%/}/sante/"

@@ -265,6 +265,8 @@ def test_the_server_command_starts_the_worker_beside_the_server(db, monkeypatch)
     [server] = replaced
     assert server[server.index("--ws-max-size") + 1] == "65536"  # large frames refused by the server
     assert "uvicorn" in replaced[0]
+    assert server[server.index("--timeout-keep-alive") + 1] == "5"  # uvicorn's own, for browsers
     started.clear()
-    call_command("serve", "--no-jobs")
+    call_command("serve", "--no-jobs", "--keep-alive", "75")
     assert not started
+    assert replaced[-1][replaced[-1].index("--timeout-keep-alive") + 1] == "75"  # behind nginx

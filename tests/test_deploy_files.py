@@ -128,7 +128,7 @@ def test_the_web_processes_listen_where_told(tmp_path):
 
 def upstreams(site: str) -> list[str]:
     block = re.search(r"upstream intranet \{(.*?)\}", site, re.S).group(1)
-    return re.findall(r"^\s*server (\S+);", block, re.M)
+    return re.findall(r"^\s*server (\S+?)(?: [^;]*)?;", block, re.M)
 
 
 def test_nginx_sends_requests_to_every_process_it_is_told(tmp_path):
@@ -143,6 +143,19 @@ def test_nginx_sends_requests_to_every_process_it_is_told(tmp_path):
     ]
     site = render("nginx/intranet.conf", tmp_path, *options)
     assert upstreams(site) == ["10.0.0.11:8001", "10.0.0.11:8002", "10.0.0.12:8001", "10.0.0.12:8002"]
+
+
+def test_a_restart_leaves_nginx_a_process_to_answer(tmp_path):
+    """While upgrade.sh restarts one process, one broken connection to another must not make
+    nginx set that one aside too (every page would be a 502), and nginx, not the process, closes
+    an idle connection: a request sent on one the process is closing fails."""
+    site = render("nginx/intranet.conf", tmp_path)
+    block = re.search(r"upstream intranet \{(.*?)\}", site, re.S).group(1)
+    servers = re.findall(r"^\s*server \S+ (.*);", block, re.M)
+    assert servers and all(int(re.search(r"max_fails=(\d+)", line).group(1)) >= 2 for line in servers), servers
+    nginx_idle = int(re.search(r"keepalive_timeout (\d+)s;", block).group(1))
+    command = systemd_env.exec_start(render("systemd/intranet-web@.service", tmp_path), "intranet-web@8001.service")
+    assert int(command[command.index("--keep-alive") + 1]) > nginx_idle
 
 
 def nginx_bytes(size: str) -> int:

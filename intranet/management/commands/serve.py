@@ -30,8 +30,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not start the background worker (manage.py worker) beside it.",
         )
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=5,
+            help="Seconds an idle HTTP connection is kept open (uvicorn). Behind a proxy, longer than "
+            "the proxy's own idle timeout for its connections to the application.",
+        )
 
-    def handle(self, *args, host, port, server, no_jobs=False, **options):
+    def handle(self, *args, host, port, server, no_jobs=False, keep_alive=5, **options):
         if env_str("SITE_URL") is None:
             # Links in e-mails point where this server listens (`make run PORT=8101`), in the
             # server's processes and in the worker started below, which inherits the environment.
@@ -47,6 +54,7 @@ class Command(BaseCommand):
             command = [
                 *(sys.executable, "-m", "uvicorn", "--host", host, "--port", str(port)),
                 *("--loop", "uvloop", "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"),
+                *("--timeout-keep-alive", str(keep_alive)),
                 # A page's messages are a few hundred bytes: a larger frame is refused by the
                 # server itself, before the application reads it (the consumer refuses > 2,000).
                 *("--ws-max-size", str(WEBSOCKET_MAX_BYTES)),
