@@ -91,3 +91,27 @@ def test_a_reference_with_digits_is_read_as_its_parts_in_order_and_plain_words_a
     (clause,) = parse("FI-2026-001-002").clauses
     assert (clause.kind, clause.terms) == ("phrase", ["fi", "2026", "001", "002"])
     assert [clause.kind for clause in parse("Saint-Étienne cinéma").clauses] == ["word", "word", "word"]
+
+
+def test_an_index_built_before_finds_items_by_call_number_after_the_upgrade(cast):
+    """The upgrade's migration queues every item again: an index written when items were indexed
+    by their title alone learns their call numbers from the worker, without a rebuild."""
+    import importlib
+
+    from django.apps import apps
+
+    from intranet.models import SearchChange
+
+    fonds = catalogued_with_stills(cast.staff, "Films de la famille Martin")
+    index_now()
+    item = fonds.items.order_by("pk").first()
+    item.__class__.objects.filter(pk=item.pk).update(title="Moisson")
+    item.refresh_from_db()
+    assert not SearchChange.objects.exists()  # a title changed behind the indexer's back, as in an old index
+    migration = importlib.import_module("workflows.archives.migrations.0004_reindex_items_by_call_number")
+    migration.queue_items_for_the_index(apps, None)
+    assert set(SearchChange.objects.filter(kind="archive_item").values_list("object_id", flat=True)) == set(
+        fonds.items.values_list("pk", flat=True)
+    )
+    index_now()
+    assert results(cast.staff, item.call_number)[0] == f"{item.call_number} — Moisson"
