@@ -2,8 +2,8 @@
 
 The core never imports an app (docs/architecture.md). Where it needs one — a collège was created,
 a navigation counter, a search source, a notification target and the sentences of its events, a
-live subscription kind, a panel on another app's page, built-in texts, audit details — the app
-declares it here, and the core asks this module.
+live subscription kind, a panel on another app's page, a staff screen, built-in texts, audit
+details — the app declares it here, and the core asks this module.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class Panel:
 
 
 PanelMaker = Callable[[Any, Any], Panel | None]  # (reader, the page's object) → a panel, or None
+StaffScreen = tuple[str, Promise | str]  # (URL name, its label in the staff navigation)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class _Registry:
     college_created: list[Callable[[College], Any]] = field(default_factory=list)
     panels: dict[str, list[PanelMaker]] = field(default_factory=dict)
     panel_relations: dict[str, list[str]] = field(default_factory=dict)
+    staff_screens: list[StaffScreen] = field(default_factory=list)
 
 
 _registry = _Registry()
@@ -103,6 +105,7 @@ def register(
     home_waiting: Iterable[activity.WaitingSource] = (),
     home_waiting_counted_in: str | None = None,
     home_activity: Iterable[activity.ActivitySource] = (),
+    staff_screens: Iterable[StaffScreen] = (),
 ) -> None:
     """Everything ``app`` (its label) adds to the core, declared once in its ``ready()``.
 
@@ -141,12 +144,19 @@ def register(
       ``/api/v1/me/activity/``). ``home_waiting_counted_in``: the navigation count its waiting
       sources list (``"tasks"``); they are not asked of a reader whose part of it (the app's own
       ``navigation_counters``) is nought.
+    - ``staff_screens``: ``[(URL name, gettext_lazy(label))]``, its pages in the staff navigation
+      (``intranet.templatetags.staff_nav``), after the core's own, in the order apps are installed.
     """
     if app in _registry.apps:
         raise RuntimeError(f"{app} is already plugged in: an app registers once, in its ready().")
     if home_waiting_counted_in is not None and home_waiting_counted_in not in (navigation_counters or {}):
         raise RuntimeError(f"{app} lists what its own {home_waiting_counted_in!r} count counts: register that count.")
+    staff_screens = list(staff_screens)
+    claimed = {url_name for url_name, _label in _registry.staff_screens}
+    if taken := claimed & {url_name for url_name, _label in staff_screens}:
+        raise RuntimeError(f"{app} lists staff screens another app lists already: {sorted(taken)}.")
     _registry.apps.append(app)
+    _registry.staff_screens.extend(staff_screens)
     register_builtin_texts(builtin_texts or {})
     register_action_labels(audit_actions or {})
     for key, detail in (audit_details or {}).items():
@@ -189,6 +199,11 @@ def college_created(college: College) -> None:
 
 def college_created_reactions() -> list[Callable[[College], Any]]:
     return list(_registry.college_created)
+
+
+def registered_staff_screens() -> list[StaffScreen]:
+    """The apps' staff screens, in the order the apps are installed."""
+    return list(_registry.staff_screens)
 
 
 def panel_makers(page: str) -> list[PanelMaker]:

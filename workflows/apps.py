@@ -41,4 +41,5 @@ class WorkflowsConfig(AppConfig):
             home_waiting=[home.waiting_steps_and_ballots],
             home_waiting_counted_in="tasks",
             home_activity=[home.proposals_that_moved, home.decisions_entered],
+            staff_screens=[("proposals:vote_rules", _("Voting rules"))],
         )

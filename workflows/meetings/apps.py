@@ -35,6 +35,7 @@ class MeetingsConfig(AppConfig):
             navigation_counts_change_for={"tasks": {Attendance: lambda attendance: [attendance.member_id]}},
             home_waiting=[home.meetings_waiting],
             home_waiting_counted_in="tasks",
+            staff_screens=[("meetings:rules", _("Meeting rules"))],
         )
         # Proposals do not know meetings: a withdrawal takes its items off the agendas through this.
         proposal_withdrawn.connect(withdrawal.on_proposal_withdrawn, dispatch_uid="meetings.proposal_withdrawn")
