@@ -137,3 +137,90 @@ def plain_text(html: str) -> str:
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
     return "\n".join(line for line in lines if line)
+
+
+class _ReadableText(HTMLParser):
+    """Rendered HTML back to text a person reads as such (a calendar, an e-mail's text part)."""
+
+    def __init__(self, address: Callable[[str], str], document: Callable[[int], str] | None):
+        super().__init__(convert_charrefs=True)
+        self.address, self.document = address, document
+        self.lines: list[str] = []
+        self.line = ""
+        self.lists: list[list] = []  # each open list: [its tag, the items so far]
+        self.marker = ""  # the dash or number of a list item, for its first line
+        self.links: list[tuple[str, int]] = []  # each open link: its address, where its label starts
+        self.in_reference = self.in_pre = False
+
+    def flush(self):
+        text = self.line.rstrip() if self.in_pre else " ".join(self.line.split())
+        self.line = ""
+        if not text.strip():
+            return
+        indent = "   " * max(len(self.lists) - 1, 0)
+        if self.marker:
+            text, self.marker = indent + self.marker + text, ""
+        elif self.lists:
+            text = indent + "   " + text
+        self.lines.append(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in _BLOCKS - {"th", "td"}:
+            self.flush()
+        if tag in ("ul", "ol"):
+            self.lists.append([tag, 0])
+        elif tag == "li" and self.lists:
+            self.lists[-1][1] += 1
+            kind, number = self.lists[-1]
+            self.marker = f"{number}. " if kind == "ol" else "- "
+        elif tag in ("th", "td") and self.line.strip():
+            self.line += " | "
+        elif tag == "pre":
+            self.in_pre = True
+        elif tag == "a":
+            self.links.append((attributes.get("href") or "", len(self.line)))
+        self.in_reference = tag == "span" and attributes.get("class") == "document-ref"
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.links:
+            href, start = self.links.pop()
+            label, address = " ".join(self.line[start:].split()), self.address(href) if href else ""
+            if address and address != label:
+                self.line += f" ({address})" if label else address
+        if tag in _BLOCKS - {"th", "td"}:
+            self.flush()
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "pre":
+            self.in_pre = False
+        self.in_reference = False
+
+    def handle_data(self, data):
+        if self.in_reference:
+            number = data.removeprefix("doc:")
+            named = self.document and number.isdigit()  # a span typed by hand is only text
+            self.line += self.document(int(number)) if named else f"[[{data}]]"
+            return
+        if not self.in_pre:
+            self.line += data
+            return
+        for index, piece in enumerate(data.split("\n")):
+            if index:
+                self.flush()
+            self.line += piece
+
+
+def readable_text(
+    html: str, *, address: Callable[[str], str] = str, document: Callable[[int], str] | None = None
+) -> str:
+    """The text of rendered, sanitised HTML (``render_markdown``) for where Markdown is shown raw
+    (calendars, e-mails' text part): no emphasis marks, one line per block, list items with their
+    dash or number, each link as "label (address)" (``address`` makes it absolute). A document
+    reference is written by ``document``, or stays ``[[doc:12]]``: naming it is each reader's
+    page's business."""
+    parser = _ReadableText(address, document)
+    parser.feed(html or "")
+    parser.close()
+    parser.flush()
+    return "\n".join(parser.lines)

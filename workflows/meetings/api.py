@@ -39,13 +39,21 @@ DETAIL_EXAMPLE = {
         {
             "id": 31, "position": 1, "kind": "minutes", "title": "Approbation du procès-verbal du 12 novembre",
             "notes": "", "proposal": None, "withdrawn": False, "minutes_of": 6, "result": None, "decision": None,
+            "roll_call": None, "added_after_convocation": False,
         },
         {
             "id": 32, "position": 2, "kind": "proposal", "title": "Festival des films d'élèves", "notes": "",
             "proposal": 14, "withdrawn": False, "minutes_of": None, "result": "adopted",
-            "decision": "CA-2027-003",
+            "decision": "CA-2027-003", "added_after_convocation": True,
+            "roll_call": [
+                {"member": 3, "name": "Camille Hébert", "choice": "for", "by_proxy": False, "proxy_holder": None,
+                 "proxy_holder_name": None},
+                {"member": 9, "name": "Noé Vasseur", "choice": "for", "by_proxy": True, "proxy_holder": 3,
+                 "proxy_holder_name": "Camille Hébert"},
+            ],
         },
     ],
+    "agenda_changed_at": "2027-01-10T09:12:00+01:00",
     "attendance": [
         {"member": 3, "name": "Camille Hébert", "role": "secrétaire", "answer": "présent·e", "proxy_to": None,
          "present_in_room": True},
@@ -95,6 +103,8 @@ def _detail(request, meeting) -> Response:
     tags=["meetings"],
     parameters=[MEETING_ID],
     summary="A meeting as its page shows it: agenda, attendance, quorum, my answer",
+    description="Each item voted by roll call names who voted what (for the board and staff), and the "
+    "agenda says when it changed since the convocation and which items were added since.",
     responses={200: api.MeetingDetailSerializer, 404: NOT_FOUND},
     examples=[OpenApiExample("In session", value=DETAIL_EXAMPLE, response_only=True)],
 )

@@ -61,6 +61,10 @@ class NamedBallot:
     def choice_label(self) -> str:
         return BallotChoice(self.choice).label
 
+    @property
+    def by_proxy(self) -> bool:
+        return self.proxy_holder is not None
+
 
 def roll_calls_of(meeting: Meeting, votes: Iterable[BoardVote | None]) -> dict[int, list[NamedBallot]]:
     """The votes of this meeting held by roll call (vote id → each voter by name with their

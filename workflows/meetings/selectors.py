@@ -1,9 +1,9 @@
-"""What the meeting pages show a reader, built once for the pages (and the API when it comes)."""
+"""What the meeting pages show a reader, built once for the pages and the API."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.http import Http404
@@ -14,6 +14,7 @@ from intranet.counters import Counted
 from intranet.models import BoardMembership, User
 from workflows import policies as workflow_policies
 from workflows.meetings import actions, policies, rules
+from workflows.meetings.agenda_changes import changes_since_convocation
 from workflows.meetings.models import (
     AgendaItem,
     Attendance,
@@ -24,7 +25,7 @@ from workflows.meetings.models import (
     MinutesDraft,
 )
 from workflows.meetings.room import NamedBallot, roll_calls_of
-from workflows.meetings.wording import WITHDRAWN_ITEM, changes_told
+from workflows.meetings.wording import WITHDRAWN_ITEM, tell_changes
 from workflows.models import Proposal
 
 DRAFTS_SHOWN = 20
@@ -84,10 +85,15 @@ class MeetingView:
     room_voters: list[tuple[User, User | None]] = field(default_factory=list)
     # Items withdrawn by their author whose proposal the reader may no longer open: no title, no link.
     hidden_titles: set[int] = field(default_factory=set)
+    # Who voted what by roll call is for those who read the meetings (as on a decision's page).
+    may_see_ballots: bool = False
     # The items voted by roll call: item id → each voter by name with their choice (and proxy).
     roll_calls: dict[int, list[NamedBallot]] = field(default_factory=dict)
     # What changed in the agenda since the convocation, in sentences (the date first); none if nothing.
     agenda_changes: list[str] = field(default_factory=list)
+    # When the agenda last changed since the convocation, and the items added since; as told above.
+    agenda_changed_at: datetime | None = None
+    added_after_convocation: set[int] = field(default_factory=set)
 
     def title_of(self, item: AgendaItem) -> str:
         """The item's title as this reader sees it, in their language."""
@@ -136,9 +142,15 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
         may_hold=policies.can_hold(user, meeting),
         may_write_minutes=policies.can_write_minutes(user, meeting),
     )
-    view.agenda_changes = changes_told(meeting, view.items)
-    by_vote = roll_calls_of(meeting, [item.vote for item in view.items])
-    view.roll_calls = {item.pk: by_vote[item.vote_id] for item in view.items if item.vote_id in by_vote}
+    changes = changes_since_convocation(meeting, view.items)
+    view.agenda_changes = tell_changes(meeting, changes)
+    if changes is not None:
+        view.agenda_changed_at = meeting.agenda_changed_at
+        view.added_after_convocation = {item.pk for item in changes.added}
+    view.may_see_ballots = policies.can_see_meetings(user)
+    if view.may_see_ballots:
+        by_vote = roll_calls_of(meeting, [item.vote for item in view.items])
+        view.roll_calls = {item.pk: by_vote[item.vote_id] for item in view.items if item.vote_id in by_vote}
     view.hidden_titles = {
         item.pk
         for item in view.items

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from workflows.meetings.models import Answer, ItemKind, MeetingStatus
 from workflows.models import BallotChoice
@@ -17,6 +19,34 @@ class MeetingSerializer(serializers.Serializer):
     video_link = serializers.CharField()
     status = serializers.ChoiceField(choices=MeetingStatus.choices)
     convened_late = serializers.BooleanField(help_text="Convened later than the statutes' notice")
+
+
+class NamedBallotSerializer(serializers.Serializer):
+    # Reads a ``room.NamedBallot``.
+    member = serializers.IntegerField(source="voter.pk")
+    name = serializers.CharField(source="voter.get_full_name")
+    choice = serializers.ChoiceField(choices=BallotChoice.choices)
+    by_proxy = serializers.BooleanField(help_text="Represented: their proxy's holder, in the room, gave it")
+    proxy_holder = serializers.IntegerField(
+        source="proxy_holder.pk", allow_null=True, default=None, help_text="Who gave it; null when they voted"
+    )
+    proxy_holder_name = serializers.CharField(source="proxy_holder.get_full_name", allow_null=True, default=None)
+
+
+@extend_schema_field(NamedBallotSerializer(many=True, allow_null=True))
+class RollCallField(serializers.Field):
+    """An item's roll call, from the reader's ``MeetingView``: null when its vote was not a roll
+    call, left out for a reader who may not see who voted what. Not read-only: the schema would
+    then call it required."""
+
+    def get_attribute(self, item):
+        view = self.root.instance
+        if not getattr(view, "may_see_ballots", False):
+            raise SkipField
+        return view.roll_calls.get(item.pk)
+
+    def to_representation(self, ballots):
+        return NamedBallotSerializer(ballots, many=True).data
 
 
 class AgendaItemSerializer(serializers.Serializer):
@@ -32,6 +62,14 @@ class AgendaItemSerializer(serializers.Serializer):
     )
     result = serializers.SerializerMethodField(help_text="The outcome of the vote in session, once recorded")
     decision = serializers.SerializerMethodField(help_text="The register's number, when the vote decided")
+    roll_call = RollCallField(
+        required=False,
+        help_text="Who voted what, when the vote was by roll call (null otherwise); "
+        "only for those who may see named ballots (the board and staff), left out for others",
+    )
+    added_after_convocation = serializers.SerializerMethodField(
+        help_text="Put on the agenda after the board was convened"
+    )
 
     def _hidden(self, item) -> bool:
         # Read within a ``MeetingDetailSerializer``: its instance is the reader's ``MeetingView``.
@@ -46,6 +84,9 @@ class AgendaItemSerializer(serializers.Serializer):
 
     def get_withdrawn(self, item) -> bool:
         return item.withdrawn_at is not None
+
+    def get_added_after_convocation(self, item) -> bool:
+        return item.pk in getattr(self.root.instance, "added_after_convocation", ())
 
     def get_result(self, item) -> str | None:
         if item.vote_id:
@@ -80,6 +121,9 @@ class MeetingDetailSerializer(serializers.Serializer):
     # Reads a ``selectors.MeetingView``.
     meeting = MeetingSerializer()
     agenda = AgendaItemSerializer(source="items", many=True)
+    agenda_changed_at = serializers.DateTimeField(
+        allow_null=True, help_text="The agenda's last change since the convocation; null when it has not changed"
+    )
     attendance = AttendanceSerializer(source="rows", many=True)
     quorum = QuorumSerializer()
     quorum_from_roll_call = serializers.BooleanField(source="from_roll_call")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -13,12 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from intranet.links import absolute_url
-from intranet.markdown import DOCUMENT_REFERENCE_PATTERN
-from workflows.meetings.agenda_changes import changes_since_convocation
+from intranet.markdown import readable_text, render_markdown
+from workflows.meetings.agenda_changes import AgendaChanges, changes_since_convocation
 from workflows.meetings.models import AgendaItem, Meeting
-
-# A Markdown link, ``[label](address)``: in plain text, the label then the full address.
-MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 # In place of the title of an item whose proposal its author withdrew, for readers who may no
 # longer open it (and in calendars and e-mails, which every board member reads alike).
@@ -64,7 +60,11 @@ def told_agenda(meeting: Meeting) -> ToldAgenda:
 
 def changes_told(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[str]:
     """The agenda's changes since the convocation, in sentences; none if it did not change."""
-    changes = changes_since_convocation(meeting, items)
+    return tell_changes(meeting, changes_since_convocation(meeting, items))
+
+
+def tell_changes(meeting: Meeting, changes: AgendaChanges | None) -> list[str]:
+    """``changes_since_convocation`` in sentences, the date of the last change first."""
     if changes is None:
         return []
     when = date_format(timezone.localtime(meeting.agenda_changed_at), "DATETIME_FORMAT")
@@ -98,17 +98,15 @@ def agenda_html(meeting: Meeting, told: ToldAgenda | None = None) -> str:
 
 
 def notes_text(item: AgendaItem) -> str:
-    """An item's notes as plain text, each link with its full address (``[[doc:12]]`` included)."""
+    """An item's notes as plain text (calendars show the description as typed): no Markdown marks,
+    each link with its full address, a ``[[doc:12]]`` by its page's address and never its name,
+    since every board member reads the same text whatever they may open."""
 
     def full(address: str) -> str:
         return absolute_url(address) if address.startswith("/") and not address.startswith("//") else address
 
-    def link(match: re.Match) -> str:
-        label, address = match.group(1).strip(), full(match.group(2))
-        return f"{label} ({address})" if label and label != address else address
+    def document(number: int) -> str:
+        return absolute_url(reverse("documents:document", args=[number]))
 
-    def document(match: re.Match) -> str:
-        return absolute_url(reverse("documents:document", args=[int(match.group(1))]))
-
-    text = re.sub(DOCUMENT_REFERENCE_PATTERN, document, item.notes.strip())
-    return MARKDOWN_LINK.sub(link, text)
+    notes = item.notes.strip()
+    return readable_text(render_markdown(notes).html, address=full, document=document) if notes else ""
