@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -239,12 +242,26 @@ def audit_entries(filters: AuditFilters) -> QuerySet[AuditEntry]:
     if filters.action:
         entries = entries.filter(action=filters.action)
     if filters.text:
-        entries = entries.filter(Q(target_label__icontains=filters.text) | Q(actor_label__icontains=filters.text))
+        entries = entries.filter(Q(actor_label__icontains=filters.text) | _target_matching(filters.text))
     if filters.since:
         entries = entries.filter(created_at__date__gte=filters.since)
     if filters.until:
         entries = entries.filter(created_at__date__lte=filters.until)
     return entries
+
+
+def _target_matching(text: str) -> Q:
+    """Targets whose label holds the text; for a day typed as the reader types dates ("19/12/2026"),
+    those kept by their moment (a meeting: its ISO date-time in UTC) on that local day, as the log
+    shows them, and not the UTC date the label holds."""
+    contains = Q(target_label__icontains=text)
+    try:
+        day = forms.DateField().to_python(text)
+    except ValidationError:
+        return contains
+    start = timezone.make_aware(datetime.combine(day, time.min)).astimezone(UTC)
+    on_that_day = Q(target_label__gte=start.isoformat(), target_label__lt=(start + timedelta(days=1)).isoformat())
+    return on_that_day | (contains & ~Q(target_label__regex=r"^\d{4}-\d{2}-\d{2}[T ]\d"))
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -199,3 +199,19 @@ def test_access_rows_written_before_still_read(cast, login):
         ["motif\xa0: publication en ligne autorisée par le déposant", "usages autorisés\xa0: consultation sur place"],
         ["online publication allowed", "on_site"],
     )
+
+
+@pytest.mark.parametrize(("language", "typed"), [("fr", "19/12/2026"), ("en", "2026-12-19")])
+def test_a_meeting_is_found_in_the_log_by_the_day_as_the_reader_types_it(cast, login, language, typed):
+    """Kept as its UTC moment, shown in local time: 00:30 in Paris on the 19th is the 18th in UTC."""
+    late = meeting_actions.plan_meeting(
+        cast.secretary, starts_at=timezone.make_aware(datetime(2026, 12, 19, 0, 30)), place="Poitiers"
+    )
+    other = meeting_actions.plan_meeting(
+        cast.secretary, starts_at=timezone.make_aware(datetime(2026, 12, 20, 0, 30)), place="Niort"
+    )
+    assert late.audit_label.startswith("2026-12-18T23:30:00+00:00")  # as when read back from the database
+    response = login(speaking(cast.staff, language)).get(reverse("staff_audit_log"), {"q": typed})
+    log = text_of(response)[text_of(response).index("<table") :]
+    assert local(late.starts_at, language) in log
+    assert local(other.starts_at, language) not in log

@@ -8,6 +8,7 @@ the rows here say what the meeting was, not how a vote is counted (``workflows.v
 from __future__ import annotations
 
 import secrets
+from datetime import UTC
 from fractions import Fraction
 
 from django.conf import settings
@@ -90,8 +91,9 @@ class Meeting(models.Model):
 
     @property
     def audit_label(self) -> str:
-        """Kept by the audit log in no language; described at display (``audit_details.target``)."""
-        return self.starts_at.isoformat()
+        """Kept by the audit log in no language, in UTC whoever set the time (the log finds a day
+        by these labels' order); described at display (``audit_details.target``)."""
+        return self.starts_at.astimezone(UTC).isoformat()
 
     @property
     def quorum(self) -> Fraction:
