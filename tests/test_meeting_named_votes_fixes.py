@@ -87,3 +87,33 @@ def test_the_minutes_draft_and_their_odt_name_each_voter(cast, voted):
     text = "\n".join(teletype.extractText(p) for p in load(io.BytesIO(odt.content)).getElementsByType(P))
     assert f"– {cast.board_member.get_full_name()} (pouvoir à {cast.president.get_full_name()}) : pour" in text
     assert f"– {cast.president.get_full_name()} : contre" in text
+
+
+def test_a_member_who_arrives_after_a_vote_stays_represented_in_that_vote(cast, voted):
+    """The roll call recorded again once the represented member came in: the vote held before
+    still says who gave their ballot, on the page and in the minutes."""
+    present = [cast.secretary.pk, cast.president.pk, cast.board_member.pk]
+    actions.record_presence(cast.secretary, meeting=voted, present=present)
+    page = text_of(signed_in(cast.president).get(reverse("meetings:detail", args=[voted.pk])))
+    represented = f"{cast.board_member.get_full_name()}, représenté·e par {cast.president.get_full_name()} (pouvoir)"
+    assert f"{represented}\u00a0: pour" in page
+    draft = first_draft(holding.close_meeting(cast.secretary, meeting=voted))
+    assert f"- {cast.board_member.get_full_name()} (pouvoir à {cast.president.get_full_name()}) : pour" in draft
+
+
+def test_the_upgrade_keeps_who_gave_the_ballots_recorded_before(cast, voted):
+    """Ballots recorded before the holder was kept with them: read once from the attendance."""
+    import importlib
+
+    from django.apps import apps
+
+    from workflows.models import Ballot
+
+    Ballot.objects.update(cast_by=None)
+    migration = importlib.import_module("workflows.meetings.migrations.0007_roll_call_proxies_kept")
+    migration.keep_who_gave_each_ballot(apps, None)
+    assert dict(Ballot.objects.values_list("voter_id", "cast_by_id")) == {
+        cast.secretary.pk: None,
+        cast.president.pk: None,
+        cast.board_member.pk: cast.president.pk,
+    }

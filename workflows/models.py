@@ -197,6 +197,16 @@ class Ballot(models.Model):
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ballots")
     choice = models.CharField(_("vote"), max_length=10, choices=BallotChoice.choices)
     comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    # In a meeting's roll call, the member present who gave it for the voter, represented by proxy:
+    # kept with the ballot, since the roll call may be recorded again later in the meeting.
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by proxy by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     cast_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
 

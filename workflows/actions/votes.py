@@ -224,11 +224,13 @@ def record_vote_in_session(
     voters_in_room: int,
     president_choice: str = "",
     ballots: Mapping[int, str] | None = None,
+    proxies: Mapping[int, int] | None = None,
 ) -> BoardVote:
     """A vote held in a board meeting, as the secretary counted it (proxies included): counted by
     the same rules as an online vote, and decided (or put back on the agenda) the same way. By
     roll call, ``ballots`` names each voter's choice (board member id → choice): the counts and
-    the president's vote come from it, and the ballots are kept as an online vote's are."""
+    the president's vote come from it, and the ballots are kept as an online vote's are, each with
+    who gave it for a represented voter (``proxies``: voter id → the holder's id)."""
     if not policies.can_run_board_votes(actor):
         raise PermissionDenied("Only the president or the secretary record a vote held in session.")
     if ballots is not None:
@@ -264,7 +266,10 @@ def record_vote_in_session(
         record(actor, WorkflowAudit.VOTE_OPENED, proposal, vote=vote.pk, in_session=True, roll_call=ballots is not None)
         if ballots is not None:
             Ballot.objects.bulk_create(
-                [Ballot(vote=vote, voter_id=voter, choice=choice) for voter, choice in ballots.items()]
+                [
+                    Ballot(vote=vote, voter_id=voter, choice=choice, cast_by_id=(proxies or {}).get(voter))
+                    for voter, choice in ballots.items()
+                ]
             )
         tally = tally_in_session(
             votes_for, votes_against, abstentions,

@@ -75,6 +75,7 @@ def record_vote(
             voters_in_room=quorum.counted,
             president_choice=president_choice,
             ballots=ballots,
+            proxies={voter: holder for voter, holder in in_room.items() if holder is not None},
         )
         AgendaItem.objects.filter(pk=item.pk).update(vote=vote)
         touch_meeting(meeting)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from intranet.exceptions import ActionRefused
 from intranet.models import BoardMembership, User
 from workflows.meetings import rules
-from workflows.meetings.models import Answer, Attendance, Meeting
+from workflows.meetings.models import Attendance, Meeting
 from workflows.models import Ballot, BallotChoice, BoardVote, CloseReason
 
 
@@ -68,29 +68,20 @@ class NamedBallot:
 
 def roll_calls_of(meeting: Meeting, votes: Iterable[BoardVote | None]) -> dict[int, list[NamedBallot]]:
     """The votes of this meeting held by roll call (vote id → each voter by name with their
-    choice): two queries, none when no vote was held in the room."""
+    choice, and who gave it for them by proxy, as recorded with the vote): one query, none when
+    no vote was held in the room."""
     held = [vote.pk for vote in votes if vote is not None and vote.close_reason == CloseReason.HELD_IN_SESSION]
     if not held:
         return {}
     # Only a roll call keeps ballots among the votes held in session (the counted ones keep counts).
-    ballots = list(
+    ballots = (
         Ballot.objects.filter(vote_id__in=held)
-        .select_related("voter")
+        .select_related("voter", "cast_by")
         .order_by("voter__last_name", "voter__first_name", "voter_id")
     )
-    if not ballots:
-        return {}
-    # A member away from the room had a ballot only through the holder of their proxy (the action
-    # takes ballots from those present or represented, and nobody answers once the meeting started).
-    holders = {
-        row.member_id: row.proxy_to
-        for row in Attendance.objects.filter(
-            meeting=meeting, answer=Answer.PROXY, present_in_room=False, proxy_to__isnull=False
-        ).select_related("proxy_to")
-    }
     named: dict[int, list[NamedBallot]] = {}
     for ballot in ballots:
         named.setdefault(ballot.vote_id, []).append(
-            NamedBallot(voter=ballot.voter, choice=ballot.choice, proxy_holder=holders.get(ballot.voter_id))
+            NamedBallot(voter=ballot.voter, choice=ballot.choice, proxy_holder=ballot.cast_by)
         )
     return named
