@@ -62,15 +62,25 @@ def describe_meetings(user, ids: list[int]) -> dict[int, Target]:
     return described
 
 
-def _tell_board(actor: User, meeting: Meeting, board: set[int], event: str, group_key: str = "") -> None:
+def _tell_board(
+    actor: User,
+    meeting: Meeting,
+    board: set[int],
+    event: str,
+    group_key: str = "",
+    *,
+    kind: NotificationKind = MEETING,
+    once_while_unread: bool = False,
+) -> None:
     notify(
-        kind=MEETING,
+        kind=kind,
         event=event,
         recipients=board,
         target_type="meeting",
         target_id=meeting.pk,
         actor=actor,
         group_key=group_key,
+        once_while_unread=once_while_unread,
     )
 
 
@@ -88,13 +98,12 @@ def agenda_changed(actor: User, meeting: Meeting, board: set[int]) -> None:
     """The board convened learns that the agenda changed: once while the last notice is unread
     and not e-mailed yet, since that one is written when sent and tells every change since the
     convocation."""
-    notify(
-        kind=AGENDA_CHANGE,
-        event=AGENDA_CHANGED,
-        recipients=board,
-        target_type="meeting",
-        target_id=meeting.pk,
-        actor=actor,
+    _tell_board(
+        actor,
+        meeting,
+        board,
+        AGENDA_CHANGED,
         group_key=f"meeting:{meeting.pk}:agenda",
+        kind=AGENDA_CHANGE,
         once_while_unread=True,
     )
