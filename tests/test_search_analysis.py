@@ -68,6 +68,13 @@ def test_the_snippet_of_a_long_text_is_cut_around_the_first_match():
     assert "<mark>élèves</mark>" in marked and len(marked) < 400
 
 
+def test_every_match_in_the_snippet_is_marked_and_none_after_its_end():
+    text = "Début. " * 100 + "Un élève & une élève <b>. " + "Rien. " * 30 + "Encore des élèves."
+    marked = snippet(text, parse("eleve"))
+    assert marked.count("<mark>") == 2 and "<mark>élève</mark> &amp; une <mark>élève</mark> &lt;b&gt;" in marked
+    assert "Encore" not in marked and marked.endswith(" …")
+
+
 VARIED_FRENCH = (
     "L'éducation à l'image pour les élèves : des ateliers au lycée, c'est-à-dire qu'on y voit "
     "des œuvres d'Æsope et des CINÉMAS itinérants. Ça commence à 14h30, salle n°3 (3,5 m²) ; "

@@ -140,11 +140,18 @@ def _described(user, hits: list[tuple[str, int]], parsed: ParsedQuery, scopes: s
         by_kind.setdefault(kind, []).append(object_id)
     displays = {kind: sources()[kind].display(user, ids, scopes) for kind, ids in by_kind.items() if kind in sources()}
     groups: dict[str, Group] = {}
+    marked: dict[str, str] = {}  # the posts of one thread share its title: marked once
+
+    def mark(text: str):
+        if text not in marked:
+            marked[text] = snippet(text, parsed)
+        return marked[text]
+
     for kind, object_id in hits:
         display = displays.get(kind, {}).get(object_id)
         if display is None:
             continue  # gone, or no longer theirs to open, since it was indexed
         group = groups.setdefault(kind, Group(kind=kind, label=str(sources()[kind].label), count=0))
-        group.hits.append(Hit(kind, object_id, display, snippet(display.title, parsed), snippet(display.text, parsed)))
+        group.hits.append(Hit(kind, object_id, display, mark(display.title), mark(display.text)))
         group.count += 1
     return list(groups.values())
