@@ -69,7 +69,10 @@ def minutes_waiting_for_approval() -> list[Minutes]:
     )
 
 
-def _put_first(meeting: Meeting, minutes: Minutes) -> AgendaItem:
+def put_minutes_approval_first(meeting: Meeting, minutes: Minutes) -> AgendaItem:
+    """The approval of ``minutes`` on the agenda, after the approvals already there and before
+    every other item (planning a meeting adds them; so does the one click). Inside the caller's
+    transaction, the meeting locked."""
     items = list(meeting.items.order_by("position"))
     approvals = [item for item in items if item.kind == ItemKind.MINUTES]
     # Pages show it in each reader's language (``AgendaItem.shown_title``); stored, in the association's.
@@ -90,7 +93,7 @@ def add_minutes_approval(actor: User, *, meeting: Meeting, minutes: Minutes | No
         require(policies.can_edit_agenda(actor, meeting), "This agenda is not yours to change now.")
         if minutes is None or minutes.pk not in {waiting.pk for waiting in minutes_waiting_for_approval()}:
             raise ActionRefused(_("These minutes are no longer waiting for approval: reload the page."))
-        item = _put_first(meeting, minutes)
+        item = put_minutes_approval_first(meeting, minutes)
         touch_agenda(actor, meeting, added=True)
         record(actor, MeetingAction.AGENDA_CHANGED, meeting, added=[item.title])
     return item

@@ -15,7 +15,7 @@ from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.models import User
 from workflows.meetings import agenda_changes, notifications, policies
-from workflows.meetings.actions.agenda import _put_first, minutes_waiting_for_approval
+from workflows.meetings.actions.agenda import minutes_waiting_for_approval, put_minutes_approval_first
 from workflows.meetings.actions.common import MeetingAction, locked_meeting, require, touch_meeting
 from workflows.meetings.models import CalendarFeed, Meeting, MeetingSettings, MeetingStatus, new_feed_key
 from workflows.meetings.room import board_ids
@@ -55,7 +55,7 @@ def plan_meeting(actor: User, *, starts_at: datetime, place: str = "", video_lin
         record(actor, MeetingAction.PLANNED, meeting, starts_at=meeting.starts_at.isoformat())
         # The minutes of the meetings before, written and not approved yet, come first.
         for minutes in minutes_waiting_for_approval():
-            _put_first(meeting, minutes)
+            put_minutes_approval_first(meeting, minutes)
     return meeting
 
 
