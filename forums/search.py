@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import Post, Thread
-from forums.selectors import page_of_number, visible_forums
+from forums.selectors import thread_url, visible_forums
+from intranet.builtins import builtin_text
 from intranet.markdown import plain_text
+from intranet.models import full_name
 from intranet.search.sources import Display, Entry, Source, ids_in
 
 
@@ -119,17 +121,27 @@ class PostSource(Source):
         return "forum", visible_forums(user)
 
     def display(self, user, ids, scopes):
-        posts = Post.objects.filter(
+        # As values: a page of hits is often twenty posts of a few threads.
+        rows = Post.objects.filter(
             pk__in=ids, thread__forum_id__in=ids_in(scopes, "forum"), hidden_at__isnull=True, deleted_at__isnull=True
-        ).select_related("thread__forum", "author")
+        ).values_list(
+            "pk",
+            "thread_id",
+            "number",
+            "body_html",
+            "created_at",
+            "thread__title",
+            "thread__forum__name",
+            "author__first_name",
+            "author__last_name",
+        )
         return {
-            post.pk: Display(
-                title=post.thread.title,
-                url=reverse("forums:thread", args=[post.thread_id])
-                + f"?page={page_of_number(post.number)}#post-{post.number}",
-                text=plain_text(post.body_html),
-                context=f"{post.thread.forum.display_name} · {post.author.get_full_name()}",
-                date=post.created_at,
+            pk: Display(
+                title=title,
+                url=thread_url(thread_id, number),
+                text=plain_text(body_html),
+                context=f"{builtin_text(forum)} · {full_name(first, last)}",
+                date=created_at,
             )
-            for post in posts
+            for pk, thread_id, number, body_html, created_at, title, forum, first, last in rows
         }

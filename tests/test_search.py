@@ -81,6 +81,26 @@ def test_french_as_people_type_it_finds_every_kind(cast, corpus):
     assert "<mark>élèves</mark>" in thread_hit.title
 
 
+def test_a_person_and_a_reply_are_shown_with_where_they_are(cast, corpus):
+    colleague = cast.diffusion_member
+    person = next(hit for hit in search.search(cast.production_member, "studio pixel").hits if hit.kind == "member")
+    assert person.display.title == colleague.get_full_name()
+    assert person.display.url == reverse("member_detail", args=[colleague.pk])
+    assert person.display.context == colleague.college_memberships.get().college.name
+    assert person.display.text.split("\n") == ["Réalisatrice", "Studio Pixel", "cinéma d'animation"]
+    forum_actions.reply(cast.education_member, thread=corpus["thread"], body="Une sortie zygomatique au cinéma.")
+    index_now()
+    reply = next(hit for hit in search.search(cast.education_member, "zygomatique").hits if hit.kind == "post")
+    assert reply.display.title == "Éducation à l'image pour les élèves"
+    assert reply.display.url == reverse("forums:thread", args=[corpus["thread"].pk]) + "?page=1#post-2"
+    assert reply.display.context == f"{corpus['thread'].forum.name} · {cast.education_member.get_full_name()}"
+    # Deactivated since it was indexed: members no longer see the person, staff still do.
+    colleague.is_active = False
+    colleague.save(update_fields=["is_active"])
+    assert colleague.get_full_name() not in found(cast.production_member, "studio pixel")
+    assert colleague.get_full_name() in found(cast.staff, "studio pixel")
+
+
 def test_a_member_of_another_college_finds_none_of_its_private_items(cast, corpus):
     titles = found(cast.patrimoine_member, "eleve cinema etude tournees")
     assert "Éducation à l'image pour les élèves" not in titles  # Éducation's forum

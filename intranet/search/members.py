@@ -4,20 +4,27 @@ the directory."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from intranet import policies
-from intranet.models import CollegeMembership, User
+from intranet.links import address_maker
+from intranet.models import CollegeMembership, Skill, User, full_name
 from intranet.search.sources import EVERY_MEMBER, STAFF_ONLY, Display, Entry, Source
+
+
+def _text(trade: str, organisation: str, territory: str | None, skills: list[str], bio: str) -> str:
+    return "\n".join(filter(None, [trade, organisation, territory or "", ", ".join(skills), bio]))
 
 
 def _profile_text(user: User) -> str:
     profile = user.profile
-    skills = ", ".join(skill.name for skill in profile.skills.all())
     territory = profile.territory.name if profile.territory_id else ""
-    return "\n".join(filter(None, [profile.trade, profile.organisation, territory, skills, profile.bio]))
+    return _text(
+        profile.trade, profile.organisation, territory, [skill.name for skill in profile.skills.all()], profile.bio
+    )
 
 
 def _members(ids):
@@ -63,13 +70,31 @@ class MemberSource(Source):
     def display(self, user, ids, scopes):
         if EVERY_MEMBER not in scopes:
             return {}
+        # As values: the profile's parts, then the skills and the collèges of these people.
+        people = User.objects.filter(pk__in=ids, profile__isnull=False)
+        if STAFF_ONLY not in scopes:
+            people = people.filter(is_active=True)
+        skills, colleges = defaultdict(list), defaultdict(list)
+        for user_id, name in Skill.objects.filter(profiles__user__in=ids).values_list("profiles__user", "name"):
+            skills[user_id].append(name)
+        memberships = CollegeMembership.objects.filter(user__in=ids).order_by("pk")
+        for user_id, name in memberships.values_list("user_id", "college__name"):
+            colleges[user_id].append(name)
+        url = address_maker("member_detail")
         return {
-            member.pk: Display(
-                title=member.get_full_name(),
-                url=reverse("member_detail", args=[member.pk]),
-                text=_profile_text(member),
-                context=", ".join(membership.college.name for membership in member.college_memberships.all()),
+            pk: Display(
+                title=full_name(first, last),
+                url=url(pk),
+                text=_text(trade, organisation, territory, skills[pk], bio),
+                context=", ".join(colleges[pk]),
             )
-            for member in _members(ids)
-            if member.is_active or STAFF_ONLY in scopes
+            for pk, first, last, trade, organisation, territory, bio in people.values_list(
+                "pk",
+                "first_name",
+                "last_name",
+                "profile__trade",
+                "profile__organisation",
+                "profile__territory__name",
+                "profile__bio",
+            )
         }
