@@ -230,13 +230,20 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("relevance", _("relevance")), ("date", _("date, newest first"))],
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # A page number that is not one (typed in the address) shows the first page, not an error.
+    page = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("everything")), *kinds]
         colleges = College.objects.filter(is_active=True).order_by("position", "name").values_list("slug", "name")
         self.fields["college"].choices = [("", _("all collèges")), *colleges]
+
+    def clean_page(self) -> int:
+        try:
+            return max(int(self.cleaned_data["page"]), 1)
+        except ValueError:
+            return 1
 
     def clean_author(self):
         handle = self.cleaned_data["author"].strip().lstrip("@")

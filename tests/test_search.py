@@ -229,6 +229,27 @@ def test_the_results_page_groups_by_kind_and_works_without_javascript(cast, corp
     assert refused.status_code == 400 and "personne-inconnue" in refused.content.decode()
 
 
+@pytest.mark.parametrize("number", ["abc", "-1", "0", "1.5", "²"])
+def test_a_page_number_that_is_not_one_shows_the_first_page(cast, corpus, login, number):
+    client = login(cast.production_member)
+    response = client.get(reverse("search"), {"q": "cinema", "page": number})
+    assert response.status_code == 200 and "etude.pdf" in response.content.decode()
+
+
+def test_a_page_past_the_last_results_says_so_and_leads_back(cast, corpus, login):
+    client = login(cast.production_member)
+    page = client.get(reverse("search"), {"q": "cinema", "page": 999}).content.decode()
+    assert "Il n’y a plus de résultats après cette page." in page
+    assert 'href="?q=cinema"' in page and "Rien de ce que vous pouvez ouvrir" not in page
+    assert 'rel="prev"' not in page
+
+
+def test_the_filters_help_is_what_the_author_field_points_to(cast, login):
+    page = login(cast.production_member).get(reverse("search")).content.decode()
+    described_by = re.search(r'name="author"[^>]*aria-describedby="([^"]+)"', page).group(1)
+    assert f'id="{described_by}"' in page
+
+
 def test_commands_rebuild_with_its_rate_and_show_the_status(cast, corpus, capsys):
     call_command("search_index", "rebuild")
     output = capsys.readouterr().out
