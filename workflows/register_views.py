@@ -103,6 +103,7 @@ def decision_detail(request, number: str):
             "amended_by": list(decision.amended_by.all()),
             "repealed_by": list(decision.repealed_by.all()),
             "documents": selectors.proposal_documents(request.user, decision.proposal),
+            "discussion": selectors.discussion_for(request.user, decision.proposal),
             "panels": plugins.panels_for(plugins.DECISION_PAGE, request.user, decision),
         },
     )

@@ -13,12 +13,18 @@ from viewflow.workflow.status import STATUS
 
 from documents.models import Document
 from documents.selectors import visible_document_ids
+from forums import policies as forum_policies
+from forums.models import Thread
 from intranet import policies as core
 from intranet.audit import action_label
 from intranet.models import AuditEntry
 from workflows import policies
 from workflows.models import Ballot, BallotChoice, BoardVote, Decision, Proposal
 from workflows.proposals.flows import ProposalFlow
+
+# The proposal's thread with what the forum policy reads of it: asking whether the reader may
+# open it then costs no query (the roles are read once for the page).
+DISCUSSION = "thread__forum__college"
 
 
 def visible_proposals(user) -> QuerySet[Proposal]:
@@ -27,7 +33,7 @@ def visible_proposals(user) -> QuerySet[Proposal]:
 
 def get_proposal_for_user(user, proposal_id: int) -> Proposal:
     proposal = (
-        Proposal.objects.select_related("college", "author", "thread", "amends", "repeals")
+        Proposal.objects.select_related("college", "author", DISCUSSION, "amends", "repeals")
         .filter(pk=proposal_id)
         .first()
     )
@@ -38,7 +44,8 @@ def get_proposal_for_user(user, proposal_id: int) -> Proposal:
 
 def get_vote_for_user(user, vote_id: int) -> BoardVote:
     """A board vote of a proposal ``user`` may open; the same 404 for any other and a missing one."""
-    vote = BoardVote.objects.select_related("proposal").filter(pk=vote_id).first()
+    # With the proposal's discussion: a ballot refused re-renders the proposal's page.
+    vote = BoardVote.objects.select_related(f"proposal__{DISCUSSION}").filter(pk=vote_id).first()
     if vote is None or not policies.can_view_proposal(user, vote.proposal):
         raise Http404
     return vote
@@ -64,13 +71,23 @@ def register_years() -> list[int]:
 
 def get_decision_for_user(user, number: str) -> Decision:
     decision = (
-        Decision.objects.select_related("proposal__college", "proposal__thread", "vote", "amends", "repeals")
+        Decision.objects.select_related("proposal__college", f"proposal__{DISCUSSION}", "vote", "amends", "repeals")
         .filter(number=number)
         .first()
     )
     if decision is None or not core.is_member(user):
         raise Http404
     return decision
+
+
+def discussion_for(user, proposal: Proposal) -> Thread | None:
+    """The thread where the proposal's collège discusses it, if ``user`` may open it (the forum
+    policy decides, as the thread's page does): every member reads a decided proposal, not the
+    collège's forum, and a link is never a 404. ``proposal`` comes with its ``DISCUSSION``."""
+    thread = proposal.thread
+    if thread is None or not forum_policies.can_read_forum(user, thread.forum):
+        return None
+    return thread
 
 
 # --- A proposal as one reader sees it ------------------------------------------------------
@@ -89,6 +106,11 @@ class ProposalView:
     own_ballot: Ballot | None  # the reader's ballot in the open vote
     decisions: list[Decision]
     allowed: dict[str, bool]  # ``policies.proposal_actions``
+    discussion: Thread | None  # ``discussion_for``: None for a reader who may not open it
+
+    @property
+    def discussion_id(self) -> int | None:
+        return self.discussion.pk if self.discussion is not None else None
 
     @property
     def tally(self) -> dict[str, int]:
@@ -121,6 +143,7 @@ def proposal_view(user, proposal: Proposal) -> ProposalView:
         own_ballot=own_ballot,
         decisions=list(proposal.decisions.all()),
         allowed=policies.proposal_actions(user, proposal, open_vote=open_vote),
+        discussion=discussion_for(user, proposal),
     )
 
 

@@ -52,7 +52,11 @@ class ProposalDetailSerializer(ProposalSerializer):
     my_ballot = serializers.CharField(allow_null=True)
     decisions = serializers.ListField(child=serializers.CharField(), source="decision_numbers")
     allowed = AllowedSerializer()
-    thread = serializers.IntegerField(source="proposal.thread_id", allow_null=True)
+    thread = serializers.IntegerField(
+        source="discussion_id",
+        allow_null=True,
+        help_text="Its discussion in the collège's forum; null if you may not open it",
+    )
     amends = serializers.CharField(source="proposal.amends.number", allow_null=True, default=None)
     repeals = serializers.CharField(source="proposal.repeals.number", allow_null=True, default=None)
 
