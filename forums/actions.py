@@ -7,6 +7,8 @@ groups of the thread and forum concerned (whose sockets joined after asking the 
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -68,10 +70,38 @@ def _clean_body(body: str) -> str:
     return body
 
 
+# What a title may not hold: characters that show nothing or reorder the text around them
+# (U+202E, U+200B, controls...). Emoji keep theirs: the joiner between two pictographs (a woman
+# and a laptop make a coder) and the tags after a black flag (the flag of Scotland).
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+EMOJI_JOINER, BLACK_FLAG = "\u200d", "\U0001f3f4"
+TAG_CHARACTERS = "".join(chr(code) for code in range(0xE0020, 0xE0080))
+
+
+def _pictograph_side(character: str) -> bool:
+    return character == "\ufe0f" or unicodedata.category(character) in {"So", "Sk"}
+
+
+def _part_of_emoji(title: str, index: int) -> bool:
+    character = title[index]
+    if character == EMOJI_JOINER:
+        return 0 < index < len(title) - 1 and _pictograph_side(title[index - 1]) and _pictograph_side(title[index + 1])
+    return character in TAG_CHARACTERS and title[:index].rstrip(TAG_CHARACTERS).endswith(BLACK_FLAG)
+
+
+def _has_invisible_character(title: str) -> bool:
+    return any(
+        unicodedata.category(character) in INVISIBLE_CATEGORIES and not _part_of_emoji(title, index)
+        for index, character in enumerate(title)
+    )
+
+
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").replace("\x00", "").split())
     if not title:
         raise ActionRefused(_("Give the thread a title."), field="title")
+    if _has_invisible_character(title):
+        raise ActionRefused(_("A title cannot contain invisible or control characters."), field="title")
     if len(title) > TITLE_MAX_LENGTH:
         raise ActionRefused(
             _("A title is limited to %(limit)s characters.") % {"limit": TITLE_MAX_LENGTH}, field="title"
@@ -127,6 +157,7 @@ def start_thread(actor: User, *, forum: Forum, title: str, body: str) -> Thread:
             post=post.pk,
             number=post.number,
             author=actor.pk,
+            author_name=actor.get_full_name(),  # the member's home writes the line from the frame
             title=thread.title,
             **_activity(thread),
         )
@@ -153,14 +184,27 @@ def reply(actor: User, *, thread: Thread, body: str) -> Post:
     return post
 
 
+def ensure_can_edit_post(actor: User, post: Post) -> None:
+    """PermissionDenied unless ``post`` is the actor's to edit; ActionRefused, said to its author,
+    when only the thread's lock stands in the way (their new text is not lost to a 403)."""
+    if policies.can_edit_post(actor, post):
+        return
+    if (
+        post.author_id == actor.pk
+        and not post.is_deleted
+        and not post.is_hidden
+        and policies.can_read_forum(actor, post.thread.forum)
+    ):  # then the thread is locked to them
+        raise ActionRefused(_("This thread is locked: its messages can no longer be edited."))
+    raise PermissionDenied("Cannot edit this post.")
+
+
 def edit_post(actor: User, *, post: Post, body: str) -> Post:
-    if not policies.can_edit_post(actor, post):  # asked first: not yours is a 403, whatever the text
-        raise PermissionDenied("Cannot edit this post.")
+    ensure_can_edit_post(actor, post)  # asked first: not yours is a 403, whatever the text
     body = _clean_body(body)
     with transaction.atomic():
         post = Post.objects.select_for_update().select_related("thread", "thread__forum").get(pk=post.pk)
-        if not policies.can_edit_post(actor, post):
-            raise PermissionDenied("Cannot edit this post.")
+        ensure_can_edit_post(actor, post)
         if body == post.body:
             return post
         PostRevision.objects.create(

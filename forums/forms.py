@@ -31,7 +31,14 @@ class ThreadForm(PostForm):
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        error_messages={
+            "required": _("Say why the message is hidden."),
+            "max_length": _("A reason is limited to %(limit_value)d characters (this one has %(show_value)d)."),
+        },
+    )
 
 
 class FollowForm(forms.Form):

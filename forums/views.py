@@ -147,10 +147,10 @@ def thread_reply(request, thread_id: int):
         try:
             post = actions.reply(request.user, thread=thread, body=form.cleaned_data["body"])
         except ActionRefused as refusal:
-            form.add_error("body", refusal.message)
+            refusal.add_to(form)
         else:
             return redirect(_thread_url(thread, post.number))
-    # A rejected reply comes back with what was typed.
+    # A rejected reply comes back with what was typed (the thread's page shows it even once locked).
     response = thread_detail(request, thread_id, reply_form=form)
     response.status_code = 400
     return response
@@ -219,16 +219,17 @@ def post_fragment(request, post_id: int):
 
 def post_edit(request, post_id: int):
     post = selectors.get_post_for_user(request.user, post_id)
-    if not policies.can_edit_post(request.user, post):
-        raise PermissionDenied
-    form = PostForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST" and form.is_valid():
-        try:
+    form = PostForm(request.POST if request.method == "POST" else None, initial={"body": post.body})
+    try:
+        actions.ensure_can_edit_post(request.user, post)  # not theirs: a 403
+        if form.is_bound and form.is_valid():
             actions.edit_post(request.user, post=post, body=form.cleaned_data["body"])
-        except ActionRefused as refusal:
-            form.add_error("body", refusal.message)
-        else:
             return redirect(_thread_url(post.thread, post.number))
+    except ActionRefused as refusal:  # the thread was locked: the new text stays on the page
+        if not form.is_bound:
+            messages.error(request, refusal.message)
+            return redirect(_thread_url(post.thread, post.number))
+        refusal.add_to(form)
     return render(request, "forums/post_form.html", {"form": form, "post": post, "thread": post.thread})
 
 
@@ -261,10 +262,19 @@ def post_hide(request, post_id: int):
         raise PermissionDenied
     form = HideForm(request.POST)
     if form.is_valid():
-        actions.hide_post(request.user, post=post, reason=form.cleaned_data["reason"])
-    else:
-        messages.error(request, _("Say why the message is hidden."))
-    return redirect(_thread_url(post.thread, post.number))
+        try:
+            actions.hide_post(request.user, post=post, reason=form.cleaned_data["reason"])
+        except ActionRefused as refusal:
+            refusal.add_to(form)
+        else:
+            return redirect(_thread_url(post.thread, post.number))
+    # A refused reason comes back on a page of its own, as typed.
+    return render(
+        request,
+        "forums/post_hide.html",
+        {"form": form, "post": post, "thread": post.thread, "back_url": _thread_url(post.thread, post.number)},
+        status=400,
+    )
 
 
 @require_POST
