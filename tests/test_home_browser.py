@@ -49,6 +49,10 @@ def test_a_colleagues_reply_upload_and_proposal_appear_on_my_home(asgi_server, t
         timeout=5_000
     )
     assert requests == []
+    # Written as the server writes it: the author, the forum, the moment in the site's time zone.
+    new_thread_line = "li.activity-line--thread:has(a:text-is('Tournage en février'))"
+    live_line = " ".join(news.locator(new_thread_line).inner_text().split())
+    assert colleague.get_full_name() in live_line
 
     other.goto(f"{asgi_server}/forums/fils/{thread.pk}/")
     other.fill("textarea[name=body]", "J'ai un trépied")
@@ -93,6 +97,7 @@ def test_a_colleagues_reply_upload_and_proposal_appear_on_my_home(asgi_server, t
     home.wait_for_selector("body[data-live='connected']", state="attached")
     home.wait_for_timeout(500)
     assert production.get_by_role("link", name="Tournage en février").count() == 1
+    assert " ".join(production.locator(new_thread_line).inner_text().split()) == live_line
     assert "1 nouvelle réponse" in production.inner_text()
     assert notice.is_hidden()
     assert production.get_by_role("link", name="budget.txt").is_visible()

@@ -54,10 +54,26 @@ function threadListOf(section) {
   return list;
 }
 
-function timeNow() {
-  const now = new Date();
-  const shown = now.toLocaleString(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" });
-  return element("time", { datetime: now.toISOString() }, shown);
+// A moment as the server writes it on this page ("8 décembre 2026 à 15:31"), in the site's time
+// zone rather than the browser's: the words' order comes from the page, the names from Intl.
+function timeAt(iso) {
+  const at = iso ? new Date(iso) : new Date();
+  const lang = document.documentElement.lang;
+  const timeZone = places?.dataset.timeZone || undefined;
+  let shown;
+  try {
+    const date = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric", timeZone });
+    const parts = Object.fromEntries(date.formatToParts(at).map((part) => [part.type, part.value]));
+    const time = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+    shown = (places?.dataset.momentPattern || "{day} {month} {year}, {time}")
+      .replace("{day}", parts.day)
+      .replace("{month}", parts.month)
+      .replace("{year}", parts.year)
+      .replace("{time}", time.format(at));
+  } catch {
+    shown = at.toLocaleString(lang);
+  }
+  return element("time", { datetime: at.toISOString() }, shown);
 }
 
 function addThreadLine(data) {
@@ -66,14 +82,16 @@ function addThreadLine(data) {
   if (places.querySelector(`[data-key="thread-${data.thread}"]`)) return true;
   const line = element("li", { class: "activity-line activity-line--thread", "data-key": `thread-${data.thread}` });
   line.appendChild(element("a", { href: places.dataset.threadUrl.replace(/\d+\/$/, `${data.thread}/`) }, data.title));
-  const detail = line.appendChild(element("span", { class: "muted" }, ` — ${place.forum} — `));
-  detail.appendChild(timeNow());
+  const who = data.author_name ? ` — ${data.author_name}` : "";
+  const detail = line.appendChild(element("span", { class: "muted" }, `${who} — ${place.forum} — `));
+  detail.appendChild(timeAt(data.last_activity));
   threadListOf(sectionOf(place)).prepend(line);
   announce(`${places.dataset.labelThreads} — ${place.name}: ${data.title}`);
   return true;
 }
 
-// A reply in a followed thread the page lists already: its count moves.
+// A reply in a followed thread the page lists already: its count and its time move, and the
+// line comes first in its list, as the server orders them.
 function countReply(data) {
   const line = places?.querySelector(`.activity-line--replies[data-key="thread-${data.thread}"]`);
   const replies = line?.querySelector("[data-replies]");
@@ -83,6 +101,8 @@ function countReply(data) {
   const count = Number(replies.dataset.replies) + 1;
   replies.dataset.replies = String(count);
   replies.textContent = `— ${pluralLabel(places, "labelReply", count)}`;
+  line.querySelector("time")?.replaceWith(timeAt(data.last_activity));
+  line.parentElement.prepend(line);
   return true;
 }
 
