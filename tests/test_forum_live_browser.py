@@ -218,6 +218,16 @@ def test_forum_counters_follow_replies_and_reading_from_frames_alone(asgi_server
     index.locator(f"{counter}[data-count='{after_reading}']").wait_for(timeout=10_000)
     assert requests == []
 
+    # A colleague's new thread: the index's count of threads follows, from the frame alone.
+    threads = f"[data-thread-count='{thread.forum_id}']"
+    threads_before = int(index.locator(threads).get_attribute("data-count"))
+    author.goto(f"{asgi_server}/forums/production/nouveau/")
+    author.fill("input[name=title]", "Un autre fil")
+    author.fill("textarea[name=body]", "Bonjour")
+    author.locator("main form button[type=submit]").last.click()
+    index.locator(threads, has_text=f"{threads_before + 1} fils").wait_for(timeout=5_000)
+    assert requests == []
+
 
 def test_a_message_too_large_for_a_frame_is_fetched_once_by_the_page(
     asgi_server, cast_in_a_thread, browser, monkeypatch

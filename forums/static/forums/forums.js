@@ -266,8 +266,23 @@ function newMessage(data) {
   if (!updateRow(data) && data.html !== undefined) insertRow(data);
   addToCount(data.forum, data.thread, 1);
 }
+// The forums index says how many threads each forum holds: a new or moved thread changes it.
+function addToThreadCount(forumId, added) {
+  const shown = document.querySelector(`[data-thread-count="${forumId}"]`);
+  if (!shown) return;
+  const count = Math.max(0, Number(shown.dataset.count) + added);
+  shown.dataset.count = String(count);
+  shown.textContent = pluralLabel(shown, "label", count);
+}
+
 on("post.created", (data) => !thread && newMessage(data));
-on("thread.created", (data) => !thread && newMessage(data));
+// Replayed events from before the page's own may be in its figures already: not counted again.
+const renderedAfter = Number(document.body.dataset.liveSince || 0);
+on("thread.created", (data, id) => {
+  if (thread) return;
+  if (id > renderedAfter) addToThreadCount(data.forum, 1);
+  newMessage(data);
+});
 on("thread.pinned", updateRow);
 on("thread.locked", updateRow);
 
@@ -276,11 +291,13 @@ function unreadOf(data) {
   return Math.max(0, data.post_count - data.read);
 }
 on("thread.moved_out", (data) => {
+  addToThreadCount(data.forum, -1);
   rowOf(data.thread)?.remove();
   if (!data.muted) addToCount(data.forum, data.thread, -unreadOf(data));
   for (const counter of counters(data.forum)) setMuted(counter, data.thread, false);
 });
 on("thread.moved", (data) => {
+  addToThreadCount(data.forum, 1);
   insertRow(data);
   for (const counter of counters(data.forum)) setMuted(counter, data.thread, data.muted);
   addToCount(data.forum, data.thread, unreadOf(data));
