@@ -84,7 +84,7 @@ def test_the_minutes_live_through_drafts_approval_at_the_next_meeting_then_are_f
     assert answer.status_code == 302
     # A save from a page opened before the last one: refused, kept in the history all the same.
     stale = secretary.post(save, {"text": "Version oubliée", "revision": 1})
-    assert stale.status_code == 409 and "Quelqu&#x27;un d&#x27;autre a enregistré" in stale.content.decode()
+    assert stale.status_code == 409 and "enregistré à nouveau depuis l&#x27;ouverture" in stale.content.decode()
     written = Minutes.objects.get(meeting=held)
     assert written.text == "# Présences\n\nPresque tout le monde." and written.revision == 2
     assert MinutesDraft.objects.filter(minutes=written).count() == 3

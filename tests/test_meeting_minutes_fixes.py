@@ -36,7 +36,7 @@ def test_the_first_save_from_a_page_opened_before_the_presidents_save_is_refused
     stale = secretary.post(save, _minutes_form_as_posted(secretary_page, "# Présences\n\nLe texte du secrétaire."))
     assert stale.status_code == 409
     shown = text_of(stale)
-    assert "Quelqu'un d'autre a enregistré le procès-verbal" in shown
+    assert "Le procès-verbal a été enregistré à nouveau depuis l'ouverture de cette page" in shown
     assert "Le texte du secrétaire." in shown  # still in the form, to copy or compare
     written = Minutes.objects.get(meeting=held)
     assert written.text == "# Présences\n\nLe texte de la présidente." and written.revision == 1

@@ -17,8 +17,13 @@ from workflows import actions as workflow_actions
 from workflows.meetings import minutes, policies
 from workflows.meetings.actions import MeetingAction, locked_meeting, require, touch_meeting
 from workflows.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus
-from workflows.meetings.room import refuse_empty_counts, room_quorum, room_voters_of
-from workflows.models import BoardVote
+from workflows.meetings.room import (
+    refuse_a_tie_without_the_president,
+    refuse_empty_counts,
+    room_quorum,
+    room_voters_of,
+)
+from workflows.models import BallotChoice, BoardVote
 
 
 def record_item_vote(actor: User, *, item: AgendaItem, ballots: dict[int, str] | None = None, **counts) -> None:
@@ -66,6 +71,18 @@ def record_vote(
                 _("The president is neither present nor represented: their vote cannot break a tie."),
                 field="president_choice",
             )
+        if ballots is None:
+            refuse_a_tie_without_the_president(
+                votes_for, votes_against, abstentions, board_size=quorum.board_size,
+                president_votes=president in in_room, president_choice=president_choice,
+            )  # fmt: skip
+        else:  # by roll call, the president's own line says their vote
+            chosen = list(ballots.values())
+            refuse_a_tie_without_the_president(
+                chosen.count(BallotChoice.FOR), chosen.count(BallotChoice.AGAINST), chosen.count(BallotChoice.ABSTAIN),
+                board_size=quorum.board_size, president_votes=president in in_room,
+                president_choice=ballots.get(president, ""), field=f"voter_{president}",
+            )  # fmt: skip
         vote = workflow_actions.record_vote_in_session(
             actor,
             proposal=item.proposal,

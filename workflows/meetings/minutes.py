@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from documents import actions as document_actions
@@ -15,12 +15,17 @@ from documents.uploads import IncomingFile
 from intranet.audit import record
 from intranet.exceptions import ActionRefused
 from intranet.markdown import render_markdown
-from intranet.models import User
+from intranet.models import BoardMembership, BoardRole, User
 from workflows import actions as workflow_actions
 from workflows.meetings import actions, policies
 from workflows.meetings.minutes_text import minutes_odt
 from workflows.meetings.models import AgendaItem, ItemKind, Meeting, MeetingStatus, Minutes, MinutesDraft
-from workflows.meetings.room import refuse_empty_counts, room_quorum
+from workflows.meetings.room import (
+    refuse_a_tie_without_the_president,
+    refuse_empty_counts,
+    room_quorum,
+    room_voters_of,
+)
 from workflows.models import VoteResult, VoteSettings
 
 TEXT_MAX_LENGTH = 100_000
@@ -43,7 +48,9 @@ def save_minutes(
         raise ActionRefused(_("The minutes cannot be empty."), field="text")
     if len(text) > TEXT_MAX_LENGTH:
         raise ActionRefused(
-            _("The minutes are at most %(max)s characters long.") % {"max": f"{TEXT_MAX_LENGTH:,}"}, field="text"
+            _("The minutes are at most %(max)s characters long.")
+            % {"max": number_format(TEXT_MAX_LENGTH, force_grouping=True)},
+            field="text",
         )
     html = render_markdown(text).html
     with transaction.atomic():
@@ -75,8 +82,8 @@ def save_minutes(
     if stale:
         raise ActionRefused(
             _(
-                "Someone else saved the minutes in the meantime. Your text is kept in their history; "
-                "reload the page to compare."
+                "The minutes were saved again since this page was opened. Your text is kept in their "
+                "history; reload the page to compare."
             ),
             field="text",
         )
@@ -109,6 +116,11 @@ def record_approval(
         workflow_actions.check_counts_in_session(
             votes_for, votes_against, abstentions, voters_in_room=quorum.counted, president_choice=president_choice
         )
+        president = BoardMembership.objects.filter(role=BoardRole.PRESIDENT).values_list("user_id", flat=True).first()
+        refuse_a_tie_without_the_president(
+            votes_for, votes_against, abstentions, board_size=quorum.board_size,
+            president_votes=president in room_voters_of(meeting), president_choice=president_choice,
+        )  # fmt: skip
         tally = workflow_actions.tally_in_session(
             votes_for, votes_against, abstentions,
             board_size=quorum.board_size, rules=VoteSettings.current().rules(), president_choice=president_choice,

@@ -19,10 +19,11 @@ from odf.text import H, P
 from intranet.models import BoardMembership
 from workflows.meetings import rules
 from workflows.meetings.models import Answer, Attendance, ItemKind, Meeting, Minutes
-from workflows.meetings.room import NamedBallot, roll_calls_of
+from workflows.meetings.room import NamedBallot, item_vote_is_an_unbroken_tie, roll_calls_of
 from workflows.models import BallotChoice, VoteResult
 
 CASTING = " ; la voix prépondérante de la présidence a départagé l'égalité"
+TIE = " ; égalité des voix, qu'aucune voix prépondérante n'a départagée"
 OUTCOME = {VoteResult.ADOPTED: "adopté", VoteResult.REJECTED: "rejeté", VoteResult.NO_QUORUM: "quorum non atteint"}
 CHOICE = {BallotChoice.FOR: "pour", BallotChoice.AGAINST: "contre", BallotChoice.ABSTAIN: "abstention"}
 
@@ -132,7 +133,7 @@ def _item_lines(item, roll_call: list[NamedBallot]):
         if item.approval_result:
             counts = item.approval_counts or {}
             tally = _tally(counts.get("for", 0), counts.get("against", 0), counts.get("abstentions", 0))
-            casting = CASTING if counts.get("casting_vote_used") else ""
+            casting = CASTING if counts.get("casting_vote_used") else TIE if item_vote_is_an_unbroken_tie(item) else ""
             yield f"Le procès-verbal de la séance du {of} est {OUTCOME[item.approval_result]} ({tally}){casting}."
         else:
             yield f"Le procès-verbal de la séance du {of} n'a pas été mis aux voix."
@@ -147,7 +148,7 @@ def _item_lines(item, roll_call: list[NamedBallot]):
             )
             decision = getattr(vote, "decision", None)
             number = f" (décision n° {decision.number})" if decision else ""
-            casting = CASTING if vote.casting_vote_used else ""
+            casting = CASTING if vote.casting_vote_used else TIE if item_vote_is_an_unbroken_tie(item) else ""
             yield f"La proposition est {outcome}{number} : {tally}{casting}."
             if roll_call:  # a vote by roll call names each voter present or represented
                 yield ""

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from intranet.exceptions import ActionRefused
 from intranet.models import BoardMembership, User
 from workflows.meetings import rules
-from workflows.meetings.models import Attendance, Meeting
-from workflows.models import Ballot, BallotChoice, BoardVote, CloseReason
+from workflows.meetings.models import AgendaItem, Attendance, Meeting
+from workflows.models import Ballot, BallotChoice, BoardVote, CloseReason, VoteResult, VoteSettings
+from workflows.vote_rules import Choice, count_votes
 
 
 def board_ids() -> set[int]:
@@ -46,6 +47,72 @@ def refuse_empty_counts(votes_for: int, votes_against: int, abstentions: int) ->
         raise ActionRefused(
             _("Nothing was counted: give the number of votes for, against and abstentions."), field="votes_for"
         )
+
+
+def president_must_break_the_tie(
+    votes_for: int, votes_against: int, abstentions: int, *, board_size: int, president_choice: str
+) -> bool:
+    """Whether the president's vote, not given, would decide these counts under the rules in force
+    (a tie, the quorum reached, the casting vote theirs): the room asks for it rather than
+    recording the tie as rejected. An abstention given is an answer: it leaves the tie as it is."""
+    if president_choice:
+        return False
+    vote_rules = VoteSettings.current().rules()
+    choices = [Choice.FOR] * votes_for + [Choice.AGAINST] * votes_against + [Choice.ABSTAIN] * abstentions
+    if len(choices) > board_size:
+        return False  # refused for its counts, with their own reason
+    outcomes = {
+        count_votes(choices, board_size=board_size, rules=vote_rules, president_choice=choice).result
+        for choice in (Choice.FOR, Choice.AGAINST)
+    }
+    return len(outcomes) > 1
+
+
+def refuse_a_tie_without_the_president(
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+    *,
+    board_size: int,
+    president_votes: bool,
+    president_choice: str,
+    field: str = "president_choice",
+) -> None:
+    """A tie that the president's casting vote decides, the president present or represented in
+    the room and their vote not given: refused (the counts stay in the form), never recorded as
+    rejected with a number that can no longer change."""
+    if president_votes and president_must_break_the_tie(
+        votes_for, votes_against, abstentions, board_size=board_size, president_choice=president_choice
+    ):
+        raise ActionRefused(
+            _(
+                "The votes are tied and the president is present or represented: give the president's vote, "
+                "which decides the tie."
+            ),
+            field=field,
+        )
+
+
+def unbroken_tie(votes_for: int | None, votes_against: int | None, *, result: str, casting_vote_used: bool) -> bool:
+    """As many for as against (some of each), counted with the quorum, and no casting vote
+    decided it: the page and the minutes say so."""
+    return bool(votes_for) and votes_for == votes_against and result != VoteResult.NO_QUORUM and not casting_vote_used
+
+
+def item_vote_is_an_unbroken_tie(item: AgendaItem) -> bool:
+    """The item's vote in the room (a proposal's, or the approval of minutes) was a tie left as it was."""
+    if item.approval_result:
+        counts = item.approval_counts or {}
+        return unbroken_tie(
+            counts.get("for"), counts.get("against"),
+            result=item.approval_result, casting_vote_used=bool(counts.get("casting_vote_used")),
+        )  # fmt: skip
+    vote = item.vote
+    if vote is None or not vote.result:
+        return False
+    return unbroken_tie(
+        vote.votes_for, vote.votes_against, result=vote.result, casting_vote_used=vote.casting_vote_used
+    )
 
 
 @dataclass(frozen=True)

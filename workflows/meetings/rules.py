@@ -82,11 +82,20 @@ def quorum_of_attendance(
     the roll call once the secretary recorded one, else from the answers ("present", "proxy").
     Also says whether it came from the roll call."""
     from_roll_call = any(in_room is not None for _member, _answer, _holder, in_room in rows)
-    present = {
-        member for member, answer, _holder, in_room in rows if (in_room if from_roll_call else answer == "present")
-    }
     proxies = {member: holder for member, answer, holder, _in_room in rows if answer == "proxy" and holder}
+    if from_roll_call:
+        present = {member for member, _answer, _holder, in_room in rows if in_room}
+    else:
+        present = {member for member, answer, _holder, _in_room in rows if answer == "present"}
+        present |= present_as_holders(rows)
     return meeting_quorum(board, present, proxies, quorum=quorum, max_held=max_held), from_roll_call
+
+
+def present_as_holders(rows: list[tuple[int, str, int | None, bool | None]]) -> set[int]:
+    """Members who have not answered yet but hold someone's proxy: they count as present (they may
+    no longer answer absent nor give their own proxy while they hold one)."""
+    answered = {member for member, answer, _holder, _in_room in rows if answer}
+    return {holder for _member, answer, holder, _in_room in rows if answer == "proxy" and holder} - answered
 
 
 def room_voters(

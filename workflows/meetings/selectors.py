@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from intranet import policies as core
 from intranet.counters import Counted
@@ -24,11 +25,12 @@ from workflows.meetings.models import (
     Minutes,
     MinutesDraft,
 )
-from workflows.meetings.room import NamedBallot, roll_calls_of
+from workflows.meetings.room import NamedBallot, item_vote_is_an_unbroken_tie, roll_calls_of
 from workflows.meetings.wording import WITHDRAWN_ITEM, tell_changes
 from workflows.models import Proposal
 
 DRAFTS_SHOWN = 20
+HOLDER_WITHOUT_ANSWER = gettext_lazy("present, holds a proxy (no answer yet)")
 
 
 def get_meeting_for_user(user, meeting_id: int) -> Meeting:
@@ -94,10 +96,18 @@ class MeetingView:
     # When the agenda last changed since the convocation, and the items added since; as told above.
     agenda_changed_at: datetime | None = None
     added_after_convocation: set[int] = field(default_factory=set)
+    # The items whose vote ended in a tie that no casting vote decided: the page says so.
+    unbroken_ties: set[int] = field(default_factory=set)
 
     def title_of(self, item: AgendaItem) -> str:
         """The item's title as this reader sees it, in their language."""
         return str(WITHDRAWN_ITEM) if item.pk in self.hidden_titles else item.shown_title
+
+
+def _answer_label(attendance: Attendance | None, *, holds_a_proxy: bool) -> str:
+    if attendance is not None and attendance.answer:
+        return attendance.get_answer_display()
+    return str(HOLDER_WITHOUT_ANSWER) if holds_a_proxy else ""
 
 
 def meeting_view(user, meeting: Meeting) -> MeetingView:
@@ -113,11 +123,15 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
         quorum=meeting.quorum,
         max_held=max_held,
     )
+    # Who holds a proxy without having answered counts as present (``rules.present_as_holders``): so says their row.
+    holders = rules.present_as_holders(
+        [(row.member_id, row.answer, row.proxy_to_id, row.present_in_room) for row in attendances.values()]
+    )
     rows = [
         AttendanceRow(
             member=membership.user,
             role=membership.get_role_display(),
-            answer=attendances[membership.user_id].get_answer_display() if membership.user_id in attendances else "",
+            answer=_answer_label(attendances.get(membership.user_id), holds_a_proxy=membership.user_id in holders),
             proxy_to=attendances[membership.user_id].proxy_to if membership.user_id in attendances else None,
             present_in_room=attendances[membership.user_id].present_in_room
             if membership.user_id in attendances
@@ -147,6 +161,7 @@ def meeting_view(user, meeting: Meeting) -> MeetingView:
     if changes is not None:
         view.agenda_changed_at = meeting.agenda_changed_at
         view.added_after_convocation = {item.pk for item in changes.added}
+    view.unbroken_ties = {item.pk for item in view.items if item_vote_is_an_unbroken_tie(item)}
     view.may_see_ballots = policies.can_see_meetings(user)
     if view.may_see_ballots:
         by_vote = roll_calls_of(meeting, [item.vote for item in view.items])

@@ -97,7 +97,7 @@ def _detail_page(request, meeting, *, status=200, **posted):
                     voted_item == item.pk,
                     lambda item=item: forms.VoteForm(prefix=f"vote{item.pk}"),
                 )
-                if view.may_hold and _to_vote(item)
+                if view.may_hold and view.from_roll_call and _to_vote(item)
                 else None,
                 _posted_or_new(
                     posted,
@@ -108,6 +108,8 @@ def _detail_page(request, meeting, *, status=200, **posted):
                 if view.may_hold and view.room_voters and _to_vote(item) and item.kind == ItemKind.PROPOSAL
                 else None,
                 view.roll_calls.get(item.pk, []),
+                # Until the roll call, the sentence the vote would be refused with stands in its place.
+                view.may_hold and not view.from_roll_call and _to_vote(item),
             )
             for index, item in enumerate(view.items)
         ],

@@ -92,6 +92,9 @@ def record_presence(actor: User, *, meeting: Meeting, present: Iterable[int]) ->
     with transaction.atomic():
         meeting = locked_meeting(meeting)
         require(policies.can_record_presence(actor, meeting), "Only the president or the secretary record presence.")
+        if not present & board:
+            # Nobody in the room is no meeting: most likely a form sent before anyone was ticked.
+            raise ActionRefused(_("Tick who is in the room: nobody is recorded as present."), field="present")
         existing = {row.member_id: row for row in Attendance.objects.filter(meeting=meeting)}
         for member_id in board:
             row = existing.get(member_id) or Attendance(meeting=meeting, member_id=member_id)
