@@ -189,6 +189,23 @@ def test_a_coordinator_sees_the_hidden_text_where_a_member_sees_the_notice(asgi_
     assert staff.locator("#post-2").get_by_role("button", name="Réafficher").is_visible()
 
 
+def test_a_lock_arriving_while_a_reply_is_typed_leaves_the_text_to_copy(asgi_server, cast_in_a_thread, browser):
+    people, thread, _document = cast_in_a_thread
+    author, _seen = open_thread(browser, asgi_server, people["author"], thread)
+    author.fill("textarea[name=body]", "Ma réponse en cours")
+    idle, _seen = open_thread(browser, asgi_server, people["reader"], thread)
+    coordinator, _seen = open_thread(browser, asgi_server, people["coordinator"], thread)
+    coordinator.locator("details.moderation summary").click()
+    coordinator.get_by_role("button", name="Verrouiller").click()
+    author.locator("[data-locked-notice]").wait_for(timeout=5_000)
+    assert author.locator("textarea[name=body]").input_value() == "Ma réponse en cours"
+    assert author.locator("textarea[name=body]").is_visible()
+    assert author.locator("#reply button[type=submit]").is_disabled()
+    # A reader who typed nothing sees the form go, as before.
+    idle.locator("[data-locked-notice]").wait_for(timeout=5_000)
+    assert idle.locator("textarea[name=body]").is_hidden()
+
+
 def test_forum_counters_follow_replies_and_reading_from_frames_alone(asgi_server, cast_in_a_thread, browser):
     people, thread, _document = cast_in_a_thread
     index = log_in(browser, asgi_server, people["reader"].email, PASSWORD)

@@ -188,8 +188,12 @@ function showBadges(data) {
   for (const article of postsBox.querySelectorAll("[data-post]")) applyReader(article);
   const form = thread.querySelector("[data-reply-form]");
   const notice = thread.querySelector("[data-locked-notice]");
-  // Moderators may still reply to a locked thread; the others see why the form went away.
-  if (form && !isModerator()) form.hidden = data.locked;
+  // Moderators may still reply to a locked thread; the others see why the form went away, or,
+  // when they were typing, keep their text on the page to copy, with nothing to send.
+  if (form && !isModerator()) {
+    form.hidden = data.locked && !form.querySelector("textarea")?.value.trim();
+    for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = Boolean(data.locked);
+  }
   const replyLink = thread.querySelector("[data-reply-link]");
   if (replyLink && !isModerator()) replyLink.hidden = data.locked;
   if (notice) notice.hidden = !data.locked || isModerator();
