@@ -42,7 +42,7 @@ def asked(cast, archivist) -> Fonds:
         ],
     )
     actions.assign_archivist(cast.staff, fonds=fonds, archivist=archivist)
-    with translation.override("fr"):  # the thread is written in the archivist's language: French here
+    with translation.override("fr"):  # the thread is written in the association's language, French
         actions.ask_opinion(archivist, fonds=fonds, question="Une usine textile : à garder ?")
     return Fonds.objects.get(pk=fonds.pk)
 

@@ -57,6 +57,9 @@ FONDS_DETAIL_EXAMPLE = {
     "uses": ["on_site", "research"],
     "files_open": False,
     "signed_agreement": None,
+    "opinion_asked": False,
+    "opinion": "",
+    "opinion_thread": None,
     "items": [ITEM_EXAMPLE],
 }
 

@@ -1,6 +1,7 @@
 """What the collège Patrimoine reads in its forum when its opinion is asked: the archivist's
 question, a link to the fonds and the items as offered; and, once given, the opinion recorded on
-the fonds. Markdown, rendered and sanitised as any post (``forums.actions``)."""
+the fonds. Markdown, rendered and sanitised as any post (``forums.actions``). Written in the
+active language: the actions build them in the association's, the forum's language."""
 
 from __future__ import annotations
 

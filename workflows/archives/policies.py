@@ -3,9 +3,10 @@ the flow's steps ask here.
 
 Staff run the archive: they triage offers, and any of them may act for the assigned archivist.
 The archivist appraises, prepares the agreement and takes the fonds in. The collège Patrimoine's
-coordinators give their opinion when it is asked. A member sees their own offers, and the
-catalogued fonds; their files only where the depositor allowed online publication, since the
-intranet is online. A depositor's identity is for staff and the depositor alone.
+coordinators give their opinion when it is asked, and read it with staff (the depositor is told
+it was asked, not what it says). A member sees their own offers, and the catalogued fonds; their
+files only where the depositor allowed online publication, since the intranet is online. A
+depositor's identity is for staff and the depositor alone.
 """
 
 from __future__ import annotations
@@ -130,6 +131,15 @@ def can_see_appraisal(user, fonds: Fonds) -> bool:
     """Damage found, physical state and regional interest: the archive's working notes, for staff
     and the fonds's archivist."""
     return _runs(user, fonds)
+
+
+def can_see_opinion(user, fonds: Fonds) -> bool:
+    """The collège Patrimoine's opinion, once asked, and the link to its thread: a working note of
+    the appraisal, for staff and the archivist, and for the collège's coordinators, who give it.
+    Not for the depositor as such: the archive tells them its decision, not the collège's views."""
+    if fonds.opinion_thread_id is None and not fonds.opinion:  # never asked
+        return False
+    return can_see_appraisal(user, fonds) or coordinates_heritage(user)
 
 
 def can_see_storage(user) -> bool:

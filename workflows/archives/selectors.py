@@ -111,7 +111,8 @@ class Step:
 class FondsView:
     """A fonds as one reader sees it: the depositor, the lines not retained, the declared
     condition and the history only for staff and the depositor; appraisal notes for staff and
-    the archivist; storage places only for staff."""
+    the archivist, and the collège Patrimoine's opinion for them and the collège's coordinators;
+    storage places only for staff."""
 
     fonds: Fonds
     depositor: str
@@ -135,7 +136,13 @@ class FondsView:
     # Its files in the archive's space, and the signed agreement: None where the reader may not open them.
     files_folder: Folder | None = None
     signed_agreement: Document | None = None
-    # The collège Patrimoine's thread, for those who may read its forum only.
+    # The collège Patrimoine's opinion: whether the reader is told it was asked (those who follow
+    # the fonds's work, and those who see the opinion); its text and its thread only for those
+    # who see it (``policies.can_see_opinion``), the thread if they may also read its forum.
+    opinion_asked: bool = False
+    opinion_given: bool = False
+    shows_opinion: bool = False
+    opinion: str = ""
     opinion_thread_id: int | None = None
 
     @property
@@ -165,10 +172,10 @@ def _signed_agreement_for(user, fonds: Fonds) -> Document | None:
     return document if document_policies.can_view_document(user, document) else None
 
 
-def _opinion_thread_for(user, fonds: Fonds) -> int | None:
-    """The thread where the collège discusses the fonds, if ``user`` may open it (the forums'
-    selector decides): a depositor of another collège knows it was asked, not a dead link."""
-    if fonds.opinion_thread_id is None:
+def _opinion_thread_for(user, fonds: Fonds, *, shows_opinion: bool) -> int | None:
+    """The thread where the collège discusses the fonds, for a reader who sees the opinion and
+    may open the thread (the forums' selector decides): no dead link."""
+    if fonds.opinion_thread_id is None or not shows_opinion:
         return None
     readable = Thread.objects.filter(pk=fonds.opinion_thread_id, forum__in=forum_selectors.readable_forum_ids(user))
     return fonds.opinion_thread_id if readable.exists() else None
@@ -188,6 +195,8 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
     appraisal = policies.can_see_appraisal(user, fonds)
     storage = policies.can_see_storage(user)
     signed = _signed_agreement_for(user, fonds)
+    shows_opinion = policies.can_see_opinion(user, fonds)
+    opinion_asked = (fonds.opinion_thread_id is not None or bool(fonds.opinion)) and (shows_work or shows_opinion)
     items = fonds.items.select_related("territory").order_by("position")
     if not shows_work:
         items = items.exclude(retained=False)
@@ -244,7 +253,11 @@ def fonds_view(user, fonds: Fonds) -> FondsView:
         may_write_agreement=policies.can_write_agreement(user, fonds) and fonds.status != FondsStatus.IN_AGREEMENT,
         files_folder=_files_folder_for(user, fonds),
         signed_agreement=signed,
-        opinion_thread_id=_opinion_thread_for(user, fonds),
+        opinion_asked=opinion_asked,
+        opinion_given=opinion_asked and bool(fonds.opinion),
+        shows_opinion=shows_opinion,
+        opinion=fonds.opinion if shows_opinion else "",
+        opinion_thread_id=_opinion_thread_for(user, fonds, shows_opinion=shows_opinion),
     )
 
 

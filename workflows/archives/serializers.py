@@ -76,6 +76,20 @@ class FondsDetailSerializer(serializers.Serializer):
         help_text="The signed agreement's document id (/api/v1/documents/<id>/download/): staff and the depositor; "
         "null until it is kept, and for the others",
     )
+    opinion_asked = serializers.BooleanField(
+        help_text="Whether the collège Patrimoine's opinion was asked: told to staff, the depositor and the "
+        "collège's coordinators; false for the others"
+    )
+    opinion = serializers.CharField(
+        help_text="The collège Patrimoine's opinion: staff, the archivist and the collège's coordinators; "
+        "empty until given, and for the others (the depositor included)"
+    )
+    opinion_thread = serializers.IntegerField(
+        source="opinion_thread_id",
+        allow_null=True,
+        help_text="The collège's thread (/api/v1/threads/<id>/), for those who see the opinion and may read "
+        "its forum; null for the others",
+    )
     items = ItemSerializer(many=True)
 
 

@@ -3,6 +3,8 @@ shows the fonds's page again with what was typed and why."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 from documents.uploads import IncomingUploadHandler
 from intranet.exceptions import ActionRefused
 from workflows.archives import actions, files, forms, policies, selectors
-from workflows.archives.models import Fonds, Item
+from workflows.archives.models import Fonds, FondsStatus, Item, Transfer
 from workflows.archives.views import digitisation_queue_page, fonds_page
 
 ITEMS_PREFIX = "items"
@@ -72,16 +74,17 @@ def _refused(request, fonds: Fonds, *, still_open: bool):
     return _fonds_page(request, fonds, status=409)
 
 
-def _run(request, fonds: Fonds, form, name: str, act):
-    """Validate ``form``, run ``act(data)``; a refusal keeps the form and says why (409)."""
+def _run(request, fonds: Fonds, form, name: str, act: Callable[[dict], str]):
+    """Validate ``form``, run ``act(data)``, which says the step taken; a refusal keeps the form
+    and says why (409)."""
     if not form.is_valid():
         return _fonds_page(request, fonds, status=400, **{name: form})
     try:
-        act(form.cleaned_data)
+        done = act(form.cleaned_data)
     except ActionRefused as refusal:
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return _fonds_page(request, fonds, status=409, **{name: form})
-    messages.success(request, _("Done."))
+    messages.success(request, done)
     return redirect("archives:fonds", fonds_id=fonds.pk)
 
 
@@ -91,13 +94,15 @@ def triage(request, fonds_id: int):
     if not policies.can_triage(request.user):
         raise PermissionDenied
 
-    def act(data):
+    def act(data) -> str:
         if data["decision"] == "assign":
-            if data["archivist"] is None:
+            archivist = data["archivist"]
+            if archivist is None:
                 raise ActionRefused(_("Choose the archivist."), field="archivist")
-            actions.assign_archivist(request.user, fonds=fonds, archivist=data["archivist"], revision=data["revision"])
-        else:
-            actions.decline_offer(request.user, fonds=fonds, reason=data["reason"], revision=data["revision"])
+            actions.assign_archivist(request.user, fonds=fonds, archivist=archivist, revision=data["revision"])
+            return _("The offer is accepted for appraisal: %(archivist)s is its archivist.") % {"archivist": archivist}
+        actions.decline_offer(request.user, fonds=fonds, reason=data["reason"], revision=data["revision"])
+        return _("The offer is declined, with the reason the depositor will read.")
 
     return _run(request, fonds, forms.TriageForm(request.POST), "triage_form", act)
 
@@ -108,13 +113,12 @@ def appraise(request, fonds_id: int, item_id: int):
     if not policies.can_appraise(request.user, fonds):  # before the item: no telling which lines exist
         return _refused(request, fonds, still_open=policies.at_appraisal(fonds))
     item = get_object_or_404(Item, pk=item_id, fonds=fonds)
-    return _run(
-        request,
-        fonds,
-        forms.AppraisalForm(request.POST, prefix=f"item{item.pk}"),
-        "appraisal_form",
-        lambda data: actions.appraise_item(request.user, item=item, **data),
-    )
+
+    def act(data) -> str:
+        actions.appraise_item(request.user, item=item, **data)
+        return _("The appraisal of “%(item)s” is recorded.") % {"item": item.title}
+
+    return _run(request, fonds, forms.AppraisalForm(request.POST, prefix=f"item{item.pk}"), "appraisal_form", act)
 
 
 @require_POST
@@ -122,13 +126,12 @@ def ask_opinion(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_appraise(request.user, fonds):
         return _refused(request, fonds, still_open=policies.at_appraisal(fonds))
-    return _run(
-        request,
-        fonds,
-        forms.QuestionForm(request.POST),
-        "question_form",
-        lambda data: actions.ask_opinion(request.user, fonds=fonds, question=data["question"]),
-    )
+
+    def act(data) -> str:
+        actions.ask_opinion(request.user, fonds=fonds, question=data["question"])
+        return _("The collège Patrimoine's opinion is asked: a thread is open in its forum.")
+
+    return _run(request, fonds, forms.QuestionForm(request.POST), "question_form", act)
 
 
 @require_POST
@@ -136,13 +139,12 @@ def give_opinion(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_give_opinion(request.user, fonds):
         return _refused(request, fonds, still_open=policies.at_opinion(fonds))
-    return _run(
-        request,
-        fonds,
-        forms.OpinionForm(request.POST),
-        "opinion_form",
-        lambda data: actions.give_opinion(request.user, fonds=fonds, **data),
-    )
+
+    def act(data) -> str:
+        actions.give_opinion(request.user, fonds=fonds, **data)
+        return _("The collège's opinion is recorded on the fonds; the archivist is notified.")
+
+    return _run(request, fonds, forms.OpinionForm(request.POST), "opinion_form", act)
 
 
 @require_POST
@@ -150,13 +152,14 @@ def finish_appraisal(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_appraise(request.user, fonds):
         return _refused(request, fonds, still_open=policies.at_appraisal(fonds))
-    return _run(
-        request,
-        fonds,
-        forms.FinishAppraisalForm(request.POST),
-        "finish_form",
-        lambda data: actions.finish_appraisal(request.user, fonds=fonds, **data),
-    )
+
+    def act(data) -> str:
+        finished = actions.finish_appraisal(request.user, fonds=fonds, **data)
+        if finished.status == FondsStatus.NOT_RETAINED:
+            return _("The appraisal is finished: no item is retained, the offer ends here.")
+        return _("The appraisal is finished: on to the rights and the agreement.")
+
+    return _run(request, fonds, forms.FinishAppraisalForm(request.POST), "finish_form", act)
 
 
 @require_POST
@@ -164,13 +167,14 @@ def agreement(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_prepare_agreement(request.user, fonds):
         return _refused(request, fonds, still_open=policies.at_agreement(fonds))
-    return _run(
-        request,
-        fonds,
-        forms.AgreementForm(request.POST),
-        "agreement_form",
-        lambda data: actions.record_agreement(request.user, fonds=fonds, **data),
-    )
+
+    def act(data) -> str:
+        recorded = actions.record_agreement(request.user, fonds=fonds, **data)
+        if recorded.transfer == Transfer.GIFT:
+            return _("The deed of gift is recorded: on to the intake.")
+        return _("The deposit agreement is recorded: on to the intake.")
+
+    return _run(request, fonds, forms.AgreementForm(request.POST), "agreement_form", act)
 
 
 @csrf_exempt  # checked once the upload handler is in place, as the documents' uploads are
@@ -207,13 +211,16 @@ def intake(request, fonds_id: int):
         return _refused(request, fonds, still_open=policies.at_intake(fonds))
     form = forms.IntakeForm(request.POST, items=fonds.items.filter(retained=True).order_by("position"))
 
-    def act(data):
+    def act(data) -> str:
         typed = form.call_numbers()
         placements = [
             actions.Placement(item_id, location, typed.get(item_id, ""))
             for item_id, location in form.locations().items()
         ]
-        actions.take_in(request.user, fonds=fonds, placements=placements, revision=data["revision"])
+        taken_in = actions.take_in(request.user, fonds=fonds, placements=placements, revision=data["revision"])
+        return _("The fonds is taken in and catalogued under the call number %(number)s.") % {
+            "number": taken_in.call_number
+        }
 
     return _run(request, fonds, form, "intake_form", act)
 
@@ -223,13 +230,12 @@ def withdraw(request, fonds_id: int):
     fonds = selectors.get_fonds_for_user(request.user, fonds_id)
     if not policies.can_withdraw(request.user, fonds):
         return _refused(request, fonds, still_open=policies.still_open(fonds))
-    return _run(
-        request,
-        fonds,
-        forms.WithdrawForm(request.POST),
-        "withdraw_form",
-        lambda data: actions.withdraw_offer(request.user, fonds=fonds, reason=data["reason"]),
-    )
+
+    def act(data) -> str:
+        actions.withdraw_offer(request.user, fonds=fonds, reason=data["reason"])
+        return _("The offer is withdrawn.")
+
+    return _run(request, fonds, forms.WithdrawForm(request.POST), "withdraw_form", act)
 
 
 @require_POST
@@ -238,13 +244,16 @@ def digitisation(request, fonds_id: int, item_id: int):
     if not policies.can_follow_digitisation(request.user, fonds):
         return _refused(request, fonds, still_open=policies.at_digitisation(fonds))
     item = get_object_or_404(Item, pk=item_id, fonds=fonds, retained=True)  # only retained items are digitised
-    return _run(
-        request,
-        fonds,
-        forms.DigitisationForm(request.POST, prefix=f"digitise{item.pk}"),
-        "digitisation_form",
-        lambda data: actions.set_digitisation(request.user, item=item, state=data["digitisation"]),
-    )
+
+    def act(data) -> str:
+        moved = actions.set_digitisation(request.user, item=item, state=data["digitisation"])
+        return _("%(item)s: %(state)s.") % {
+            "item": moved.call_number or moved.title,
+            "state": moved.get_digitisation_display(),
+        }
+
+    form = forms.DigitisationForm(request.POST, prefix=f"digitise{item.pk}")
+    return _run(request, fonds, form, "digitisation_form", act)
 
 
 @require_POST

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.conf import settings as project_settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forums import actions as forum_actions
@@ -74,9 +75,12 @@ def ask_opinion(actor: User, *, fonds: Fonds, question: str) -> Fonds:
         if fonds.opinion_thread_id is not None:
             raise ActionRefused(_("The collège Patrimoine has already been asked about this fonds."))
         forum = Forum.objects.get(college__slug=policies.HERITAGE_COLLEGE)
-        title = (_("Archive offer: %(title)s") % {"title": fonds.title})[:200]
-        # The collège discusses what it sees: the question, a link to the fonds and its list.
-        thread = forum_actions.start_thread(actor, forum=forum, title=title, body=opening_post(fonds, question))
+        # The collège discusses what it sees: the question, a link to the fonds and its list; in
+        # the association's language, as anything written in a shared place, whatever the actor's.
+        with translation.override(project_settings.LANGUAGE_CODE):
+            title = (_("Archive offer: %(title)s") % {"title": fonds.title})[:200]
+            body = opening_post(fonds, question)
+        thread = forum_actions.start_thread(actor, forum=forum, title=title, body=body)
         save_fonds(fonds, opinion_thread=thread)
         complete_step(actor, fonds, ArchiveFlow.appraisal)  # the flow waits for the opinion
         record(actor, ArchiveAction.OPINION_ASKED, fonds)
@@ -97,7 +101,9 @@ def give_opinion(actor: User, *, fonds: Fonds, opinion: str, revision: int | Non
         save_fonds(fonds, opinion=given, opinion_by=actor)
         thread = Thread.objects.select_related("forum__college").filter(pk=fonds.opinion_thread_id).first()
         if thread is not None and forum_policies.can_reply(actor, thread):
-            forum_actions.reply(actor, thread=thread, body=opinion_post(given))
+            with translation.override(project_settings.LANGUAGE_CODE):  # the thread's language
+                body = opinion_post(given)
+            forum_actions.reply(actor, thread=thread, body=body)
         complete_step(actor, fonds, ArchiveFlow.opinion)  # back to the archivist
         record(actor, ArchiveAction.OPINION_GIVEN, fonds)
         notifications.opinion_given(actor, fonds)
