@@ -116,6 +116,10 @@ def association(association_bodies, settings, tmp_path):
     for number in range(4):
         forum_actions.reply(colleague, thread=thread, body=f"@{member.handle} qu'en penses-tu ? Réponse {number}.")
     forum_actions.reply(member, thread=thread, body="> Trois ciné-concerts\n\nD'accord, je réserve les salles.")
+    # A command pasted as code: its long line wraps rather than making a box that scrolls sideways
+    # (which a keyboard could not reach: axe's scrollable-region-focusable).
+    command = "ffmpeg -i rushes.mov" + " -vf scale=1920:1080" * 12
+    forum_actions.reply(colleague, thread=thread, body=f"```\n{command}\n```")
 
     root = document_selectors.root_folder(Space.objects.get(slug="college-production"))
     document, _version, _created = document_actions.upload_document(
