@@ -70,7 +70,7 @@ def _clean_body(body: str) -> str:
     return body
 
 
-# What a title may not hold: characters that show nothing or reorder the text around them
+# What a title drops: characters that show nothing or reorder the text around them
 # (U+202E, U+200B, controls...). Emoji keep theirs: the joiner between two pictographs (a woman
 # and a laptop make a coder) and the tags after a black flag (the flag of Scotland).
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
@@ -89,19 +89,20 @@ def _part_of_emoji(title: str, index: int) -> bool:
     return character in TAG_CHARACTERS and title[:index].rstrip(TAG_CHARACTERS).endswith(BLACK_FLAG)
 
 
-def _has_invisible_character(title: str) -> bool:
-    return any(
-        unicodedata.category(character) in INVISIBLE_CATEGORIES and not _part_of_emoji(title, index)
+def _without_invisible_characters(title: str) -> str:
+    return "".join(
+        character
         for index, character in enumerate(title)
+        if unicodedata.category(character) not in INVISIBLE_CATEGORIES or _part_of_emoji(title, index)
     )
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").replace("\x00", "").split())
+    # Dropped rather than refused: titles also come from proposals and archive offers, typed
+    # elsewhere (a soft hyphen pasted from a word processor must not stop a submission).
+    title = " ".join(_without_invisible_characters(title or "").split())
     if not title:
         raise ActionRefused(_("Give the thread a title."), field="title")
-    if _has_invisible_character(title):
-        raise ActionRefused(_("A title cannot contain invisible or control characters."), field="title")
     if len(title) > TITLE_MAX_LENGTH:
         raise ActionRefused(
             _("A title is limited to %(limit)s characters.") % {"limit": TITLE_MAX_LENGTH}, field="title"
