@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from forums.models import Post, Thread
+from intranet.exceptions import ActionRefused
 from tests.api import token_client
 from tests.archives import shelved, sign_agreement
 from tests.factories import make_member
 from tests.helpers import signed_in, speaking, text_of
 from workflows.archives import actions, policies
-from workflows.archives.items import ItemDraft
-from workflows.archives.models import Fonds, FondsStatus, Item
+from workflows.archives.items import ItemDraft, clean_items
+from workflows.archives.models import Fonds, FondsStatus, Format, Item
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +210,20 @@ def test_the_steps_that_end_an_offer_say_how_it_ended(cast, archivist):
         reverse("archives:finish_appraisal", args=[none_kept.pk]), {"reason": "Rien de régional."}, follow=True
     )
     assert said_after(response) == ["The appraisal is finished: no item is retained, the offer ends here."]
+
+
+def test_every_line_of_a_pre_deposit_list_says_its_problem_at_once():
+    good = ItemDraft(title="Vendanges", format=Format.SUPER8, count=1, year_from=1974)
+    drafts = [
+        ItemDraft(title="Fête", format=Format.SUPER8, count=1, year_from=1990, year_to=1970),
+        good,
+        ItemDraft(title="Mariage", format=Format.SUPER8, count=1, year_from=3000),
+        ItemDraft(title="", format=Format.SUPER8, count=1),
+    ]
+    with translation.override("en"), pytest.raises(ActionRefused) as refused:
+        clean_items(drafts)
+    message = refused.value.message
+    assert "Item 1: the period ends after it starts." in message
+    assert "Item 2" not in message
+    assert "Item 3: a year is between" in message and "Item 4: give its title or subject." in message
+    assert clean_items([good])[0]["title"] == "Vendanges"

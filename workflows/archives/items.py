@@ -44,7 +44,16 @@ def clean_items(items: Sequence[ItemDraft]) -> list[dict]:
         raise ActionRefused(_("List at least one item: a reel, a box of photographs…"), field="items")
     if len(items) > MAX_ITEMS:
         raise ActionRefused(_("At most %(max)s items per offer.") % {"max": MAX_ITEMS}, field="items")
-    return [_clean(line, item) for line, item in enumerate(items, start=1)]
+    # Every line's problem at once: a long list is not corrected one refusal at a time.
+    cleaned, problems = [], []
+    for line, item in enumerate(items, start=1):
+        try:
+            cleaned.append(_clean(line, item))
+        except ActionRefused as refusal:
+            problems.append(refusal.message)
+    if problems:
+        raise ActionRefused(" ".join(problems), field="items")
+    return cleaned
 
 
 def _refuse(line: int, message: str):
