@@ -190,12 +190,7 @@ def ensure_can_edit_post(actor: User, post: Post) -> None:
     when only the thread's lock stands in the way (their new text is not lost to a 403)."""
     if policies.can_edit_post(actor, post):
         return
-    if (
-        post.author_id == actor.pk
-        and not post.is_deleted
-        and not post.is_hidden
-        and policies.can_read_forum(actor, post.thread.forum)
-    ):  # then the thread is locked to them
+    if policies.edit_stopped_by_lock(actor, post):
         raise ActionRefused(_("This thread is locked: its messages can no longer be edited."))
     raise PermissionDenied("Cannot edit this post.")
 

@@ -91,6 +91,12 @@ def can_edit_post(user, post: Post) -> bool:
     return post.author_id == user.pk and not post.is_deleted and not post.is_hidden and can_reply(user, post.thread)
 
 
+def edit_stopped_by_lock(user, post: Post) -> bool:
+    """The author's own visible post, theirs to edit but for the thread's lock: they are told so
+    (their new text kept) rather than refused as for someone else's post."""
+    return not can_edit_post(user, post) and can_delete_post(user, post)
+
+
 def can_delete_post(user, post: Post) -> bool:
     """Not a hidden post: its text is the moderators' evidence."""
     return (
